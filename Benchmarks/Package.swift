@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+// Benchmarks live in their own package (as in swift-nio) so that CI's test
+// build never compiles them. Run them with `make bench` (see README).
+import PackageDescription
+
+let kit: Target.Dependency = .product(name: "CrawldKit", package: "crawld")
+
+let package = Package(
+    name: "crawld-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "crawld", path: "..")],
+    targets: [
+        .executableTarget(name: "ProtocolBench", dependencies: [kit]),
+        .executableTarget(name: "LuaBench", dependencies: [kit]),
+        .executableTarget(name: "HTMLBench", dependencies: [kit]),
+        .executableTarget(name: "PoolBench", dependencies: [kit]),
+        .executableTarget(name: "CrawlBench", dependencies: [kit]),
+        .executableTarget(name: "MonitorBench", dependencies: [kit]),
+        .executableTarget(name: "BrowserBench", dependencies: [kit]),
+    ]
+)

@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+// crawld: a crawler daemon. The module map and the direction of imports are
+// in shared/DESIGN.md; this manifest follows it target for target.
+import PackageDescription
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "crawld",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crawld", targets: ["crawld"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .target(name: "CLuaShims", dependencies: ["CLua"]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // MARK: - Modules (leaves first)
+        .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"]),
+        .target(name: "HTML", dependencies: ["CLibXML2"]),
+        .target(name: "Pool", dependencies: [logging]),
+        .target(name: "Redis", dependencies: ["CHiredis", logging]),
+        .target(name: "Protocol", dependencies: ["JSON", logging] + nio),
+        .target(name: "Engines", dependencies: ["Pool", "JSON", logging] + nio),
+        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
+        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging]),
+        .target(name: "Monitor", dependencies: ["Redis", "JSON", logging] + nio),
+        .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Protocol", "Jobs", "Crawl", "Monitor", "Scripting", "Pool", "Engines", "JSON", logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ] + nio
+        ),
+        .executableTarget(
+            name: "crawld",
+            dependencies: ["Daemon", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: - Tests (one target per module, plus end-to-end tests of the real binary)
+        .target(name: "TestSupport", dependencies: ["JSON"] + nio, path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "JSON", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
+        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
+        .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PoolTests", dependencies: ["Pool"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport"]),
+        .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON"]),
+        .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "Protocol", "JSON", "TestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ] + nio
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Seed file for the Crawl module; replaced by the module's real files.

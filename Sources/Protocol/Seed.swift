@@ -1,0 +1,1 @@
+// Seed file for the Protocol module; replaced by the module's real files.

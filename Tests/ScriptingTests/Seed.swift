@@ -1,0 +1,1 @@
+// Seed: replaced by real tests.
