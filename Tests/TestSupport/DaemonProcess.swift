@@ -66,6 +66,11 @@ public final class DaemonProcess: Sendable {
         self.log = log
     }
 
+    deinit {
+        // A test that failed before `stop()` must not leave a daemon behind.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     private static func listeningPort(in log: String) -> Int? {
         guard let range = log.range(of: "listening on ") else { return nil }
         let rest = log[range.upperBound...].prefix { $0 != "\n" }
