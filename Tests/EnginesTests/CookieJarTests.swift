@@ -8,8 +8,9 @@ import Testing
     @Test func matchesDomainPathAndSecure() {
         let jar = CookieJar()
         jar.store(setCookieHeaders: ["a=1; Path=/docs", "b=2; Secure", "c=3; Domain=example.org"], host: "www.example.org", now: now)
-        #expect(jar.cookieHeader(host: "www.example.org", path: "/docs/x", secure: true, now: now) == "a=1; b=2")
-        #expect(jar.cookieHeader(host: "www.example.org", path: "/docsx", secure: false, now: now) == nil)
+        #expect(jar.cookieHeader(host: "www.example.org", path: "/docs/x", secure: true, now: now) == "a=1; b=2; c=3")
+        #expect(jar.cookieHeader(host: "www.example.org", path: "/docsx", secure: false, now: now) == "c=3")
+        #expect(jar.cookieHeader(host: "other.org", path: "/", secure: true, now: now) == nil)
         #expect(jar.cookieHeader(host: "api.example.org", path: "/", secure: false, now: now) == "c=3")
         #expect(jar.cookieHeader(host: "badexample.org", path: "/", secure: true, now: now) == nil)
     }

@@ -14,6 +14,24 @@ import Testing
         }
     }
 
+    @Test func anUnknownHostIsDNS() async throws {
+        try await withHTTPEngine { engine in
+            let error = await fetchError(engine, "http://no-such-host.invalid/")
+            #expect(error?.code == .dns)
+            #expect(error?.message == "cannot resolve host 'no-such-host.invalid'")
+        }
+    }
+
+    @Test func httpsToAPlainHTTPServerIsATLSFailure() async throws {
+        try await withTestHTTPServer { server in
+            try await withHTTPEngine { engine in
+                let error = await fetchError(engine, "https://127.0.0.1:\(server.port)/json")
+                #expect(error?.code == .tls)
+                #expect(error?.message.hasPrefix("TLS with 127.0.0.1:\(server.port) failed: ") == true)
+            }
+        }
+    }
+
     @Test func slowHeadersHitTheConfigTimeout() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine(["timeout_ms": 300]) { engine in
@@ -79,7 +97,8 @@ import Testing
     @Test func aChainLongerThanMaxRedirectsFails() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine(["max_redirects": 2]) { engine in
-                #expect(try await engine.fetch(url: server.url("/redirect/2")).status == 200)
+                let withinLimit = try await engine.fetch(url: server.url("/redirect/2"))
+                #expect(withinLimit.status == 200)
                 let error = await fetchError(engine, server.url("/redirect/3"))
                 #expect(error?.code == .tooManyRedirects)
                 #expect(error?.message == "more than 2 redirects from \(server.url("/redirect/3"))")

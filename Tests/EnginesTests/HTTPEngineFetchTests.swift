@@ -103,9 +103,12 @@ import Testing
         try root.write("robots.txt", "User-agent: *\nDisallow: /private\n")
         try await withTestHTTPServer(root: root.path) { server in
             try await withHTTPEngine { engine in
-                #expect(try await engine.fetch(url: server.url("/")).text.contains("<title>Index</title>"))
-                #expect(try await engine.fetch(url: server.url("/robots.txt")).text.contains("Disallow: /private"))
-                #expect(try await engine.fetch(url: server.url("/missing.html")).status == 404)
+                let index = try await engine.fetch(url: server.url("/"))
+                #expect(index.text.contains("<title>Index</title>"))
+                let robots = try await engine.fetch(url: server.url("/robots.txt"))
+                #expect(robots.text.contains("Disallow: /private"))
+                let missing = try await engine.fetch(url: server.url("/missing.html"))
+                #expect(missing.status == 404)
             }
         }
     }

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// AsyncHTTPClient parses `Set-Cookie` (`HTTPClient.Cookie`) but keeps no
 /// jar, so this is a deliberately small one, not a full RFC 6265 store:
-/// - a cookie is keyed by (domain, path, name); a later one replaces it;
+/// - a cookie is keyed by (domain, path, name); a later one replaces it
+///   and keeps its place in the order cookies are sent in;
 /// - a cookie without `Domain` is stored for the host that set it; one with
 ///   `Domain` only when that host is the domain or under it; both are sent to
 ///   the domain and its subdomains. There is no host-only flag and no
@@ -54,10 +55,12 @@ public final class CookieJar: Sendable {
             let key = Key(domain: domain, path: cookie.path, name: cookie.name)
             let expires = cookie.maxAge.map { now.addingTimeInterval(TimeInterval($0)) } ?? cookie.expires
             store.withLock { store in
-                if let old = store.entries.removeValue(forKey: key) { store.bytes -= Self.size(key, old) }
+                let old = store.entries.removeValue(forKey: key)
+                if let old { store.bytes -= Self.size(key, old) }
                 if let expires, expires <= now { return }
                 store.counter += 1
-                let entry = Entry(value: cookie.value, secure: cookie.secure, expires: expires, order: store.counter)
+                let order = old?.order ?? store.counter
+                let entry = Entry(value: cookie.value, secure: cookie.secure, expires: expires, order: order)
                 store.entries[key] = entry
                 store.bytes += Self.size(key, entry)
                 if store.entries.count > capacity, let oldest = store.entries.min(by: { $0.value.order < $1.value.order }) {
