@@ -152,143 +152,125 @@ class Handler(BaseHTTPRequestHandler):
         ext = os.path.splitext(full)[1].lower()
         self.send(200, body, MIME.get(ext, "application/octet-stream"))
 
+    # MARK: - routes
 
-def route_status(h, rest, q):
-    code = int(rest[0]) if rest and rest[0].isdigit() else 400
-    h.send(code, "status %d" % code)
+    def route_status(self, rest, q):
+        code = int(rest[0]) if rest and rest[0].isdigit() else 400
+        self.send(code, "status %d" % code)
 
+    def route_redirect(self, rest, q):
+        n = int(rest[0]) if rest and rest[0].isdigit() else 0
+        if n > 0:
+            suffix = ("?to=" + q["to"]) if "to" in q else ""
+            return self.redirect("/redirect/%d%s" % (n - 1, suffix))
+        if "to" in q:
+            return self.redirect(q["to"])
+        self.send(200, "<html><head><title>end of redirects</title></head><body>done</body></html>",
+               "text/html; charset=utf-8")
 
-def route_redirect(h, rest, q):
-    n = int(rest[0]) if rest and rest[0].isdigit() else 0
-    if n > 0:
-        suffix = ("?to=" + q["to"]) if "to" in q else ""
-        return h.redirect("/redirect/%d%s" % (n - 1, suffix))
-    if "to" in q:
-        return h.redirect(q["to"])
-    h.send(200, "<html><head><title>end of redirects</title></head><body>done</body></html>",
-           "text/html; charset=utf-8")
+    def route_redirect_to(self, rest, q):
+        self.redirect(q.get("url", "/"), self.int_param(q, "status", 302))
 
+    def route_redirect_loop(self, rest, q):
+        self.redirect("/redirect-loop" if "again" in q else "/redirect-loop?again=1")
 
-def route_redirect_to(h, rest, q):
-    h.redirect(q.get("url", "/"), h.int_param(q, "status", 302))
+    def route_slow_headers(self, rest, q):
+        time.sleep(self.int_param(q, "ms", 5000) / 1000.0)
+        self.send(200, "<html><head><title>slow</title></head><body>slow</body></html>", "text/html")
 
+    def partial_body(self, q):
+        n = self.int_param(q, "bytes", 1024)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(2 * n))
+        self.end_headers()
+        self.wfile.write(b"x" * n)
+        self.wfile.flush()
 
-def route_redirect_loop(h, rest, q):
-    h.redirect("/redirect-loop" if "again" in q else "/redirect-loop?again=1")
+    def route_stall_body(self, rest, q):
+        self.partial_body(q)
+        time.sleep(self.int_param(q, "ms", 60000) / 1000.0)
+        self.close_connection = True
 
+    def route_reset_body(self, rest, q):
+        self.partial_body(q)
+        self.close_connection = True
+        # SO_LINGER 0 turns the close into a TCP RST; detach() closes past the rfile/wfile references.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        os.close(self.connection.detach())
 
-def route_slow_headers(h, rest, q):
-    time.sleep(h.int_param(q, "ms", 5000) / 1000.0)
-    h.send(200, "<html><head><title>slow</title></head><body>slow</body></html>", "text/html")
+    def route_gzip(self, rest, q):
+        html = "<html><head><title>gzipped</title></head><body>" + "compressible " * 200 + "</body></html>"
+        self.send(200, gzip.compress(html.encode()), "text/html; charset=utf-8",
+               headers=[("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
 
+    def route_big(self, rest, q):
+        n = self.int_param(q, "bytes", 1048576)
+        if q.get("chunked") != "1":
+            return self.send(200, b"x" * n, "text/plain")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        sent = 0
+        while sent < n:
+            size = min(65536, n - sent)
+            self.wfile.write(b"%x\r\n" % size + b"x" * size + b"\r\n")
+            sent += size
+        self.wfile.write(b"0\r\n\r\n")
 
-def partial_body(h, q):
-    n = h.int_param(q, "bytes", 1024)
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.send_header("Content-Length", str(2 * n))
-    h.end_headers()
-    h.wfile.write(b"x" * n)
-    h.wfile.flush()
+    def route_set_cookie(self, rest, q):
+        cookies = [("Set-Cookie", "%s=%s; Path=/" % (k, v)) for k, v in q.items()]
+        self.send(200, "cookies set", headers=cookies)
 
+    def route_set_cookie_raw(self, rest, q):
+        cookie = ("Set-Cookie", q.get("h", ""))
+        if "to" in q:
+            return self.send(302, "cookie set", headers=[cookie, ("Location", q["to"])])
+        self.send(200, "cookie set", headers=[cookie])
 
-def route_stall_body(h, rest, q):
-    partial_body(h, q)
-    time.sleep(h.int_param(q, "ms", 60000) / 1000.0)
-    h.close_connection = True
+    def route_echo_cookie(self, rest, q):
+        self.send_json({"cookie": self.headers.get("Cookie", "")})
 
+    def route_headers(self, rest, q):
+        self.send_json({k.lower(): v for k, v in self.headers.items()})
 
-def route_reset_body(h, rest, q):
-    partial_body(h, q)
-    h.close_connection = True
-    # SO_LINGER 0 turns the close into a TCP RST; detach() closes past the rfile/wfile references.
-    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    os.close(h.connection.detach())
+    def route_json(self, rest, q):
+        self.send_json({"hello": "world", "n": 1})
 
+    def route_png(self, rest, q):
+        self.send(200, PNG_1X1, "image/png")
 
-def route_gzip(h, rest, q):
-    html = "<html><head><title>gzipped</title></head><body>" + "compressible " * 200 + "</body></html>"
-    h.send(200, gzip.compress(html.encode()), "text/html; charset=utf-8",
-           headers=[("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
+    def route_png_as_html(self, rest, q):
+        self.send(200, PNG_1X1, "text/html")
 
+    def route_flaky(self, rest, q):
+        key = q.get("key", "")
+        state = self.server.state
+        with state.lock:
+            seen = state.flaky.get(key, 0)
+            state.flaky[key] = seen + 1
+        if seen < self.int_param(q, "fail", 1):
+            return self.send(self.int_param(q, "status", 503), "try again (%d)" % (seen + 1))
+        self.send(200, "<html><head><title>flaky ok</title></head><body>ok after %d</body></html>" % seen, "text/html")
 
-def route_big(h, rest, q):
-    n = h.int_param(q, "bytes", 1048576)
-    if q.get("chunked") != "1":
-        return h.send(200, b"x" * n, "text/plain")
-    h.send_response(200)
-    h.send_header("Content-Type", "text/plain")
-    h.send_header("Transfer-Encoding", "chunked")
-    h.end_headers()
-    sent = 0
-    while sent < n:
-        size = min(65536, n - sent)
-        h.wfile.write(b"%x\r\n" % size + b"x" * size + b"\r\n")
-        sent += size
-    h.wfile.write(b"0\r\n\r\n")
+    def route_connections(self, rest, q):
+        with self.server.state.lock:
+            count = self.server.state.connections
+        self.send_json({"connections": count})
 
-
-def route_set_cookie(h, rest, q):
-    cookies = [("Set-Cookie", "%s=%s; Path=/" % (k, v)) for k, v in q.items()]
-    h.send(200, "cookies set", headers=cookies)
-
-
-def route_set_cookie_raw(h, rest, q):
-    cookie = ("Set-Cookie", q.get("h", ""))
-    if "to" in q:
-        return h.send(302, "cookie set", headers=[cookie, ("Location", q["to"])])
-    h.send(200, "cookie set", headers=[cookie])
-
-
-def route_echo_cookie(h, rest, q):
-    h.send_json({"cookie": h.headers.get("Cookie", "")})
-
-
-def route_headers(h, rest, q):
-    h.send_json({k.lower(): v for k, v in h.headers.items()})
-
-
-def route_json(h, rest, q):
-    h.send_json({"hello": "world", "n": 1})
-
-
-def route_png(h, rest, q):
-    h.send(200, PNG_1X1, "image/png")
-
-
-def route_png_as_html(h, rest, q):
-    h.send(200, PNG_1X1, "text/html")
-
-
-def route_flaky(h, rest, q):
-    key = q.get("key", "")
-    state = h.server.state
-    with state.lock:
-        seen = state.flaky.get(key, 0)
-        state.flaky[key] = seen + 1
-    if seen < h.int_param(q, "fail", 1):
-        return h.send(h.int_param(q, "status", 503), "try again (%d)" % (seen + 1))
-    h.send(200, "<html><head><title>flaky ok</title></head><body>ok after %d</body></html>" % seen, "text/html")
-
-
-def route_connections(h, rest, q):
-    with h.server.state.lock:
-        count = h.server.state.connections
-    h.send_json({"connections": count})
-
-
-def route_robots(h, rest, q):
-    h.static("/robots.txt")
+    def route_robots(self, rest, q):
+        self.static("/robots.txt")
 
 
 ROUTES = {
-    "status": route_status, "redirect": route_redirect, "redirect-to": route_redirect_to,
-    "redirect-loop": route_redirect_loop, "slow-headers": route_slow_headers,
-    "stall-body": route_stall_body, "reset-body": route_reset_body, "gzip": route_gzip,
-    "big": route_big, "set-cookie": route_set_cookie, "set-cookie-raw": route_set_cookie_raw,
-    "echo-cookie": route_echo_cookie, "headers": route_headers, "json": route_json, "png": route_png,
-    "png-as-html": route_png_as_html, "flaky": route_flaky, "connections": route_connections,
-    "robots.txt": route_robots,
+    "status": Handler.route_status, "redirect": Handler.route_redirect, "redirect-to": Handler.route_redirect_to,
+    "redirect-loop": Handler.route_redirect_loop, "slow-headers": Handler.route_slow_headers,
+    "stall-body": Handler.route_stall_body, "reset-body": Handler.route_reset_body, "gzip": Handler.route_gzip,
+    "big": Handler.route_big, "set-cookie": Handler.route_set_cookie, "set-cookie-raw": Handler.route_set_cookie_raw,
+    "echo-cookie": Handler.route_echo_cookie, "headers": Handler.route_headers, "json": Handler.route_json, "png": Handler.route_png,
+    "png-as-html": Handler.route_png_as_html, "flaky": Handler.route_flaky, "connections": Handler.route_connections,
+    "robots.txt": Handler.route_robots,
 }
 
 
