@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """A small HTTP/1.1 test server for crawld's tests (Python 3 standard library only).
 
-Usage: testserver.py [--root DIR]
+Usage: testserver.py [--root DIR] [--tls]
 
 It binds 127.0.0.1 on a free port and prints that port alone on the first line
 of stdout, so a test can read it back. It exits when its stdin reaches EOF (the
 test process closed the pipe or died), or on SIGTERM. Every response carries a
 Content-Length unless a route says otherwise, so keep-alive connections work.
+With --tls it speaks https only, with the self-signed selfsigned.pem beside
+this script (CN and SAN 127.0.0.1 and localhost, valid until 2126). It is also
+an HTTP proxy: a CONNECT request opens a tunnel to the host and port it names.
 
 Routes (query parameters in brackets; anything else is a static file):
   /status/N                     status N, a small text body ("status N")
@@ -26,28 +29,24 @@ Routes (query parameters in brackets; anything else is a static file):
   /png                          a 1x1 PNG as image/png
   /png-as-html                  the same PNG bytes labelled text/html
   /flaky?key=K [fail=N status=S] answers S (default 503) N times (default 1) per key K, then 200
-  /connections                  JSON {"connections": TCP connections accepted so far, this one included}
+  /connections                  JSON {"connections": TCP connections accepted so far, this one
+                                included, "tunnels": CONNECT tunnels opened so far}
   /robots.txt                   the file robots.txt from the root, or 404 when there is none
   /<path>                       a file under --root (index.html for a directory), or 404
 """
 
 import argparse
-import gzip
 import json
 import os
 import signal
 import socket
-import struct
+import ssl
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit, unquote
 
-PNG_1X1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
+from testserver_routes import ROUTES, Routes
 
 MIME = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
@@ -64,6 +63,7 @@ class State:
         self.root = root
         self.lock = threading.Lock()
         self.connections = 0
+        self.tunnels = 0
         self.flaky = {}
 
 
@@ -71,9 +71,14 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, state):
+    def __init__(self, state, tls):
         self.state = state
         super().__init__(("127.0.0.1", 0), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(os.path.join(os.path.dirname(os.path.abspath(__file__)), "selfsigned.pem"))
+            # The handshake runs on the handler's thread, at its first read, not in accept().
+            self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     def handle_error(self, request, client_address):
         """Quiet: routes such as /reset-body break their own connection on purpose."""
@@ -86,7 +91,7 @@ class Server(ThreadingHTTPServer):
         super().process_request(request, client_address)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(Routes, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "crawld-testserver/1"
 
@@ -125,6 +130,37 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_CONNECT(self):
+        """Tunnels to host:port and relays bytes both ways until either side closes."""
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except (OSError, ValueError) as error:
+            return self.send(502, "cannot connect: %s" % error)
+        with self.server.state.lock:
+            self.server.state.tunnels += 1
+        self.send_response(200, "Connection Established")
+        self.end_headers()
+        self.wfile.flush()
+        upstream.settimeout(None)
+
+        def relay(source, target):
+            try:
+                while data := source.recv(65536):
+                    target.sendall(data)
+            except OSError:
+                pass
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        threading.Thread(target=relay, args=(upstream, self.connection), daemon=True).start()
+        relay(self.connection, upstream)
+        upstream.close()
+        self.close_connection = True
+
     def do_GET(self):
         parts = urlsplit(self.path)
         path = unquote(parts.path)
@@ -152,127 +188,6 @@ class Handler(BaseHTTPRequestHandler):
         ext = os.path.splitext(full)[1].lower()
         self.send(200, body, MIME.get(ext, "application/octet-stream"))
 
-    # MARK: - routes
-
-    def route_status(self, rest, q):
-        code = int(rest[0]) if rest and rest[0].isdigit() else 400
-        self.send(code, "status %d" % code)
-
-    def route_redirect(self, rest, q):
-        n = int(rest[0]) if rest and rest[0].isdigit() else 0
-        if n > 0:
-            suffix = ("?to=" + q["to"]) if "to" in q else ""
-            return self.redirect("/redirect/%d%s" % (n - 1, suffix))
-        if "to" in q:
-            return self.redirect(q["to"])
-        self.send(200, "<html><head><title>end of redirects</title></head><body>done</body></html>",
-               "text/html; charset=utf-8")
-
-    def route_redirect_to(self, rest, q):
-        self.redirect(q.get("url", "/"), self.int_param(q, "status", 302))
-
-    def route_redirect_loop(self, rest, q):
-        self.redirect("/redirect-loop" if "again" in q else "/redirect-loop?again=1")
-
-    def route_slow_headers(self, rest, q):
-        time.sleep(self.int_param(q, "ms", 5000) / 1000.0)
-        self.send(200, "<html><head><title>slow</title></head><body>slow</body></html>", "text/html")
-
-    def partial_body(self, q):
-        n = self.int_param(q, "bytes", 1024)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(2 * n))
-        self.end_headers()
-        self.wfile.write(b"x" * n)
-        self.wfile.flush()
-
-    def route_stall_body(self, rest, q):
-        self.partial_body(q)
-        time.sleep(self.int_param(q, "ms", 60000) / 1000.0)
-        self.close_connection = True
-
-    def route_reset_body(self, rest, q):
-        self.partial_body(q)
-        self.close_connection = True
-        # SO_LINGER 0 turns the close into a TCP RST; detach() closes past the rfile/wfile references.
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        os.close(self.connection.detach())
-
-    def route_gzip(self, rest, q):
-        html = "<html><head><title>gzipped</title></head><body>" + "compressible " * 200 + "</body></html>"
-        self.send(200, gzip.compress(html.encode()), "text/html; charset=utf-8",
-               headers=[("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
-
-    def route_big(self, rest, q):
-        n = self.int_param(q, "bytes", 1048576)
-        if q.get("chunked") != "1":
-            return self.send(200, b"x" * n, "text/plain")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        sent = 0
-        while sent < n:
-            size = min(65536, n - sent)
-            self.wfile.write(b"%x\r\n" % size + b"x" * size + b"\r\n")
-            sent += size
-        self.wfile.write(b"0\r\n\r\n")
-
-    def route_set_cookie(self, rest, q):
-        cookies = [("Set-Cookie", "%s=%s; Path=/" % (k, v)) for k, v in q.items()]
-        self.send(200, "cookies set", headers=cookies)
-
-    def route_set_cookie_raw(self, rest, q):
-        cookie = ("Set-Cookie", q.get("h", ""))
-        if "to" in q:
-            return self.send(302, "cookie set", headers=[cookie, ("Location", q["to"])])
-        self.send(200, "cookie set", headers=[cookie])
-
-    def route_echo_cookie(self, rest, q):
-        self.send_json({"cookie": self.headers.get("Cookie", "")})
-
-    def route_headers(self, rest, q):
-        self.send_json({k.lower(): v for k, v in self.headers.items()})
-
-    def route_json(self, rest, q):
-        self.send_json({"hello": "world", "n": 1})
-
-    def route_png(self, rest, q):
-        self.send(200, PNG_1X1, "image/png")
-
-    def route_png_as_html(self, rest, q):
-        self.send(200, PNG_1X1, "text/html")
-
-    def route_flaky(self, rest, q):
-        key = q.get("key", "")
-        state = self.server.state
-        with state.lock:
-            seen = state.flaky.get(key, 0)
-            state.flaky[key] = seen + 1
-        if seen < self.int_param(q, "fail", 1):
-            return self.send(self.int_param(q, "status", 503), "try again (%d)" % (seen + 1))
-        self.send(200, "<html><head><title>flaky ok</title></head><body>ok after %d</body></html>" % seen, "text/html")
-
-    def route_connections(self, rest, q):
-        with self.server.state.lock:
-            count = self.server.state.connections
-        self.send_json({"connections": count})
-
-    def route_robots(self, rest, q):
-        self.static("/robots.txt")
-
-
-ROUTES = {
-    "status": Handler.route_status, "redirect": Handler.route_redirect, "redirect-to": Handler.route_redirect_to,
-    "redirect-loop": Handler.route_redirect_loop, "slow-headers": Handler.route_slow_headers,
-    "stall-body": Handler.route_stall_body, "reset-body": Handler.route_reset_body, "gzip": Handler.route_gzip,
-    "big": Handler.route_big, "set-cookie": Handler.route_set_cookie, "set-cookie-raw": Handler.route_set_cookie_raw,
-    "echo-cookie": Handler.route_echo_cookie, "headers": Handler.route_headers, "json": Handler.route_json, "png": Handler.route_png,
-    "png-as-html": Handler.route_png_as_html, "flaky": Handler.route_flaky, "connections": Handler.route_connections,
-    "robots.txt": Handler.route_robots,
-}
-
 
 def exit_on_stdin_eof():
     """Ends the server when the test process closes our stdin or dies."""
@@ -284,8 +199,9 @@ def exit_on_stdin_eof():
 def main():
     parser = argparse.ArgumentParser(description="crawld test HTTP server")
     parser.add_argument("--root", help="directory of static files (and robots.txt)")
+    parser.add_argument("--tls", action="store_true", help="serve https with selfsigned.pem")
     args = parser.parse_args()
-    server = Server(State(args.root))
+    server = Server(State(args.root), args.tls)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
     print(server.server_address[1], flush=True)

@@ -5,9 +5,10 @@ import Synchronization
 /// run with python3, on a free port it reports back.
 ///
 /// The routes (redirect chains and loops, slow or stalling responses, gzip,
-/// large bodies, cookies, a connection counter, flaky answers for retries,
-/// static files and robots.txt from a directory) are listed at the top of
-/// the script. Start one per test (`withTestHTTPServer`) so that counters
+/// large bodies, cookies, a connection and tunnel counter, flaky answers for
+/// retries, static files and robots.txt from a directory) are listed at the
+/// top of the script. Every server is also an HTTP proxy (CONNECT), and with
+/// `tls` it serves https with a self-signed certificate for 127.0.0.1. Start one per test (`withTestHTTPServer`) so that counters
 /// such as `/connections` belong to that test alone.
 ///
 /// The server also exits by itself when the test process dies, because it
@@ -19,22 +20,25 @@ public final class TestHTTPServer: Sendable {
 
     /// The port the server listens on, on 127.0.0.1.
     public let port: Int
+    /// Whether it speaks https (with a certificate no client trusts).
+    public let tls: Bool
     private let process: ProcessBox
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT` (or `https://`), without a trailing slash.
+    public var baseURL: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.
     public func url(_ path: String) -> String { baseURL + path }
 
     /// Starts a server.
-    /// - Parameter root: a directory whose files the server serves (and its
-    ///   `robots.txt`); nil serves no files.
+    /// - Parameters:
+    ///   - root: a directory whose files the server serves (and its `robots.txt`); nil serves no files.
+    ///   - tls: serve https with `Tests/Servers/selfsigned.pem`.
     /// - Throws: `StartError` when python3 is missing or the server does not report a port.
-    public static func start(root: String? = nil) async throws -> TestHTTPServer {
+    public static func start(root: String? = nil, tls: Bool = false) async throws -> TestHTTPServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath] + (root.map { ["--root", $0] } ?? [])
+        process.arguments = ["python3", scriptPath] + (root.map { ["--root", $0] } ?? []) + (tls ? ["--tls"] : [])
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -50,11 +54,12 @@ public final class TestHTTPServer: Sendable {
             box.stop()
             throw StartError(description: "testserver.py reported no port (first line: \(line ?? "none"))")
         }
-        return TestHTTPServer(port: port, process: box)
+        return TestHTTPServer(port: port, tls: tls, process: box)
     }
 
-    private init(port: Int, process: ProcessBox) {
+    private init(port: Int, tls: Bool, process: ProcessBox) {
         self.port = port
+        self.tls = tls
         self.process = process
     }
 
@@ -85,8 +90,10 @@ public final class TestHTTPServer: Sendable {
 }
 
 /// Runs `body` with a fresh server and stops it afterwards, even when `body` throws.
-public func withTestHTTPServer<T>(root: String? = nil, _ body: (TestHTTPServer) async throws -> T) async throws -> T {
-    let server = try await TestHTTPServer.start(root: root)
+public func withTestHTTPServer<T>(
+    root: String? = nil, tls: Bool = false, _ body: (TestHTTPServer) async throws -> T
+) async throws -> T {
+    let server = try await TestHTTPServer.start(root: root, tls: tls)
     defer { server.stop() }
     return try await body(server)
 }
