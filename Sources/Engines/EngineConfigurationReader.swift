@@ -40,10 +40,12 @@ public struct EngineConfigurationReader {
         }
     }
 
+    /// A string, or `fallback` when absent.
     public mutating func string(_ key: String, default fallback: String) throws(EngineError) -> String {
         try optionalString(key) ?? fallback
     }
 
+    /// A string, or nil when absent: for keys whose default is "none" (a proxy).
     public mutating func optionalString(_ key: String) throws(EngineError) -> String? {
         guard let value = value(key) else { return nil }
         guard let string = value.stringValue else { throw error(key, "must be a string, got \(value.typeName)") }
@@ -63,6 +65,7 @@ public struct EngineConfigurationReader {
         return Int(number)
     }
 
+    /// A boolean (not 0/1, not "true"), or `fallback` when absent.
     public mutating func bool(_ key: String, default fallback: Bool) throws(EngineError) -> Bool {
         guard let value = value(key) else { return fallback }
         guard let bool = value.boolValue else { throw error(key, "must be a boolean, got \(value.typeName)") }
