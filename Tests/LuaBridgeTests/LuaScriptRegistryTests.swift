@@ -1,5 +1,6 @@
 import LuaBridge
 import Testing
+import TestSupport
 
 /// Generations: validated as a whole, swapped atomically, refused on error.
 @Suite struct LuaScriptRegistryTests {
