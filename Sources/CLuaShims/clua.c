@@ -146,15 +146,21 @@ int clua_call(lua_State *L, int nargs, int nresults, int64_t instructions, doubl
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, clua_msgh);
     lua_insert(L, base);
-    ctx->instruction_limit = instructions;
-    ctx->instructions = 0;
-    ctx->deadline = clua_now() + timeout_s;
-    ctx->stop = CLUA_STOP_NONE;
-    ctx->memory_hit = 0;
-    lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+    /* A call made by a Swift function that Lua called runs on the budget of
+       the outermost call: nesting must not hand a script a fresh budget. */
+    if (ctx->depth++ == 0) {
+        ctx->instruction_limit = instructions;
+        ctx->instructions = 0;
+        ctx->deadline = clua_now() + timeout_s;
+        ctx->stop = CLUA_STOP_NONE;
+        ctx->memory_hit = 0;
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+    }
+    int saved = ctx->enforcing;
     ctx->enforcing = 1;
     int status = lua_pcall(L, nargs, nresults, base);
-    ctx->enforcing = 0;
+    ctx->enforcing = saved;
+    ctx->depth--;
     lua_remove(L, base);
     return status;
 }

@@ -75,13 +75,31 @@ struct LuaStack {
     /// - Parameter root: how the value is named in errors (`data`, `argument #2`).
     /// - Throws: `.conversion` naming the path (`data.items[3].price`) of a
     ///   function, userdata, thread or cycle.
-    func pull(at index: Int32, root: String) throws(LuaError) -> LuaValue {
-        var path = LuaValuePath(root: root)
+    func pull(at index: Int32, root: LuaValueRoot) throws(LuaError) -> LuaValue {
         var visiting: [UnsafeRawPointer] = []
-        return try pull(at: lua_absindex(L, index), path: &path, visiting: &visiting)
+        do {
+            return try pull(at: lua_absindex(L, index), visiting: &visiting)
+        } catch {
+            let path = LuaValuePath(root: root, keys: error.keys.reversed())
+            throw LuaError(kind: .conversion, message: "\(error.reason) at \(path)")
+        }
     }
 
-    private func pull(at index: Int32, path: inout LuaValuePath, visiting: inout [UnsafeRawPointer]) throws(LuaError) -> LuaValue {
+    /// Why a pull failed, and the keys from the failing value up to the root,
+    /// collected while unwinding so that a pull that succeeds builds no path.
+    private struct PullFailure: Error {
+        let reason: String
+        var keys: [LuaValue] = []
+
+        /// The same failure, one table further from the root.
+        func under(_ key: LuaValue) -> PullFailure {
+            var copy = self
+            copy.keys.append(key)
+            return copy
+        }
+    }
+
+    private func pull(at index: Int32, visiting: inout [UnsafeRawPointer]) throws(PullFailure) -> LuaValue {
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .nil
         case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
@@ -89,10 +107,8 @@ struct LuaStack {
             if lua_isinteger(L, index) != 0 { return .int(Int64(lua_tointegerx(L, index, nil))) }
             return .double(lua_tonumberx(L, index, nil))
         case LUA_TSTRING: return .string(bytes(at: index))
-        case LUA_TTABLE: return try pullTable(at: index, path: &path, visiting: &visiting)
-        default:
-            let type = String(cString: lua_typename(L, lua_type(L, index)))
-            throw LuaError(kind: .conversion, message: "cannot convert a \(type) at \(path)")
+        case LUA_TTABLE: return try pullTable(at: index, visiting: &visiting)
+        default: throw PullFailure(reason: "cannot convert a \(typeName(at: index))")
         }
     }
 
@@ -103,69 +119,102 @@ struct LuaStack {
         return Array(UnsafeRawBufferPointer(start: pointer, count: length))
     }
 
-    private func pullTable(at index: Int32, path: inout LuaValuePath, visiting: inout [UnsafeRawPointer]) throws(LuaError) -> LuaValue {
+    /// Lua's name for the type of the value at `index`.
+    func typeName(at index: Int32) -> String {
+        String(cString: lua_typename(L, lua_type(L, index)))
+    }
+
+    /// Reads the sequence 1...n with `lua_rawgeti`, then every other key with
+    /// `lua_next`, so a plain array never goes through a dictionary.
+    private func pullTable(at index: Int32, visiting: inout [UnsafeRawPointer]) throws(PullFailure) -> LuaValue {
         guard let identity = lua_topointer(L, index) else { return .table(LuaTable()) }
-        if visiting.contains(identity) {
-            throw LuaError(kind: .conversion, message: "cannot convert a table that contains itself at \(path)")
-        }
+        if visiting.contains(identity) { throw PullFailure(reason: "cannot convert a table that contains itself") }
         guard visiting.count < Self.maxDepth, lua_checkstack(L, 3) != 0 else {
-            throw LuaError(kind: .conversion, message: "table nested deeper than \(Self.maxDepth) levels at \(path)")
+            throw PullFailure(reason: "table nested deeper than \(Self.maxDepth) levels")
         }
         visiting.append(identity)
         defer { visiting.removeLast() }
-        var entries: [LuaValue: LuaValue] = [:]
-        lua_pushnil(L)
-        while lua_next(L, index) != 0 {
-            let key: LuaValue
-            switch lua_type(L, -2) {
-            case LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN: key = try pull(at: lua_absindex(L, -2), path: &path, visiting: &visiting)
-            default:
-                let type = String(cString: lua_typename(L, lua_type(L, -2)))
-                lua_settop(L, -3)
-                throw LuaError(kind: .conversion, message: "cannot convert a table key of type \(type) at \(path)")
-            }
-            path.enter(key)
+        var table = LuaTable()
+        while lua_rawgeti(L, index, lua_Integer(table.array.count + 1)) != LUA_TNIL {
             do {
-                entries[key] = try pull(at: lua_absindex(L, -1), path: &path, visiting: &visiting)
+                table.array.append(try pull(at: lua_gettop(L), visiting: &visiting))
             } catch {
-                lua_settop(L, -3)
-                throw error
+                lua_settop(L, -2)
+                throw error.under(LuaValue.int(Int64(table.array.count + 1)))
             }
-            path.leave()
             lua_settop(L, -2)
         }
-        var array: [LuaValue] = []
-        var next: Int64 = 1
-        while let element = entries.removeValue(forKey: .int(next)) {
-            array.append(element)
-            next += 1
+        lua_settop(L, -2)
+        let sequence = Int64(table.array.count)
+        lua_pushnil(L)
+        while lua_next(L, index) != 0 {
+            if lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), k >= 1, k <= sequence {
+                lua_settop(L, -2)
+                continue
+            }
+            let key: LuaValue
+            switch lua_type(L, -2) {
+            case LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN: key = try pull(at: lua_gettop(L) - 1, visiting: &visiting)
+            default:
+                let type = typeName(at: -2)
+                lua_settop(L, -3)
+                throw PullFailure(reason: "cannot convert a table key of type \(type)")
+            }
+            do {
+                table.map[key] = try pull(at: lua_gettop(L), visiting: &visiting)
+            } catch {
+                lua_settop(L, -3)
+                throw error.under(key)
+            }
+            lua_settop(L, -2)
         }
-        return .table(LuaTable(array: array, map: entries))
+        return .table(table)
+    }
+}
+
+/// How a pulled value is named at the root of an error's path.
+enum LuaValueRoot: CustomStringConvertible {
+    /// A value read at a path (`policies.pool`).
+    case value(LuaPath)
+    /// Result `index` (from 0) of a function called at a path (`p.janitor()`).
+    case result(LuaPath, Int)
+    /// Result `index` of running a chunk (`policies.lua`).
+    case chunk(String, Int)
+    /// Argument `index` (from 0) of a Swift function (`argument #1`).
+    case argument(Int)
+
+    var description: String {
+        switch self {
+        case .value(let path): return path.description
+        case .result(let path, let i): return i == 0 ? "\(path)()" : "\(path)()#\(i + 1)"
+        case .chunk(let name, let i): return i == 0 ? name : "\(name)#\(i + 1)"
+        case .argument(let i): return "argument #\(i + 1)"
+        }
     }
 }
 
 /// Where a value sits inside what is being converted, for error messages:
 /// `data.items[3].price`, `result["a key"]`.
 struct LuaValuePath: CustomStringConvertible {
-    private var components: [String]
+    let root: LuaValueRoot
+    /// From the root down.
+    let keys: [LuaValue]
 
-    init(root: String) { components = [root] }
-
-    mutating func enter(_ key: LuaValue) {
-        switch key {
-        case .int(let i): components.append("[\(i)]")
-        case .string:
-            let text = key.stringValue ?? "?"
-            let isName = !text.isEmpty && text.utf8.allSatisfy { $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
-                && !(48...57).contains(text.utf8.first!)
-            components.append(isName ? ".\(text)" : "[\"\(text)\"]")
-        case .double(let d): components.append("[\(d)]")
-        case .bool(let b): components.append("[\(b)]")
-        default: components.append("[?]")
+    var description: String {
+        var text = root.description
+        for key in keys {
+            switch key {
+            case .int(let i): text += "[\(i)]"
+            case .string:
+                let name = key.stringValue ?? "?"
+                let isName = name.utf8.first.map { !(48...57).contains($0) } ?? false
+                    && name.utf8.allSatisfy { $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+                text += isName ? ".\(name)" : "[\"\(name)\"]"
+            case .double(let d): text += "[\(d)]"
+            case .bool(let b): text += "[\(b)]"
+            default: text += "[?]"
+            }
         }
+        return text
     }
-
-    mutating func leave() { components.removeLast() }
-
-    var description: String { components.joined() }
 }

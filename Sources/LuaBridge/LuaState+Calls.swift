@@ -13,7 +13,7 @@ extension LuaState {
     public func run(_ source: [UInt8], chunkName: String) throws(LuaError) -> [LuaValue] {
         let top = lua_gettop(L)
         try execute(source, chunkName: chunkName, top: top)
-        return try pullResults(from: top, root: chunkName)
+        return try pullResults(from: top) { .chunk(chunkName, $0) }
     }
 
     /// Compiles and runs a script, keeping its first result as module `name`
@@ -103,16 +103,16 @@ extension LuaState {
             throw error
         }
         try protectedCall(nargs: Int32(count), top: top)
-        return try pullResults(from: top, root: "\(path)()")
+        return try pullResults(from: top) { .result(path, $0) }
     }
 
-    private func pullResults(from top: Int32, root: String) throws(LuaError) -> [LuaValue] {
+    private func pullResults(from top: Int32, root: (Int) -> LuaValueRoot) throws(LuaError) -> [LuaValue] {
         defer { lua_settop(L, top) }
         let count = lua_gettop(L) - top
         var results: [LuaValue] = []
         results.reserveCapacity(Int(count))
         for i in 0..<count {
-            results.append(try stack.pull(at: top + 1 + i, root: i == 0 ? root : "\(root)#\(i + 1)"))
+            results.append(try stack.pull(at: top + 1 + i, root: root(Int(i))))
         }
         return results
     }
@@ -124,7 +124,7 @@ extension LuaState {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
         try pushValue(at: path, top: top)
-        return try stack.pull(at: -1, root: path.description)
+        return try stack.pull(at: -1, root: .value(path))
     }
 
     /// Lua's type name of the value at `path` (`"function"`, `"nil"`, ...),

@@ -30,7 +30,7 @@ public struct LuaCall {
     /// A copy of argument `i` (nil when absent).
     public func value(_ i: Int) throws(LuaError) -> LuaValue {
         guard i < count else { return .nil }
-        return try stack.pull(at: base + Int32(i), root: "argument #\(i + 1)")
+        return try stack.pull(at: base + Int32(i), root: .argument(i))
     }
 
     /// Argument `i` as text. - Throws: when it is not a string.

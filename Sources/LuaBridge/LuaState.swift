@@ -37,6 +37,8 @@ public final class LuaState {
     let L: OpaquePointer
     private let context: UnsafeMutablePointer<clua_context>
     public let limits: LuaLimits
+    /// `limits.timeout` in seconds, as the C hook compares it.
+    private let timeoutSeconds: Double
 
     /// Swift closures callable from Lua; kept alive for the state's lifetime.
     var functions: [LuaFunctionBox] = []
@@ -56,6 +58,7 @@ public final class LuaState {
     /// - Throws: `.memory` when the state cannot even be allocated.
     public init(limits: LuaLimits = LuaLimits()) throws(LuaError) {
         self.limits = limits
+        timeoutSeconds = Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18
         context = .allocate(capacity: 1)
         context.initialize(to: clua_context())
         context.pointee.limit = limits.memoryBytes
@@ -100,9 +103,8 @@ public final class LuaState {
     /// results on the stack. Stack: [-(nargs+1), +results] or throws with the
     /// stack back at `top`.
     func protectedCall(nargs: Int32, top: Int32) throws(LuaError) {
-        let seconds = Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18
         callDepth += 1
-        let status = clua_call(L, nargs, LUA_MULTRET, Int64(limits.instructions), seconds)
+        let status = clua_call(L, nargs, LUA_MULTRET, Int64(limits.instructions), timeoutSeconds)
         callDepth -= 1
         if context.pointee.memory_hit != 0 { memoryLimitHit = true }
         guard status == LUA_OK else { throw takeError(status: status, top: top) }

@@ -39,6 +39,21 @@ public struct LuaTable: Sendable, Hashable {
 }
 
 extension LuaValue {
+    /// Hashes strings as whole buffers (the synthesized hash feeds an array
+    /// to the hasher byte by byte, which dominated pulling small tables).
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .nil: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int(let i): hasher.combine(i)
+        case .double(let d): hasher.combine(d)
+        case .string(let bytes):
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        case .table(let table): hasher.combine(table)
+        }
+    }
+
     /// A Lua string holding this text's UTF-8 bytes.
     public static func text(_ text: String) -> LuaValue { .string(Array(text.utf8)) }
 

@@ -86,3 +86,24 @@ import Testing
         #expect(try state.call(.global("len"), [big]) == [.int(4 << 20)])
     }
 }
+
+/// A Swift function that calls back into Lua gets no fresh budget or cap.
+@Suite struct LuaNestedCallTests {
+    @Test func nestedCallsShareTheOuterBudgetAndCap() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 16 << 20, instructions: 200_000, timeout: .seconds(30)))
+        state.register(function: "callback") { [unowned state] call in
+            try call.push(state.call(.global("inner")).first ?? .nil)
+        }
+        let source = #"""
+            function inner() return 1 end
+            function spin() while true do callback() end end
+            function grow() callback() local t = {} while true do t[#t + 1] = ("x"):rep(1e6) end end
+            """#
+        _ = try state.run(Array(source.utf8), chunkName: "nested.lua")
+        #expect(try state.run(Array("return callback()".utf8), chunkName: "once.lua") == [1])
+        let spin = try #require(throws: LuaError.self) { try state.call(.global("spin")) }
+        #expect(spin.kind == .budgetExceeded)
+        let grow = try #require(throws: LuaError.self) { try state.call(.global("grow")) }
+        #expect(grow.kind == .memory)
+    }
+}

@@ -48,6 +48,7 @@ typedef struct clua_context {
     double deadline;  /* CLOCK_MONOTONIC seconds */
     int stop;         /* enum clua_stop */
     int hook_interval;
+    int depth;        /* clua_call nesting (a Swift function calling Lua) */
     /* Swift callbacks, and the owning Swift LuaState (unretained) */
     clua_dispatch_fn dispatch;
     clua_release_fn release;
