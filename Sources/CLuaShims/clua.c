@@ -67,7 +67,8 @@ void clua_close(lua_State *L) {
     ctx->enforcing = 0;
     ctx->stop = CLUA_STOP_NONE;
     ctx->instructions = 0;
-    ctx->deadline = clua_now() + 0.1;
+    ctx->timeout = 0.1;
+    ctx->deadline = 0;
     lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
     lua_close(L);
 }
@@ -110,6 +111,11 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
     }
     if (ar->event != LUA_HOOKCOUNT) return;
     ctx->instructions += ctx->hook_interval;
+    if (ctx->deadline == 0) {
+        /* The first check of this call starts its clock: calls shorter than
+           one hook interval never pay for reading it. */
+        ctx->deadline = clua_now() + ctx->timeout;
+    }
     if (ctx->instructions > ctx->instruction_limit) {
         ctx->stop = CLUA_STOP_BUDGET;
     } else if (clua_now() > ctx->deadline) {
@@ -151,10 +157,13 @@ int clua_call(lua_State *L, int nargs, int nresults, int64_t instructions, doubl
     if (ctx->depth++ == 0) {
         ctx->instruction_limit = instructions;
         ctx->instructions = 0;
-        ctx->deadline = clua_now() + timeout_s;
+        ctx->timeout = timeout_s;
+        ctx->deadline = 0;
         ctx->stop = CLUA_STOP_NONE;
         ctx->memory_hit = 0;
-        lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+        if (lua_gethookmask(L) != LUA_MASKCOUNT) {
+            lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+        }
     }
     int saved = ctx->enforcing;
     ctx->enforcing = 1;

@@ -178,6 +178,8 @@ enum LuaValueRoot: CustomStringConvertible {
     case value(LuaPath)
     /// Result `index` (from 0) of a function called at a path (`p.janitor()`).
     case result(LuaPath, Int)
+    /// Field `name` of result `index` of a function (`p.janitor().interval_s`).
+    case field(LuaPath, Int, String)
     /// Result `index` of running a chunk (`policies.lua`).
     case chunk(String, Int)
     /// Argument `index` (from 0) of a Swift function (`argument #1`).
@@ -187,6 +189,7 @@ enum LuaValueRoot: CustomStringConvertible {
         switch self {
         case .value(let path): return path.description
         case .result(let path, let i): return i == 0 ? "\(path)()" : "\(path)()#\(i + 1)"
+        case .field(let path, let i, let name): return "\(LuaValueRoot.result(path, i)).\(name)"
         case .chunk(let name, let i): return i == 0 ? name : "\(name)#\(i + 1)"
         case .argument(let i): return "argument #\(i + 1)"
         }

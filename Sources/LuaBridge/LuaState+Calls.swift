@@ -79,7 +79,25 @@ extension LuaState {
         }
     }
 
+    /// Calls the function at `path` and reads its results in place, without
+    /// copying whole tables out: for hot paths that need a few fields.
+    /// - Parameter reading: runs while the results are on the stack; the
+    ///   `LuaResults` it gets is invalid once it returns.
+    public func call<Result>(_ path: LuaPath, _ arguments: [LuaValue], reading: (LuaResults) throws(LuaError) -> Result) throws(LuaError) -> Result {
+        let top = try callLeavingResults(path, count: arguments.count) { stack throws(LuaError) in
+            for argument in arguments { try stack.push(argument) }
+        }
+        defer { lua_settop(L, top) }
+        return try reading(LuaResults(stack: stack, path: path, base: top + 1, count: Int(lua_gettop(L) - top)))
+    }
+
     private func call(_ path: LuaPath, count: Int, push: (LuaStack) throws(LuaError) -> Void) throws(LuaError) -> [LuaValue] {
+        let top = try callLeavingResults(path, count: count, push: push)
+        return try pullResults(from: top) { .result(path, $0) }
+    }
+
+    /// Calls the function at `path`, leaving its results above the returned top.
+    private func callLeavingResults(_ path: LuaPath, count: Int, push: (LuaStack) throws(LuaError) -> Void) throws(LuaError) -> Int32 {
         let top = lua_gettop(L)
         let outermost = callDepth == 0
         if outermost {
@@ -92,7 +110,7 @@ extension LuaState {
         }
         try pushValue(at: path, top: top)
         guard lua_type(L, -1) == LUA_TFUNCTION else {
-            let type = String(cString: lua_typename(L, lua_type(L, -1)))
+            let type = stack.typeName(at: -1)
             lua_settop(L, top)
             throw LuaError(kind: .runtime, message: "\(path) is not a function (a \(type) value)")
         }
@@ -103,12 +121,13 @@ extension LuaState {
             throw error
         }
         try protectedCall(nargs: Int32(count), top: top)
-        return try pullResults(from: top) { .result(path, $0) }
+        return top
     }
 
     private func pullResults(from top: Int32, root: (Int) -> LuaValueRoot) throws(LuaError) -> [LuaValue] {
         defer { lua_settop(L, top) }
         let count = lua_gettop(L) - top
+        if count == 0 { return [] }
         var results: [LuaValue] = []
         results.reserveCapacity(Int(count))
         for i in 0..<count {
@@ -170,7 +189,7 @@ extension LuaState {
             }
             stack.pushString(name)
             lua_rawget(L, -2)
-            lua_rotate(L, -2, 1)
+            lua_copy(L, -1, -2)
             lua_settop(L, -2)
         }
     }

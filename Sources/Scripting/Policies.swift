@@ -89,14 +89,13 @@ public struct Policies: PoolPolicy {
     /// Calls `policies.<function>` on the live generation and checks the
     /// results; nil (after logging) when either fails or nothing is loaded.
     private func evaluate<Value: Sendable>(_ function: String, _ arguments: [LuaValue],
-        check: ([LuaValue]) throws(LuaError) -> Value) async -> Value?
+        check: (LuaResults) throws(LuaError) -> Value) async -> Value?
     {
         guard let generation = scripts.current else { return nil }
         do {
-            let results = try await generation.pool.withState { state in
-                try state.call(.module(PolicyShape.module, function), arguments)
+            return try await generation.pool.withState { state in
+                try state.call(.module(PolicyShape.module, function), arguments, reading: check)
             }
-            return try check(results)
         } catch {
             let message = (error as? LuaError)?.message ?? "\(error)"
             logger.info(

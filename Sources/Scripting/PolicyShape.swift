@@ -20,44 +20,49 @@ enum PolicyShape {
 
     // MARK: - Functions' results
 
-    static func janitor(_ results: [LuaValue], memoryPercent: Double) throws(LuaError) -> JanitorSettings {
-        let call = "janitor(\(format(memoryPercent)))"
-        let table = try table(results.first, call)
+    static func janitor(_ results: LuaResults, memoryPercent: Double) throws(LuaError) -> JanitorSettings {
+        let call = { "janitor(\(format(memoryPercent)))" }
+        try requireTable(results, call())
         return JanitorSettings(
-            interval: try seconds(table["interval_s"], "\(call).interval_s", allowZero: false),
-            coldTTL: try seconds(table["cold_ttl_s"], "\(call).cold_ttl_s", allowZero: true),
-            hotTTL: try seconds(table["hot_ttl_s"], "\(call).hot_ttl_s", allowZero: true))
+            interval: try seconds(results.field(0, "interval_s"), "\(call()).interval_s", allowZero: false),
+            coldTTL: try seconds(results.field(0, "cold_ttl_s"), "\(call()).cold_ttl_s", allowZero: true),
+            hotTTL: try seconds(results.field(0, "hot_ttl_s"), "\(call()).hot_ttl_s", allowZero: true))
     }
 
-    static func engine(_ results: [LuaValue], url: String) throws(LuaError) -> EngineChoice {
-        let call = "engine_for(\(url))"
-        guard let name = results.first?.stringValue, EngineChoice.engines.contains(name) else {
-            throw failure("\(call) must return \"http\" or \"browser\" first (got \(describe(results.first)))")
+    static func engine(_ results: LuaResults, url: String) throws(LuaError) -> EngineChoice {
+        let call = { "engine_for(\(url))" }
+        let first = try results.value(0)
+        guard let name = first.stringValue, EngineChoice.engines.contains(name) else {
+            throw failure("\(call()) must return \"http\" or \"browser\" first (got \(describe(first)))")
         }
-        let config = results.count > 1 ? results[1] : .nil
+        let config = try results.value(1)
         if config == .nil { return EngineChoice(engine: name) }
         guard case .table = config else {
-            throw failure("\(call) must return a config table second (got \(describe(config)))")
+            throw failure("\(call()) must return a config table second (got \(describe(config)))")
         }
-        guard case .object(let object) = try JSONValue(lua: config, path: "\(call) config") else {
+        guard case .object(let object) = try JSONValue(lua: config, path: "\(call()) config") else {
             return EngineChoice(engine: name)
         }
         return EngineChoice(engine: name, config: object)
     }
 
-    static func politeness(_ results: [LuaValue], host: String) throws(LuaError) -> Politeness {
-        let call = "politeness(\(host))"
-        let table = try table(results.first, call)
-        let delay = try number(table["delay_ms"], "\(call).delay_ms", range: 0...(maxSeconds * 1000), expected: "a number ≥ 0")
-        let concurrency = try integer(table["max_concurrency"], "\(call).max_concurrency", range: 1...10_000)
+    static func politeness(_ results: LuaResults, host: String) throws(LuaError) -> Politeness {
+        let call = { "politeness(\(host))" }
+        try requireTable(results, call())
+        let delay = try number(results.field(0, "delay_ms"), "\(call()).delay_ms", range: 0...(maxSeconds * 1000), expected: "a number ≥ 0")
+        let concurrency = try integer(results.field(0, "max_concurrency"), "\(call()).max_concurrency", range: 1...10_000)
         return Politeness(delay: .milliseconds(Int64(delay.rounded())), maxConcurrency: concurrency)
     }
 
-    static func retry(_ results: [LuaValue], attempt: Int) throws(LuaError) -> Duration? {
-        let value = results.first ?? .nil
+    static func retry(_ results: LuaResults, attempt: Int) throws(LuaError) -> Duration? {
+        let value = try results.value(0)
         if value == .nil || value == .bool(false) { return nil }
         let delay = try number(value, "retry(\(attempt), ...)", range: 0...(maxSeconds * 1000), expected: "nil or a delay in ms ≥ 0")
         return .milliseconds(Int64(delay.rounded()))
+    }
+
+    private static func requireTable(_ results: LuaResults, _ call: @autoclosure () -> String) throws(LuaError) {
+        guard results.isTable(0) else { throw failure("\(call()) must be a table (got \(describe(try results.value(0))))") }
     }
 
     // MARK: - The pool table
@@ -91,29 +96,29 @@ enum PolicyShape {
 
     // MARK: - Field checks
 
-    private static func table(_ value: LuaValue?, _ what: String) throws(LuaError) -> LuaTable {
-        guard case .table(let table)? = value else { throw failure("\(what) must be a table (got \(describe(value)))") }
+    private static func table(_ value: LuaValue?, _ what: @autoclosure () -> String) throws(LuaError) -> LuaTable {
+        guard case .table(let table)? = value else { throw failure("\(what()) must be a table (got \(describe(value)))") }
         return table
     }
 
-    private static func number(_ value: LuaValue?, _ what: String, range: ClosedRange<Double>, expected: String) throws(LuaError) -> Double {
+    private static func number(_ value: LuaValue?, _ what: @autoclosure () -> String, range: ClosedRange<Double>, expected: String) throws(LuaError) -> Double {
         guard let number = value?.doubleValue, number.isFinite, range.contains(number) else {
-            throw failure("\(what) must be \(expected) (got \(describe(value)))")
+            throw failure("\(what()) must be \(expected) (got \(describe(value)))")
         }
         return number
     }
 
-    private static func integer(_ value: LuaValue?, _ what: String, range: ClosedRange<Int>) throws(LuaError) -> Int {
+    private static func integer(_ value: LuaValue?, _ what: @autoclosure () -> String, range: ClosedRange<Int>) throws(LuaError) -> Int {
         guard let number = value?.intValue, let int = Int(exactly: number), range.contains(int) else {
-            throw failure("\(what) must be an integer ≥ \(range.lowerBound) (got \(describe(value)))")
+            throw failure("\(what()) must be an integer ≥ \(range.lowerBound) (got \(describe(value)))")
         }
         return int
     }
 
-    private static func seconds(_ value: LuaValue?, _ what: String, allowZero: Bool) throws(LuaError) -> Duration {
+    private static func seconds(_ value: LuaValue?, _ what: @autoclosure () -> String, allowZero: Bool) throws(LuaError) -> Duration {
         let expected = allowZero ? "a number of seconds ≥ 0" : "a number of seconds > 0"
-        let seconds = try number(value, what, range: 0...maxSeconds, expected: expected)
-        guard allowZero || seconds > 0 else { throw failure("\(what) must be \(expected) (got 0)") }
+        let seconds = try number(value, what(), range: 0...maxSeconds, expected: expected)
+        guard allowZero || seconds > 0 else { throw failure("\(what()) must be \(expected) (got 0)") }
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 

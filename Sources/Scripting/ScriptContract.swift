@@ -67,14 +67,24 @@ extension ScriptContract {
         let pool = try PolicyShape.pool(state.value(at: .module(module, "pool")))
         var janitors: [JanitorSettings] = []
         for percent in janitorProbes {
-            let results = try state.call(.module(module, "janitor"), [.double(percent)])
-            janitors.append(try PolicyShape.janitor(results, memoryPercent: percent))
+            janitors.append(try state.call(.module(module, "janitor"), [.double(percent)]) { results throws(LuaError) in
+                try PolicyShape.janitor(results, memoryPercent: percent)
+            })
         }
         let url = "https://example.com/"
-        let engine = try PolicyShape.engine(state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]), url: url)
-        let politeness = try PolicyShape.politeness(state.call(.module(module, "politeness"), ["example.com"]), host: "example.com")
-        let retryDelay = try PolicyShape.retry(state.call(.module(module, "retry"), [1, 503, .nil]), attempt: 1)
-        _ = try PolicyShape.retry(state.call(.module(module, "retry"), [1, .nil, "timeout"]), attempt: 1)
+        let engine = try state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]) { results throws(LuaError) in
+            try PolicyShape.engine(results, url: url)
+        }
+        let politeness = try state.call(.module(module, "politeness"), ["example.com"]) { results throws(LuaError) in
+            try PolicyShape.politeness(results, host: "example.com")
+        }
+        var retryDelay: Duration?
+        for (status, error) in [(LuaValue.int(503), LuaValue.nil), (.nil, "timeout")] {
+            let delay = try state.call(.module(module, "retry"), [1, status, error]) { results throws(LuaError) in
+                try PolicyShape.retry(results, attempt: 1)
+            }
+            if status == .int(503) { retryDelay = delay }
+        }
         return PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
             retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,

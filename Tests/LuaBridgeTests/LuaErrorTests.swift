@@ -57,3 +57,18 @@ import Testing
         #expect(try state.call(.global("f")) == [7])
     }
 }
+
+/// Results read in place: fields of a returned table without copying it.
+@Suite struct LuaResultsTests {
+    @Test func fieldsAreReadInPlace() throws {
+        let state = try LuaState()
+        _ = try state.run(Array("function f() return { a = 1, b = 'x', c = { 1 } }, 7 end".utf8), chunkName: "r.lua")
+        let read = try state.call(.global("f"), []) { results throws(LuaError) in
+            (results.count, results.isTable(0), try results.field(0, "a"), try results.field(0, "b"), try results.field(0, "c"),
+                try results.field(0, "missing"), try results.field(1, "a"), try results.value(1))
+        }
+        #expect(read.0 == 2 && read.1)
+        #expect(read.2 == 1 && read.3 == "x" && read.4 == [1] && read.5 == .nil && read.6 == .nil && read.7 == 7)
+        #expect(try state.call(.global("f")).count == 2)
+    }
+}

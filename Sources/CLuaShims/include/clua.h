@@ -45,7 +45,8 @@ typedef struct clua_context {
     /* budget of the current call */
     int64_t instruction_limit;
     int64_t instructions;
-    double deadline;  /* CLOCK_MONOTONIC seconds */
+    double timeout;   /* seconds a call may run */
+    double deadline;  /* CLOCK_MONOTONIC seconds; 0 until the first hook */
     int stop;         /* enum clua_stop */
     int hook_interval;
     int depth;        /* clua_call nesting (a Swift function calling Lua) */
