@@ -183,7 +183,8 @@ struct CSSSelectorParser {
         index += 1
         var value = ""
         while let next = peek, next != quote {
-            value.append(next)
+            if next == "\\", index + 1 < characters.count { index += 1 }
+            value.append(characters[index])
             index += 1
         }
         guard consume(quote) else { throw failure("unterminated string") }

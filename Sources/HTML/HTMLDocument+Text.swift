@@ -13,11 +13,7 @@ extension HTMLDocument {
     public func visibleText(of node: HTMLNode? = nil) -> String {
         guard let start = node?.pointer ?? body?.pointer else { return "" }
         var collector = TextCollector()
-        if start.pointee.type == XML_TEXT_NODE || start.pointee.type == XML_CDATA_SECTION_NODE {
-            collector.append(start.pointee.content)
-        } else {
-            Self.walk(below: start, &collector)
-        }
+        Self.walk(start, &collector)
         return collector.finish()
     }
 }

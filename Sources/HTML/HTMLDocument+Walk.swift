@@ -9,24 +9,28 @@ protocol NodeVisitor {
 }
 
 extension HTMLDocument {
-    /// Visits every node below `start` (not `start` itself) in document order, without recursion.
+    /// Visits `start` and every node below it in document order, without recursion.
     ///
     /// Walks by the tree's own `children` / `next` / `parent` links, so 100,000 nested tags cost
     /// no stack at all: pages are adversarial input and a recursive walk would crash the daemon.
-    static func walk<Visitor: NodeVisitor>(below start: xmlNodePtr, _ visitor: inout Visitor) {
-        guard var node = start.pointee.children else { return }
+    static func walk<Visitor: NodeVisitor>(_ start: xmlNodePtr, _ visitor: inout Visitor) {
+        var node = start
         while true {
             if visitor.enter(node), let child = node.pointee.children {
                 node = child
                 continue
             }
             visitor.exit(node)
-            while node.pointee.next == nil {
-                guard let parent = node.pointee.parent, parent != start else { return }
+            while true {
+                if node == start { return }
+                if let next = node.pointee.next {
+                    node = next
+                    break
+                }
+                guard let parent = node.pointee.parent else { return }
                 node = parent
                 visitor.exit(node)
             }
-            node = node.pointee.next!
         }
     }
 
@@ -39,11 +43,12 @@ extension HTMLDocument {
     /// Elements whose content is never shown: their text is left out of text and Markdown.
     static let hiddenElements: Set<String> = ["script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "canvas"]
 
-    /// Elements that start a new line of text.
+    /// Elements that start a new line of text. Table cells are not among them: a row reads as
+    /// one line, its cells separated by spaces.
     static let blockElements: Set<String> = [
         "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt",
         "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tr", "td", "th", "ul",
+        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tr", "ul",
         "caption", "thead", "tbody", "tfoot", "body", "html", "option", "legend",
     ]
 }

@@ -1,7 +1,7 @@
 internal import CLibXML2
 
 /// The value of an XPath expression, by the four XPath 1.0 types.
-public enum XPathResult {
+public enum XPathResult: Equatable {
     case nodes([HTMLNode])
     case string(String)
     case number(Double)
@@ -56,6 +56,7 @@ extension HTMLDocument {
     /// Compiles and evaluates; the raw object is the caller's to free.
     private func evaluate(_ expression: String, from node: HTMLNode?) throws(HTMLError) -> xmlXPathObjectPtr? {
         let context = xpathContext
+        clibxml2_silence_errors_on_this_thread()
         xmlResetError(&context.pointee.lastError)
         context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
         defer { context.pointee.node = nil }

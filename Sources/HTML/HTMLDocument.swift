@@ -49,15 +49,15 @@ public final class HTMLDocument {
         } ?? Array(bytes).withUnsafeBytes { Self.decode($0, headerCharset: headerCharset) }
         var text = decoded?.text ?? ""
         let charset = decoded?.charset ?? .utf8
-        let parsed: htmlDocPtr? =
-            text.isEmpty
-            ? htmlNewDocNoDtD(nil, nil)
-            : text.withUTF8 { utf8 in
-                utf8.withMemoryRebound(to: CChar.self) {
-                    htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), url, nil, Self.parseOptions)
-                }
+        // libxml2 returns no document for input without any node (empty or blank): that is an
+        // empty page, not an error.
+        clibxml2_silence_errors_on_this_thread()
+        let read: htmlDocPtr? = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) {
+                htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), url, nil, Self.parseOptions)
             }
-        guard let parsed else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
+        }
+        guard let parsed = read ?? htmlNewDocNoDtD(nil, nil) else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
         guard let context = xmlXPathNewContext(parsed) else {
             xmlFreeDoc(parsed)
             throw HTMLError(.parseFailed, message: "libxml2 could not create an XPath context")

@@ -51,8 +51,11 @@ public struct HTMLNode: Hashable {
 
     /// All text below this node, verbatim (scripts included), as the DOM's `textContent`.
     /// For an attribute node, its value.
-    public var textContent: String {
-        guard let content = xmlNodeGetContent(pointer) else { return "" }
+    public var textContent: String { Self.content(of: pointer) }
+
+    /// libxml2's text content of any node (iterative inside libxml2, safe on deep trees).
+    static func content(of node: xmlNodePtr) -> String {
+        guard let content = xmlNodeGetContent(node) else { return "" }
         defer { releaseXML(content) }
         return String(cString: content)
     }
@@ -78,12 +81,14 @@ public struct HTMLNode: Hashable {
     }
 
     /// The node serialised as HTML (its outer HTML), as libxml2 writes it.
+    /// Written without libxml2's pretty-printing (`format` 0), so the markup is not altered by
+    /// added newlines; text is UTF-8, not character references.
     public var html: String {
-        guard let buffer = xmlBufferCreate() else { return "" }
-        defer { xmlBufferFree(buffer) }
-        htmlNodeDump(buffer, document.document, pointer)
-        guard let content = xmlBufferContent(buffer) else { return "" }
-        return String(cString: content)
+        guard let output = xmlAllocOutputBuffer(nil) else { return "" }
+        defer { xmlOutputBufferClose(output) }
+        htmlNodeDumpFormatOutput(output, document.document, pointer, "UTF-8", 0)
+        guard let content = xmlOutputBufferGetContent(output) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: content, count: Int(xmlOutputBufferGetSize(output))), as: UTF8.self)
     }
 
     // MARK: - Navigation

@@ -11,15 +11,15 @@ enum URLResolver {
     static let excludedSchemes = ["javascript:", "mailto:", "tel:", "data:"]
 
     /// `href` resolved against `base` (itself absolute, or nil to leave relative hrefs relative),
-    /// without its fragment; nil when the href is unusable or has an excluded scheme.
-    static func resolve(_ href: String, against base: String?) -> String? {
+    /// without its fragment unless `keepFragment`; nil when unusable or of an excluded scheme.
+    static func resolve(_ href: String, against base: String?, keepFragment: Bool = false) -> String? {
         let cleaned = clean(href)
         let lowered = cleaned.prefix(12).lowercased()
         if excludedSchemes.contains(where: { lowered.hasPrefix($0) }) { return nil }
         guard let built = xmlBuildURI(cleaned, base) else { return nil }
         defer { releaseXML(built) }
         var result = String(cString: built)
-        if let hash = result.firstIndex(of: "#") { result = String(result[..<hash]) }
+        if !keepFragment, let hash = result.firstIndex(of: "#") { result = String(result[..<hash]) }
         return result
     }
 
@@ -44,7 +44,7 @@ enum URLResolver {
     private static let illegal: Set<UInt8> = Set("\"<>\\^`{|}".utf8)
 }
 
-extension String {
+extension StringProtocol {
     /// The string with whitespace runs collapsed to one space and both ends trimmed.
     func collapsingWhitespace() -> String {
         split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{0C}" })
