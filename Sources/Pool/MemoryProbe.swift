@@ -52,19 +52,17 @@ public struct MemoryProbe: Sendable {
     // MARK: - Sources
 
     private func cgroupV2() -> MemoryReading? {
-        guard let used = number(at: "/sys/fs/cgroup/memory.current"),
-              let limit = number(at: "/sys/fs/cgroup/memory.max"),
-              limit > 0, limit < Self.unlimited
-        else { return nil }
-        return MemoryReading(usedBytes: used, limitBytes: limit, source: .cgroupV2)
+        cgroup(used: "/sys/fs/cgroup/memory.current", limit: "/sys/fs/cgroup/memory.max", source: .cgroupV2)
     }
 
     private func cgroupV1() -> MemoryReading? {
-        guard let used = number(at: "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
-              let limit = number(at: "/sys/fs/cgroup/memory/memory.limit_in_bytes"),
-              limit > 0, limit < Self.unlimited
-        else { return nil }
-        return MemoryReading(usedBytes: used, limitBytes: limit, source: .cgroupV1)
+        cgroup(used: "/sys/fs/cgroup/memory/memory.usage_in_bytes", limit: "/sys/fs/cgroup/memory/memory.limit_in_bytes", source: .cgroupV1)
+    }
+
+    /// A cgroup's use and limit; `nil` if either file is missing or the limit means "unlimited".
+    private func cgroup(used usedPath: String, limit limitPath: String, source: MemoryReading.Source) -> MemoryReading? {
+        guard let used = number(at: usedPath), let limit = number(at: limitPath), limit > 0, limit < Self.unlimited else { return nil }
+        return MemoryReading(usedBytes: used, limitBytes: limit, source: source)
     }
 
     private func meminfo() -> MemoryReading? {
