@@ -5,11 +5,15 @@ extension EnginePool {
     private typealias Creation = (kind: String, make: EngineFactory, retirement: RetirementSettings)
 
     /// The acquire loop: look up, and when that is not enough ask the policy,
-    /// pass admission, or wait (with a deadline) for a start, then look again.
-    func acquireGrant(_ signature: EngineSignature, kind: String, make: @escaping EngineFactory) async throws -> EngineGrant {
+    /// pass admission, or wait for a start, then look again. A hit on a ready
+    /// engine returns from the first lookup without suspending or allocating.
+    /// The deadline runs from the first wait.
+    func acquireGrant<Engine: PooledEngine>(
+        _ signature: EngineSignature, kind: String, make: @escaping @Sendable () throws -> Engine
+    ) async throws -> EngineGrant {
         var promoteAfter: Int?
         var creation: Creation?
-        let deadline = clock.now.advanced(by: configuration.acquireTimeout)
+        var deadline: C.Instant?
         while true {
             var effects = PoolEffects()
             let lookup = withState { [promoteAfter] state, now in
@@ -25,9 +29,11 @@ extension EnginePool {
                 promoteAfter = await policy.promoteAfter()
             case .absent where creation == nil:
                 let retirement = try await admit(signature, kind: kind)
-                creation = (kind, make, retirement)
+                creation = (kind, { try make() }, retirement)
             case .absent, .starting:
-                if case .granted(let grant) = try await wait(for: signature, creation: creation, deadline: deadline) {
+                let waitDeadline = deadline ?? clock.now.advanced(by: configuration.acquireTimeout)
+                deadline = waitDeadline
+                if case .granted(let grant) = try await wait(for: signature, creation: creation, deadline: waitDeadline) {
                     return grant
                 }
             }
@@ -118,7 +124,7 @@ extension EnginePool {
             logger.info("engine started", metadata: ["crawld.engine.signature": "\(signature.short)", "crawld.engine.kind": "\(engine.kind)"])
             return .success(engine)
         } catch {
-            logger.info("engine failed to start", metadata: ["crawld.engine.signature": "\(signature.short)", "error": "\(error)"])
+            logger.info("engine failed to start", metadata: ["crawld.engine.signature": "\(signature.short)", "crawld.error": "\(error)"])
             return .failure(PoolError.engineFailed(signature, reason: "\(error)"))
         }
     }

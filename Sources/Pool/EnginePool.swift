@@ -64,7 +64,7 @@ public final class EnginePool<C: Clock>: Sendable where C.Duration == Duration {
         kind: String,
         make: @escaping @Sendable () throws -> Engine
     ) async throws -> EngineLease<Engine> {
-        let grant = try await acquireGrant(signature, kind: kind, make: { try make() })
+        let grant = try await acquireGrant(signature, kind: kind, make: make)
         guard let engine = grant.engine as? Engine else {
             endLease(signature, entryID: grant.entryID)
             throw PoolError.engineTypeMismatch(signature, expected: String(describing: Engine.self))
@@ -74,7 +74,7 @@ public final class EnginePool<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Runs `body` with an engine for `signature` and releases it afterwards,
     /// whether `body` returns or throws.
-    public func withEngine<Engine: PooledEngine, Result: Sendable>(
+    public func withEngine<Engine: PooledEngine, Result>(
         signature: EngineSignature,
         kind: String,
         make: @escaping @Sendable () throws -> Engine,
