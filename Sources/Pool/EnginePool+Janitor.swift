@@ -4,7 +4,8 @@ public struct JanitorReport: Sendable {
     public var memoryPercent: Double?
     /// The settings the policy gave for that memory use.
     public var settings: JanitorSettings
-    /// The engines closed (`close_cold`, `close_hot`) or retired (`retire`), in no particular order.
+    /// The engines closed (`close_cold`, `close_hot`), retired (`retire`), dropped as
+    /// unhealthy (`kill`) or restarted (`restart`, the permanent one), in no particular order.
     public var events: [PoolEvent]
 }
 
@@ -27,12 +28,15 @@ extension EnginePool {
         }
     }
 
-    /// One janitor round now, with the TTLs the policy gives for the current memory use.
+    /// One janitor round now, with the TTLs the policy gives for the current
+    /// memory use, then a health check of every engine left.
     @discardableResult
     public func runJanitor() async -> JanitorReport {
         let percent = probe.read()?.percent
         let settings = await policy.janitor(memoryPercent: percent ?? 0)
-        return await sweep(memoryPercent: percent, settings: settings)
+        var report = await sweep(memoryPercent: percent, settings: settings)
+        report.events += await checkHealth()
+        return report
     }
 
     /// `pool.cleanup`: one janitor round now with the shortest TTLs the policy

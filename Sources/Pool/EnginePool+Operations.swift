@@ -43,7 +43,12 @@ extension EnginePool {
     /// - Throws: `PoolError` `notFound`, `ambiguousSignature`, `engineFailed`, `shuttingDown`.
     @discardableResult
     public func restart(_ selector: EngineSelector) async throws -> PoolEvent {
-        let plan = try withState { (state, _) throws(PoolError) in try state.planRestart(selector) }
+        try await restart(selector, detail: nil)
+    }
+
+    func restart(_ selector: EngineSelector, detail: String?) async throws -> PoolEvent {
+        var plan = try withState { (state, _) throws(PoolError) in try state.planRestart(selector) }
+        plan.detail = detail
         return try await startAndInstall(plan, event: .restart)
     }
 

@@ -16,6 +16,8 @@ struct EnginePlan: Sendable {
     let kind: String
     let make: EngineFactory
     let tier: PoolTier
+    /// Why, for the event (`unhealthy` when the janitor restarts the permanent engine).
+    var detail: String?
 }
 
 extension PoolStateMachine {
@@ -109,8 +111,14 @@ extension PoolStateMachine {
                           retirement: retirement, tier: plan.tier, now: now)
         entry.engine = engine
         live[plan.signature] = entry
-        effects.events.append(entry.event(kind, now: now))
+        effects.events.append(entry.event(kind, now: now, detail: plan.detail))
         return true
+    }
+
+    /// Stops an engine that failed its health check from taking requests.
+    mutating func dropUnhealthy(_ signature: EngineSignature, entryID id: UInt64, now: Instant, effects: inout PoolEffects) {
+        guard let entry = live[signature], entry.id == id, !entry.restarting else { return }
+        retire(entry, now: now, event: .kill, reason: "unhealthy", effects: &effects)
     }
 
     /// Lets the janitor see an engine again after a failed restart.

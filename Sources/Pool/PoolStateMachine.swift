@@ -83,10 +83,13 @@ struct PoolStateMachine<Instant: InstantProtocol> where Instant.Duration == Dura
     }
 
     /// Takes `entry` out of `live`: it closes now if idle, else after its last request.
-    mutating func retire(_ entry: Entry, now: Instant, event kind: PoolEvent.Kind = .retire, effects: inout PoolEffects) {
+    mutating func retire(
+        _ entry: Entry, now: Instant, event kind: PoolEvent.Kind = .retire, reason: String? = nil, effects: inout PoolEffects
+    ) {
         if live[entry.signature] === entry { live[entry.signature] = nil }
-        let detail = entry.inFlight > 0 ? "closes when its \(entry.inFlight) requests in flight end" : nil
-        effects.events.append(entry.event(kind, now: now, detail: detail ?? "\(entry.uses) uses"))
+        let pending = entry.inFlight > 0 ? "closes when its \(entry.inFlight) requests in flight end" : nil
+        let detail = [reason ?? "\(entry.uses) uses", pending].compactMap { $0 }.joined(separator: "; ")
+        effects.events.append(entry.event(kind, now: now, detail: detail))
         guard let engine = entry.engine else { return }
         if entry.inFlight == 0 {
             effects.closing.append(engine)

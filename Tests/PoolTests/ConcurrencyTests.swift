@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite struct ConcurrencyTests {
+@Suite(.timeLimit(.minutes(1))) struct ConcurrencyTests {
     @Test func hundredConcurrentFirstRequestsCreateOneEngine() async throws {
         let harness = try PoolHarness(policy: TestPolicy(promote: 1_000))
         let gate = StartGate()

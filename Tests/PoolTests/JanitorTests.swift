@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite struct JanitorTests {
+@Suite(.timeLimit(.minutes(1))) struct JanitorTests {
     /// Memory use inside each band of `TestPolicy.bands`.
     static let bandPercents: [Double] = [20, 65, 90]
 

@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite struct OperationsTests {
+@Suite(.timeLimit(.minutes(1))) struct OperationsTests {
     @Test func killByPrefixClosesAnIdleEngineAndTheNextRequestMakesANewOne() async throws {
         let harness = try PoolHarness()
         let factory = TestEngineFactory()

@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite struct RetirementTests {
+@Suite(.timeLimit(.minutes(1))) struct RetirementTests {
     @Test func anEngineRetiresAfterItsUsesAndAReplacementComesOnDemand() async throws {
         let policy = TestPolicy(promote: 2, retirements: ["browser": RetirementSettings(afterUses: 3)])
         let harness = try PoolHarness(policy: policy)

@@ -38,7 +38,7 @@ final class TestEngine: PooledEngine {
     let kind: String
     let gate: StartGate?
     let fails: Bool
-    private let state = Mutex<(starts: Int, closes: Int)>((0, 0))
+    private let state = Mutex<(starts: Int, closes: Int, sick: Bool)>((0, 0, false))
 
     init(kind: String = "http", gate: StartGate? = nil, fails: Bool = false) {
         self.kind = kind
@@ -57,7 +57,10 @@ final class TestEngine: PooledEngine {
     }
 
     func close() async { state.withLock { $0.closes += 1 } }
-    func isHealthy() async -> Bool { !isClosed }
+    /// Makes `isHealthy()` answer false from now on (a crashed browser).
+    func fallSick() { state.withLock { $0.sick = true } }
+
+    func isHealthy() async -> Bool { state.withLock { !$0.sick && $0.closes == 0 } }
     func memoryBytes() async -> Int { 4096 }
 }
 
