@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "JSON", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PoolTests", dependencies: ["Pool"]),
+        .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
