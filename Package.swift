@@ -54,7 +54,7 @@ let package = Package(
             ] + nio
         ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
-        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging]),
+        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging] + nio),
         .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),
         .target(

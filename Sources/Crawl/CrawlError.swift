@@ -1,10 +1,12 @@
 /// Why a crawl could not start or finish, in the Crawl module's own terms.
 ///
-/// Daemon maps it to the wire: `invalidURL` becomes `invalid_url`.
+/// Daemon maps it to the wire: each code's raw value is the wire code.
 public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case invalidURL = "invalid_url"
+            case badRequest = "bad_request"
+            case engineUnavailable = "engine_unavailable"
         }
 
         private let base: Base
@@ -12,6 +14,10 @@ public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// Not an absolute http/https URL with a host, too long, or refused by `--deny-private`.
         public static let invalidURL = Code(.invalidURL)
+        /// A parameter or engine configuration the crawl cannot use.
+        public static let badRequest = Code(.badRequest)
+        /// The engine asked for cannot run here (unknown kind, or not installed).
+        public static let engineUnavailable = Code(.engineUnavailable)
 
         public var description: String { base.rawValue }
     }

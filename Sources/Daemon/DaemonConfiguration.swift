@@ -12,18 +12,22 @@ public struct DaemonConfiguration: Sendable {
     public var instanceID: String
     /// When set, connections must `auth` with this token first.
     public var authToken: [UInt8]?
+    /// Refuse crawl targets that resolve to loopback, private or link-local addresses.
+    public var denyPrivate: Bool
 
     public init(
         scriptsDirectory: String,
         server: LineServerConfiguration,
         redisURL: String?,
         instanceID: String,
-        authToken: [UInt8]?
+        authToken: [UInt8]?,
+        denyPrivate: Bool = false
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
         self.redisURL = redisURL
         self.instanceID = instanceID
         self.authToken = authToken
+        self.denyPrivate = denyPrivate
     }
 }

@@ -1,3 +1,8 @@
+import Crawl
+import Engines
+import HTML
+import LuaBridge
+import Pool
 import Protocol
 
 /// The one place where errors of every module become wire errors
@@ -8,10 +13,41 @@ enum ErrorMapping {
         switch error {
         case let error as ProtocolError:
             return error
+        case let error as CrawlError:
+            return ProtocolError(ErrorCode(error.code.description), error.message)
+        case let error as EngineError:
+            return engine(error)
+        case let error as PoolError:
+            return pool(error)
+        case let error as LuaError:
+            return ProtocolError(.scriptError, error.message)
+        case let error as HTMLError:
+            return ProtocolError(error.code == .parseFailed ? .fetchFailed : .scriptError, error.description)
         case is CancellationError:
             return ProtocolError(.shuttingDown, "the request was cancelled because crawld is shutting down")
         default:
             return ProtocolError(.internal, "\(error)")
+        }
+    }
+
+    private static func engine(_ error: EngineError) -> ProtocolError {
+        if error.code.isTimeout { return ProtocolError(.timeout, error.message) }
+        switch error.code {
+        case .invalidConfiguration: return ProtocolError(.badRequest, error.message)
+        case .invalidURL: return ProtocolError(.invalidURL, error.message)
+        case .notRunning: return ProtocolError(.engineUnavailable, error.message)
+        default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
+        }
+    }
+
+    private static func pool(_ error: PoolError) -> ProtocolError {
+        switch error.code {
+        case .memoryPressure: return ProtocolError(.memoryPressure, error.message)
+        case .notFound: return ProtocolError(.notFound, error.message)
+        case .ambiguousSignature, .notKillable: return ProtocolError(.badRequest, error.message)
+        case .engineFailed: return ProtocolError(.engineUnavailable, error.message)
+        case .shuttingDown: return ProtocolError(.shuttingDown, error.message)
+        default: return ProtocolError(.internal, error.message)
         }
     }
 }

@@ -9,7 +9,7 @@ struct SignalReloadService: Service {
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            logger.info("SIGHUP: reloading scripts")
+            logger.notice("SIGHUP: reloading scripts")
             await reload()
         }
     }

@@ -1,4 +1,5 @@
 import JSON
+import Pool
 
 /// The settings of one kind of engine, as a request or policies.lua gives them.
 ///

@@ -50,6 +50,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
+    var denyPrivate = false
+
     mutating func validate() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -93,7 +96,8 @@ struct CrawldCommand: AsyncParsableCommand {
             server: server,
             redisURL: redis == "none" ? nil : redis,
             instanceID: instanceID ?? Self.defaultInstanceID(port: address.port),
-            authToken: try tokenFile.map(readToken)
+            authToken: try tokenFile.map(readToken),
+            denyPrivate: denyPrivate
         )
         try await Daemon(configuration: configuration, logger: logger).run()
     }

@@ -4,8 +4,11 @@ enum EnvironmentDefaults {
     /// The long option names that have an environment variable.
     static let options = [
         "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
-        "token-file", "drain-timeout", "log-level",
+        "token-file", "drain-timeout", "log-level", "deny-private",
     ]
+
+    /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.
+    static let flags: Set<String> = ["deny-private"]
 
     /// `--max-line-bytes` ⇄ `CRAWLD_MAX_LINE_BYTES`.
     static func variableName(for option: String) -> String {
@@ -19,7 +22,10 @@ enum EnvironmentDefaults {
         for option in options {
             let flag = "--" + option
             let given = arguments.contains { $0 == flag || $0.hasPrefix(flag + "=") }
-            if !given, let value = environment[variableName(for: option)] {
+            guard !given, let value = environment[variableName(for: option)] else { continue }
+            if flags.contains(option) {
+                if ["1", "true", "yes"].contains(value.lowercased()) { merged.append(flag) }
+            } else {
                 merged.append(flag + "=" + value)
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Foundation
 
 // Parsed by hand rather than with `CrawldCommand.main()` so that options may
@@ -23,6 +24,9 @@ do {
 }
 do {
     try await command.run()
+} catch let error as DaemonError {
+    FileHandle.standardError.write(Data("crawld: \(error.message)\n".utf8))
+    exit(error.kind == .configuration ? 2 : 1)
 } catch {
     FileHandle.standardError.write(Data("crawld: \(error)\n".utf8))
     exit(1)

@@ -46,10 +46,9 @@ import Testing
         let signature = HTTPEngineConfiguration().signature
         #expect(signature.hex == "bdefa765ec47c691baa1c1d1b9ae07cd")
         #expect(signature.short == "bdefa765")
-        #expect(signature.matches("BDEFA765"))
-        #expect(signature.matches(signature.hex))
-        #expect(!signature.matches("bdef"))
-        #expect(!signature.matches("00000000"))
+        #expect(signature.matches(prefix: "BDEFA765"))
+        #expect(signature.matches(prefix: signature.hex))
+        #expect(!signature.matches(prefix: "00000000"))
     }
 
     @Test func canonicalFormHasEveryKeySortedAndReadsBackEqual() throws {

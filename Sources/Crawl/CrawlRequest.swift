@@ -1,0 +1,66 @@
+import JSON
+
+/// One page to crawl, as the `crawl` op and crawl jobs ask for it.
+public struct CrawlRequest: Sendable {
+    /// The extra representations of the page a client may ask for.
+    public enum Format: String, Sendable, CaseIterable {
+        case html, text, markdown, links
+    }
+
+    public var url: String
+    /// `http` or `browser`; nil lets `policies.engine_for` choose.
+    public var engine: String?
+    /// Engine configuration keys; they override the policy's for this request.
+    public var config: JSONObject?
+    /// Run extract.lua's handler for the page's site.
+    public var extract: Bool
+    public var formats: Set<Format>
+    /// The request's own deadline; the engine's configured timeout still applies.
+    public var timeout: Duration?
+    /// Link depth within a job (0 for the `crawl` op); extract.lua sees it.
+    public var depth: Int
+    /// What only the browser engine can do.
+    public var browser = BrowserOptions()
+
+    /// The browser-only asks of a request; any of them makes the shipped
+    /// `engine_for` choose the browser.
+    public struct BrowserOptions: Sendable {
+        /// A script to run after load; its JSON result is the answer's `js`.
+        public var js: String?
+        public var screenshot = false
+        public var pdf = false
+
+        public init() {}
+
+        var isEmpty: Bool { js == nil && !screenshot && !pdf }
+    }
+
+    public init(
+        url: String,
+        engine: String? = nil,
+        config: JSONObject? = nil,
+        extract: Bool = true,
+        formats: Set<Format> = [.links],
+        timeout: Duration? = nil,
+        depth: Int = 0
+    ) {
+        self.url = url
+        self.engine = engine
+        self.config = config
+        self.extract = extract
+        self.formats = formats
+        self.timeout = timeout
+        self.depth = depth
+    }
+
+    /// What `policies.engine_for(url, request)` sees of this request.
+    var policyView: JSONObject {
+        var view: JSONObject = ["url": .string(url), "extract": .bool(extract), "depth": .int(Int64(depth))]
+        if let engine { view["engine"] = .string(engine) }
+        if let config { view["config"] = .object(config) }
+        if let js = browser.js { view["js"] = .string(js) }
+        if browser.screenshot { view["screenshot"] = true }
+        if browser.pdf { view["pdf"] = true }
+        return view
+    }
+}

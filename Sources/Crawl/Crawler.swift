@@ -1,0 +1,116 @@
+import Engines
+import HTML
+import JSON
+import Logging
+import NIOCore
+import Pool
+import Scripting
+
+/// One page, start to finish: URL check, `policies.engine_for`, a pooled
+/// engine, the fetch, one parse, extract.lua, the asked formats.
+///
+/// Used by the `crawl` op and by crawl jobs. Runs on the caller's task, never
+/// on an event loop: parsing and Lua are CPU work.
+public final class Crawler: Sendable {
+    let pool: EnginePool<ContinuousClock>
+    let scripts: ScriptRegistry
+    let validator: URLValidator
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+
+    public init(
+        pool: EnginePool<ContinuousClock>,
+        scripts: ScriptRegistry,
+        validator: URLValidator,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) {
+        self.pool = pool
+        self.scripts = scripts
+        self.validator = validator
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    /// Starts the permanent engine: the one a request without `engine` or
+    /// `config` gets, resolved by the same path such a request takes.
+    /// Call again after a reload; a changed default replaces it.
+    public func startPermanentEngine() async throws {
+        let selection = try await select(for: CrawlRequest(url: "http://example.com/"), url: "http://example.com/")
+        switch selection {
+        case .http(let configuration):
+            try await pool.startPermanent(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
+        }
+    }
+
+    /// Crawls one page.
+    /// - Throws: `CrawlError` (bad URL, bad config, unavailable engine),
+    ///   `PoolError` (memory pressure…), `EngineError` (fetch failures,
+    ///   timeouts), `LuaError` (extract.lua), `HTMLError`.
+    public func crawl(_ request: CrawlRequest) async throws -> PageResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let url = try await validator.validate(request.url).absoluteString
+        let selection = try await select(for: request, url: url)
+        var timing = PageResult.PageTiming()
+
+        let fetched: FetchResult
+        let poolUse: PageResult.PoolUse
+        switch selection {
+        case .http(let configuration):
+            let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
+            timing.queue = clock.now - start
+            poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
+            let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
+            fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
+            lease.release()
+            timing.fetch = clock.now - start - timing.queue
+        }
+
+        var result = PageResult(
+            url: url, finalURL: fetched.finalURL, status: fetched.status, contentType: fetched.contentType,
+            bytes: fetched.byteCount, headers: fetched.headers, title: nil, links: [], data: .null,
+            html: nil, text: nil, markdown: nil, engine: selection.kind, pool: poolUse, timing: timing,
+            formats: request.formats
+        )
+        try await readPage(fetched, request: request, into: &result)
+        result.timing.total = clock.now - start
+        return result
+    }
+
+    // MARK: - Steps
+
+    /// `policies.engine_for(url, request)`: the script sees the request's
+    /// `engine` and `config` and returns the ones to use.
+    private func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
+        let choice = await scripts.policies.engine(for: url, request: request.policyView)
+        return try EngineSelection(kind: choice.engine, config: choice.config)
+    }
+
+    /// Parses an HTML body once and fills title, links, data and formats.
+    /// Bodies that are not HTML (JSON, text, images, PDF) are never given to
+    /// the HTML parser: their title is null, links empty, data null, and the
+    /// `text` format carries the body itself when it is text.
+    private func readPage(_ fetched: FetchResult, request: CrawlRequest, into result: inout PageResult) async throws {
+        let clock = ContinuousClock()
+        let kind = BodyKind.classify(contentType: fetched.contentType, body: fetched.body)
+        guard kind == .html else {
+            if request.formats.contains(.text), kind == .text || kind == .json {
+                result.text = String(decoding: fetched.body, as: UTF8.self)
+            }
+            return
+        }
+        let parseStart = clock.now
+        let document = try HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
+        result.title = document.title
+        result.links = document.links
+        if request.formats.contains(.html) { result.html = document.root?.html }
+        if request.formats.contains(.text) { result.text = document.visibleText() }
+        if request.formats.contains(.markdown) { result.markdown = document.markdown() }
+        result.timing.parse = clock.now - parseStart
+    }
+
+    private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {
+        { [eventLoopGroup, logger] in HTTPEngine(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger) }
+    }
+}

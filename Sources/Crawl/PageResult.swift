@@ -1,0 +1,71 @@
+import Engines
+import JSON
+import Pool
+
+/// Everything one crawled page yields; `json` is the `crawl` answer's fields.
+public struct PageResult: Sendable {
+    public var url: String
+    public var finalURL: String
+    public var status: Int
+    public var contentType: String?
+    public var bytes: Int
+    public var headers: ResponseHeaders
+    public var title: String?
+    public var links: [String]
+    /// What extract.lua returned; null when extraction was off or the body is not HTML.
+    public var data: JSONValue
+    public var html: String?
+    public var text: String?
+    public var markdown: String?
+    public var engine: String
+    public var pool: PoolUse
+    public var timing: PageTiming
+    public var formats: Set<CrawlRequest.Format>
+
+    /// Which engine served the page, as `pool` in the answer.
+    public struct PoolUse: Sendable {
+        public var tier: PoolTier
+        public var hit: Bool
+        public var signature: EngineSignature
+    }
+
+    /// Where the time went, in the answer's `timing_ms`.
+    public struct PageTiming: Sendable {
+        public var queue: Duration = .zero
+        public var fetch: Duration = .zero
+        public var parse: Duration = .zero
+        public var extract: Duration = .zero
+        public var total: Duration = .zero
+    }
+
+    /// The answer's fields, in the order a person reads them.
+    public var json: JSONObject {
+        var object: JSONObject = [
+            "url": .string(url),
+            "final_url": .string(finalURL),
+            "status": .int(Int64(status)),
+            "content_type": contentType.map(JSONValue.string) ?? .null,
+            "bytes": .int(Int64(bytes)),
+            "title": title.map(JSONValue.string) ?? .null,
+        ]
+        if formats.contains(.links) { object["links"] = .array(links.map(JSONValue.string)) }
+        object["data"] = data
+        if formats.contains(.html) { object["html"] = html.map(JSONValue.string) ?? .null }
+        if formats.contains(.text) { object["text"] = text.map(JSONValue.string) ?? .null }
+        if formats.contains(.markdown) { object["markdown"] = markdown.map(JSONValue.string) ?? .null }
+        object["engine"] = .string(engine)
+        object["pool"] = ["tier": .string(pool.tier.rawValue), "hit": .bool(pool.hit), "sig": .string(pool.signature.short)]
+        object["timing_ms"] = [
+            "queue": Self.milliseconds(timing.queue), "fetch": Self.milliseconds(timing.fetch),
+            "parse": Self.milliseconds(timing.parse), "extract": Self.milliseconds(timing.extract),
+            "total": Self.milliseconds(timing.total),
+        ]
+        return object
+    }
+
+    private static func milliseconds(_ duration: Duration) -> JSONValue {
+        let (seconds, attoseconds) = duration.components
+        let ms = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return .double((ms * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,41 @@
+import Crawl
+import JSON
+import Protocol
+
+/// `crawl`: one page through policy, pool, engine, parse and extract.lua.
+struct CrawlOp: Op {
+    let name = "crawl"
+    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf"]
+    let crawler: Crawler
+
+    func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
+        try await crawler.crawl(Self.crawlRequest(request.parameters)).json
+    }
+
+    /// Reads the crawl parameters of protocol.md; shared with `job.submit`.
+    static func crawlRequest(_ parameters: Parameters) throws(ProtocolError) -> CrawlRequest {
+        var crawl = CrawlRequest(url: try parameters.requiredString("url"))
+        if let engine = try parameters.string("engine") {
+            guard engine == "http" || engine == "browser" else {
+                throw ProtocolError(.badRequest, "'engine' must be \"http\" or \"browser\", got \"\(engine)\"")
+            }
+            crawl.engine = engine
+        }
+        crawl.config = try parameters.object("config")
+        crawl.extract = try parameters.bool("extract") ?? true
+        if let formats = try parameters.strings("formats") {
+            crawl.formats = []
+            for format in formats {
+                guard let known = CrawlRequest.Format(rawValue: format) else {
+                    throw ProtocolError(.badRequest, "unknown format '\(format)' (known: html, text, markdown, links)")
+                }
+                crawl.formats.insert(known)
+            }
+        }
+        if let ms = try parameters.int("timeout_ms", in: 1...3_600_000) { crawl.timeout = .milliseconds(ms) }
+        crawl.browser.js = try parameters.string("js")
+        crawl.browser.screenshot = try parameters.bool("screenshot") ?? false
+        crawl.browser.pdf = try parameters.bool("pdf") ?? false
+        return crawl
+    }
+}

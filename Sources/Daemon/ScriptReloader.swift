@@ -1,0 +1,30 @@
+import Crawl
+import Logging
+import Scripting
+
+/// Loads the next generation of scripts (SIGHUP and the `reload` op), and
+/// re-resolves the permanent engine, whose configuration the new
+/// `engine_for` may have changed.
+struct ScriptReloader: Sendable {
+    let scripts: ScriptRegistry
+    let crawler: Crawler
+    let logger: Logger
+
+    /// - Returns: the generation now live.
+    /// - Throws: the `LuaError` that refused the new scripts; the old ones stay live.
+    func reload() async throws -> Int {
+        do {
+            let generation = try await scripts.reload()
+            logger.notice("scripts reloaded", metadata: ["crawld.scripts.generation": "\(generation)"])
+            do {
+                try await crawler.startPermanentEngine()
+            } catch {
+                logger.error("permanent engine did not start after reload", metadata: ["crawld.error": "\(error)"])
+            }
+            return generation
+        } catch {
+            logger.error("reload refused; the previous scripts stay live", metadata: ["crawld.error": "\(error.message)"])
+            throw error
+        }
+    }
+}
