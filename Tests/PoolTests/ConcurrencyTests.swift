@@ -5,22 +5,33 @@ import Testing
     @Test func hundredConcurrentFirstRequestsCreateOneEngine() async throws {
         let harness = try PoolHarness(policy: TestPolicy(promote: 1_000))
         let gate = StartGate()
+        defer { gate.open() }
         let factory = TestEngineFactory(gate: gate)
-        let results = try await withThrowingTaskGroup(of: (PoolTier, Bool, ObjectIdentifier).self) { group in
-            for _ in 0..<100 {
-                group.addTask {
-                    let lease = try await harness.pool.acquire(signature: sig(1), kind: "http", make: factory.make)
-                    return (lease.tier, lease.hit, ObjectIdentifier(lease.engine))
-                }
+        let finished = Counter()
+        let requests = (0..<100).map { _ in
+            Task {
+                defer { finished.increment() }
+                let lease = try await harness.pool.acquire(signature: sig(1), kind: "http", make: factory.make)
+                return (lease.hit, ObjectIdentifier(lease.engine))
             }
-            try await eventually("the one start is under way") { gate.waiting == 1 }
-            gate.open()
-            return try await group.reduce(into: []) { $0.append($1) }
         }
+        // No `try` before the gate opens: a failure here must not leave requests stuck behind it.
+        let allWaiting = (try? await eventually("all 100 requests wait") { harness.clock.sleeperCount == 100 }) != nil
+        #expect(allWaiting, "every request waits on its deadline timer")
+        #expect(gate.waiting == 1, "one start for 100 first requests")
+        gate.open()
+        if (try? await eventually("all 100 requests served") { finished.count == 100 }) == nil {
+            harness.clock.advance(by: .seconds(31))
+        }
+        var engines = Set<ObjectIdentifier>()
+        for request in requests {
+            let (hit, engine) = try await request.value
+            #expect(!hit)
+            engines.insert(engine)
+        }
+        #expect(engines.count == 1)
         #expect(factory.count == 1)
         #expect(factory.engines[0].starts == 1)
-        #expect(results.count == 100)
-        #expect(Set(results.map(\.2)).count == 1)
         let row = try #require(await harness.row(sig(1)))
         #expect(row.hits == 100 && row.inFlight == 0)
         #expect(harness.events.kinds(.create).count == 1)
@@ -31,6 +42,7 @@ import Testing
         let fast = TestEngineFactory()
         try await harness.use(sig(1), fast)
         let gate = StartGate()
+        defer { gate.open() }
         let slow = TestEngineFactory(gate: gate)
         let waiting = Task { try await harness.use(sig(2), slow) }
         try await eventually("slow start under way") { gate.waiting == 1 }
@@ -48,6 +60,7 @@ import Testing
     @Test func aWaitPastItsDeadlineFailsWithTimedOutAndTheStartStillLands() async throws {
         let harness = try PoolHarness(acquireTimeout: .seconds(5))
         let gate = StartGate()
+        defer { gate.open() }
         let factory = TestEngineFactory(gate: gate)
         let waiting = Task { try await harness.use(sig(1), factory) }
         try await eventually("start under way and deadline armed") { gate.waiting == 1 && harness.clock.sleeperCount == 1 }
@@ -65,6 +78,7 @@ import Testing
     @Test func aCancelledWaiterLeavesAndOthersStillGetTheEngine() async throws {
         let harness = try PoolHarness()
         let gate = StartGate()
+        defer { gate.open() }
         let factory = TestEngineFactory(gate: gate)
         let cancelled = Task { try await harness.use(sig(1), factory) }
         let kept = Task { try await harness.use(sig(1), factory) }
@@ -79,6 +93,7 @@ import Testing
     @Test func aFailedStartReachesEveryWaiterAndLeavesNoEntry() async throws {
         let harness = try PoolHarness()
         let gate = StartGate()
+        defer { gate.open() }
         let failing = TestEngineFactory(gate: gate, fails: true)
         let waiters = (0..<10).map { _ in Task { try await harness.use(sig(1), failing) } }
         try await eventually("start under way") { gate.waiting == 1 }

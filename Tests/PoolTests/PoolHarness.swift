@@ -64,3 +64,11 @@ func eventually(_ what: String, within seconds: Int = 20, _ condition: () async 
     }
     throw ConditionTimedOut(what: what)
 }
+
+/// A count shared by tasks.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
+}

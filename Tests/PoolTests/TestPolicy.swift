@@ -1,6 +1,9 @@
 import Pool
 
 /// A policy with fixed thresholds and three pressure bands, like the shipped policies.lua.
+///
+/// The admission questions yield, as a Lua-backed policy suspends, so that
+/// concurrent first requests really overlap in admission.
 struct TestPolicy: PoolPolicy {
     /// One band of the janitor: applies below `upTo` percent.
     struct Band: Sendable {
@@ -19,11 +22,17 @@ struct TestPolicy: PoolPolicy {
     var retirements: [String: RetirementSettings] = [:]
 
     func promoteAfter() async -> Int { promote }
-    func memoryLimitPercent() async -> Double { memoryLimit }
+    func memoryLimitPercent() async -> Double {
+        await Task.yield()
+        return memoryLimit
+    }
 
     func janitor(memoryPercent: Double) async -> JanitorSettings {
         Self.bands.first { memoryPercent < $0.upTo }!.settings
     }
 
-    func retirement(kind: String) async -> RetirementSettings { retirements[kind] ?? RetirementSettings() }
+    func retirement(kind: String) async -> RetirementSettings {
+        await Task.yield()
+        return retirements[kind] ?? RetirementSettings()
+    }
 }
