@@ -1,4 +1,5 @@
 import Engines
+import Pool
 import JSON
 import Testing
 

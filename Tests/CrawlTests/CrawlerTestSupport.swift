@@ -1,0 +1,28 @@
+import Crawl
+import Logging
+import NIOPosix
+import Pool
+import Scripting
+import TestSupport
+
+/// A real crawl path for tests: the shipped scripts (a private copy), a real
+/// pool, the real HTTP engine, and the loopback test server.
+struct CrawlFixture {
+    let crawler: Crawler
+    let pool: EnginePool<ContinuousClock>
+    let scripts: ScriptRegistry
+    let folder: ScriptFolder
+
+    static func make(denyPrivate: Bool = false) async throws -> CrawlFixture {
+        let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        let scripts = ScriptRegistry(directory: folder.path, logger: logger)
+        try await scripts.reload()
+        let pool = EnginePool(policy: scripts.policies, logger: logger)
+        let crawler = Crawler(
+            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+        )
+        return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)
+    }
+}

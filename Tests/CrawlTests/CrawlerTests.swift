@@ -1,0 +1,122 @@
+import Crawl
+import Engines
+import JSON
+import Pool
+import Testing
+import TestSupport
+
+@Suite struct CrawlerTests {
+    @Test func requestWithoutConfigHitsThePermanentEngine() async throws {
+        let fixture = try await CrawlFixture.make()
+        try await fixture.crawler.startPermanentEngine()
+        try await withTestHTTPServer { server in
+            let page = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/200")))
+            #expect(page.pool.tier == .permanent)
+            #expect(page.pool.hit)
+            #expect(page.pool.signature == HTTPEngineConfiguration().signature)
+            // Spelling out the defaults is the same configuration, so the same engine.
+            let spelled = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/200"), config: ["follow_redirects": true]))
+            #expect(spelled.pool.tier == .permanent)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func otherConfigGetsAColdEngineThatTurnsHot() async throws {
+        let fixture = try await CrawlFixture.make()
+        try await fixture.crawler.startPermanentEngine()
+        try await withTestHTTPServer { server in
+            let request = CrawlRequest(url: server.url("/status/200"), config: ["user_agent": "crawld-test/1"])
+            var tiers: [PoolTier] = []
+            for _ in 0..<5 { tiers.append(try await fixture.crawler.crawl(request).pool.tier) }
+            // promote_after = 3 in the shipped policies: the third use promotes.
+            #expect(tiers == [.cold, .cold, .cold, .hot, .hot])
+            let snapshot = await fixture.pool.snapshot()
+            #expect(snapshot.counts[.hot] == 1)
+            #expect(snapshot.counts[.permanent] == 1)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func pageFieldsTitleLinksAndFormats() async throws {
+        let fixture = try await CrawlFixture.make()
+        let site = try TemporaryDirectory()
+        defer { site.remove() }
+        try """
+            <html><head><title>Index page</title><base href="/docs/"></head>
+            <body><h1>Hello</h1><p>Some <em>text</em>.</p><a href="a.html#x">A</a> <a href="mailto:x@y">m</a>
+            <a href="../b.html">B</a><script>var hidden = 1;</script></body></html>
+            """.write(to: site.url.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try await withTestHTTPServer(root: site.path) { server in
+            let page = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/index.html"), formats: [.links, .text, .markdown, .html]))
+            #expect(page.status == 200)
+            #expect(page.title == "Index page")
+            #expect(page.links == [server.url("/docs/a.html"), server.url("/b.html")])
+            #expect(page.text?.contains("Hello") == true)
+            #expect(page.text?.contains("hidden") == false)
+            #expect(page.markdown?.contains("# Hello") == true)
+            #expect(page.html?.contains("<h1>Hello</h1>") == true)
+            let json = page.json
+            #expect(json["final_url"] == .string(server.url("/index.html")))
+            #expect(json["pool"]?.objectValue?["sig"]?.stringValue?.count == 8)
+            #expect(json["timing_ms"]?.objectValue?["total"]?.doubleValue ?? -1 >= 0)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func httpErrorsAreResultsNotErrors() async throws {
+        let fixture = try await CrawlFixture.make()
+        try await withTestHTTPServer { server in
+            #expect(try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/404"))).status == 404)
+            #expect(try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/500"))).status == 500)
+            let redirected = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/redirect/2")))
+            #expect(redirected.status == 200)
+            #expect(redirected.finalURL != redirected.url)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func failuresAreClearErrors() async throws {
+        let fixture = try await CrawlFixture.make()
+        try await withTestHTTPServer { server in
+            await #expect(throws: EngineError.self) {
+                try await fixture.crawler.crawl(CrawlRequest(url: "http://127.0.0.1:1/"))
+            }
+            let slow = CrawlRequest(url: server.url("/slow-headers?ms=3000"), timeout: .milliseconds(200))
+            let timeout = await #expect(throws: EngineError.self) { try await fixture.crawler.crawl(slow) }
+            #expect(timeout?.code.isTimeout == true)
+            let capped = CrawlRequest(url: server.url("/big?bytes=100000"), config: ["max_body_bytes": 1000])
+            let tooBig = await #expect(throws: EngineError.self) { try await fixture.crawler.crawl(capped) }
+            #expect(tooBig?.code == .bodyTooLarge)
+            let badConfig = await #expect(throws: CrawlError.self) {
+                try await fixture.crawler.crawl(CrawlRequest(url: server.url("/"), config: ["no_such_key": 1]))
+            }
+            #expect(badConfig?.code == .badRequest)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func nonHTMLBodiesAreNotParsed() async throws {
+        let fixture = try await CrawlFixture.make()
+        try await withTestHTTPServer { server in
+            let json = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/json"), formats: [.text, .links]))
+            #expect(json.title == nil)
+            #expect(json.links.isEmpty)
+            #expect(json.data == .null)
+            #expect(json.text?.isEmpty == false)
+            let png = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/png-as-html"), formats: [.text]))
+            #expect(png.title == nil)
+            #expect(png.text == nil)
+            #expect(png.bytes > 0)
+        }
+        await fixture.pool.shutdown()
+    }
+
+    @Test func denyPrivateRefusesLoopbackTargets() async throws {
+        let fixture = try await CrawlFixture.make(denyPrivate: true)
+        let refused = await #expect(throws: CrawlError.self) {
+            try await fixture.crawler.crawl(CrawlRequest(url: "http://127.0.0.1:9/"))
+        }
+        #expect(refused?.code == .invalidURL)
+        await fixture.pool.shutdown()
+    }
+}
