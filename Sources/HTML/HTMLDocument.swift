@@ -43,7 +43,7 @@ public final class HTMLDocument {
     /// - Throws: `HTMLError` with code `.parseFailed` only if libxml2 cannot allocate a document.
     public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil) throws(HTMLError) {
         _ = Self.libxml2Initialised
-        let headerCharset = ContentType(contentType).charset
+        let headerCharset = ContentTypeHeader(contentType).charset
         let decoded: (text: String, charset: HTMLCharset)? = bytes.withContiguousStorageIfAvailable { buffer in
             Self.decode(UnsafeRawBufferPointer(buffer), headerCharset: headerCharset)
         } ?? Array(bytes).withUnsafeBytes { Self.decode($0, headerCharset: headerCharset) }
