@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"]),
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
-        .target(name: "Redis", dependencies: ["CHiredis", logging]),
+        .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "Protocol", dependencies: ["JSON", logging] + nio),
         .target(name: "Engines", dependencies: ["Pool", "JSON", logging] + nio),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
