@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON"]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"] + nio),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "JSON", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

@@ -18,7 +18,7 @@ extension Monitor {
             for id in members.sorted() {
                 let fields = try await redis.command(["HGETALL", keys.heartbeat(of: id)]).fieldValues ?? [:]
                 guard !fields.isEmpty else {
-                    redis.enqueue(["SREM", keys.instances, id])
+                    _ = try await redis.command(["SREM", keys.instances, id])
                     continue
                 }
                 rows.append(.object(Self.instanceRow(id: id, fields: fields)))

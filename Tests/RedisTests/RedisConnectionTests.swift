@@ -4,16 +4,6 @@ import Testing
 
 @testable import Redis
 
-/// Polls `condition` every 20 ms for up to `seconds`; a loaded CI machine gets generous time.
-func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 @Suite(.serialized) struct RedisConnectionTests {
     private func connect(_ url: String, tune: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisConnection {
         var configuration = try RedisConfiguration(url: url)
@@ -84,15 +74,15 @@ func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) asyn
         let redis = try connect(server.url) { $0.circuitBreakerThreshold = 2 }
         _ = try await redis.command(["PING"])
         server.kill()
-        #expect(await eventually {
+        #expect(await pollUntil {
             redis.enqueue(["INCR", "probe"])
             return redis.currentStatus.state == .down || redis.currentStatus.state == .circuitOpen
         })
-        #expect(await eventually { redis.currentStatus.state == .circuitOpen })
+        #expect(await pollUntil { redis.currentStatus.state == .circuitOpen })
         await #expect(throws: RedisError.self) { try await redis.command(["PING"]) }
         for _ in 0..<100 { redis.enqueue(["INCR", "while-down"]) }
         try server.start()
-        #expect(await eventually { redis.currentStatus.state == .connected })
+        #expect(await pollUntil { redis.currentStatus.state == .connected })
         #expect(try await redis.command(["GET", "while-down"]) == .string("100"))
         #expect(redis.currentStatus.connectionGeneration >= 2)
         await redis.shutdown()
