@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Engines", dependencies: ["Pool", "JSON", logging] + nio),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging]),
-        .target(name: "Monitor", dependencies: ["Redis", "JSON", logging] + nio),
+        .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
         .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),
         .target(
             name: "Daemon",

@@ -66,9 +66,9 @@ extension Monitor {
             commands += [hset, ["EXPIRE", keys.active, String(ttls.active)]]
         }
         if !pending.ended.isEmpty { commands.append(["HDEL", keys.active] + pending.ended.map(String.init)) }
-        commands += appendCommands(key: keys.completed, entries: pending.completed, ttl: ttls.completed)
-        commands += appendCommands(key: keys.errors, entries: pending.errors, ttl: ttls.errors)
-        commands += appendCommands(key: keys.janitor, entries: pending.janitor, ttl: ttls.janitor)
+        commands += appendCommands(key: keys.completed, entries: pending.completed.map(\.json), ttl: ttls.completed)
+        commands += appendCommands(key: keys.errors, entries: pending.errors.map(\.errorJSON), ttl: ttls.errors)
+        commands += appendCommands(key: keys.janitor, entries: Array(pending.janitor), ttl: ttls.janitor)
         if !pending.opDeltas.isEmpty {
             for (op, delta) in pending.opDeltas.sorted(by: { $0.key < $1.key }) {
                 for (field, value) in zip(OpStats.fields, delta.values) where value != 0 {
@@ -81,9 +81,9 @@ extension Monitor {
     }
 
     /// LPUSH (newest ends at the head), LTRIM to 100, EXPIRE: three commands however many entries.
-    private func appendCommands(key: String, entries: [String], ttl: Int) -> [[String]] {
+    private func appendCommands(key: String, entries: [JSONObject], ttl: Int) -> [[String]] {
         guard !entries.isEmpty else { return [] }
-        return [["LPUSH", key] + entries, ["LTRIM", key, "0", String(Self.keep - 1)], ["EXPIRE", key, String(ttl)]]
+        return [["LPUSH", key] + entries.map { JSONValue.object($0).monitorText }, ["LTRIM", key, "0", String(Self.keep - 1)], ["EXPIRE", key, String(ttl)]]
     }
 
     func heartbeatCommands() -> [[String]] {
@@ -105,6 +105,15 @@ extension Monitor {
     /// (bounded by the connection's I/O timeout) until Redis has it all.
     func deregister() async {
         guard let redis else { return }
+        // A daemon stopped right after start must not lose what it counted:
+        // give the first connect its chance (bounded by the connect timeout).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while redis.currentStatus.state == .connecting && ContinuousClock.now < deadline {
+            // Not Task.sleep: after cancellation it returns at once and this would spin.
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) { continuation.resume() }
+            }
+        }
         if redis.currentStatus.state == .connected {
             await flush()
             redis.enqueue(contentsOf: [

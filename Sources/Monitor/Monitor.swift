@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import JSON
 import Logging
@@ -99,8 +100,8 @@ public final class Monitor: Sendable {
             guard state.persisting else { return }
             state.pending.opDeltas[request.op, default: OpStats()].add(delta)
             if state.pending.started.removeValue(forKey: token.value) == nil { state.pending.ended.append(token.value) }
-            state.pending.completed.appendCapped(JSONValue.object(done.json).monitorText, limit: Self.keep)
-            if !outcome.success { state.pending.errors.appendCapped(JSONValue.object(done.errorJSON).monitorText, limit: Self.keep) }
+            state.pending.completed.appendCapped(done, limit: Self.keep)
+            if !outcome.success { state.pending.errors.appendCapped(done, limit: Self.keep) }
         }
     }
 
@@ -113,7 +114,7 @@ public final class Monitor: Sendable {
         ]
         state.withLock { state in
             state.poolEvents.appendCapped(event, limit: Self.keep)
-            if state.persisting { state.pending.janitor.appendCapped(JSONValue.object(event).monitorText, limit: Self.keep) }
+            if state.persisting { state.pending.janitor.appendCapped(event, limit: Self.keep) }
         }
     }
 
@@ -147,8 +148,8 @@ public final class Monitor: Sendable {
     }
 }
 
-extension Array {
-    /// Appends, then drops the oldest so at most `limit` remain.
+extension Deque {
+    /// Appends, then drops the oldest so at most `limit` remain (O(1): a ring buffer).
     mutating func appendCapped(_ element: Element, limit: Int) {
         append(element)
         if count > limit { removeFirst(count - limit) }

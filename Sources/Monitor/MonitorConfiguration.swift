@@ -8,7 +8,9 @@ public struct MonitorConfiguration: Sendable {
     public var ttls: MonitorTTLs
     /// How often the heartbeat key is refreshed (it expires after `ttls.heartbeat`).
     public var heartbeatInterval: Duration
-    /// How often recorded changes are handed to Redis, coalesced.
+    /// How often recorded changes are handed to Redis, coalesced. Half a
+    /// second keeps it at most 20 round trips per 1,000 requests from about
+    /// 100 requests/s up, while figures in Redis lag by at most that much.
     public var flushInterval: Duration
     /// Resolution of the timeline (60 points are kept).
     public var sampleInterval: Duration
@@ -26,7 +28,7 @@ public struct MonitorConfiguration: Sendable {
         self.keyPrefix = "crawld"
         self.ttls = MonitorTTLs()
         self.heartbeatInterval = .seconds(30)
-        self.flushInterval = .milliseconds(100)
+        self.flushInterval = .milliseconds(500)
         self.sampleInterval = .seconds(5)
         self.mediumPressurePercent = 70
         self.highPressurePercent = 85

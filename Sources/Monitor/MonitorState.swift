@@ -1,3 +1,4 @@
+import DequeModule
 import JSON
 
 /// Everything the monitor holds, guarded by `Monitor.state`'s mutex.
@@ -7,11 +8,11 @@ struct MonitorState: Sendable {
     var nextToken: UInt64 = 0
     var active: [UInt64: ActiveRequest] = [:]
     /// Oldest first; at most 100.
-    var completed: [CompletedRequest] = []
-    var errors: [CompletedRequest] = []
-    var poolEvents: [JSONObject] = []
+    var completed = Deque<CompletedRequest>()
+    var errors = Deque<CompletedRequest>()
+    var poolEvents = Deque<JSONObject>()
     var ops: [String: OpStats] = [:]
-    var timeline: [TimelinePoint] = []
+    var timeline = Deque<TimelinePoint>()
     var requestsThisSlot = 0
     var scriptsGeneration = 0
     var scriptsLastError: String?
@@ -36,9 +37,10 @@ struct PendingWrites: Sendable {
     var reset = false
     var started: [UInt64: ActiveRequest] = [:]
     var ended: [UInt64] = []
-    var completed: [String] = []
-    var errors: [String] = []
-    var janitor: [String] = []
+    /// Entries are encoded at flush time, not per request: at most 100 per flush.
+    var completed = Deque<CompletedRequest>()
+    var errors = Deque<CompletedRequest>()
+    var janitor = Deque<JSONObject>()
     var opDeltas: [String: OpStats] = [:]
 
     var isEmpty: Bool {

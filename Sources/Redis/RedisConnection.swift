@@ -43,6 +43,7 @@ public final class RedisConnection: @unchecked Sendable {
 
     /// Starts the connection thread; it connects, and reconnects with backoff
     /// for as long as the connection runs. Calling it twice has no effect.
+    /// The thread keeps the connection alive until `shutdown()` ends it.
     public func start() {
         condition.lock()
         defer { condition.unlock() }
