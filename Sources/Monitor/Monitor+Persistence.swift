@@ -20,8 +20,11 @@ extension Monitor {
         }
         let now = ContinuousClock.now
         let (pending, heartbeatDue) = state.withLock { state -> (PendingWrites, Bool) in
-            let taken = state.pending
+            var taken = state.pending
             state.pending = PendingWrites()
+            let through = state.persistedThrough
+            taken.started = state.active.values.filter { $0.token > through }.sorted { $0.token < $1.token }
+            state.persistedThrough = state.nextToken
             let due = state.lastHeartbeat.map { now - $0 >= configuration.heartbeatInterval } ?? true
             let relinked = state.heartbeatGeneration != status.connectionGeneration
             if due || relinked {
@@ -60,8 +63,8 @@ extension Monitor {
         if pending.reset { commands.append(["DEL", keys.endpoints, keys.completed, keys.errors]) }
         if !pending.started.isEmpty {
             var hset = ["HSET", keys.active]
-            for (token, request) in pending.started.sorted(by: { $0.key < $1.key }) {
-                hset += [String(token), JSONValue.object(request.json).monitorText]
+            for request in pending.started {
+                hset += [String(request.token), JSONValue.object(request.json).monitorText]
             }
             commands += [hset, ["EXPIRE", keys.active, String(ttls.active)]]
         }

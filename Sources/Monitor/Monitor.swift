@@ -72,7 +72,6 @@ public final class Monitor: Sendable {
             )
             state.active[request.token] = request
             state.requestsThisSlot += 1
-            if state.persisting { state.pending.started[request.token] = request }
             return MonitorRequestToken(value: request.token)
         }
     }
@@ -99,7 +98,8 @@ public final class Monitor: Sendable {
             if !outcome.success { state.errors.appendCapped(done, limit: Self.keep) }
             guard state.persisting else { return }
             state.pending.opDeltas[request.op, default: OpStats()].add(delta)
-            if state.pending.started.removeValue(forKey: token.value) == nil { state.pending.ended.append(token.value) }
+            // Only requests whose start already went to Redis need an HDEL.
+            if token.value <= state.persistedThrough { state.pending.ended.append(token.value) }
             state.pending.completed.appendCapped(done, limit: Self.keep)
             if !outcome.success { state.pending.errors.appendCapped(done, limit: Self.keep) }
         }

@@ -24,6 +24,8 @@ struct MonitorState: Sendable {
     var loaded = false
     var lastHeartbeat: ContinuousClock.Instant?
     var heartbeatGeneration = 0
+    /// Requests with tokens up to this one had their start handed to Redis.
+    var persistedThrough: UInt64 = 0
     var stopRequested = false
 
     init(persisting: Bool) {
@@ -35,15 +37,12 @@ struct MonitorState: Sendable {
 /// between two flushes never touches the active hash; counters are summed.
 struct PendingWrites: Sendable {
     var reset = false
-    var started: [UInt64: ActiveRequest] = [:]
+    /// Filled at flush time from the active requests newer than `persistedThrough`.
+    var started: [ActiveRequest] = []
     var ended: [UInt64] = []
     /// Entries are encoded at flush time, not per request: at most 100 per flush.
     var completed = Deque<CompletedRequest>()
     var errors = Deque<CompletedRequest>()
     var janitor = Deque<JSONObject>()
     var opDeltas: [String: OpStats] = [:]
-
-    var isEmpty: Bool {
-        !reset && started.isEmpty && ended.isEmpty && completed.isEmpty && errors.isEmpty && janitor.isEmpty && opDeltas.isEmpty
-    }
 }
