@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"]),
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
-        .target(name: "Redis", dependencies: ["CHiredis", logging]),
+        .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
             dependencies: ["JSON", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio
@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
-        .target(name: "Monitor", dependencies: ["Redis", "JSON", logging] + nio),
+        .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
         .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),
         .target(
             name: "Daemon",
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"] + nio),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "JSON", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

@@ -1,0 +1,157 @@
+import DequeModule
+import Foundation
+import JSON
+import Logging
+import Redis
+import Synchronization
+
+/// Tracks requests, op stats, pool events, errors and a timeline, and
+/// persists them to Redis as increments and appends.
+///
+/// Recording (`recordStart`, `recordEnd`, `recordPoolEvent`) is synchronous
+/// and short: it updates in-memory state behind a `Mutex` and notes what
+/// Redis still has to learn. `run()` hands those notes to the Redis writer,
+/// coalesced, every `flushInterval`, so a request never waits on Redis and a
+/// thousand requests cost a handful of round trips. While Redis is away the
+/// notes keep accumulating (counters as deltas, lists capped at 100) and are
+/// written when it returns.
+public final class Monitor: Sendable {
+    static let keep = 100
+    static let timelinePoints = 60
+
+    let configuration: MonitorConfiguration
+    let keys: MonitorKeys
+    let redis: RedisConnection?
+    let logger: Logger
+    let memoryPercent: @Sendable () -> Double
+    let poolSnapshot: @Sendable () -> [MonitorTierSnapshot]
+    let state: Mutex<MonitorState>
+    let processProbe: ProcessProbe
+    let startedAt = Date()
+    let started = ContinuousClock.now
+
+    /// - Parameters:
+    ///   - configuration: instance id, key prefix, TTLs, intervals.
+    ///   - redis: the connection to persist through, or `nil` for `--redis none`.
+    ///     The monitor starts it in `run()` and shuts it down when `run()` ends.
+    ///   - memoryPercent: container memory in use, 0-100 (the pool's probe).
+    ///   - poolSnapshot: engines and memory per tier, for health and the timeline.
+    ///   - procRoot: where `/proc` is; tests point it at fixtures.
+    public init(
+        configuration: MonitorConfiguration,
+        redis: RedisConnection?,
+        logger: Logger,
+        memoryPercent: @escaping @Sendable () -> Double,
+        poolSnapshot: @escaping @Sendable () -> [MonitorTierSnapshot] = { [] },
+        procRoot: String = "/proc"
+    ) {
+        self.configuration = configuration
+        self.keys = MonitorKeys(prefix: configuration.keyPrefix, id: configuration.instanceID)
+        self.redis = redis
+        self.logger = logger
+        self.memoryPercent = memoryPercent
+        self.poolSnapshot = poolSnapshot
+        self.state = Mutex(MonitorState(persisting: redis != nil))
+        self.processProbe = ProcessProbe(procRoot: procRoot)
+    }
+
+    // MARK: - Recording
+
+    /// Notes the start of a request. Cheap; call it on the request's task.
+    /// - Parameters:
+    ///   - url: cut to 100 characters.
+    ///   - signature: the engine config signature, if known yet.
+    public func recordStart(op: String, requestID: String?, url: String?, signature: String? = nil) -> MonitorRequestToken {
+        let memory = currentMemoryPercent()
+        let now = Date().timeIntervalSince1970
+        return state.withLock { state in
+            state.nextToken += 1
+            let request = ActiveRequest(
+                token: state.nextToken, requestID: requestID, op: op, url: url?.cut(to: 100),
+                startedAt: now, started: .now, signature: signature, memoryAtStart: memory
+            )
+            state.active[request.token] = request
+            state.requestsThisSlot += 1
+            return MonitorRequestToken(value: request.token)
+        }
+    }
+
+    /// Notes the end of a request: it moves to the completed list and counts in its op's stats.
+    public func recordEnd(_ token: MonitorRequestToken, outcome: MonitorOutcome) {
+        let memory = currentMemoryPercent()
+        state.withLock { state in
+            guard var request = state.active.removeValue(forKey: token.value) else { return }
+            if let signature = outcome.signature { request.signature = signature }
+            let elapsed = ContinuousClock.now - request.started
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            let done = CompletedRequest(
+                active: request, elapsedMs: Double(micros) / 1000, memoryDelta: memory - request.memoryAtStart, outcome: outcome
+            )
+            var delta = OpStats()
+            delta.count = 1
+            delta.totalMicros = micros
+            delta.successes = outcome.success ? 1 : 0
+            delta.errors = outcome.success ? 0 : 1
+            delta.poolHits = outcome.poolHit == true ? 1 : 0
+            state.ops[request.op, default: OpStats()].add(delta)
+            state.completed.appendCapped(done, limit: Self.keep)
+            if !outcome.success { state.errors.appendCapped(done, limit: Self.keep) }
+            guard state.persisting else { return }
+            state.pending.opDeltas[request.op, default: OpStats()].add(delta)
+            // Only requests whose start already went to Redis need an HDEL.
+            if token.value <= state.persistedThrough { state.pending.ended.append(token.value) }
+            state.pending.completed.appendCapped(done, limit: Self.keep)
+            if !outcome.success { state.pending.errors.appendCapped(done, limit: Self.keep) }
+        }
+    }
+
+    /// Notes a janitor or pool event (an engine closed, promoted, refused...).
+    /// Plain fields, so the monitor needs nothing from the Pool module.
+    public func recordPoolEvent(kind: String, signature: String, tier: String, idleSeconds: Double, ttlSeconds: Double) {
+        let event: JSONObject = [
+            "at": .double(Date().timeIntervalSince1970), "kind": .string(kind), "sig": .string(signature), "tier": .string(tier),
+            "idle_s": .double(idleSeconds.rounded(toPlaces: 3)), "ttl_s": .double(ttlSeconds.rounded(toPlaces: 3)),
+        ]
+        state.withLock { state in
+            state.poolEvents.appendCapped(event, limit: Self.keep)
+            if state.persisting { state.pending.janitor.appendCapped(event, limit: Self.keep) }
+        }
+    }
+
+    /// Sets what `monitor.health` shows about the Lua scripts (after each load or reload).
+    public func setScripts(generation: Int, lastError: String?) {
+        state.withLock { state in
+            state.scriptsGeneration = generation
+            state.scriptsLastError = lastError
+        }
+    }
+
+    /// Requests in flight now.
+    public var inFlight: Int { state.withLock { $0.active.count } }
+
+    /// Memory %, read at most once a second: recording must stay cheap even
+    /// when the probe reads cgroup files.
+    func currentMemoryPercent() -> Double {
+        let now = ContinuousClock.now
+        if let cached = state.withLock({ state -> Double? in
+            guard let at = state.memorySampledAt, now - at < .seconds(1) else { return nil }
+            return state.memorySample
+        }) {
+            return cached
+        }
+        let value = memoryPercent()
+        state.withLock { state in
+            state.memorySample = value
+            state.memorySampledAt = now
+        }
+        return value
+    }
+}
+
+extension Deque {
+    /// Appends, then drops the oldest so at most `limit` remain (O(1): a ring buffer).
+    mutating func appendCapped(_ element: Element, limit: Int) {
+        append(element)
+        if count > limit { removeFirst(count - limit) }
+    }
+}

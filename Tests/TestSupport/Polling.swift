@@ -1,0 +1,12 @@
+/// Polls `condition` every 20 ms until it holds or `seconds` pass, then reports the last result.
+///
+/// Tests wait for conditions this way instead of sleeping, and the default
+/// timeout is generous so a loaded 2-core CI machine does not fail them.
+public func pollUntil(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
