@@ -60,14 +60,14 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Scripting", "Pool", "Engines", "JSON", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Tests (one target per module, plus end-to-end tests of the real binary)

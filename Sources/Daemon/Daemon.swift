@@ -1,9 +1,12 @@
 import Crawl
+import Foundation
 import Logging
+import Monitor
 import NIOCore
 import NIOPosix
 import Pool
 import Protocol
+import Redis
 import Scripting
 import ServiceLifecycle
 
@@ -20,7 +23,7 @@ public struct Daemon: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT, then drains and returns.
-    /// - Throws: `DaemonError` when the scripts do not load or the server cannot start.
+    /// - Throws: `DaemonError` when the configuration is unusable or the server cannot start.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
@@ -33,14 +36,17 @@ public struct Daemon: Sendable {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
-        let scripts = ScriptRegistry(directory: configuration.scriptsDirectory, logger: logger)
-        do {
-            let generation = try await scripts.reload()
-            logger.info("scripts loaded", metadata: ["crawld.scripts.generation": "\(generation)"])
-        } catch {
-            throw DaemonError(kind: .configuration, message: "scripts in '\(configuration.scriptsDirectory)' refused: \(error.message)")
+        let scripts = try await loadScripts()
+        let probe = MemoryProbe()
+        let tiers = PoolSnapshotCache()
+        let monitor = try makeMonitor(probe: probe, tiers: tiers)
+        monitor.setScripts(generation: scripts.generation, lastError: nil)
+        let pool = EnginePool(policy: scripts.policies, probe: probe, logger: logger) { event in
+            monitor.recordPoolEvent(
+                kind: event.kind.rawValue, signature: event.signature.short, tier: event.tier.rawValue,
+                idleSeconds: event.idle.seconds, ttlSeconds: event.ttl?.seconds ?? 0
+            )
         }
-        let pool = EnginePool(policy: scripts.policies, logger: logger)
         let crawler = Crawler(
             pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: configuration.denyPrivate),
             eventLoopGroup: group, logger: logger
@@ -50,7 +56,8 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
-        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, logger: logger)
+        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
+        let supervisor = try makeSupervisorHeartbeat(eventLoop: group.next())
 
         var registry = OpRegistry()
         registry.register(PingOp())
@@ -61,8 +68,15 @@ public struct Daemon: Sendable {
         registry.register(PoolKillOp(pool: pool))
         registry.register(PoolRestartOp(pool: pool))
         registry.register(MonitorPoolOp(pool: pool))
+        registry.register(MonitorHealthOp(monitor: monitor))
+        registry.register(MonitorRequestsOp(monitor: monitor))
+        registry.register(MonitorEndpointsOp(monitor: monitor))
+        registry.register(MonitorTimelineOp(monitor: monitor))
+        registry.register(MonitorLogsOp(monitor: monitor))
+        registry.register(MonitorClusterOp(monitor: monitor))
+        registry.register(StatsResetOp(monitor: monitor))
 
-        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestLogObserver(logger: logger))
+        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
         let logger = self.logger
         let server = LineServer(
             configuration: configuration.server,
@@ -71,21 +85,70 @@ public struct Daemon: Sendable {
             logger: logger,
             onBound: { address in
                 logger.notice("listening on \(address.ipAddress ?? "?"):\(address.port ?? 0)")
-            }
+                supervisor.notifyReady()
+            },
+            onDrain: { supervisor.notifyStopping() }
         )
         let reload = SignalReloadService(logger: logger) {
             _ = try? await reloader.reload()
         }
-        // Shut down in reverse order: the server drains first, then the rest.
+        try await supervisor.start()
+        // Services shut down in reverse order: the server drains first, the
+        // monitor goes last so that it records and flushes the final requests.
         let services = ServiceGroup(
             configuration: .init(
-                services: [JanitorService(pool: pool), reload, server],
+                services: [MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await services.run()
+        await supervisor.stop()
         await pool.shutdown()
         logger.notice("stopped")
+    }
+
+    private func loadScripts() async throws -> ScriptRegistry {
+        let scripts = ScriptRegistry(directory: configuration.scriptsDirectory, logger: logger)
+        do {
+            let generation = try await scripts.reload()
+            logger.info("scripts loaded", metadata: ["crawld.scripts.generation": "\(generation)"])
+        } catch {
+            throw DaemonError(kind: .configuration, message: "scripts in '\(configuration.scriptsDirectory)' refused: \(error.message)")
+        }
+        return scripts
+    }
+
+    private func makeMonitor(probe: MemoryProbe, tiers: PoolSnapshotCache) throws -> Monitor {
+        do {
+            let instanceID = try InstanceID(configuration.instanceID)
+            var monitorConfiguration = MonitorConfiguration(
+                instanceID: instanceID, version: CrawldVersion.current,
+                listen: "\(configuration.server.host):\(configuration.server.port)"
+            )
+            monitorConfiguration.ttls = try MonitorTTLs(environment: ProcessInfo.processInfo.environment)
+            let redis = try configuration.redisURL.map { url in
+                RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)
+            }
+            return Monitor(
+                configuration: monitorConfiguration, redis: redis, logger: logger,
+                memoryPercent: { probe.read()?.percent ?? 0 }, poolSnapshot: { tiers.current }
+            )
+        } catch {
+            throw DaemonError(kind: .configuration, message: "\(error)")
+        }
+    }
+
+    private func makeSupervisorHeartbeat(eventLoop: any EventLoop) throws -> SupervisorHeartbeat {
+        do {
+            return try SupervisorHeartbeat(
+                watchdogUDP: configuration.watchdogUDP,
+                interval: .nanoseconds(Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
+                    + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
+                eventLoop: eventLoop, logger: logger
+            )
+        } catch {
+            throw DaemonError(kind: .configuration, message: "\(error)")
+        }
     }
 }

@@ -14,6 +14,10 @@ public struct DaemonConfiguration: Sendable {
     public var authToken: [UInt8]?
     /// Refuse crawl targets that resolve to loopback, private or link-local addresses.
     public var denyPrivate: Bool
+    /// `HOST:PORT` to send circus-style `pid;timestamp` heartbeats to.
+    public var watchdogUDP: String?
+    /// Time between two UDP heartbeats.
+    public var watchdogInterval: Duration
 
     public init(
         scriptsDirectory: String,
@@ -21,7 +25,9 @@ public struct DaemonConfiguration: Sendable {
         redisURL: String?,
         instanceID: String,
         authToken: [UInt8]?,
-        denyPrivate: Bool = false
+        denyPrivate: Bool = false,
+        watchdogUDP: String? = nil,
+        watchdogInterval: Duration = .seconds(10)
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -29,5 +35,7 @@ public struct DaemonConfiguration: Sendable {
         self.instanceID = instanceID
         self.authToken = authToken
         self.denyPrivate = denyPrivate
+        self.watchdogUDP = watchdogUDP
+        self.watchdogInterval = watchdogInterval
     }
 }

@@ -2,6 +2,7 @@ import Crawl
 import Engines
 import HTML
 import LuaBridge
+import Monitor
 import Pool
 import Protocol
 
@@ -21,6 +22,8 @@ enum ErrorMapping {
             return pool(error)
         case let error as LuaError:
             return ProtocolError(.scriptError, error.message)
+        case let error as MonitorError:
+            return ProtocolError(.badRequest, error.message)
         case let error as HTMLError:
             return ProtocolError(error.code == .parseFailed ? .fetchFailed : .scriptError, error.description)
         case is CancellationError:

@@ -1,5 +1,6 @@
 import Crawl
 import Logging
+import Monitor
 import Scripting
 
 /// Loads the next generation of scripts (SIGHUP and the `reload` op), and
@@ -8,6 +9,7 @@ import Scripting
 struct ScriptReloader: Sendable {
     let scripts: ScriptRegistry
     let crawler: Crawler
+    let monitor: Monitor
     let logger: Logger
 
     /// - Returns: the generation now live.
@@ -15,6 +17,7 @@ struct ScriptReloader: Sendable {
     func reload() async throws -> Int {
         do {
             let generation = try await scripts.reload()
+            monitor.setScripts(generation: generation, lastError: nil)
             logger.notice("scripts reloaded", metadata: ["crawld.scripts.generation": "\(generation)"])
             do {
                 try await crawler.startPermanentEngine()
@@ -23,6 +26,7 @@ struct ScriptReloader: Sendable {
             }
             return generation
         } catch {
+            monitor.setScripts(generation: scripts.generation, lastError: error.message)
             logger.error("reload refused; the previous scripts stay live", metadata: ["crawld.error": "\(error.message)"])
             throw error
         }

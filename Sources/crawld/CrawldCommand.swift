@@ -2,7 +2,9 @@ import ArgumentParser
 import Daemon
 import Foundation
 import Logging
+import Monitor
 import Protocol
+import Redis
 
 /// `crawld`: the options, their help, and their validation. Every option can
 /// also come from `CRAWLD_<NAME>` (see `EnvironmentDefaults`); the command
@@ -50,6 +52,12 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Send circus-style 'pid;timestamp' UDP heartbeats to HOST:PORT, so a supervisor can restart a hung crawld.")
+    var watchdogUDP: String?
+
+    @Option(help: "Seconds between two UDP heartbeats.")
+    var watchdogInterval: Double = 10
+
     @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
     var denyPrivate = false
 
@@ -68,8 +76,23 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
+        guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
         if let tokenFile {
             _ = try readToken(tokenFile)
+        }
+        if let instanceID {
+            do {
+                _ = try InstanceID(instanceID)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        if redis != "none" {
+            do {
+                _ = try RedisConfiguration(url: redis)
+            } catch {
+                throw ValidationError("--redis: \(error)")
+            }
         }
     }
 
@@ -97,7 +120,9 @@ struct CrawldCommand: AsyncParsableCommand {
             redisURL: redis == "none" ? nil : redis,
             instanceID: instanceID ?? Self.defaultInstanceID(port: address.port),
             authToken: try tokenFile.map(readToken),
-            denyPrivate: denyPrivate
+            denyPrivate: denyPrivate,
+            watchdogUDP: watchdogUDP,
+            watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000))
         )
         try await Daemon(configuration: configuration, logger: logger).run()
     }

@@ -7,7 +7,7 @@ import Protocol
 struct OpDispatcher: RequestDispatcher {
     let ops: [String: any Op]
     let logger: Logger
-    let observer: any RequestObserver
+    let observer: RequestObserver
 
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
         var logger = logger
@@ -35,7 +35,7 @@ struct OpDispatcher: RequestDispatcher {
             }
             result = .failure(wire)
         }
-        observer.ended(token, result: result)
+        observer.ended(token, result: result, logger: logger)
         return try result.get()
     }
 }

@@ -13,7 +13,7 @@ struct OpRegistry {
         ops[op.name] = op
     }
 
-    func buildDispatcher(logger: Logger, observer: any RequestObserver) -> OpDispatcher {
+    func buildDispatcher(logger: Logger, observer: RequestObserver) -> OpDispatcher {
         OpDispatcher(ops: ops, logger: logger, observer: observer)
     }
 }
