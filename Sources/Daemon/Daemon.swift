@@ -126,6 +126,7 @@ public struct Daemon: Sendable {
                 instanceID: instanceID, version: CrawldVersion.current,
                 listen: "\(configuration.server.host):\(configuration.server.port)"
             )
+            monitorConfiguration.heartbeatInterval = configuration.heartbeatInterval
             monitorConfiguration.ttls = try MonitorTTLs(environment: ProcessInfo.processInfo.environment)
             let redis = try configuration.redisURL.map { url in
                 RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)

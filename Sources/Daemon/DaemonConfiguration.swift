@@ -14,6 +14,8 @@ public struct DaemonConfiguration: Sendable {
     public var authToken: [UInt8]?
     /// Refuse crawl targets that resolve to loopback, private or link-local addresses.
     public var denyPrivate: Bool
+    /// Time between two heartbeats into Redis.
+    public var heartbeatInterval: Duration
     /// `HOST:PORT` to send circus-style `pid;timestamp` heartbeats to.
     public var watchdogUDP: String?
     /// Time between two UDP heartbeats.
@@ -26,6 +28,7 @@ public struct DaemonConfiguration: Sendable {
         instanceID: String,
         authToken: [UInt8]?,
         denyPrivate: Bool = false,
+        heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
         watchdogInterval: Duration = .seconds(10)
     ) {
@@ -35,6 +38,7 @@ public struct DaemonConfiguration: Sendable {
         self.instanceID = instanceID
         self.authToken = authToken
         self.denyPrivate = denyPrivate
+        self.heartbeatInterval = heartbeatInterval
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval
     }

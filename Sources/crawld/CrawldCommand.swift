@@ -52,6 +52,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Seconds between two heartbeats into Redis (they expire after CRAWLD_REDIS_TTL_HEARTBEAT seconds).")
+    var heartbeatInterval: Double = 30
+
     @Option(help: "Send circus-style 'pid;timestamp' UDP heartbeats to HOST:PORT, so a supervisor can restart a hung crawld.")
     var watchdogUDP: String?
 
@@ -76,6 +79,7 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
+        guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
         guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
         if let tokenFile {
             _ = try readToken(tokenFile)
@@ -121,6 +125,7 @@ struct CrawldCommand: AsyncParsableCommand {
             instanceID: instanceID ?? Self.defaultInstanceID(port: address.port),
             authToken: try tokenFile.map(readToken),
             denyPrivate: denyPrivate,
+            heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             watchdogUDP: watchdogUDP,
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000))
         )
