@@ -124,3 +124,7 @@ for rate in [100, 200, 1_000, 5_000, 20_000] {
     let (trips, commands) = try await roundTrips(server: server, rate: rate, seconds: 3)
     print(String(format: "  %6d req/s: %6.1f round trips, %7.1f commands (INFO commandstats)", rate, trips, commands))
 }
+// Globals are not deinitialised at exit: stop the server here.
+server.process.terminate()
+server.process.waitUntilExit()
+try? FileManager.default.removeItem(at: server.directory)
