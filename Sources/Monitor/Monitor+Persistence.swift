@@ -64,7 +64,7 @@ extension Monitor {
         if !pending.started.isEmpty {
             var hset = ["HSET", keys.active]
             for request in pending.started {
-                hset += [String(request.token), JSONValue.object(request.json).monitorText]
+                hset += [String(request.token), JSONValue.object(request.json).encodedString()]
             }
             commands += [hset, ["EXPIRE", keys.active, String(ttls.active)]]
         }
@@ -86,7 +86,7 @@ extension Monitor {
     /// LPUSH (newest ends at the head), LTRIM to 100, EXPIRE: three commands however many entries.
     private func appendCommands(key: String, entries: [JSONObject], ttl: Int) -> [[String]] {
         guard !entries.isEmpty else { return [] }
-        return [["LPUSH", key] + entries.map { JSONValue.object($0).monitorText }, ["LTRIM", key, "0", String(Self.keep - 1)], ["EXPIRE", key, String(ttl)]]
+        return [["LPUSH", key] + entries.map { JSONValue.object($0).encodedString() }, ["LTRIM", key, "0", String(Self.keep - 1)], ["EXPIRE", key, String(ttl)]]
     }
 
     func heartbeatCommands() -> [[String]] {
