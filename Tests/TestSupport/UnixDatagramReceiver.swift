@@ -6,12 +6,12 @@ import Glibc
 ///
 /// Raw sockets, because systemd's senders are unnamed and NIO's datagram
 /// channel wants a sender address for each message.
-final class UnixDatagramReceiver: @unchecked Sendable {
+public final class UnixDatagramReceiver: @unchecked Sendable {
     private let descriptor: Int32
     /// Only touched by the test's task, through `drain()`.
     private var seen: [String] = []
 
-    init(path: String) throws {
+    public init(path: String) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -19,13 +19,13 @@ final class UnixDatagramReceiver: @unchecked Sendable {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard descriptor >= 0, result == 0 else { throw MonitorTestError(message: "cannot bind \(path): errno \(errno)") }
+        guard descriptor >= 0, result == 0 else { throw LineClientError(message: "cannot bind \(path): errno \(errno)") }
     }
 
     deinit { close(descriptor) }
 
     /// Every message received so far.
-    func drain() -> [String] {
+    public func drain() -> [String] {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(descriptor, &buffer, buffer.count, 0)
@@ -34,8 +34,4 @@ final class UnixDatagramReceiver: @unchecked Sendable {
         }
         return seen
     }
-}
-
-struct MonitorTestError: Error {
-    let message: String
 }

@@ -1,0 +1,4 @@
+/// A failure a monitor test reports.
+struct MonitorTestError: Error {
+    let message: String
+}
