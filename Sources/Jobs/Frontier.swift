@@ -48,6 +48,11 @@ public struct Frontier: Sendable {
         return true
     }
 
+    /// Marks a URL seen without queueing it (a redirect's target, already fetched).
+    public mutating func markSeen(_ url: CrawlURL) {
+        seen.insert(url.string)
+    }
+
     /// The next page, or nil when the queue is empty or `maxPages` are done or in flight.
     public mutating func next() -> Entry? {
         guard head < queue.count, completed + inFlight.count < maxPages else { return nil }
