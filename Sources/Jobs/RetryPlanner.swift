@@ -44,7 +44,7 @@ public struct RetryPlanner: Sendable {
     /// Parses a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
     /// A date in the past gives zero; an unparseable value gives nil.
     public static func retryAfter(_ value: String, now: Date) -> Duration? {
-        let text = String(value.trimmingWhitespace())
+        let text = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             return Int64(text).map { .seconds($0) } ?? .seconds(Int64.max / 1_000_000_000_000)
         }
