@@ -1,6 +1,7 @@
 /// Per-host politeness, shared by every job of the daemon: at most
-/// `maxConcurrency` requests to a host at once, and request starts at least
-/// `delay` apart.
+/// `maxConcurrency` requests to a host at once, request starts at least
+/// `delay` apart, and no request starts sooner than `delay` after one to the
+/// same host ended (so a slow host gets the pause as well as a fast one).
 ///
 /// Each `acquire` reserves the next start time for its host before it sleeps,
 /// so waiting requests are served in order and never start together. Keyed by
@@ -9,6 +10,7 @@
 public actor HostGate {
     private struct HostState {
         var nextStart: ContinuousClock.Instant
+        var delay: Duration = .zero
         var inFlight = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -32,6 +34,7 @@ public actor HostGate {
         }
         let start = max(ContinuousClock.now, state.nextStart)
         state.nextStart = start + delay
+        state.delay = delay
         state.inFlight += 1
         hosts[origin] = state
         try? await Task.sleep(until: start, clock: .continuous)
@@ -41,6 +44,7 @@ public actor HostGate {
     public func release(_ origin: String) {
         guard var state = hosts[origin] else { return }
         state.inFlight -= 1
+        state.nextStart = max(state.nextStart, ContinuousClock.now + state.delay)
         if !state.waiters.isEmpty {
             state.waiters.removeFirst().resume()
         }

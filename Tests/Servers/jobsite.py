@@ -10,8 +10,10 @@ Prints "PORT <n>" on stdout once listening. Pages:
   /flaky/<name>  503 with Retry-After: 0 for the first two requests, then 200.
   /robots.txt    "User-agent: *  Disallow: /private/"
 Every page waits --latency-ms before answering, so a test can stop a job mid-way.
+The server exits when its stdin closes, so it never outlives a killed test run.
 """
 import argparse
+import os
 import sys
 import threading
 import time
@@ -89,7 +91,9 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)
-    server.serve_forever()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+    os._exit(0)
 
 
 if __name__ == "__main__":
