@@ -106,7 +106,7 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
                 i += 3
                 continue
             }
-            if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: "%") || Array("\"<>\\^`{|}".utf8).contains(b) {
+            if mustEscape[Int(b)] {
                 out.append(contentsOf: [UInt8(ascii: "%"), hexDigit(b >> 4), hexDigit(b & 0xF)])
             } else {
                 out.append(b)
@@ -149,7 +149,12 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func hexDigit(_ v: UInt8) -> UInt8 { Array("0123456789ABCDEF".utf8)[Int(v)] }
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x41 + v - 10 }
+
+    /// Bytes a URL may not hold raw: controls, space, non-ASCII, `%` not starting an escape, `"<>\^`{|}`.
+    private static let mustEscape: [Bool] = (0...255).map { b in
+        b <= 0x20 || b >= 0x7F || "%\"<>\\^`{|}".utf8.contains(UInt8(b))
+    }
 }
 
 extension StringProtocol {

@@ -17,9 +17,16 @@ public struct Frontier: Sendable {
         }
     }
 
+    /// A queued page as its normal form only: a third of the memory of an `Entry`
+    /// (whose parts are parsed again when it leaves the queue).
+    private struct Queued: Sendable {
+        let url: String
+        let depth: Int32
+    }
+
     public let maxPages: Int
     public let maxDepth: Int
-    private var queue: [Entry] = []
+    private var queue: [Queued] = []
     private var head = 0
     private var inFlight: [String: Entry] = [:]
     private(set) public var seen = SeenSet()
@@ -34,7 +41,7 @@ public struct Frontier: Sendable {
     /// Restores a frontier from a checkpoint: `pending` are queued again in order.
     public init(maxPages: Int, maxDepth: Int, pending: [Entry], seen: SeenSet, completed: Int) {
         self.init(maxPages: maxPages, maxDepth: maxDepth)
-        self.queue = pending
+        self.queue = pending.map { Queued(url: $0.url.string, depth: Int32($0.depth)) }
         self.seen = seen
         self.completed = completed
     }
@@ -44,7 +51,7 @@ public struct Frontier: Sendable {
     @discardableResult
     public mutating func add(_ url: CrawlURL, depth: Int) -> Bool {
         guard depth <= maxDepth, seen.insert(url.string) else { return false }
-        queue.append(Entry(url: url, depth: depth))
+        queue.append(Queued(url: url.string, depth: Int32(depth)))
         return true
     }
 
@@ -56,13 +63,15 @@ public struct Frontier: Sendable {
     /// The next page, or nil when the queue is empty or `maxPages` are done or in flight.
     public mutating func next() -> Entry? {
         guard head < queue.count, completed + inFlight.count < maxPages else { return nil }
-        let entry = queue[head]
+        let queued = queue[head]
         head += 1
         if head > 4096, head * 2 > queue.count {
             queue.removeFirst(head)
             head = 0
         }
-        inFlight[entry.url.string] = entry
+        guard let url = CrawlURL(queued.url) else { return next() }
+        let entry = Entry(url: url, depth: Int(queued.depth))
+        inFlight[queued.url] = entry
         return entry
     }
 
@@ -87,6 +96,7 @@ public struct Frontier: Sendable {
     /// The pages a resumed job must still fetch: those in flight (handed out first,
     /// so they come first in breadth-first order, sorted by depth) then the queue.
     public var pending: [Entry] {
-        inFlight.values.sorted { ($0.depth, $0.url.string) < ($1.depth, $1.url.string) } + queue[head...]
+        inFlight.values.sorted { ($0.depth, $0.url.string) < ($1.depth, $1.url.string) }
+            + queue[head...].compactMap { queued in CrawlURL(queued.url).map { Entry(url: $0, depth: Int(queued.depth)) } }
     }
 }

@@ -26,6 +26,7 @@ import Testing
     ])
     func normalises(input: String, expected: String) {
         #expect(CrawlURL(input)?.string == expected)
+        #expect(CrawlURL(expected)?.string == expected, "normalising twice changes nothing")
     }
 
     @Test(arguments: ["ftp://example.org/", "mailto:a@b.c", "/relative/path", "http:/one-slash", "http://", "http://host:99999/", "http://host:8x/", "javascript:alert(1)"])

@@ -122,9 +122,33 @@ import Testing
         #expect(final.crawled < 60)
         #expect(try readRecords(dir, "c.jsonl").count == final.crawled)
         #expect(try await manager.status(job).state == .cancelled)
+        #expect(await manager.list(state: .cancelled).map(\.job) == [job])
+        #expect(await manager.list(state: .running).isEmpty)
         let events = await collect(try await manager.watch(job))
         #expect(events == [.summary(final)])
         await #expect(throws: JobError.self) { try await manager.status("j-000000") }
+        await manager.drain()
+        await running.value
+    }
+
+    @Test func robotsStatusDecidesWithoutRules() async throws {
+        let broken = try JobSiteServer(pages: 5, robotsStatus: 503)
+        let missing = try JobSiteServer(pages: 5, robotsStatus: 404)
+        let dir = TemporaryDirectory()
+        let fetcher = HTTPTestFetcher()
+        let manager = JobManager(environment: try makeEnvironment(dir, fetcher: fetcher))
+        let running = Task { await manager.run() }
+        let blocked = try await manager.submit(try JobSpec(parameters: ["urls": [.string(broken.base + "/p/0.html")], "output": "blocked.jsonl"]))
+        _ = await collect(try await manager.watch(blocked))
+        let status = try await manager.status(blocked)
+        #expect(status.state == .completed && status.crawled == 0 && status.skipped == 1)
+        #expect(await fetcher.log.requests.isEmpty)
+
+        let open = try await manager.submit(try JobSpec(parameters: ["urls": [.string(missing.base + "/p/0.html")], "output": "open.jsonl"]))
+        _ = await collect(try await manager.watch(open))
+        let urls = try readRecords(dir, "open.jsonl").compactMap { $0["url"]?.stringValue }
+        #expect(urls.contains(missing.base + "/private/0"))
+        #expect(await fetcher.log.robotsFetches == [broken.base, missing.base])
         await manager.drain()
         await running.value
     }

@@ -11,11 +11,11 @@ final class JobSiteServer: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server and reads the port it printed.
-    init(pages: Int, latencyMs: Int = 0) throws {
+    init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs)]
+        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input

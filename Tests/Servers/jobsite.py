@@ -8,7 +8,8 @@ Prints "PORT <n>" on stdout once listening. Pages:
                  out-of-scope link and one to /private/.
   /private/<i>   disallowed by robots.txt.
   /flaky/<name>  503 with Retry-After: 0 for the first two requests, then 200.
-  /robots.txt    "User-agent: *  Disallow: /private/"
+  /robots.txt    "User-agent: *  Disallow: /private/", or an empty answer with
+                 --robots-status when that is not 200
 Every page waits --latency-ms before answering, so a test can stop a job mid-way.
 The server exits when its stdin closes, so it never outlives a killed test run.
 """
@@ -61,6 +62,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = self.path.split("?")[0]
         if path == "/robots.txt":
+            if ARGS.robots_status != 200:
+                return self.send(ARGS.robots_status, "")
             return self.send(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
         time.sleep(ARGS.latency_ms / 1000)
         if path.startswith("/p/") and path.endswith(".html"):
@@ -87,6 +90,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--robots-status", type=int, default=200)
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
