@@ -24,30 +24,38 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
     public let pathAndQuery: String
 
     /// Normalises `text`, or returns nil when it is not an absolute http(s) URL with a host.
+    ///
+    /// Works on UTF-8 bytes, not Characters: a job parses every link of every
+    /// page, and grapheme-aware String operations cost ten times more.
     public init?(_ text: String) {
-        var rest = Substring(text.trimmingWhitespace())
-        guard let colon = rest.firstIndex(of: ":") else { return nil }
-        let scheme = rest[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        rest = rest[rest.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
-        rest = rest.dropFirst(2)
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        guard let authority = Self.authority(rest[..<authorityEnd], scheme: scheme) else { return nil }
-        var tail = rest[authorityEnd...]
-        var query: Substring?
-        if let q = tail.firstIndex(of: "?") {
-            query = tail[tail.index(after: q)...]
-            tail = tail[..<q]
+        let bytes = Array(text.utf8)
+        var lo = 0
+        var hi = bytes.count
+        while lo < hi, Self.isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, Self.isSpace(bytes[hi - 1]) { hi -= 1 }
+        guard let colon = bytes[lo..<hi].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let schemeBytes = bytes[lo..<colon].map(Self.lowercase)
+        let isHTTPS = schemeBytes.elementsEqual("https".utf8)
+        guard isHTTPS || schemeBytes.elementsEqual("http".utf8) else { return nil }
+        let slash = UInt8(ascii: "/")
+        guard colon + 2 < hi, bytes[colon + 1] == slash, bytes[colon + 2] == slash else { return nil }
+        let end = bytes[(colon + 3)..<hi].firstIndex(of: UInt8(ascii: "#")) ?? hi
+        let authorityEnd = bytes[(colon + 3)..<end].firstIndex(where: { $0 == slash || $0 == UInt8(ascii: "?") }) ?? end
+        let scheme = isHTTPS ? "https" : "http"
+        guard let authority = Self.authority(bytes[(colon + 3)..<authorityEnd], defaultPort: isHTTPS ? 443 : 80) else { return nil }
+        let queryMark = bytes[authorityEnd..<end].firstIndex(of: UInt8(ascii: "?"))
+        let pathBytes = bytes[authorityEnd..<(queryMark ?? end)]
+        var tail = Self.removeDotSegments(Self.normaliseEscapes(pathBytes.isEmpty ? [slash][...] : pathBytes))
+        if let queryMark {
+            tail.append(UInt8(ascii: "?"))
+            tail.append(contentsOf: Self.normaliseEscapes(bytes[(queryMark + 1)..<end]))
         }
-        let path = Self.removeDotSegments(Self.normaliseEscapes(tail.isEmpty ? "/" : tail))
         self.scheme = scheme
         self.host = authority.host
         self.port = authority.port
+        let pathAndQuery = String(decoding: tail, as: UTF8.self)
         var s = scheme + "://" + authority.userinfo + authority.host
         if let port = authority.port { s += ":\(port)" }
-        let pathAndQuery = query.map { path + "?" + Self.normaliseEscapes($0) } ?? path
         self.pathAndQuery = pathAndQuery
         self.string = s + pathAndQuery
     }
@@ -61,79 +69,97 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Parts
 
-    private static func authority(_ text: Substring, scheme: String) -> (userinfo: String, host: String, port: Int?)? {
+    private static func authority(_ text: ArraySlice<UInt8>, defaultPort: Int) -> (userinfo: String, host: String, port: Int?)? {
         var hostPort = text
         var userinfo = ""
-        if let at = text.lastIndex(of: "@") {
-            userinfo = String(text[...at])
-            hostPort = text[text.index(after: at)...]
+        if let at = text.lastIndex(of: UInt8(ascii: "@")) {
+            userinfo = String(decoding: text[...at], as: UTF8.self)
+            hostPort = text[(at + 1)...]
         }
         var hostPart = hostPort
-        var portText: Substring = ""
-        let bracketEnd = hostPort.lastIndex(of: "]")
-        if let colon = hostPort.lastIndex(of: ":"), bracketEnd.map({ colon > $0 }) ?? true {
+        var portText: ArraySlice<UInt8> = []
+        let bracketEnd = hostPort.lastIndex(of: UInt8(ascii: "]"))
+        if let colon = hostPort.lastIndex(of: UInt8(ascii: ":")), bracketEnd.map({ colon > $0 }) ?? true {
             hostPart = hostPort[..<colon]
-            portText = hostPort[hostPort.index(after: colon)...]
+            portText = hostPort[(colon + 1)...]
         }
-        let host = hostPart.lowercased()
-        guard !host.isEmpty, host.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }) else { return nil }
+        guard !hostPart.isEmpty, hostPart.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }) else { return nil }
+        let host = String(decoding: hostPart.map(lowercase), as: UTF8.self)
         var port: Int?
         if !portText.isEmpty {
-            guard portText.utf8.count <= 5, portText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                let value = Int(portText), value <= 65535
-            else { return nil }
+            guard portText.count <= 5, portText.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let value = portText.reduce(0) { $0 * 10 + Int($1 - 48) }
+            guard value <= 65535 else { return nil }
             port = value
         }
-        if port == (scheme == "http" ? 80 : 443) { port = nil }
+        if port == defaultPort { port = nil }
         return (userinfo, host, port)
     }
 
     /// Upper-cases escape hex, decodes escaped unreserved characters, encodes bytes URLs may not hold raw.
     static func normaliseEscapes(_ text: Substring) -> String {
-        let bytes = Array(text.utf8)
+        String(decoding: normaliseEscapes(Array(text.utf8)[...]), as: UTF8.self)
+    }
+
+    static func normaliseEscapes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
             let b = bytes[i]
-            if b == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+            if b == UInt8(ascii: "%"), i + 2 < bytes.endIndex, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
                 let decoded = hi << 4 | lo
                 if isUnreserved(decoded) {
                     out.append(decoded)
                 } else {
-                    out.append(contentsOf: [b, hexDigit(hi), hexDigit(lo)])
+                    out.append(b)
+                    out.append(hexDigit(hi))
+                    out.append(hexDigit(lo))
                 }
                 i += 3
                 continue
             }
             if mustEscape[Int(b)] {
-                out.append(contentsOf: [UInt8(ascii: "%"), hexDigit(b >> 4), hexDigit(b & 0xF)])
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigit(b >> 4))
+                out.append(hexDigit(b & 0xF))
             } else {
                 out.append(b)
             }
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// RFC 3986 section 5.2.4, on a path that starts with `/`.
-    static func removeDotSegments(_ path: String) -> String {
-        var output: [Substring] = []
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+    static func removeDotSegments(_ path: [UInt8]) -> [UInt8] {
+        let dot = UInt8(ascii: ".")
+        var output: [ArraySlice<UInt8>] = []
+        let segments = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst()
+        guard segments.contains(where: { $0.first == dot && ($0.count == 1 || ($0.count == 2 && $0.last == dot)) }) else { return path }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1
-            switch segment {
-            case ".":
-                if isLast { output.append("") }
-            case "..":
+            if segment.count == 1, segment.first == dot {
+                if isLast { output.append([]) }
+            } else if segment.count == 2, segment.first == dot, segment.last == dot {
                 if !output.isEmpty { output.removeLast() }
-                if isLast { output.append("") }
-            default:
+                if isLast { output.append([]) }
+            } else {
                 output.append(segment)
             }
         }
-        return "/" + output.joined(separator: "/")
+        var result: [UInt8] = []
+        result.reserveCapacity(path.count)
+        for segment in output {
+            result.append(UInt8(ascii: "/"))
+            result.append(contentsOf: segment)
+        }
+        return result.isEmpty ? [UInt8(ascii: "/")] : result
     }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    private static func lowercase(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 
     private static func isUnreserved(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)

@@ -175,6 +175,8 @@ public actor JobRunner {
 
     /// A stream of this job's events: a `progress` now, then `progress` (at most
     /// every `progressInterval`) and `page` events if `pages`, then the summary.
+    /// A watcher more than 4096 events behind loses the oldest ones, never the
+    /// summary, so a slow client cannot make the job hold memory without bound.
     public func watch(pages: Bool) -> AsyncStream<JobEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(4096))
         if ended {
