@@ -34,9 +34,12 @@ public actor JobManager {
         }
     }
 
-    /// Starts a job. - Returns: its id.
-    /// - Throws: `invalidOutput` if the output is refused or in use by a running job, `shuttingDown` while draining.
-    public func submit(_ spec: JobSpec) throws(JobError) -> String {
+    /// Starts a job, once its first checkpoint is stored: from the moment the
+    /// client has the id, a restart resumes the job rather than forgetting it.
+    /// - Returns: its id.
+    /// - Throws: `invalidOutput` if the output is refused or in use by a running job, `shuttingDown` while
+    ///   draining, `checkpoint` if the store refuses the first checkpoint.
+    public func submit(_ spec: JobSpec) async throws(JobError) -> String {
         guard !draining else { throw JobError(.shuttingDown, "the daemon is draining and takes no new jobs") }
         var id = JobID.make()
         while runners[id] != nil || history[id] != nil { id = JobID.make() }
@@ -48,6 +51,12 @@ public actor JobManager {
         }
         let runner = try JobRunner(id: id, spec: spec, environment: environment)
         runners[id] = runner
+        do {
+            try await environment.store.save(await runner.checkpoint(state: .queued))
+        } catch {
+            runners[id] = nil
+            throw JobError(.checkpoint, "cannot store the job: \(error)")
+        }
         startContinuation.yield(runner)
         return id
     }

@@ -159,6 +159,17 @@ extension JobRunner {
     /// the store writes belong to the next checkpoint. Periodic saves never
     /// overlap (one in progress makes the next one wait for a later page); the
     /// final save runs after every worker has stopped.
+    /// The job as of this turn; a finished job keeps no frontier.
+    func checkpoint(state: JobState) -> JobCheckpoint {
+        var counters = status()
+        counters.state = state
+        let finished = state.isFinal
+        return JobCheckpoint(
+            job: id, state: state, parameters: spec.parameters, output: output.relative, outputOffset: writer.offset,
+            records: writer.records, pending: finished ? [] : frontier.pending, seen: finished ? SeenSet() : frontier.seen,
+            completed: frontier.completed, progress: counters, savedAt: Date())
+    }
+
     func saveCheckpoint(state: JobState) async {
         guard state != .running || !checkpointSaving else { return }
         do {
@@ -167,13 +178,7 @@ extension JobRunner {
             logger.warning("output sync failed", metadata: ["crawld.error": .string(error.message)])
             return
         }
-        var counters = status()
-        counters.state = state
-        let finished = state.isFinal
-        let checkpoint = JobCheckpoint(
-            job: id, state: state, parameters: spec.parameters, output: output.relative, outputOffset: writer.offset,
-            records: writer.records, pending: finished ? [] : frontier.pending, seen: finished ? SeenSet() : frontier.seen,
-            completed: frontier.completed, progress: counters, savedAt: Date())
+        let checkpoint = checkpoint(state: state)
         pagesSinceCheckpoint = 0
         lastCheckpoint = .now
         checkpointSaving = true

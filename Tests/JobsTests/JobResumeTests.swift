@@ -75,4 +75,15 @@ import Testing
         #expect(dir.read("output/r.jsonl").filter { $0 == "\n" }.count > saved.records)
         try await resumeAndCheck(dir, job: job, expected: expected)
     }
+
+    @Test func queuedJobSurvivesARestartBeforeItRan() async throws {
+        let server = try JobSiteServer(pages: 5)
+        let dir = TemporaryDirectory()
+        let seed = server.base + "/p/0.html"
+        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let first = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
+        let job = try await first.submit(try JobSpec(parameters: ["urls": [.string(seed)], "output": "r.jsonl"]))
+        #expect(try await first.status(job).state == .queued)
+        try await resumeAndCheck(dir, job: job, expected: expected)
+    }
 }
