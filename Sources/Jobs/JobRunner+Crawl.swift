@@ -47,7 +47,7 @@ extension JobRunner {
             crawlDelayMs = Int((rules.crawlDelay ?? 0) * 1000)
         }
         let polite = await environment.politeness(entry.url.host)
-        let delay = Duration.milliseconds(max(spec.delayMs, polite.delayMs, crawlDelayMs))
+        let delay = max(.milliseconds(max(spec.delayMs, crawlDelayMs)), polite.delay)
         let origin = entry.url.origin
         var attempt = 1
         while true {

@@ -57,20 +57,22 @@ public protocol PageFetcher: Sendable {
     func fetchRobots(origin: String) async -> RobotsResponse
 }
 
-/// Per-host politeness from `policies.politeness(host)`.
+/// Per-host politeness from `policies.politeness(host)` (the shape of Scripting's `Politeness`).
 public struct HostPoliteness: Sendable, Equatable {
     /// The least time between the starts of two requests to the host.
-    public var delayMs: Int
+    public var delay: Duration
     /// Requests to the host in flight at once (at least 1).
     public var maxConcurrency: Int
 
-    public init(delayMs: Int, maxConcurrency: Int) {
-        self.delayMs = max(0, delayMs)
+    public init(delay: Duration, maxConcurrency: Int) {
+        self.delay = max(.zero, delay)
         self.maxConcurrency = max(1, maxConcurrency)
     }
 }
 
 /// The daemon's bridge to `policies.politeness(host)`.
 public typealias PolitenessPolicy = @Sendable (_ host: String) async -> HostPoliteness
-/// The daemon's bridge to `policies.retry(attempt, status, error)`: a delay in ms, or nil to give up.
-public typealias RetryPolicy = @Sendable (_ attempt: Int, _ status: Int?, _ error: String?) async -> Int?
+/// The daemon's bridge to `policies.retry(attempt, status, error)` (Scripting's
+/// `Policies.retryDelay`): the delay before retry number `attempt` (1 for the
+/// first), or nil to give up.
+public typealias RetryPolicy = @Sendable (_ attempt: Int, _ status: Int?, _ error: String?) async -> Duration?

@@ -31,9 +31,9 @@ public struct RetryPlanner: Sendable {
     ///   - now: the current time, for an HTTP-date `Retry-After`.
     public func delay(after outcome: PageOutcome, attempt: Int, now: Date = Date()) async -> Duration? {
         guard attempt <= maxRetries, Self.isTransient(outcome),
-            let policyMs = await policy(attempt, outcome.status, outcome.errorCode)
+            let policyDelay = await policy(attempt, outcome.status, outcome.errorCode)
         else { return nil }
-        var delay = Duration.milliseconds(max(0, policyMs))
+        var delay = max(.zero, policyDelay)
         if let header = outcome.retryAfter, let asked = Self.retryAfter(header, now: now) {
             guard asked <= maxRetryAfter else { return nil }
             delay = max(delay, asked)

@@ -8,8 +8,8 @@ import Testing
 /// A job environment over the test fetcher, an output dir and a disk store in `directory`.
 func makeEnvironment(
     _ directory: TemporaryDirectory, fetcher: HTTPTestFetcher, checkpointEveryPages: Int = 100,
-    politeness: @escaping PolitenessPolicy = { _ in HostPoliteness(delayMs: 0, maxConcurrency: 8) },
-    retry: @escaping RetryPolicy = { attempt, _, _ in attempt <= 5 ? 10 : nil }
+    politeness: @escaping PolitenessPolicy = { _ in HostPoliteness(delay: .zero, maxConcurrency: 8) },
+    retry: @escaping RetryPolicy = { attempt, _, _ in attempt <= 5 ? .milliseconds(10) : nil }
 ) throws -> JobEnvironment {
     var configuration = JobConfiguration()
     configuration.outputDirectory = directory.path + "/output"

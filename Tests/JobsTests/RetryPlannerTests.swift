@@ -6,7 +6,7 @@ import Testing
 @Suite struct RetryPlannerTests {
     /// A policy like the shipped one: 100 ms, 200 ms, 400 ms, then give up.
     let planner = RetryPlanner(
-        policy: { attempt, _, _ in attempt <= 3 ? 100 << (attempt - 1) : nil }, maxRetries: 5, maxRetryAfter: .seconds(60))
+        policy: { attempt, _, _ in attempt <= 3 ? .milliseconds(100 << (attempt - 1)) : nil }, maxRetries: 5, maxRetryAfter: .seconds(60))
 
     @Test(arguments: [
         (PageOutcome(status: 503), true), (PageOutcome(status: 500), true), (PageOutcome(status: 429), true),
@@ -27,16 +27,16 @@ import Testing
     }
 
     @Test func maxRetriesCaps() async {
-        let strict = RetryPlanner(policy: { _, _, _ in 10 }, maxRetries: 1)
+        let strict = RetryPlanner(policy: { _, _, _ in .milliseconds(10) }, maxRetries: 1)
         #expect(await strict.delay(after: PageOutcome(errorCode: "timeout"), attempt: 1) == .milliseconds(10))
         #expect(await strict.delay(after: PageOutcome(errorCode: "timeout"), attempt: 2) == nil)
-        let none = RetryPlanner(policy: { _, _, _ in 10 }, maxRetries: 0)
+        let none = RetryPlanner(policy: { _, _, _ in .milliseconds(10) }, maxRetries: 0)
         #expect(await none.delay(after: PageOutcome(status: 500), attempt: 1) == nil)
     }
 
     @Test func policySeesAttemptStatusAndError() async {
         let seen = Recorder()
-        let planner = RetryPlanner(policy: { attempt, status, error in await seen.add("\(attempt) \(status.map(String.init) ?? "nil") \(error ?? "nil")"); return 1 }, maxRetries: 3)
+        let planner = RetryPlanner(policy: { attempt, status, error in await seen.add("\(attempt) \(status.map(String.init) ?? "nil") \(error ?? "nil")"); return .milliseconds(1) }, maxRetries: 3)
         _ = await planner.delay(after: PageOutcome(status: 429), attempt: 2)
         _ = await planner.delay(after: PageOutcome(errorCode: "fetch_failed"), attempt: 1)
         #expect(await seen.items == ["2 429 nil", "1 nil fetch_failed"])
