@@ -1,0 +1,70 @@
+/// Which links a job follows, relative to its seed URLs.
+public enum CrawlScope: String, Sendable, CaseIterable {
+    /// Only the seed's exact host (and port).
+    case sameHost = "same_host"
+    /// The seed's registrable domain and its subdomains (see `registrableDomain(of:)`).
+    case sameDomain = "same_domain"
+    /// Any http(s) URL.
+    case any
+
+    /// Whether `url` is in scope for a job whose seeds are `seeds`.
+    public func allows(_ url: CrawlURL, seeds: [CrawlURL]) -> Bool {
+        switch self {
+        case .any:
+            return true
+        case .sameHost:
+            return seeds.contains { $0.host == url.host && $0.port == url.port }
+        case .sameDomain:
+            let domain = Self.registrableDomain(of: url.host)
+            return seeds.contains { Self.registrableDomain(of: $0.host) == domain }
+        }
+    }
+
+    /// Second-level labels that, under a two-letter country TLD, are public suffixes
+    /// themselves (`co.uk`, `com.au`, `ac.jp`, ...).
+    private static let countrySecondLevels: Set<Substring> = [
+        "ac", "co", "com", "edu", "gob", "go", "gov", "ltd", "mil", "ne", "net", "nic", "or", "org", "plc", "sch",
+    ]
+
+    /// The registrable domain of `host`, approximated without the Public Suffix List.
+    ///
+    /// Shipping and updating the PSL is out of scope, so: the last two labels
+    /// (`docs.example.org` -> `example.org`), or the last three when the TLD has two
+    /// letters and the label before it is a common second level (`a.b.co.uk` ->
+    /// `b.co.uk`). IP literals and single-label hosts are their own domain. The
+    /// approximation errs towards a larger scope on private suffixes such as
+    /// `github.io` (all of `*.github.io` counts as one domain).
+    public static func registrableDomain(of host: String) -> String {
+        if host.hasPrefix("[") || host.allSatisfy({ $0.isNumber || $0 == "." }) { return host }
+        let labels = host.split(separator: ".")
+        guard labels.count > 2 else { return host }
+        let tld = labels[labels.count - 1]
+        let second = labels[labels.count - 2]
+        let keep = tld.count == 2 && countrySecondLevels.contains(second) ? 3 : 2
+        return labels.suffix(keep).joined(separator: ".")
+    }
+}
+
+/// A glob over the whole normalised URL, for a job's `include` / `exclude` lists.
+///
+/// Globs, not regular expressions: a client's pattern runs on every link of
+/// every page, and a glob matches in O(pattern × url) time at worst, where a
+/// backtracking regex can take exponential time. `*` matches any run of
+/// characters (including `/`), `?` exactly one; everything else matches itself.
+/// Example: `https://docs.example.org/api/*`, `*.pdf`, `*?page=*`.
+public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
+    public let pattern: String
+    private let bytes: [UInt8]
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        self.bytes = Array(pattern.utf8)
+    }
+
+    public var description: String { pattern }
+
+    /// Whether the pattern matches all of `url`.
+    public func matches(_ url: String) -> Bool {
+        Wildcard.matches(bytes, Array(url.utf8), anyOne: UInt8(ascii: "?"))
+    }
+}

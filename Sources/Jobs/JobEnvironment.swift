@@ -1,0 +1,51 @@
+import Logging
+
+/// Settings of the Jobs module that come from the command line, not from a job.
+public struct JobConfiguration: Sendable {
+    /// `--output-dir`: every job output path is relative to it.
+    public var outputDirectory = "./output"
+    /// The product token matched against robots.txt `user-agent` lines.
+    public var userAgent = "crawld"
+    /// A checkpoint is written after this many pages...
+    public var checkpointEveryPages = 100
+    /// ...or when this much time passed since the last one, whichever comes first.
+    public var checkpointInterval: Duration = .seconds(10)
+    /// How long an unreachable robots.txt (5xx, no answer) keeps its origin disallowed.
+    public var robotsUnreachableRetry: Duration = .seconds(600)
+    /// A `Retry-After` longer than this gives up on the page instead of waiting.
+    public var maxRetryAfter: Duration = .seconds(300)
+    /// The least time between two `progress` events of a job.
+    public var progressInterval: Duration = .milliseconds(500)
+    /// The global cap on pages in flight across all jobs.
+    public var maxPagesInFlight = 64
+
+    public init() {}
+}
+
+/// What every job of a daemon shares: the page source, the checkpoint store,
+/// the policies, and the politeness gates (so that two jobs on one host are
+/// polite together).
+public struct JobEnvironment: Sendable {
+    public var configuration: JobConfiguration
+    public var fetcher: any PageFetcher
+    public var store: any JobCheckpointStore
+    public var politeness: PolitenessPolicy
+    public var retry: RetryPolicy
+    public var hostGate: HostGate
+    public var pageSlots: PageSlots
+    public var logger: Logger
+
+    public init(
+        configuration: JobConfiguration, fetcher: any PageFetcher, store: any JobCheckpointStore,
+        politeness: @escaping PolitenessPolicy, retry: @escaping RetryPolicy, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.fetcher = fetcher
+        self.store = store
+        self.politeness = politeness
+        self.retry = retry
+        self.hostGate = HostGate()
+        self.pageSlots = PageSlots(limit: configuration.maxPagesInFlight)
+        self.logger = logger
+    }
+}

@@ -1,0 +1,45 @@
+/// What went wrong in the Jobs module, with the field or path it concerns.
+///
+/// The Daemon maps `code` to a wire error code in one place (`badRequest` ->
+/// `bad_request`, `notFound` -> `not_found`, ...); the message is written for
+/// the client who sent the job, so it names the parameter at fault.
+public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure; grows as the module does, so it is a struct, not a closed enum.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// A `job.submit` / `job.results` parameter is missing, ill-typed or out of range.
+        public static let badRequest = Code("bad_request")
+        /// A seed URL is not an absolute http(s) URL.
+        public static let invalidURL = Code("invalid_url")
+        /// No job with that id.
+        public static let notFound = Code("not_found")
+        /// The output path escapes `--output-dir`, exists without `overwrite`, or cannot be written.
+        public static let invalidOutput = Code("invalid_output")
+        /// A checkpoint could not be written, read or applied.
+        public static let checkpoint = Code("checkpoint")
+        /// The job is in a state that does not allow the operation (e.g. resuming a completed job).
+        public static let badState = Code("bad_state")
+        /// The manager is draining and takes no new jobs.
+        public static let shuttingDown = Code("shutting_down")
+
+        public var description: String { name }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The `job.submit` parameter at fault, when there is one.
+    public let field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String {
+        if let field { return "\(code): \(field): \(message)" }
+        return "\(code): \(message)"
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import JSON
+
+/// The life of a job, as `job.status` reports it.
+public enum JobState: String, Sendable, CaseIterable {
+    case queued, running, completed, failed, cancelled, interrupted
+
+    /// Completed, failed and cancelled jobs never run again; an interrupted one resumes.
+    public var isFinal: Bool { self == .completed || self == .failed || self == .cancelled }
+}
+
+/// A job's counters, in the fields protocol.md lists for progress.
+public struct JobProgress: Sendable, Equatable {
+    public var job: String
+    public var state: JobState = .queued
+    /// Pages the job will fetch as far as it knows now: admitted URLs, capped by `max_pages`.
+    public var total = 0
+    /// Pages done (a record written), succeeded or failed.
+    public var crawled = 0
+    public var succeeded = 0
+    public var failed = 0
+    /// URLs refused by robots.txt (no record is written for them).
+    public var skipped = 0
+    public var currentURL: String?
+    /// What the job is doing: `queued`, `crawling`, `stopping`, `done`.
+    public var stage = "queued"
+    /// Items extract.lua returned: the length of an array, 1 for any other non-null value.
+    public var dataItems = 0
+    /// Seconds spent running, over all runs of the job (a resume adds to it).
+    public var runtimeSeconds = 0.0
+    public var startedAt: Date?
+    public var lastSuccessAt: Date?
+    /// Failed attempts, including those retried successfully.
+    public var errorCount = 0
+    /// The output path relative to `--output-dir`.
+    public var output: String
+    /// Why the job failed, when `state` is `failed`.
+    public var failure: String?
+
+    public init(job: String, output: String) {
+        self.job = job
+        self.output = output
+    }
+
+    /// Done pages out of `total`, 0...100.
+    public var percent: Double {
+        guard total > 0 else { return state == .completed ? 100 : 0 }
+        return min(100, (Double(crawled) / Double(total) * 1000).rounded() / 10)
+    }
+
+    /// The wire form, keys in protocol.md order, then `skipped`, `output` and `failure`.
+    public var json: JSONObject {
+        var o: JSONObject = [
+            "job": .string(job), "total": .int(Int64(total)), "crawled": .int(Int64(crawled)),
+            "succeeded": .int(Int64(succeeded)), "failed": .int(Int64(failed)),
+            "current_url": currentURL.map(JSONValue.string) ?? .null, "stage": .string(stage),
+            "data_items": .int(Int64(dataItems)), "percent": .double(percent),
+            "runtime_s": .double((runtimeSeconds * 1000).rounded() / 1000),
+            "started_at": startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+            "last_success_at": lastSuccessAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+            "error_count": .int(Int64(errorCount)), "state": .string(state.rawValue),
+            "skipped": .int(Int64(skipped)), "output": .string(output),
+        ]
+        if let failure { o["failure"] = .string(failure) }
+        return o
+    }
+}
+
+/// ISO 8601 UTC times with milliseconds, as records and progress carry them.
+enum Timestamp {
+    static func iso8601(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import JSON
+import Logging
+
+extension JobRunner {
+    // MARK: - Workers
+
+    /// One worker: takes pages until the frontier is done or the job stops.
+    func workerLoop() async {
+        while let entry = await nextEntry() {
+            await process(entry)
+        }
+    }
+
+    /// The next page to fetch, waiting while pages in flight may still add links.
+    private func nextEntry() async -> Frontier.Entry? {
+        while true {
+            if stop != nil || Task.isCancelled { return nil }
+            if let entry = frontier.next() {
+                progress.currentURL = entry.url.string
+                return entry
+            }
+            if frontier.isFinished {
+                wakeWaiters()
+                return nil
+            }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+
+    func wakeWaiters() {
+        let woken = waiters
+        waiters = []
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// robots.txt, politeness, fetch with retries, then the record. Runs off the
+    /// actor except for the state changes, so fetches of one job overlap.
+    private nonisolated func process(_ entry: Frontier.Entry) async {
+        var crawlDelayMs = 0
+        if spec.obeyRobots {
+            let rules = await robots.rules(for: entry.url)
+            guard rules.allows(entry.url) else {
+                await skip(entry)
+                return
+            }
+            crawlDelayMs = Int((rules.crawlDelay ?? 0) * 1000)
+        }
+        let polite = await environment.politeness(entry.url.host)
+        let delay = max(.milliseconds(max(spec.delayMs, crawlDelayMs)), polite.delay)
+        let origin = entry.url.origin
+        var attempt = 1
+        while true {
+            await environment.hostGate.acquire(origin, delay: delay, maxConcurrency: polite.maxConcurrency)
+            await environment.pageSlots.acquire()
+            let outcome = await fetchOnce(entry)
+            await environment.pageSlots.release()
+            await environment.hostGate.release(origin)
+            if Task.isCancelled { return }
+            guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
+                await complete(entry, outcome)
+                return
+            }
+            await noteRetry(entry, outcome, attempt: attempt)
+            try? await Task.sleep(for: wait)
+            if Task.isCancelled { return }
+            attempt += 1
+        }
+    }
+
+    private nonisolated func fetchOnce(_ entry: Frontier.Entry) async -> PageOutcome {
+        do {
+            return try await environment.fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec)
+        } catch {
+            return PageOutcome(errorCode: "internal", errorMessage: "\(error)")
+        }
+    }
+
+    // MARK: - State changes (one actor turn each)
+
+    private func skip(_ entry: Frontier.Entry) {
+        frontier.release(entry)
+        progress.skipped += 1
+        updateTotal()
+        logger.debug("robots.txt disallows", metadata: ["crawld.url": .string(entry.url.string)])
+        wakeWaiters()
+    }
+
+    private func noteRetry(_ entry: Frontier.Entry, _ outcome: PageOutcome, attempt: Int) {
+        progress.errorCount += 1
+        logger.debug(
+            "retrying page",
+            metadata: [
+                "crawld.url": .string(entry.url.string), "crawld.attempt": .stringConvertible(attempt),
+                "crawld.status": .string(outcome.status.map(String.init) ?? outcome.errorCode ?? "-"),
+            ])
+    }
+
+    /// Writes the record, queues the links and counts the page, in one turn.
+    private func complete(_ entry: Frontier.Entry, _ outcome: PageOutcome) async {
+        guard stop == nil || stop == .interrupt else { return }
+        let record = PageRecord(url: entry.url.string, depth: entry.depth, outcome: outcome, fetchedAt: Date())
+        do {
+            try writer.append(record.json)
+        } catch {
+            stop = .fail(error.message)
+            wakeWaiters()
+            return
+        }
+        frontier.complete(entry)
+        if let final = outcome.finalURL.flatMap(CrawlURL.init) { frontier.markSeen(final) }
+        if spec.followLinks, entry.depth < spec.maxDepth {
+            for link in outcome.links {
+                guard let url = CrawlURL(link), spec.admits(url) else { continue }
+                frontier.add(url, depth: entry.depth + 1)
+            }
+        }
+        progress.crawled += 1
+        progress.dataItems += record.dataItems
+        if outcome.succeeded {
+            progress.succeeded += 1
+            progress.lastSuccessAt = record.fetchedAt
+        } else {
+            progress.failed += 1
+            progress.errorCount += 1
+        }
+        updateTotal()
+        pagesSinceCheckpoint += 1
+        for watcher in watchers.values where watcher.pages {
+            watcher.continuation.yield(.page(job: id, record: record))
+        }
+        emitProgressIfDue()
+        wakeWaiters()
+        let configuration = environment.configuration
+        if pagesSinceCheckpoint >= configuration.checkpointEveryPages
+            || ContinuousClock.now - lastCheckpoint >= configuration.checkpointInterval
+        {
+            await saveCheckpoint(state: .running)
+        }
+    }
+
+    private func updateTotal() {
+        progress.total = min(spec.maxPages, frontier.completed + frontier.inFlightCount + frontier.queuedCount)
+    }
+
+    private func emitProgressIfDue() {
+        let now = ContinuousClock.now
+        if let last = lastProgressEvent, now - last < environment.configuration.progressInterval { return }
+        lastProgressEvent = now
+        let snapshot = status()
+        for watcher in watchers.values { watcher.continuation.yield(.progress(snapshot)) }
+    }
+
+    // MARK: - Checkpoints
+
+    /// Flushes the output and saves the frontier and counters as of this turn.
+    ///
+    /// The snapshot is taken before the first `await`, so pages completing while
+    /// the store writes belong to the next checkpoint. Periodic saves never
+    /// overlap (one in progress makes the next one wait for a later page); the
+    /// final save runs after every worker has stopped.
+    /// The job as of this turn; a finished job keeps no frontier.
+    func checkpoint(state: JobState) -> JobCheckpoint {
+        var counters = status()
+        counters.state = state
+        let finished = state.isFinal
+        return JobCheckpoint(
+            job: id, state: state, parameters: spec.parameters, output: output.relative, outputOffset: writer.offset,
+            records: writer.records, pending: finished ? [] : frontier.pending, seen: finished ? SeenSet() : frontier.seen,
+            completed: frontier.completed, progress: counters, savedAt: Date())
+    }
+
+    func saveCheckpoint(state: JobState) async {
+        guard state != .running || !checkpointSaving else { return }
+        do {
+            try writer.sync()
+        } catch {
+            logger.warning("output sync failed", metadata: ["crawld.error": .string(error.message)])
+            return
+        }
+        let checkpoint = checkpoint(state: state)
+        pagesSinceCheckpoint = 0
+        lastCheckpoint = .now
+        checkpointSaving = true
+        defer { checkpointSaving = false }
+        do {
+            try await environment.store.save(checkpoint)
+        } catch {
+            logger.warning("checkpoint failed", metadata: ["crawld.error": .string("\(error)")])
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import JSON
+
+/// A validated `job.submit`: what to crawl, how far, how politely, and where to write.
+///
+/// Built only through `init(parameters:)`, which checks every field and names
+/// the one at fault, so the runner never meets a bad value. The original
+/// parameters are kept (`parameters`) so that a checkpoint can store them and a
+/// resumed job re-validates through the same path.
+public struct JobSpec: Sendable, Equatable {
+    /// How `watch` streams events.
+    public enum WatchMode: Sendable, Equatable {
+        /// No streaming: `job.submit` answers with the job id at once.
+        case none
+        /// `progress` events (at most one per 500 ms), then the summary.
+        case progress
+        /// `progress` and one `page` event per page written.
+        case pages
+    }
+
+    public var seeds: [CrawlURL]
+    public var followLinks: Bool = true
+    public var scope: CrawlScope = .sameHost
+    public var include: [URLPattern] = []
+    public var exclude: [URLPattern] = []
+    public var maxPages: Int = 1000
+    /// Seeds have depth 0; a link found on a depth-d page has depth d + 1.
+    public var maxDepth: Int = 10
+    /// The job's own floor for the delay between requests to one host.
+    public var delayMs: Int = 0
+    /// Retries after the first attempt of a page.
+    public var maxRetries: Int = 2
+    /// Pages of this job in flight at once (also bounded by the global cap).
+    public var concurrency: Int = 4
+    /// `http` or `browser`; nil lets policies.lua choose per URL.
+    public var engine: String?
+    /// The engine config object, handed to the crawl path as is.
+    public var config: JSONObject?
+    public var extract: Bool = true
+    /// The output path relative to `--output-dir`; nil means `<job id>.jsonl`.
+    public var output: String?
+    public var overwrite: Bool = false
+    public var obeyRobots: Bool = true
+    public var watch: WatchMode = .none
+    /// The parameters this spec was built from (without `id` and `op`).
+    public private(set) var parameters: JSONObject
+
+    /// The keys `job.submit` accepts besides `id` and `op`.
+    public static let keys: Set<String> = [
+        "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
+        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch",
+    ]
+
+    /// Validates the parameters of a `job.submit` request.
+    ///
+    /// - Parameters:
+    ///   - parameters: the request object; `id` and `op` are ignored, any other unknown key is refused.
+    /// - Throws: `JobError` with code `badRequest` (or `invalidURL` for a seed), naming the field.
+    public init(parameters: JSONObject) throws(JobError) {
+        var params = parameters
+        params.removeValue(forKey: "id")
+        params.removeValue(forKey: "op")
+        if let unknown = params.keys.first(where: { !Self.keys.contains($0) }) {
+            throw JobError(.badRequest, "unknown parameter", field: unknown)
+        }
+        self.parameters = params
+        let reader = FieldReader(params)
+        seeds = try Self.seeds(reader)
+        followLinks = try reader.bool("follow_links") ?? followLinks
+        if let scopeName = try reader.string("scope") {
+            guard let scope = CrawlScope(rawValue: scopeName) else {
+                throw JobError(.badRequest, "expected same_host, same_domain or any, got '\(scopeName)'", field: "scope")
+            }
+            self.scope = scope
+        }
+        include = try reader.strings("include", max: 1000).map(URLPattern.init)
+        exclude = try reader.strings("exclude", max: 1000).map(URLPattern.init)
+        maxPages = try reader.int("max_pages", in: 1...10_000_000) ?? maxPages
+        maxDepth = try reader.int("max_depth", in: 0...1000) ?? maxDepth
+        delayMs = try reader.int("delay_ms", in: 0...3_600_000) ?? delayMs
+        maxRetries = try reader.int("max_retries", in: 0...20) ?? maxRetries
+        concurrency = try reader.int("concurrency", in: 1...256) ?? concurrency
+        if let engine = try reader.string("engine") {
+            guard engine == "http" || engine == "browser" else {
+                throw JobError(.badRequest, "expected http or browser, got '\(engine)'", field: "engine")
+            }
+            self.engine = engine
+        }
+        config = try reader.object("config")
+        extract = try reader.bool("extract") ?? extract
+        if let output = try reader.string("output") {
+            guard !output.isEmpty else { throw JobError(.badRequest, "must not be empty", field: "output") }
+            self.output = output
+        }
+        overwrite = try reader.bool("overwrite") ?? overwrite
+        obeyRobots = try reader.bool("obey_robots") ?? obeyRobots
+        watch = try Self.watchMode(params["watch"])
+    }
+
+    /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.
+    public func admits(_ url: CrawlURL) -> Bool {
+        guard scope.allows(url, seeds: seeds) else { return false }
+        if !include.isEmpty, !include.contains(where: { $0.matches(url.string) }) { return false }
+        return !exclude.contains { $0.matches(url.string) }
+    }
+
+    private static func seeds(_ reader: FieldReader) throws(JobError) -> [CrawlURL] {
+        let texts = try reader.strings("urls", max: 1_000_000)
+        guard !texts.isEmpty else { throw JobError(.badRequest, "at least one URL is required", field: "urls") }
+        var seeds: [CrawlURL] = []
+        for (index, text) in texts.enumerated() {
+            guard let url = CrawlURL(text) else {
+                throw JobError(.invalidURL, "'\(text)' is not an absolute http or https URL", field: "urls[\(index)]")
+            }
+            seeds.append(url)
+        }
+        return seeds
+    }
+
+    private static func watchMode(_ value: JSONValue?) throws(JobError) -> WatchMode {
+        switch value {
+        case nil, .bool(false)?: return .none
+        case .bool(true)?, .string("progress")?: return .progress
+        case .string("pages")?: return .pages
+        case let other?:
+            throw JobError(.badRequest, "expected true, false, \"progress\" or \"pages\", got \(other.typeName)", field: "watch")
+        }
+    }
+}
+
+/// Typed reads of optional request fields, each failure naming its field.
+struct FieldReader {
+    let object: JSONObject
+    init(_ object: JSONObject) { self.object = object }
+
+    func bool(_ key: String) throws(JobError) -> Bool? {
+        guard let value = present(key) else { return nil }
+        guard let b = value.boolValue else { throw mistyped(key, "a boolean", value) }
+        return b
+    }
+
+    func string(_ key: String) throws(JobError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard let s = value.stringValue else { throw mistyped(key, "a string", value) }
+        return s
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws(JobError) -> Int? {
+        guard let value = present(key) else { return nil }
+        guard let i = value.intValue else { throw mistyped(key, "an integer", value) }
+        guard i >= range.lowerBound, i <= range.upperBound else {
+            throw JobError(.badRequest, "must be between \(range.lowerBound) and \(range.upperBound), got \(i)", field: key)
+        }
+        return Int(i)
+    }
+
+    func object(_ key: String) throws(JobError) -> JSONObject? {
+        guard let value = present(key) else { return nil }
+        guard let o = value.objectValue else { throw mistyped(key, "an object", value) }
+        return o
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    func strings(_ key: String, max: Int) throws(JobError) -> [String] {
+        guard let value = present(key) else { return [] }
+        if let single = value.stringValue { return [single] }
+        guard let array = value.arrayValue else { throw mistyped(key, "an array of strings", value) }
+        guard array.count <= max else { throw JobError(.badRequest, "at most \(max) entries", field: key) }
+        var out: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let s = element.stringValue else { throw mistyped("\(key)[\(index)]", "a string", element) }
+            out.append(s)
+        }
+        return out
+    }
+
+    private func present(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
+
+    private func mistyped(_ key: String, _ expected: String, _ value: JSONValue) -> JobError {
+        JobError(.badRequest, "expected \(expected), got \(value.typeName)", field: key)
+    }
+}

@@ -1,0 +1,78 @@
+import JSON
+
+/// What the crawl path reports for one page; becomes one JSONL record.
+public struct PageOutcome: Sendable, Equatable {
+    /// The HTTP status; nil when no response came (then `errorCode` says why).
+    public var status: Int?
+    /// The URL after redirects.
+    public var finalURL: String?
+    public var title: String?
+    /// Absolute links found on the page, in document order.
+    public var links: [String]
+    /// What extract.lua returned, if extraction ran.
+    public var data: JSONValue?
+    /// A protocol error code when the page failed (`fetch_failed`, `timeout`, `script_error`, ...).
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// The raw `Retry-After` header of the response, if any.
+    public var retryAfter: String?
+
+    public init(
+        status: Int? = nil, finalURL: String? = nil, title: String? = nil, links: [String] = [], data: JSONValue? = nil,
+        errorCode: String? = nil, errorMessage: String? = nil, retryAfter: String? = nil
+    ) {
+        self.status = status
+        self.finalURL = finalURL
+        self.title = title
+        self.links = links
+        self.data = data
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.retryAfter = retryAfter
+    }
+
+    /// A page with a 2xx or 3xx status and no error.
+    public var succeeded: Bool { errorCode == nil && (status.map { $0 < 400 } ?? false) }
+}
+
+/// The answer to a robots.txt request.
+public enum RobotsResponse: Sendable, Equatable {
+    /// A response with this status and body.
+    case response(status: Int, body: String)
+    /// No response: DNS, connect, TLS or timeout failure.
+    case unreachable
+}
+
+/// How a job gets its pages: the daemon plugs the real crawl path (Crawl module:
+/// policy -> pool -> engine -> parse -> extract) in here; tests plug a real
+/// HTTP client against a loopback server.
+///
+/// Implementations report site and network failures in the outcome (status,
+/// `errorCode`) rather than throwing; a throw is treated as an `internal` error
+/// of that page, except when the task was cancelled.
+public protocol PageFetcher: Sendable {
+    /// Fetches one page of a job (one attempt; the runner does the retries).
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome
+    /// Fetches `origin/robots.txt` (redirects followed), without extraction.
+    func fetchRobots(origin: String) async -> RobotsResponse
+}
+
+/// Per-host politeness from `policies.politeness(host)` (the shape of Scripting's `Politeness`).
+public struct HostPoliteness: Sendable, Equatable {
+    /// The least time between the starts of two requests to the host.
+    public var delay: Duration
+    /// Requests to the host in flight at once (at least 1).
+    public var maxConcurrency: Int
+
+    public init(delay: Duration, maxConcurrency: Int) {
+        self.delay = max(.zero, delay)
+        self.maxConcurrency = max(1, maxConcurrency)
+    }
+}
+
+/// The daemon's bridge to `policies.politeness(host)`.
+public typealias PolitenessPolicy = @Sendable (_ host: String) async -> HostPoliteness
+/// The daemon's bridge to `policies.retry(attempt, status, error)` (Scripting's
+/// `Policies.retryDelay`): the delay before retry number `attempt` (1 for the
+/// first), or nil to give up.
+public typealias RetryPolicy = @Sendable (_ attempt: Int, _ status: Int?, _ error: String?) async -> Duration?

@@ -1,0 +1,69 @@
+/// robots.txt rules of one job, fetched once per origin and shared by its workers.
+///
+/// Per RFC 9309 section 2.3.1: a 4xx answer (or a redirect the fetcher did not
+/// follow to its end) means no rules (allow all); a 5xx
+/// answer or no answer means the site is unreachable, so everything is
+/// disallowed; that verdict is kept only for `unreachableRetry`, after which the
+/// next page of that origin fetches robots.txt again. Concurrent requests for
+/// an origin being fetched wait for the one fetch.
+public actor RobotsCache {
+    private enum Slot {
+        case fetching(Task<(rules: RobotsRules, unreachable: Bool), Never>)
+        case ready(RobotsRules, until: ContinuousClock.Instant?)
+    }
+
+    private let fetcher: any PageFetcher
+    private let userAgent: String
+    private let unreachableRetry: Duration
+    private var slots: [String: Slot] = [:]
+    /// robots.txt requests made, per origin (for tests and logs).
+    public private(set) var fetchCount: [String: Int] = [:]
+
+    public init(fetcher: any PageFetcher, userAgent: String, unreachableRetry: Duration = .seconds(600)) {
+        self.fetcher = fetcher
+        self.userAgent = userAgent
+        self.unreachableRetry = unreachableRetry
+    }
+
+    /// The rules for `url`'s origin, fetching robots.txt if needed.
+    public func rules(for url: CrawlURL) async -> RobotsRules {
+        let origin = url.origin
+        switch slots[origin] {
+        case .fetching(let task)?:
+            return await task.value.rules
+        case .ready(let rules, let until)? where until.map({ ContinuousClock.now < $0 }) ?? true:
+            return rules
+        default:
+            break
+        }
+        let fetcher = self.fetcher
+        let userAgent = self.userAgent
+        let task = Task { () -> (rules: RobotsRules, unreachable: Bool) in
+            let response = await fetcher.fetchRobots(origin: origin)
+            return (Self.rules(from: response, userAgent: userAgent), Self.isUnreachable(response))
+        }
+        slots[origin] = .fetching(task)
+        fetchCount[origin, default: 0] += 1
+        let (rules, unreachable) = await task.value
+        slots[origin] = .ready(rules, until: unreachable ? ContinuousClock.now + unreachableRetry : nil)
+        return rules
+    }
+
+    /// A 5xx or no answer: the verdict "disallow all" is only kept for a while.
+    static func isUnreachable(_ response: RobotsResponse) -> Bool {
+        if case .response(let status, _) = response { return status >= 500 }
+        return true
+    }
+
+    /// The verdict for one robots.txt answer.
+    public static func rules(from response: RobotsResponse, userAgent: String) -> RobotsRules {
+        switch response {
+        case .response(let status, let body) where (200..<300).contains(status):
+            return RobotsRules(parsing: body, userAgent: userAgent)
+        case .response(let status, _) where status < 500:
+            return .allowAll
+        default:
+            return .disallowAll
+        }
+    }
+}

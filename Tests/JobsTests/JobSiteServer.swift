@@ -1,0 +1,42 @@
+import Foundation
+import Jobs
+
+/// Tests/Servers/jobsite.py as a subprocess on a free loopback port.
+final class JobSiteServer: @unchecked Sendable {
+    private let process = Process()
+    /// The server's stdin: it exits when this closes, even if the test process is killed.
+    private let input = Pipe()
+    let port: Int
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the server and reads the port it printed.
+    init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Servers/jobsite.py").path
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw JobError(.badRequest, "jobsite.py did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    /// SIGKILL, because the child inherits a signal mask in which SIGTERM may be blocked.
+    deinit {
+        try? input.fileHandleForWriting.close()
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,55 @@
+import JSON
+import Testing
+
+@testable import Jobs
+
+@Suite struct JobSpecTests {
+    @Test func defaultsAndFullParse() throws {
+        let minimal = try JobSpec(parameters: ["id": 1, "op": "job.submit", "urls": ["http://Example.org/"]])
+        #expect(minimal.seeds.map(\.string) == ["http://example.org/"])
+        #expect(minimal.followLinks && minimal.obeyRobots && !minimal.overwrite && minimal.scope == .sameHost)
+        #expect(minimal.watch == .none)
+        #expect(minimal.parameters.keys.contains("urls") && !minimal.parameters.keys.contains("op"))
+
+        let full = try JobSpec(parameters: [
+            "urls": ["http://a.org/", "https://b.org/x"], "follow_links": false, "scope": "same_domain",
+            "include": ["*a.org*"], "exclude": ["*.pdf"], "max_pages": 50, "max_depth": 2, "delay_ms": 250,
+            "max_retries": 4, "concurrency": 8, "engine": "browser", "config": ["wait": 1], "extract": false,
+            "output": "site/a.jsonl", "overwrite": true, "obey_robots": false, "watch": "pages",
+        ])
+        #expect(full.seeds.count == 2 && !full.followLinks && full.scope == .sameDomain)
+        #expect(full.maxPages == 50 && full.maxDepth == 2 && full.delayMs == 250 && full.maxRetries == 4 && full.concurrency == 8)
+        #expect(full.engine == "browser" && full.config == ["wait": 1] && !full.extract && full.output == "site/a.jsonl")
+        #expect(full.overwrite && !full.obeyRobots && full.watch == .pages)
+        #expect(full.admits(CrawlURL("http://www.a.org/page")!))
+        #expect(!full.admits(CrawlURL("http://a.org/file.pdf")!))
+        #expect(!full.admits(CrawlURL("http://c.org/")!))
+    }
+
+    @Test(arguments: [
+        (["urls": ["http://a/"], "max_page": 1] as JSONObject, "max_page", JobError.Code.badRequest),
+        ([:] as JSONObject, "urls", .badRequest),
+        (["urls": []] as JSONObject, "urls", .badRequest),
+        (["urls": [1]] as JSONObject, "urls[0]", .badRequest),
+        (["urls": ["http://a/", "ftp://b/"]] as JSONObject, "urls[1]", .invalidURL),
+        (["urls": ["http://a/"], "scope": "galaxy"] as JSONObject, "scope", .badRequest),
+        (["urls": ["http://a/"], "max_pages": 0] as JSONObject, "max_pages", .badRequest),
+        (["urls": ["http://a/"], "max_depth": "3"] as JSONObject, "max_depth", .badRequest),
+        (["urls": ["http://a/"], "delay_ms": 1.5] as JSONObject, "delay_ms", .badRequest),
+        (["urls": ["http://a/"], "concurrency": 100_000] as JSONObject, "concurrency", .badRequest),
+        (["urls": ["http://a/"], "engine": "curl"] as JSONObject, "engine", .badRequest),
+        (["urls": ["http://a/"], "config": [1]] as JSONObject, "config", .badRequest),
+        (["urls": ["http://a/"], "follow_links": "yes"] as JSONObject, "follow_links", .badRequest),
+        (["urls": ["http://a/"], "output": ""] as JSONObject, "output", .badRequest),
+        (["urls": ["http://a/"], "watch": 3] as JSONObject, "watch", .badRequest),
+        (["urls": ["http://a/"], "exclude": ["ok", false]] as JSONObject, "exclude[1]", .badRequest),
+    ])
+    func errorsNameTheField(parameters: JSONObject, field: String, code: JobError.Code) {
+        #expect {
+            _ = try JobSpec(parameters: parameters)
+        } throws: { error in
+            let jobError = error as? JobError
+            return jobError?.field == field && jobError?.code == code
+        }
+    }
+}
