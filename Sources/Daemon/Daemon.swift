@@ -1,5 +1,6 @@
 import Crawl
 import Foundation
+import Jobs
 import Logging
 import Monitor
 import NIOCore
@@ -58,6 +59,7 @@ public struct Daemon: Sendable {
         }
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
         let supervisor = try makeSupervisorHeartbeat(eventLoop: group.next())
+        let jobs = try makeJobManager(crawler: crawler, scripts: scripts)
 
         var registry = OpRegistry()
         registry.register(PingOp())
@@ -75,6 +77,12 @@ public struct Daemon: Sendable {
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
+        registry.register(JobSubmitOp(manager: jobs))
+        registry.register(JobWatchOp(manager: jobs))
+        registry.register(JobStatusOp(manager: jobs))
+        registry.register(JobCancelOp(manager: jobs))
+        registry.register(JobListOp(manager: jobs))
+        registry.register(JobResultsOp(manager: jobs))
 
         let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
         let logger = self.logger
@@ -93,11 +101,15 @@ public struct Daemon: Sendable {
             _ = try? await reloader.reload()
         }
         try await supervisor.start()
-        // Services shut down in reverse order: the server drains first, the
-        // monitor goes last so that it records and flushes the final requests.
+        // Services shut down in reverse order: jobs checkpoint and end their
+        // watches first, then the server drains, and the monitor goes last so
+        // that it records and flushes the final requests.
         let services = ServiceGroup(
             configuration: .init(
-                services: [MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server],
+                services: [
+                    MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
+                    JobsService(manager: jobs, logger: logger),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -138,6 +150,28 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(kind: .configuration, message: "\(error)")
         }
+    }
+
+    private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry) throws -> JobManager {
+        var jobConfiguration = JobConfiguration()
+        jobConfiguration.outputDirectory = configuration.outputDirectory
+        let store: DiskCheckpointStore
+        do {
+            store = try DiskCheckpointStore(stateDirectory: configuration.stateDirectory)
+        } catch {
+            throw DaemonError(kind: .configuration, message: "--state-dir: \(error.message)")
+        }
+        let policies = scripts.policies
+        let environment = JobEnvironment(
+            configuration: jobConfiguration, fetcher: JobPageFetcher(crawler: crawler), store: store,
+            politeness: { host in
+                let politeness = await policies.politeness(host: host)
+                return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
+            },
+            retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
+            logger: logger
+        )
+        return JobManager(environment: environment)
     }
 
     private func makeSupervisorHeartbeat(eventLoop: any EventLoop) throws -> SupervisorHeartbeat {

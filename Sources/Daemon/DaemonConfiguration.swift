@@ -14,6 +14,10 @@ public struct DaemonConfiguration: Sendable {
     public var authToken: [UInt8]?
     /// Refuse crawl targets that resolve to loopback, private or link-local addresses.
     public var denyPrivate: Bool
+    /// Every job output path is relative to this folder.
+    public var outputDirectory: String
+    /// Where job checkpoints are kept.
+    public var stateDirectory: String
     /// Time between two heartbeats into Redis.
     public var heartbeatInterval: Duration
     /// `HOST:PORT` to send circus-style `pid;timestamp` heartbeats to.
@@ -28,6 +32,8 @@ public struct DaemonConfiguration: Sendable {
         instanceID: String,
         authToken: [UInt8]?,
         denyPrivate: Bool = false,
+        outputDirectory: String = "./output",
+        stateDirectory: String = "./state",
         heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
         watchdogInterval: Duration = .seconds(10)
@@ -38,6 +44,8 @@ public struct DaemonConfiguration: Sendable {
         self.instanceID = instanceID
         self.authToken = authToken
         self.denyPrivate = denyPrivate
+        self.outputDirectory = outputDirectory
+        self.stateDirectory = stateDirectory
         self.heartbeatInterval = heartbeatInterval
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval

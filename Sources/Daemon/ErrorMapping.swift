@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import HTML
+import Jobs
 import LuaBridge
 import Monitor
 import Pool
@@ -22,6 +23,8 @@ enum ErrorMapping {
             return pool(error)
         case let error as LuaError:
             return ProtocolError(.scriptError, error.message)
+        case let error as JobError:
+            return job(error)
         case let error as MonitorError:
             return ProtocolError(.badRequest, error.message)
         case let error as HTMLError:
@@ -40,6 +43,16 @@ enum ErrorMapping {
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
         case .notRunning: return ProtocolError(.engineUnavailable, error.message)
         default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
+        }
+    }
+
+    private static func job(_ error: JobError) -> ProtocolError {
+        switch error.code {
+        case .invalidURL: return ProtocolError(.invalidURL, error.message)
+        case .notFound: return ProtocolError(.notFound, error.message)
+        case .shuttingDown: return ProtocolError(.shuttingDown, error.message)
+        case .checkpoint: return ProtocolError(.internal, error.message)
+        default: return ProtocolError(.badRequest, error.message)
         }
     }
 

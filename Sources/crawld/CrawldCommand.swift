@@ -52,6 +52,12 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Folder every job output path is relative to.")
+    var outputDir = "./output"
+
+    @Option(help: "Folder where job checkpoints are kept, so jobs resume after a restart.")
+    var stateDir = "./state"
+
     @Option(help: "Seconds between two heartbeats into Redis (they expire after CRAWLD_REDIS_TTL_HEARTBEAT seconds).")
     var heartbeatInterval: Double = 30
 
@@ -125,6 +131,8 @@ struct CrawldCommand: AsyncParsableCommand {
             instanceID: instanceID ?? Self.defaultInstanceID(port: address.port),
             authToken: try tokenFile.map(readToken),
             denyPrivate: denyPrivate,
+            outputDirectory: outputDir,
+            stateDirectory: stateDir,
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             watchdogUDP: watchdogUDP,
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000))

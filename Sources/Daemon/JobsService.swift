@@ -1,0 +1,24 @@
+import Jobs
+import Logging
+import ServiceLifecycle
+
+/// Runs the job manager: resumes interrupted jobs at start, and on SIGTERM
+/// stops taking new pages, lets pages in flight finish, checkpoints and marks
+/// running jobs `interrupted` before the server drains.
+struct JobsService: Service {
+    let manager: JobManager
+    let logger: Logger
+
+    func run() async throws {
+        let resumed = try await manager.restore()
+        if !resumed.isEmpty {
+            logger.notice("resuming jobs", metadata: ["crawld.jobs": "\(resumed.joined(separator: ","))"])
+        }
+        await withGracefulShutdownHandler {
+            await manager.run()
+        } onGracefulShutdown: {
+            // The one unstructured task: it starts the drain that ends run().
+            Task { await manager.drain() }
+        }
+    }
+}
