@@ -1,17 +1,16 @@
 import Foundation
-import Jobs
 
 /// Tests/Servers/jobsite.py as a subprocess on a free loopback port.
-final class JobSiteServer: @unchecked Sendable {
+public final class JobSiteServer: @unchecked Sendable {
     private let process = Process()
     /// The server's stdin: it exits when this closes, even if the test process is killed.
     private let input = Pipe()
-    let port: Int
+    public let port: Int
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server and reads the port it printed.
-    init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
+    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -28,7 +27,7 @@ final class JobSiteServer: @unchecked Sendable {
         }
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) else {
             kill(process.processIdentifier, SIGKILL)
-            throw JobError(.badRequest, "jobsite.py did not start: \(text)")
+            throw LineClientError(message: "jobsite.py did not start: \(text)")
         }
         self.port = port
     }
