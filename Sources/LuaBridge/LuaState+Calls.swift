@@ -146,6 +146,27 @@ extension LuaState {
         return try stack.pull(at: -1, root: .value(path))
     }
 
+    /// The keys of the table at `path` (strings, numbers, booleans), even when
+    /// its values are functions that could not be copied: e.g. the host
+    /// patterns of extract.lua's `sites`. Empty when it is not a table.
+    public func keys(at path: LuaPath) throws(LuaError) -> [LuaValue] {
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        try pushValue(at: path, top: top)
+        guard lua_type(L, -1) == LUA_TTABLE else { return [] }
+        let table = lua_gettop(L)
+        var keys: [LuaValue] = []
+        lua_pushnil(L)
+        while lua_next(L, table) != 0 {
+            switch lua_type(L, -2) {
+            case LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN: keys.append(try stack.pull(at: -2, root: .value(path)))
+            default: break
+            }
+            lua_settop(L, -2)
+        }
+        return keys
+    }
+
     /// Lua's type name of the value at `path` (`"function"`, `"nil"`, ...),
     /// for validating a script's shape without copying functions out.
     public func typeName(at path: LuaPath) -> String {

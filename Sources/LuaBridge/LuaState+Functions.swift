@@ -69,6 +69,22 @@ public struct LuaCall {
         try state.pushObject(object, token: state.callToken, on: stack)
     }
 
+    /// Pushes a sequence of Swift objects (`doc:css("a")`'s nodes) as one
+    /// result: a Lua table of userdata, valid as `push(_:)` says.
+    public func push(objects: [AnyObject]) throws(LuaError) {
+        guard lua_checkstack(stack.L, 3) != 0 else { throw LuaError(kind: .conversion, message: "too many results") }
+        lua_createtable(stack.L, Int32(clamping: objects.count), 0)
+        for (i, object) in objects.enumerated() {
+            do {
+                try state.pushObject(object, token: state.callToken, on: stack)
+            } catch {
+                lua_settop(stack.L, -2)
+                throw error
+            }
+            lua_rawseti(stack.L, -2, lua_Integer(i + 1))
+        }
+    }
+
     /// The same call with its first argument (a method's object) dropped.
     func droppingFirst() -> LuaCall {
         LuaCall(stack: stack, state: state, base: base + 1, count: max(count - 1, 0))
@@ -85,7 +101,8 @@ extension LuaState {
 
     /// Makes `body` callable from Lua as the global `name`, or as `table.name`
     /// when `table` is given (created when missing). Register before loading
-    /// scripts; the closure lives as long as the state.
+    /// scripts; the closure lives as long as the state, so a closure that
+    /// needs the state captures it `[unowned state]`.
     public func register(function name: String, in table: String? = nil, _ body: @escaping LuaFunction) {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }

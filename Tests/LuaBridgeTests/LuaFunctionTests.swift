@@ -127,3 +127,28 @@ import Testing
         #expect(try state.call(.global("meta"), arguments: [.object(Document(title: "a"))]) == ["locked"])
     }
 }
+
+/// Helpers the extractor needs: lists of objects, and keys of function tables.
+@Suite struct LuaObjectListTests {
+    final class Item {
+        let n: Int
+        init(n: Int) { self.n = n }
+    }
+
+    @Test func objectsCanBePushedAsAList() throws {
+        let state = try LuaState()
+        state.register(type: Item.self, name: "Item", methods: ["n": { item, call in try call.push(.int(Int64(item.n))) }])
+        state.register(function: "items") { call in try call.push(objects: [Item(n: 1), Item(n: 2), Item(n: 3)]) }
+        _ = try state.run(Array("function sum() local s = 0 for _, it in ipairs(items()) do s = s + it:n() end return s end".utf8), chunkName: "l.lua")
+        #expect(try state.call(.global("sum")) == [6])
+    }
+
+    @Test func keysOfATableOfFunctions() throws {
+        let state = try LuaState()
+        try state.loadModule(Array("return { sites = { ['example.com'] = function() end, ['*.shop'] = function() end } }".utf8), chunkName: "extract.lua", as: "extract")
+        let keys = try state.keys(at: .module("extract", "sites")).compactMap(\.stringValue).sorted()
+        #expect(keys == ["*.shop", "example.com"])
+        #expect(try state.keys(at: .module("extract", "missing")).isEmpty)
+        #expect(state.typeName(at: .module("extract", "sites", "example.com")) == "function")
+    }
+}
