@@ -61,6 +61,19 @@ local function meta(doc, key)
       or doc:attr('meta[name="' .. key .. '"]', "content")
 end
 
+-- OpenGraph's main fields, or nil when the page has none (an empty table
+-- would read as an empty JSON list).
+local function opengraph(doc)
+  local og = {
+    title = meta(doc, "og:title"),
+    description = meta(doc, "og:description"),
+    image = meta(doc, "og:image"),
+    type = meta(doc, "og:type"),
+  }
+  if next(og) == nil then return nil end
+  return og
+end
+
 -- Sphinx and many doc generators end headings with a permalink sign.
 local function strip_permalink(text)
   return (text:gsub("%s*¶%s*$", ""):gsub("¶", ""))
@@ -87,12 +100,7 @@ local function default(doc, page)
       h3 = texts(doc, "h3", 100),
     },
     word_count = words,
-    opengraph = {
-      title = meta(doc, "og:title"),
-      description = meta(doc, "og:description"),
-      image = meta(doc, "og:image"),
-      type = meta(doc, "og:type"),
-    },
+    opengraph = opengraph(doc),
   }
 end
 

@@ -50,3 +50,24 @@ enum ExtractorFixtures {
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }
+
+extension JSONValue {
+    /// The same value with every object's keys in sorted order, as
+    /// `JSONValue(lua:path:)` builds them: compare expectations written in
+    /// any order with `.sortedKeys` on both sides.
+    var sortedKeys: JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map(\.sortedKeys))
+        case .object(let object):
+            var sorted = JSONObject()
+            for key in object.keys.sorted() { sorted[key] = object[key]?.sortedKeys }
+            return .object(sorted)
+        default: return self
+        }
+    }
+}
+
+/// Whether two JSON values are equal once object keys are put in one order.
+func sameJSON(_ actual: JSONValue?, _ expected: JSONValue) -> Bool {
+    actual?.sortedKeys == expected.sortedKeys
+}
