@@ -22,7 +22,7 @@ public enum BodyKind: String, Sendable, CaseIterable {
     public static func classify(contentType: String?, body: some Collection<UInt8>) -> BodyKind {
         let head = Array(body.prefix(512))
         if let magic = magic(head) { return magic }
-        let type = ContentType(contentType).mediaType
+        let type = ContentTypeHeader(contentType).mediaType
         let looksBinary = isBinary(head)
         switch type {
         case "text/html", "application/xhtml+xml":

@@ -98,3 +98,41 @@ struct HTMLCharset: Equatable {
         }
     }
 }
+
+extension HTMLCharset {
+    /// Whether `bytes` are valid UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+    /// U+10FFFF). Lets valid pages, nearly all of them, go to libxml2 without a copy; ASCII runs
+    /// are skipped eight bytes at a time.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            while index + 8 <= count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            guard index < count else { return true }
+            let lead = bytes[index]
+            let length: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0x00..<0x80: length = 1
+            case 0xC2..<0xE0: length = 2
+            case 0xE0: (length, low) = (3, 0xA0)
+            case 0xED: (length, high) = (3, 0x9F)
+            case 0xE1..<0xF0: length = 3
+            case 0xF0: (length, low) = (4, 0x90)
+            case 0xF4: (length, high) = (4, 0x8F)
+            case 0xF1..<0xF4: length = 4
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            if length > 1 {
+                guard bytes[index + 1] >= low && bytes[index + 1] <= high else { return false }
+                for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return false }
+            }
+            index += length
+        }
+        return true
+    }
+}

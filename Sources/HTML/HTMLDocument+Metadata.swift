@@ -1,9 +1,10 @@
 extension HTMLDocument {
     // MARK: - Metadata
 
-    /// The first `<title>` outside SVG, whitespace collapsed; nil when absent or empty.
+    /// The first `<title>` outside SVG, whitespace collapsed; nil when absent or empty. The head
+    /// is looked at first, which spares a walk of the whole tree on almost every page.
     public var title: String? {
-        nonEmpty(firstString("(//title[not(ancestor::svg)])[1]"))
+        nonEmpty(firstString("/html/head/title[1]")) ?? nonEmpty(firstString("(//title[not(ancestor::svg)])[1]"))
     }
 
     /// `<meta name="description" content="...">` (name matched case-insensitively).
@@ -28,7 +29,8 @@ extension HTMLDocument {
     /// The URL relative links resolve against: `<base href>` (itself resolved against the page
     /// URL), else the page URL; nil when the document was parsed without a URL.
     public var baseURL: String? {
-        guard let href = nonEmpty(firstString("(//base[@href]/@href)[1]")) else { return url }
+        let inHead = nonEmpty(firstString("/html/head/base[@href][1]/@href"))
+        guard let href = inHead ?? nonEmpty(firstString("(//base[@href]/@href)[1]")) else { return url }
         return URLResolver.resolve(href, against: url) ?? url
     }
 
@@ -38,14 +40,20 @@ extension HTMLDocument {
     ///
     /// Fragments are dropped (`/a#x` and `/a#y` are one page); same-document links (`#top`) and
     /// `javascript:`, `mailto:`, `tel:` and `data:` links are left out. Relative hrefs resolve
-    /// against `baseURL`; if the document has no URL at all, they stay relative.
+    /// against `baseURL`; if the document has no URL at all, they stay relative. One iterative
+    /// walk collects the hrefs (no XPath node-set to sort), and each distinct href is resolved
+    /// once: pages repeat the same href many times.
     public var links: [String] {
+        guard let start = root?.pointer else { return [] }
+        var collector = HrefCollector()
+        Self.walk(start, &collector)
         let base = baseURL
+        var seenHrefs = Set<String>()
         var seen = Set<String>()
         var result: [String] = []
-        for node in (try? nodes(xpath: "//a/@href")) ?? [] {
-            let href = node.textContent
-            if href.drop(while: { $0 == " " || $0 == "\n" || $0 == "\t" }).first == "#" { continue }
+        for var href in collector.hrefs {
+            if let hash = href.firstIndex(of: "#") { href = String(href[..<hash]) }
+            guard seenHrefs.insert(href).inserted else { continue }
             guard let link = URLResolver.resolve(href, against: base), seen.insert(link).inserted else { continue }
             result.append(link)
         }

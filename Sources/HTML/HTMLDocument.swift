@@ -43,20 +43,14 @@ public final class HTMLDocument {
     /// - Throws: `HTMLError` with code `.parseFailed` only if libxml2 cannot allocate a document.
     public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil) throws(HTMLError) {
         _ = Self.libxml2Initialised
-        let headerCharset = ContentType(contentType).charset
-        let decoded: (text: String, charset: HTMLCharset)? = bytes.withContiguousStorageIfAvailable { buffer in
-            Self.decode(UnsafeRawBufferPointer(buffer), headerCharset: headerCharset)
-        } ?? Array(bytes).withUnsafeBytes { Self.decode($0, headerCharset: headerCharset) }
-        var text = decoded?.text ?? ""
-        let charset = decoded?.charset ?? .utf8
+        let headerCharset = ContentTypeHeader(contentType).charset
+        clibxml2_silence_errors_on_this_thread()
+        let result: (document: htmlDocPtr?, charset: HTMLCharset)? = bytes.withContiguousStorageIfAvailable { buffer in
+            Self.read(UnsafeRawBufferPointer(buffer), headerCharset: headerCharset, url: url)
+        }
+        let (read, charset) = result ?? Array(bytes).withUnsafeBytes { Self.read($0, headerCharset: headerCharset, url: url) }
         // libxml2 returns no document for input without any node (empty or blank): that is an
         // empty page, not an error.
-        clibxml2_silence_errors_on_this_thread()
-        let read: htmlDocPtr? = text.withUTF8 { utf8 in
-            utf8.withMemoryRebound(to: CChar.self) {
-                htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), url, nil, Self.parseOptions)
-            }
-        }
         guard let parsed = read ?? htmlNewDocNoDtD(nil, nil) else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
         guard let context = xmlXPathNewContext(parsed) else {
             xmlFreeDoc(parsed)
@@ -78,9 +72,22 @@ public final class HTMLDocument {
         xmlFreeDoc(document)
     }
 
-    private static func decode(_ bytes: UnsafeRawBufferPointer, headerCharset: String?) -> (text: String, charset: HTMLCharset)? {
+    /// Parses bytes as UTF-8: as they are when they already are valid UTF-8 (the common case,
+    /// no copy), else after decoding them (`HTMLCharset.decode`) into a valid UTF-8 copy.
+    private static func read(
+        _ bytes: UnsafeRawBufferPointer, headerCharset: String?, url: String?
+    ) -> (document: htmlDocPtr?, charset: HTMLCharset) {
         let charset = HTMLCharset.detect(bytes, headerCharset: headerCharset)
-        return (charset.decode(bytes), charset)
+        if charset.name == "utf-8" && charset.source != "bom" && HTMLCharset.isValidUTF8(bytes) {
+            return (parse(bytes, url: url), charset)
+        }
+        var text = charset.decode(bytes)
+        return (text.withUTF8 { parse(UnsafeRawBufferPointer($0), url: url) }, charset)
+    }
+
+    private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {
+        let start = utf8.baseAddress?.assumingMemoryBound(to: CChar.self)
+        return htmlReadMemory(start, Int32(clamping: utf8.count), url, nil, parseOptions)
     }
 
     /// The `<html>` element (libxml2 creates one for any non-empty input), nil for an empty body.

@@ -63,3 +63,23 @@ import Testing
         #expect(document.title == "wide ☃")
     }
 }
+
+@Suite struct UTF8ValidationTests {
+    @Test(arguments: [
+        ([0xC0, 0xAF], "overlong"), ([0xED, 0xA0, 0x80], "surrogate"), ([0xF4, 0x90, 0x80, 0x80], "above U+10FFFF"),
+        ([0xF0, 0x9F, 0x98], "truncated"), ([0x80], "stray continuation"), ([0xE0, 0x80, 0x80], "overlong three bytes"),
+    ] as [([UInt8], String)])
+    func invalidSequencesAreReplaced(sequence: [UInt8], label: String) throws {
+        let bytes = Array("<title>a".utf8) + sequence + Array("b</title><p>é 😀</p>".utf8)
+        let document = try HTMLDocument(bytes: bytes, contentType: "text/html; charset=utf-8")
+        let title = try #require(document.title, "\(label)")
+        #expect(title.hasPrefix("a\u{FFFD}") && title.hasSuffix("\u{FFFD}b"), "\(label)")
+        #expect(try document.select("p").map(\.textContent) == ["é 😀"], "\(label)")
+    }
+
+    @Test func validMultibyteTextIsUnchanged() throws {
+        let text = "ASCII then é, €, 日本, 😀 and U+10FFFF \u{10FFFF} end"
+        let document = try HTMLDocument(bytes: Array("<title>\(text)</title>".utf8))
+        #expect(document.title == text)
+    }
+}

@@ -3,7 +3,7 @@
 /// Parsing is lenient (servers send all sorts): the media type is lowercased and trimmed, a
 /// quoted charset is unquoted, unknown parameters are ignored. An empty or missing header gives
 /// an empty `mediaType`, which `BodyKind.classify` treats as "unknown, sniff the bytes".
-public struct ContentType: Hashable, Sendable {
+public struct ContentTypeHeader: Hashable, Sendable {
     /// `type/subtype`, lowercased, e.g. `text/html`; empty when the header is missing.
     public let mediaType: String
     /// The `charset` parameter as sent (trimmed, unquoted, lowercased), if any.
