@@ -18,6 +18,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
             linkerSettings: [.linkedLibrary("xml2")]
         ),
+        .executableTarget(name: "ExtractBench", dependencies: [kit, "HTMLBaseline"]),
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),

@@ -6,6 +6,8 @@ import Pool
 public struct ScriptProducts: Sendable {
     /// policies.lua's settings and validation probes.
     public internal(set) var policies: PolicySettings = .defaults
+    /// extract.lua's site table (which handler each host gets).
+    public internal(set) var extract = ExtractorSites()
 
     init() {}
 }
@@ -26,7 +28,7 @@ struct ScriptContract: Sendable {
     let validate: @Sendable (LuaState, inout ScriptProducts) throws(LuaError) -> Void
 
     /// Every contract a script set must satisfy.
-    static let all: [ScriptContract] = [.policies]
+    static let all: [ScriptContract] = [.policies, .extract]
 
     /// Prepares a new state for every contract.
     static func prepareAll(_ state: LuaState) throws(LuaError) {

@@ -13,6 +13,8 @@ public final class ScriptRegistry: Sendable {
     private let logger: Logger
     /// The typed view of policies.lua; always answers from the live generation.
     public let policies: Policies
+    /// The typed view of extract.lua; always runs on the live generation.
+    public let extractor: Extractor
 
     /// - Parameters:
     ///   - directory: the folder of scripts (`--config DIR`); nothing is read
@@ -25,6 +27,7 @@ public final class ScriptRegistry: Sendable {
             validate: { state, set throws(LuaError) in try ScriptContract.validateAll(state, set) })
         self.logger = logger
         policies = Policies(scripts: scripts, logger: logger)
+        extractor = Extractor(scripts: scripts)
     }
 
     /// Loads the folder as the next generation and publishes it.
