@@ -88,15 +88,27 @@ public final class Crawler: Sendable {
     }
 
     /// Parses an HTML body once and fills title, links, data and formats.
-    /// Bodies that are not HTML (JSON, text, images, PDF) are never given to
-    /// the HTML parser: their title is null, links empty, data null, and the
-    /// `text` format carries the body itself when it is text.
+    ///
+    /// Bodies that are not HTML (JSON, text, images, PDF; judged by content
+    /// type and magic bytes) never reach the HTML parser: title is null,
+    /// links empty, the `text` format carries the body when it is text, and
+    /// extract.lua's `default` gets `doc = nil` with `page.kind` saying what
+    /// the body is (and `page.json` / `page.text` for JSON and text).
     private func readPage(_ fetched: FetchResult, request: CrawlRequest, into result: inout PageResult) async throws {
         let clock = ContinuousClock()
-        let kind = BodyKind.classify(contentType: fetched.contentType, body: fetched.body)
+        let kind = Extractor.bodyKind(contentType: fetched.contentType, body: fetched.body)
+        let page = PageInfo(
+            url: result.url, finalURL: fetched.finalURL, status: fetched.status,
+            headers: fetched.headers.fields.map { ($0.name, $0.value) }, depth: request.depth
+        )
         guard kind == .html else {
             if request.formats.contains(.text), kind == .text || kind == .json {
                 result.text = String(decoding: fetched.body, as: UTF8.self)
+            }
+            if request.extract {
+                let extractStart = clock.now
+                result.data = try await scripts.extractor.extract(body: fetched.body, kind: kind, page: page)
+                result.timing.extract = clock.now - extractStart
             }
             return
         }
@@ -108,6 +120,11 @@ public final class Crawler: Sendable {
         if request.formats.contains(.text) { result.text = document.visibleText() }
         if request.formats.contains(.markdown) { result.markdown = document.markdown() }
         result.timing.parse = clock.now - parseStart
+        if request.extract {
+            let extractStart = clock.now
+            result.data = try await scripts.extractor.extract(document: document, page: page)
+            result.timing.extract = clock.now - extractStart
+        }
     }
 
     private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {

@@ -55,6 +55,9 @@ import TestSupport
             #expect(page.text?.contains("hidden") == false)
             #expect(page.markdown?.contains("# Hello") == true)
             #expect(page.html?.contains("<h1>Hello</h1>") == true)
+            // The shipped extract.lua default handler ran on the parsed page.
+            #expect(page.data.objectValue?["title"] == "Index page")
+            #expect(page.data.objectValue?["headings"]?.objectValue?["h1"]?.arrayValue == ["Hello"])
             let json = page.json
             #expect(json["final_url"] == .string(server.url("/index.html")))
             #expect(json["pool"]?.objectValue?["sig"]?.stringValue?.count == 8)
@@ -101,10 +104,12 @@ import TestSupport
             let json = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/json"), formats: [.text, .links]))
             #expect(json.title == nil)
             #expect(json.links.isEmpty)
-            #expect(json.data == .null)
+            // The shipped default handler says what a non-HTML body was.
+            #expect(json.data.objectValue?["kind"] == "json")
             #expect(json.text?.isEmpty == false)
             let png = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/png-as-html"), formats: [.text]))
             #expect(png.title == nil)
+            #expect(png.data.objectValue?["kind"] == "image")
             #expect(png.text == nil)
             #expect(png.bytes > 0)
         }
