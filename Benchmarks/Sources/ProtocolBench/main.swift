@@ -3,6 +3,9 @@
 //   ProtocolBench ping PORT [seconds] [connections] [pipeline]
 //       closed-loop pings: each connection keeps `pipeline` requests in
 //       flight; prints requests/s and p50/p99 latency.
+//   ProtocolBench crawl PORT seconds connections pipeline URLFILE
+//       the same closed loop with `crawl` requests cycling through the URLs
+//       of URLFILE (one per line); prints crawls/s and p50/p99.
 //   ProtocolBench idle PORT COUNT SECONDS
 //       opens COUNT idle connections and holds them SECONDS.
 //
@@ -41,13 +44,18 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
 }
 
 /// One connection's closed loop; returns latencies in nanoseconds.
-func runConnection(port: UInt16, pipeline: Int, until deadline: UInt64) -> [UInt64] {
+/// `request(slot, n)` is the n-th request line this connection sends, for the slot's id.
+func runConnection(port: UInt16, pipeline: Int, until deadline: UInt64, request makeRequest: (Int, Int) -> [UInt8]) -> [UInt64] {
     let fd = connectSocket(port: port)
     defer { close(fd) }
     var sentAt = [UInt64](repeating: 0, count: pipeline)
     var latencies: [UInt64] = []
     latencies.reserveCapacity(1 << 20)
-    func request(_ slot: Int) -> [UInt8] { Array("{\"id\":\(slot),\"op\":\"ping\"}\n".utf8) }
+    var sent = 0
+    func request(_ slot: Int) -> [UInt8] {
+        sent += 1
+        return makeRequest(slot, sent)
+    }
     var batch: [UInt8] = []
     let start = DispatchTime.now().uptimeNanoseconds
     for slot in 0..<pipeline {
@@ -98,7 +106,8 @@ guard arguments.count >= 3, let port = UInt16(arguments[2]) else {
     exit(2)
 }
 switch arguments[1] {
-case "ping":
+case "ping", "crawl":
+    let urls = arguments[1] == "crawl" ? try! String(contentsOfFile: arguments[6], encoding: .utf8).split(separator: "\n").map(String.init) : []
     let seconds = arguments.count > 3 ? Double(arguments[3])! : 10
     let connections = arguments.count > 4 ? Int(arguments[4])! : 8
     let pipeline = arguments.count > 5 ? Int(arguments[5])! : 64
@@ -109,7 +118,10 @@ case "ping":
     // as there are cores, one after the other).
     let threads = (0..<connections).map { _ in
         Thread {
-            let latencies = runConnection(port: port, pipeline: pipeline, until: deadline)
+            let latencies = runConnection(port: port, pipeline: pipeline, until: deadline) { slot, n in
+                if urls.isEmpty { return Array("{\"id\":\(slot),\"op\":\"ping\"}\n".utf8) }
+                return Array("{\"id\":\(slot),\"op\":\"crawl\",\"url\":\"\(urls[(n &* 7919 &+ slot) % urls.count])\"}\n".utf8)
+            }
             results.withLock { $0.append(latencies) }
         }
     }
@@ -117,7 +129,7 @@ case "ping":
     while results.withLock({ $0.count }) < connections { usleep(10_000) }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let all = results.withLock { $0.flatMap { $0 } }.sorted()
-    print(String(format: "ping: %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
+    print(String(format: "\(arguments[1]): %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
                  connections, pipeline, Double(all.count) / elapsed, percentile(all, 0.5), percentile(all, 0.99), all.count))
 case "idle":
     let count = Int(arguments[3])!
