@@ -8,15 +8,11 @@ import LuaBridge
 /// `default`. A wildcard matches subdomains only, as in TLS certificates:
 /// `*.example.org` matches `a.example.org` and `a.b.example.org`, not
 /// `example.org` itself, which needs its own key.
-public struct ExtractorSites: Sendable, Equatable {
+public struct ExtractorSites: Sendable {
     /// Lowercased host → the key as written in the script.
     private var exact: [String: String] = [:]
     /// `.example.org` → the key as written, longest suffix first.
     private var wildcards: [(suffix: String, key: String)] = []
-
-    public static func == (lhs: ExtractorSites, rhs: ExtractorSites) -> Bool {
-        lhs.exact == rhs.exact && lhs.wildcards.elementsEqual(rhs.wildcards) { $0 == $1 }
-    }
 
     init() {}
 

@@ -39,6 +39,13 @@ import Testing
         #expect(sameJSON(data, ["headings": ["h1": [], "h2": [], "h3": []], "word_count": 0]))
     }
 
+    @Test func theDefaultHandlerOnHundredThousandNestedTags() async throws {
+        let (registry, _) = try await ExtractorFixtures.registry()
+        let html = "<title>Deep</title>" + String(repeating: "<div>", count: 100_000) + "<h1>Bottom</h1><p>three words here</p>"
+        let data = try await ExtractorFixtures.extract(registry, html, url: "https://deep.test/")
+        #expect(sameJSON(data, ["title": "Deep", "headings": ["h1": ["Bottom"], "h2": [], "h3": []], "word_count": 4]))
+    }
+
     @Test func theDefaultHandlerDescribesNonHTMLBodies() async throws {
         let (registry, _) = try await ExtractorFixtures.registry()
         let page = PageInfo(url: "https://api.test/x", status: 200, headers: [("Content-Type", "application/json")])
