@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PoolTests", dependencies: ["Pool"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport"]),
+        .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", logging]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON"]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
