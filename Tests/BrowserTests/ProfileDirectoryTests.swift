@@ -39,6 +39,28 @@ struct ProfileDirectoryTests {
         #expect(FileManager.default.fileExists(atPath: mine))
     }
 
+    /// When crawld dies, even by SIGKILL, the kernel closes its end of the
+    /// DevTools socket; Chromium must then exit by itself. Shutting the socket
+    /// down is what the peer sees in that case.
+    @Test func browserExitsWhenItsParentGoesAway() async throws {
+        let process = try ChromiumProcess(executable: try ChromiumProcess.locate(), profileRoot: testProfileRoot)
+        defer { process.terminate() }
+        shutdown(process.socket, Int32(SHUT_RDWR))
+        var status: Int32 = 0
+        var exited = false
+        for _ in 0..<600 where !exited {
+            exited = waitpid(process.pid, &status, WNOHANG) == process.pid
+            if !exited { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(exited, "chromium kept running after its DevTools pipe closed")
+        var members = ProcFS.members(ofGroup: process.pid)
+        for _ in 0..<200 where !members.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            members = ProcFS.members(ofGroup: process.pid)
+        }
+        #expect(members.isEmpty, "chromium's helpers \(members) outlived it")
+    }
+
     @Test func profilesCarryTheOwnerTag() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("crawld-profiles-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -54,6 +54,9 @@ extension BrowserEngine {
         if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
             throw BrowserError(.navigationFailed, "\(error) loading \(url)")
         }
+        if navigation["isDownload"]?.boolValue == true {
+            throw BrowserError(.navigationFailed, "\(url) is a download, not a page")
+        }
         let loader = navigation["loaderId"]?.stringValue
         if let loader {
             let idle = options.waitForNetworkIdle
