@@ -36,7 +36,10 @@ let package = Package(
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "Redis", dependencies: ["CHiredis", logging]),
-        .target(name: "Protocol", dependencies: ["JSON", logging] + nio),
+        .target(
+            name: "Protocol",
+            dependencies: ["JSON", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio
+        ),
         .target(name: "Engines", dependencies: ["Pool", "JSON", logging] + nio),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging]),

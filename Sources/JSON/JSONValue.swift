@@ -1,4 +1,6 @@
-import OrderedCollections
+// Re-exported: every module that builds a `JSONObject` needs its literal and
+// collection conformances, which live in OrderedCollections.
+@_exported import OrderedCollections
 
 /// A JSON object whose keys keep the order they were inserted in, so answers
 /// read the same way every time (`id`, `ok` first) and tests can compare text.

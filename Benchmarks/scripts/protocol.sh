@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Issue 2's benchmark: ping throughput and latency (8 connections x 64
+# pipelined), RSS idle and with 10,000 idle connections, and in the same run
+# redis-benchmark's PING_INLINE with the same connections and pipelining.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ulimit -n 65536
+swift build -c release --product crawld >/dev/null
+(cd Benchmarks && swift build -c release --product ProtocolBench >/dev/null)
+bench=Benchmarks/.build/release/ProtocolBench
+port=17070
+.build/release/crawld --config scripts/ --redis none --listen 127.0.0.1:$port --max-connections 20000 2>/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null; kill $rpid 2>/dev/null; true' EXIT
+sleep 1
+rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status; }
+echo "crawld RSS idle: $(rss)"
+for run in 1 2 3; do $bench ping $port 5 8 64; done
+$bench idle $port 10000 4 >/dev/null &
+sleep 3
+echo "crawld RSS with 10,000 idle connections: $(rss)"
+wait $!
+redis-server --port 17079 --save '' --appendonly no >/dev/null &
+rpid=$!
+sleep 0.5
+for run in 1 2 3; do
+  redis-benchmark -p 17079 -t ping_inline -c 8 -P 64 -n 3000000 -q | tr '\r' '\n' | grep -a 'requests per second' | tail -1
+done

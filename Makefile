@@ -1,0 +1,50 @@
+# crawld: the two commands of the README, and the benchmarks.
+#   make run    install what is missing, build in release mode, start crawld on scripts/
+#   make test   install what is missing, run the whole test suite
+#   make bench  run the benchmarks (see README, "Benchmarks")
+
+# Debian packages the daemon and its tests need.
+APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev redis-server \
+                chromium-headless-shell netcat-openbsd python3 python3-lxml
+# Only the benchmarks need these.
+BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc
+
+LISTEN ?= 127.0.0.1:7070
+REDIS  ?= redis://127.0.0.1:6379
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps bench-deps build run test bench clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product crawld
+
+# Starts a local redis-server when none answers, so stats persist; crawld
+# itself runs without Redis too (--redis none).
+run: build
+	@if [ "$(REDIS)" = "redis://127.0.0.1:6379" ] && ! redis-cli -p 6379 ping >/dev/null 2>&1; then \
+	  redis-server --port 6379 --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null && echo "started redis-server on 127.0.0.1:6379"; \
+	fi
+	.build/release/crawld --config scripts/ --listen $(LISTEN) --redis $(REDIS)
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+bench: bench-deps
+	Benchmarks/scripts/run-all.sh
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,16 @@
+import JSON
+import Protocol
+
+/// One operation of shared/protocol.md (`ping`, `crawl`, `monitor.health`…).
+///
+/// An op declares the parameters it takes, so the dispatcher refuses unknown
+/// keys before the op runs, and returns the fields of its `ok: true` line.
+/// Ops are registered in an `OpRegistry` at start and never change after.
+protocol Op: Sendable {
+    /// The wire name, e.g. `"monitor.health"`.
+    var name: String { get }
+    /// Every parameter key this op accepts.
+    var parameterKeys: Set<String> { get }
+    /// Runs the op; any error is mapped to a wire error by `ErrorMapping`.
+    func run(_ request: Request, context: RequestContext) async throws -> JSONObject
+}

@@ -1,0 +1,44 @@
+/// A wire error code, exactly as shared/protocol.md spells it.
+///
+/// A struct rather than an enum so that a module can name a code the
+/// protocol grows later without touching every switch.
+public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    public static let badJSON = ErrorCode("bad_json")
+    public static let badRequest = ErrorCode("bad_request")
+    public static let lineTooLong = ErrorCode("line_too_long")
+    public static let unknownOp = ErrorCode("unknown_op")
+    public static let unauthorized = ErrorCode("unauthorized")
+    public static let invalidURL = ErrorCode("invalid_url")
+    public static let fetchFailed = ErrorCode("fetch_failed")
+    public static let timeout = ErrorCode("timeout")
+    public static let memoryPressure = ErrorCode("memory_pressure")
+    public static let engineUnavailable = ErrorCode("engine_unavailable")
+    public static let scriptError = ErrorCode("script_error")
+    public static let notFound = ErrorCode("not_found")
+    public static let busy = ErrorCode("busy")
+    public static let shuttingDown = ErrorCode("shutting_down")
+    public static let `internal` = ErrorCode("internal")
+}
+
+/// An error as the client sees it: a code from protocol.md and a message a
+/// person can act on. Every other module's error becomes one of these in
+/// exactly one place (Daemon's error mapping).
+public struct ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+
+    public init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,65 @@
+import JSON
+import Synchronization
+
+/// Runs decoded requests. The daemon implements it with its op registry; the
+/// server knows nothing of operations.
+public protocol RequestDispatcher: Sendable {
+    /// Runs one request and returns the fields of its final `ok: true` line.
+    ///
+    /// Called on a task, never on an event loop thread. May send event lines
+    /// through `context.events` before returning.
+    /// - Throws: the wire error that becomes the final `ok: false` line.
+    func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject
+}
+
+/// What a request knows of where it came from.
+public struct RequestContext: Sendable {
+    public let session: Session
+    public let events: EventSink
+
+    public init(session: Session, events: EventSink) {
+        self.session = session
+        self.events = events
+    }
+}
+
+/// One client connection's state that outlives a single request.
+public final class Session: Sendable {
+    /// A number unique within this process, for logs.
+    public let connectionID: Int
+    /// The peer, as NIO describes it (`[IPv4]127.0.0.1/127.0.0.1:53122`).
+    public let peer: String
+    private let authenticatedFlag: Atomic<Bool>
+
+    public init(connectionID: Int, peer: String, authenticated: Bool) {
+        self.connectionID = connectionID
+        self.peer = peer
+        self.authenticatedFlag = Atomic(authenticated)
+    }
+
+    /// Whether this connection may run operations other than `auth`.
+    public var isAuthenticated: Bool { authenticatedFlag.load(ordering: .acquiring) }
+
+    /// Marks the connection authenticated (after a correct `auth`).
+    public func markAuthenticated() {
+        authenticatedFlag.store(true, ordering: .releasing)
+    }
+}
+
+/// Sends event lines (`{"id":…, "event":…}`) for the request it was made for.
+public struct EventSink: Sendable {
+    private let write: @Sendable ([UInt8]) async throws -> Void
+    private let id: JSONValue
+
+    public init(id: JSONValue, write: @escaping @Sendable ([UInt8]) async throws -> Void) {
+        self.id = id
+        self.write = write
+    }
+
+    /// Sends one event line. Waits while the client is not reading (the
+    /// socket's backpressure), and throws once the connection is gone, so a
+    /// long operation watching a closed connection stops.
+    public func send(_ event: String, _ fields: JSONObject) async throws {
+        try await write(AnswerLine.event(id: id, event, fields))
+    }
+}

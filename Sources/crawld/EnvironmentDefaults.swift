@@ -1,0 +1,28 @@
+/// Fills options missing from the command line from `CRAWLD_<NAME>`
+/// environment variables (swift-argument-parser reads no environment).
+enum EnvironmentDefaults {
+    /// The long option names that have an environment variable.
+    static let options = [
+        "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
+        "token-file", "drain-timeout", "log-level",
+    ]
+
+    /// `--max-line-bytes` ⇄ `CRAWLD_MAX_LINE_BYTES`.
+    static func variableName(for option: String) -> String {
+        "CRAWLD_" + option.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The arguments with `--name value` appended for each option that the
+    /// command line does not give and the environment does.
+    static func merge(_ arguments: [String], environment: [String: String]) -> [String] {
+        var merged = arguments
+        for option in options {
+            let flag = "--" + option
+            let given = arguments.contains { $0 == flag || $0.hasPrefix(flag + "=") }
+            if !given, let value = environment[variableName(for: option)] {
+                merged.append(flag + "=" + value)
+            }
+        }
+        return merged
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `crawld` binary's start-up contract: bad options and unreadable config
+/// folders exit 2 with one line before anything listens; options also come
+/// from `CRAWLD_*` variables.
+@Suite struct DaemonCommandLineTests {
+    private func runToExit(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func unknownOptionExitsTwoWithOneLine() throws {
+        let (status, stderr) = try runToExit(["--no-such-option"])
+        #expect(status == 2)
+        #expect(stderr.split(separator: "\n").count == 1)
+        #expect(stderr.contains("--no-such-option"))
+    }
+
+    @Test func unreadableConfigFolderExitsTwo() throws {
+        let (status, stderr) = try runToExit(["--config", "/nonexistent/crawld-scripts"])
+        #expect(status == 2)
+        #expect(stderr.contains("config directory '/nonexistent/crawld-scripts'"))
+    }
+
+    @Test func badValueFromTheEnvironmentExitsTwo() throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let (status, stderr) = try runToExit(["--config", scripts], environment: ["CRAWLD_LISTEN": "no-port-here"])
+        #expect(status == 2)
+        #expect(stderr.contains("--listen must be HOST:PORT"))
+    }
+
+    @Test func optionsComeFromTheEnvironment() async throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let daemon = try await DaemonProcess.start(
+            arguments: ["--config", scripts, "--redis", "none"],
+            environment: ["CRAWLD_MAX_LINE_BYTES": "100"]
+        )
+        defer { Task { await daemon.stop() } }
+        let client = try await daemon.connect()
+        try await client.send(#"{"id":1,"op":"ping","padding":"\#(String(repeating: "p", count: 120))"}"#)
+        let answer = try #require(try await client.readJSON()?.objectValue)
+        #expect(answer["error"]?.objectValue?["code"] == "line_too_long")
+        await client.close()
+    }
+}

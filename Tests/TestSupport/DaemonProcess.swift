@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+
+/// The real `crawld` binary run as a child process, for end-to-end tests of
+/// what an operator does: start it, talk to it, send it signals.
+///
+/// It listens on port 0; the port is read from its "listening on" log line.
+public final class DaemonProcess: Sendable {
+    public let port: Int
+    private let process: Process
+    private let log: LogBuffer
+
+    /// The binary built next to the test bundle (`swift test` builds both),
+    /// or `$CRAWLD_BINARY`.
+    public static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CRAWLD_BINARY"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("crawld")
+    }
+
+    /// The repository's root, for shipped files such as scripts/.
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts crawld with `arguments` (add `--config`, `--redis` as needed;
+    /// `--listen 127.0.0.1:0` is added unless given) and waits until it listens.
+    public static func start(
+        arguments: [String],
+        environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
+    ) async throws -> DaemonProcess {
+        let process = Process()
+        process.executableURL = binary
+        var arguments = arguments
+        if !arguments.contains(where: { $0.hasPrefix("--listen") }) { arguments += ["--listen", "127.0.0.1:0"] }
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        let log = LogBuffer()
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                log.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let port = Self.listeningPort(in: log.text) {
+                return DaemonProcess(port: port, process: process, log: log)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { process.terminate() }
+        throw LineClientError(message: "crawld did not start listening; its log:\n" + log.text)
+    }
+
+    private init(port: Int, process: Process, log: LogBuffer) {
+        self.port = port
+        self.process = process
+        self.log = log
+    }
+
+    deinit {
+        // A test that failed before `stop()` must not leave a daemon behind.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private static func listeningPort(in log: String) -> Int? {
+        guard let range = log.range(of: "listening on ") else { return nil }
+        let rest = log[range.upperBound...].prefix { $0 != "\n" }
+        guard let colon = rest.lastIndex(of: ":") else { return nil }
+        return Int(rest[rest.index(after: colon)...])
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Everything crawld wrote to stderr so far.
+    public var logText: String { log.text }
+
+    /// Sends a signal (SIGHUP, SIGTERM, SIGKILL…).
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit; returns its exit status, or nil on timeout.
+    public func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Kills the process if it is still running (for test clean-up).
+    public func stop() async {
+        if process.isRunning {
+            signal(SIGKILL)
+            _ = await waitForExit(timeout: .seconds(10))
+        }
+    }
+
+    /// A client connected to this daemon.
+    public func connect() async throws -> LineClient {
+        try await LineClient.connect(port: port)
+    }
+}
+
+/// A temporary directory removed when the value is dropped by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(prefix: String = "crawld-test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// Text appended from the pipe's reader thread and read by the test.
+final class LogBuffer: Sendable {
+    private let storage = Mutex("")
+
+    func append(_ text: String) {
+        storage.withLock { $0 += text }
+    }
+
+    var text: String { storage.withLock { $0 } }
+}
