@@ -99,6 +99,21 @@ struct BrowserRenderTests {
         #expect(result.html.contains("<li>x-crawld-test: yes</li>"))
     }
 
+    @Test func blockedImagesAreNeverFetched() async throws {
+        var configuration = BrowserEngineConfiguration()
+        configuration.blocked = [.image, .font]
+        try await withBrowser { engine in
+            _ = try await engine.render(url: server.url("/img?shown"), options: RenderOptions(waitForNetworkIdle: true))
+        }
+        let result = try await withBrowser(configuration) { engine in
+            try await engine.render(url: server.url("/img?blocked"), options: RenderOptions(waitForNetworkIdle: true))
+        }
+        #expect(server.received("/pixel.png?shown"))
+        #expect(server.received("/img?blocked"))
+        #expect(!server.received("/pixel.png?blocked"))
+        #expect(result.html.contains("<img src=\"/pixel.png?blocked\">"))
+    }
+
     @Test func errorStatusIsAResult() async throws {
         let result = try await withBrowser { try await $0.render(url: server.url("/status/404")) }
         #expect(result.status == 404)

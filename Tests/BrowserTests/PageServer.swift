@@ -67,10 +67,15 @@ final class PageServer: Sendable {
     /// Waits until the server has logged `GET <path>`.
     func waitForRequest(_ path: String) async throws {
         for _ in 0..<1200 {
-            if lines.first(where: { $0 == "GET \(path)" }) != nil { return }
+            if received(path) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestFailure("no request for \(path) reached the server")
+    }
+
+    /// Whether the server has logged `GET <path>` so far.
+    func received(_ path: String) -> Bool {
+        lines.first(where: { $0 == "GET \(path)" }) != nil
     }
 
     func stop() {

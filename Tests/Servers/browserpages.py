@@ -13,12 +13,19 @@ Routes:
   /hang         never answers (sleeps an hour before the status line)
   /headers      an HTML page listing the request headers, one <li> per header
   /status/N     an HTML page with status N
+  /img?T        a page showing the image /pixel.png?T (T tells runs apart)
+  /pixel.png?T  a 1x1 PNG
 """
 
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 PAGES = {
     "/small": "<!doctype html><html><head><title>Small</title></head><body><h1>Small page</h1><a href='/js'>js</a></body></html>",
@@ -38,6 +45,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         print("GET", self.path, flush=True)
         status, body = 200, PAGES.get(self.path)
+        content_type = "text/html; charset=utf-8"
         if self.path == "/hang":
             time.sleep(3600)
             return
@@ -47,11 +55,16 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/status/"):
             status = int(self.path.split("/")[2])
             body = f"<!doctype html><html><body><p>status {status}</p></body></html>"
+        elif self.path.startswith("/img?"):
+            tag = self.path.split("?", 1)[1]
+            body = f"<!doctype html><html><body><img src='/pixel.png?{tag}'></body></html>"
+        elif self.path.startswith("/pixel.png"):
+            body, content_type = PNG_1X1, "image/png"
         elif body is None:
             status, body = 404, "<!doctype html><html><body>not found</body></html>"
-        data = body.encode()
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

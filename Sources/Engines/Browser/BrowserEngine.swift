@@ -92,8 +92,9 @@ public final class BrowserEngine: PooledEngine {
                 metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
             )
         } catch {
-            kill(BrowserError(.launchFailed, "browser did not answer: \(error)"))
-            throw error
+            let failure = BrowserError(.launchFailed, "browser did not answer: \(error)")
+            kill(failure)
+            throw failure
         }
     }
 
