@@ -18,14 +18,20 @@ func withBrowser<T>(
     do {
         let result = try await body(engine)
         await engine.close()
-        expectGone(group: group, profile: profile)
+        await expectGone(group: group, profile: profile)
         return result
     } catch {
         await engine.close()
-        expectGone(group: group, profile: profile)
+        await expectGone(group: group, profile: profile)
         throw error
     }
 }
+
+/// Every browser suite runs inside this one, one test at a time: browsers
+/// started side by side on a 2-core machine only slow each other down, and
+/// PSS (shared pages split among the processes mapping them) shifts when
+/// other browsers start and stop, which would blur the memory bound.
+@Suite(.serialized) enum BrowserSuites {}
 
 /// Engines in tests log nowhere (tests never bootstrap logging).
 let silentLogger = Logger(label: "browser-tests") { _ in SwiftLogNoOpLogHandler() }
@@ -35,10 +41,10 @@ let testProfileRoot = FileManager.default.temporaryDirectory.appendingPathCompon
 
 /// After `close()`, the browser's process group is empty and its profile is
 /// removed. Processes killed by SIGKILL may take a moment to leave `/proc`, so this polls.
-func expectGone(group: Int32, profile: String) {
+func expectGone(group: Int32, profile: String) async {
     var members = ProcFS.members(ofGroup: group)
     for _ in 0..<100 where !members.isEmpty {
-        Thread.sleep(forTimeInterval: 0.05)
+        try? await Task.sleep(for: .milliseconds(50))
         members = ProcFS.members(ofGroup: group)
     }
     #expect(members.isEmpty, "processes of group \(group) still alive: \(members)")

@@ -12,7 +12,7 @@ final class PageServer: Sendable {
     private let stdin: Pipe
     private let lines: LineLog
 
-    init() throws {
+    init() async throws {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/browserpages.py")
@@ -50,7 +50,7 @@ final class PageServer: Sendable {
         var port: Int?
         for _ in 0..<600 where port == nil {
             port = lines.first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-            if port == nil { Thread.sleep(forTimeInterval: 0.05) }
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         guard let port else {
             process.terminate()

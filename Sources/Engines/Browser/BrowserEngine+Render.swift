@@ -19,20 +19,26 @@ extension BrowserEngine {
         defer { endRequest(request) }
         let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
             .member("browserContextId", in: "Target.createBrowserContext")
+        var stage = "creating the page"
         do {
-            var result = try await render(url, options: options, context: context, request: request, deadline: deadline, on: connection)
+            var result = try await render(
+                url, options: options, context: context, request: request, deadline: deadline, stage: &stage, on: connection
+            )
             _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)])
             result.duration = ContinuousClock.now - started
             return result
         } catch {
             connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)]) { _ in }
-            throw error
+            // Say where the page was when time ran out or the browser died: a
+            // page stuck loading and a script that never settles read differently.
+            guard let error = error as? BrowserError, error.code == .timeout || error.code == .crashed else { throw error }
+            throw BrowserError(error.code, "\(error.message) (while \(stage))")
         }
     }
 
     private func render(
         _ url: String, options: RenderOptions, context: String, request: Int, deadline: ContinuousClock.Instant,
-        on connection: CDPConnection
+        stage: inout String, on connection: CDPConnection
     ) async throws -> RenderResult {
         let target = try await connection.send("Target.createTarget", ["url": "about:blank", "browserContextId": .string(context)])
             .member("targetId", in: "Target.createTarget")
@@ -50,6 +56,7 @@ extension BrowserEngine {
         defer { connection.unsubscribe(session: session) }
         try await connection.sendAll(setupCommands(), session: session)
 
+        stage = "navigating to \(url)"
         let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
         if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
             throw BrowserError(.navigationFailed, "\(error) loading \(url)")
@@ -59,6 +66,7 @@ extension BrowserEngine {
         }
         let loader = navigation["loaderId"]?.stringValue
         if let loader {
+            stage = options.waitForNetworkIdle ? "waiting for load and network idle" : "waiting for load"
             let idle = options.waitForNetworkIdle
             try await tracker.wait { page in
                 let seen = page.lifecycle[loader] ?? []
@@ -66,10 +74,14 @@ extension BrowserEngine {
             }
         }
         if let selector = options.waitForSelector {
+            stage = "waiting for \(selector)"
             try await waitFor(selector: selector, deadline: deadline, session: session, on: connection)
         }
+        if options.script != nil { stage = "running the script" }
         let scriptResult = try await options.script.asyncMap { try await evaluate($0, session: session, on: connection) }
+        stage = "serialising the document"
         let html = try await evaluate(Self.serialiseDocument, session: session, on: connection).stringValue ?? ""
+        stage = "capturing"
         let screenshot = options.screenshot
             ? try await connection.send("Page.captureScreenshot", ["format": "png"], session: session).member("data", in: "Page.captureScreenshot")
             : nil
