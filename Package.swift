@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -40,7 +43,16 @@ let package = Package(
             name: "Protocol",
             dependencies: ["JSON", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio
         ),
-        .target(name: "Engines", dependencies: ["Pool", "JSON", logging] + nio),
+        .target(
+            name: "Engines",
+            dependencies: [
+                "Pool", "JSON", logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ] + nio
+        ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging] + nio),
@@ -62,12 +74,12 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["JSON"] + nio, path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "JSON", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
-        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
+        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PoolTests", dependencies: ["Pool"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport"]),
+        .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
         .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", logging]),
-        .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON"]),
+        .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"]),

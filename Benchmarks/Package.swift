@@ -12,7 +12,12 @@ let package = Package(
     targets: [
         .executableTarget(name: "ProtocolBench", dependencies: [kit]),
         .executableTarget(name: "LuaBench", dependencies: [kit]),
-        .executableTarget(name: "HTMLBench", dependencies: [kit]),
+        .executableTarget(name: "HTMLBench", dependencies: [kit, "HTMLBaseline"]),
+        .target(
+            name: "HTMLBaseline",
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]
+        ),
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),

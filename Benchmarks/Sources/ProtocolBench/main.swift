@@ -9,6 +9,7 @@
 // Blocking sockets on one thread per connection keep the generator simple
 // and cheap next to the server it measures.
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -103,13 +104,19 @@ case "ping":
     let pipeline = arguments.count > 5 ? Int(arguments[5])! : 64
     let start = DispatchTime.now().uptimeNanoseconds
     let deadline = start + UInt64(seconds * 1e9)
-    let results = UnsafeMutableBufferPointer<[UInt64]>.allocate(capacity: connections)
-    results.initialize(repeating: [])
-    DispatchQueue.concurrentPerform(iterations: connections) { index in
-        results[index] = runConnection(port: port, pipeline: pipeline, until: deadline)
+    let results = Mutex<[[UInt64]]>([])
+    // One thread per connection (concurrentPerform would run only as many
+    // as there are cores, one after the other).
+    let threads = (0..<connections).map { _ in
+        Thread {
+            let latencies = runConnection(port: port, pipeline: pipeline, until: deadline)
+            results.withLock { $0.append(latencies) }
+        }
     }
+    threads.forEach { $0.start() }
+    while results.withLock({ $0.count }) < connections { usleep(10_000) }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let all = results.flatMap { $0 }.sorted()
+    let all = results.withLock { $0.flatMap { $0 } }.sorted()
     print(String(format: "ping: %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
                  connections, pipeline, Double(all.count) / elapsed, percentile(all, 0.5), percentile(all, 0.99), all.count))
 case "idle":
@@ -117,7 +124,7 @@ case "idle":
     let seconds = Double(arguments[4])!
     let sockets = (0..<count).map { _ in connectSocket(port: port) }
     print("idle: \(sockets.count) connections open")
-    fflush(stdout)
+    FileHandle.standardOutput.synchronizeFile()
     Thread.sleep(forTimeInterval: seconds)
     sockets.forEach { close($0) }
 default:

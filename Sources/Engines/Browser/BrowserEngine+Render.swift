@@ -130,7 +130,7 @@ extension BrowserEngine {
     /// Polls for `selector` inside the page until shortly before the deadline,
     /// so that a missing element is a `timeout` of this render rather than a killed browser.
     private func waitFor(selector: String, deadline: ContinuousClock.Instant, session: String, on connection: CDPConnection) async throws {
-        let budget = (deadline - ContinuousClock.now - launch.heartbeatInterval).milliseconds
+        let budget = max(0, (deadline - ContinuousClock.now - launch.heartbeatInterval).milliseconds)
         let quoted = JSONValue.string(selector).encodedString()
         let script = """
             new Promise(done => { const end = Date.now() + \(budget); const poll = () => {

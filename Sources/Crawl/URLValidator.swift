@@ -1,0 +1,76 @@
+import Foundation
+
+/// Decides whether crawld may fetch a URL, before any engine sees it.
+///
+/// Every URL must be absolute, `http` or `https`, have a host and a valid
+/// port, hold no spaces or control characters, and be at most 8 KiB long.
+///
+/// With `denyPrivate` (the operator's `--deny-private`), the host is also
+/// resolved (getaddrinfo, on a thread of its own, never on an event loop or
+/// a Swift concurrency thread) and the URL is refused when any address it
+/// resolves to is loopback, private, link-local, or otherwise not a public
+/// unicast address (`IPAddressClass`). A literal IP is judged without a
+/// lookup. Pass `validate` as the HTTP engine's redirect check too, so that a
+/// public page cannot redirect the crawler inward. The engine resolves the
+/// name again when it connects, so a DNS server that answers differently the
+/// second time (DNS rebinding) is not stopped by this check alone.
+public struct URLValidator: Sendable {
+    /// The longest URL accepted, in UTF-8 bytes.
+    public static let maxLength = 8 * 1024
+
+    public let denyPrivate: Bool
+
+    public init(denyPrivate: Bool = false) {
+        self.denyPrivate = denyPrivate
+    }
+
+    /// Checks `text` and returns it as a URL.
+    /// - Throws: `CrawlError` with code `invalidURL` and a message that says what is wrong.
+    public func validate(_ text: String) async throws(CrawlError) -> URL {
+        let url = try Self.checkSyntax(text)
+        if denyPrivate { try await checkAddresses(of: url) }
+        return url
+    }
+
+    /// The syntax checks alone, without any lookup.
+    public static func checkSyntax(_ text: String) throws(CrawlError) -> URL {
+        let length = text.utf8.count
+        guard length <= maxLength else { throw invalid("URL is \(length) bytes long; the limit is \(maxLength)") }
+        guard !text.isEmpty else { throw invalid("URL is empty") }
+        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) else {
+            throw invalid("URL contains a space or a control character: \(quoted(text))")
+        }
+        guard let url = URL(string: text) else { throw invalid("not a valid URL: \(quoted(text))") }
+        guard let scheme = url.scheme?.lowercased() else { throw invalid("not an absolute URL (no scheme): \(quoted(text))") }
+        guard scheme == "http" || scheme == "https" else { throw invalid("scheme '\(scheme)' is not allowed") }
+        guard let host = url.host, !host.isEmpty else { throw invalid("URL has no host: \(quoted(text))") }
+        if let port = url.port, !(1...65_535).contains(port) { throw invalid("port \(port) is out of range") }
+        return url
+    }
+
+    private func checkAddresses(of url: URL) async throws(CrawlError) {
+        let host = (url.host ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let addresses: [IPAddress]
+        do {
+            addresses = try await IPAddress.resolve(host)
+        } catch {
+            throw Self.invalid("cannot resolve host '\(host)': \(error.message)")
+        }
+        for address in addresses {
+            let kind = address.classification
+            guard kind == .publicUnicast else {
+                let article = kind == .unspecified ? "an" : "a"
+                throw Self.invalid("\(host) resolves to \(address), \(article) \(kind) address (refused by --deny-private)")
+            }
+        }
+    }
+
+    private static func invalid(_ message: String) -> CrawlError {
+        CrawlError(.invalidURL, message)
+    }
+
+    /// The URL for a message, cut to 200 characters so an 8 KiB URL does not flood the answer.
+    private static func quoted(_ text: String) -> String {
+        text.count > 200 ? "'\(text.prefix(200))...'" : "'\(text)'"
+    }
+}

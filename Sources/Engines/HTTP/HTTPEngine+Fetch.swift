@@ -1,0 +1,176 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+extension HTTPEngine {
+    /// Fetches `url` with GET, following redirects when the config says so.
+    ///
+    /// One deadline covers the whole fetch (every redirect hop and the
+    /// body): the shorter of `timeout` and the config's `timeout_ms`. The body
+    /// is read as it streams and the fetch stops as soon as it passes
+    /// `max_body_bytes`. A 404 or 500 is a result, not an error.
+    ///
+    /// - Parameters:
+    ///   - url: an absolute http or https URL (Crawl validates it first).
+    ///   - timeout: the caller's deadline for this fetch, if shorter than the config's.
+    ///   - checkRedirect: called with each redirect target before it is
+    ///     requested; what it throws ends the fetch unchanged (Crawl passes
+    ///     its `URLValidator`, so `--deny-private` also holds for redirects).
+    /// - Throws: `EngineError` (`timeout`, `connectionRefused`, `bodyTooLarge`,
+    ///   ...), what `checkRedirect` threw, or `CancellationError` when the
+    ///   calling task is cancelled.
+    public func fetch(
+        url: String, timeout: Duration? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws -> FetchResult {
+        let client = try beginRequest()
+        defer { endRequest() }
+        let limit = min(timeout ?? configuration.timeout, configuration.timeout)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + limit
+        return try await withThrowingTaskGroup(of: FetchResult.self) { group in
+            group.addTask {
+                try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect)
+            }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: clock)
+                throw EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
+            }
+            defer { group.cancelAll() }
+            guard let result = try await group.next() else { throw CancellationError() }
+            return result
+        }
+    }
+
+    /// Requests `url`, then each redirect target, until a response that is not a redirect.
+    private func follow(
+        _ url: String, client: HTTPClient, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        checkRedirect: (@Sendable (String) async throws -> Void)?
+    ) async throws -> FetchResult {
+        guard var current = Self.httpURL(url) else {
+            throw EngineError(.invalidURL, "not an absolute http or https URL: \(url)")
+        }
+        var redirects: [String] = []
+        var visited: Set<String> = [current.absoluteString]
+        while true {
+            let response = try await execute(current, client: client, deadline: deadline)
+            let firstByte = ContinuousClock.now - start
+            if configuration.followRedirects, let next = try redirectTarget(of: response, from: current) {
+                await Self.drain(response.body)
+                guard redirects.count < configuration.maxRedirects else {
+                    throw EngineError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(url)")
+                }
+                guard visited.insert(next.absoluteString).inserted else {
+                    let chain = ([url] + redirects + [next.absoluteString]).joined(separator: " -> ")
+                    throw EngineError(.redirectLoop, "redirect loop: \(chain)")
+                }
+                try await checkRedirect?(next.absoluteString)
+                redirects.append(next.absoluteString)
+                current = next
+                continue
+            }
+            let body = try await readBody(response, from: current)
+            return FetchResult(
+                url: url,
+                finalURL: redirects.last ?? url,
+                redirects: redirects,
+                status: Int(response.status.code),
+                headers: ResponseHeaders(response.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) }),
+                body: body,
+                timing: FetchTiming(firstByte: firstByte, total: ContinuousClock.now - start)
+            )
+        }
+    }
+
+    /// One request: headers from the config, cookies from the jar; stores the response's cookies.
+    private func execute(_ url: URL, client: HTTPClient, deadline: ContinuousClock.Instant) async throws -> HTTPClientResponse {
+        let host = url.host ?? ""
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "user-agent", value: configuration.userAgent)
+        if configuration.decompression, configuration.headers["accept-encoding"] == nil {
+            request.headers.add(name: "accept-encoding", value: "gzip, deflate")
+        }
+        var cookie = configuration.headers["cookie"]
+        for (name, value) in configuration.headers where name != "cookie" {
+            request.headers.add(name: name, value: value)
+        }
+        if let stored = cookies.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
+            cookie = cookie.map { "\($0); \(stored)" } ?? stored
+        }
+        if let cookie { request.headers.add(name: "cookie", value: cookie) }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, deadline: .now() + .nanoseconds(remaining.nanoseconds), logger: logger)
+        } catch {
+            throw EngineError.from(error, url: url, configuration: configuration)
+        }
+        let setCookies = response.headers["set-cookie"]
+        if !setCookies.isEmpty { cookies.store(setCookieHeaders: setCookies, host: host) }
+        return response
+    }
+
+    /// Where a redirect response points, resolved against the URL it came from; nil if it is no redirect.
+    private func redirectTarget(of response: HTTPClientResponse, from url: URL) throws -> URL? {
+        guard [301, 302, 303, 307, 308].contains(response.status.code),
+            let location = response.headers.first(name: "location")
+        else { return nil }
+        guard let target = URL(string: location, relativeTo: url).flatMap({ Self.httpURL($0.absoluteString) }) else {
+            throw EngineError(.protocolError, "\(url.absoluteString) redirects to '\(location)', which is not an http or https URL")
+        }
+        return target
+    }
+
+    /// Reads the body up to `max_body_bytes`, failing as soon as it goes past.
+    private func readBody(_ response: HTTPClientResponse, from url: URL) async throws -> [UInt8] {
+        let cap = configuration.maxBodyBytes
+        let declared = response.headers.first(name: "content-length").flatMap(Int.init)
+        let encoded = response.headers.first(name: "content-encoding").map { $0.lowercased() != "identity" } ?? false
+        if let declared, declared > cap, !(encoded && configuration.decompression) {
+            throw Self.bodyTooLarge(cap, url)
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(min(declared ?? 16 * 1024, cap))
+        do {
+            for try await chunk in response.body {
+                guard body.count + chunk.readableBytes <= cap else { throw Self.bodyTooLarge(cap, url) }
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch {
+            throw EngineError.from(error, url: url, configuration: configuration)
+        }
+        return body
+    }
+
+    static func bodyTooLarge(_ cap: Int, _ url: URL) -> EngineError {
+        EngineError(.bodyTooLarge, "body larger than \(cap) bytes: \(url.absoluteString)")
+    }
+
+    /// Reads a redirect's small body so its connection can serve the next
+    /// request; one past 64 KiB is abandoned (its connection is closed).
+    private static func drain(_ body: HTTPClientResponse.Body) async {
+        var seen = 0
+        do {
+            for try await chunk in body {
+                seen += chunk.readableBytes
+                if seen > 64 * 1024 { return }
+            }
+        } catch {
+            return
+        }
+    }
+
+    /// `text` as a URL when it is absolute, http or https, and has a host.
+    static func httpURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { return nil }
+        return url
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOSSL
+import Pool
+import Synchronization
+
+/// Fetches pages over HTTP/1.1 and HTTP/2 with one `HTTPClient`, whose
+/// keep-alive connections and cookies every request of this engine shares:
+/// the reason the pool keeps engines around.
+///
+/// The client runs on the daemon's `EventLoopGroup` (it owns no threads).
+/// Redirects are followed here, not by AsyncHTTPClient, so that a `Set-Cookie`
+/// on a redirect is stored and the next hop gets the cookies of its own host
+/// (see `HTTPEngine+Fetch.swift`).
+///
+/// Lifecycle: `start()` creates the client, `close()` shuts it down; `fetch`
+/// outside that window throws `notRunning`. The pool never closes an engine
+/// while a request uses it.
+public final class HTTPEngine: PooledEngine {
+    public let kind = HTTPEngineConfiguration.kind
+    public let configuration: HTTPEngineConfiguration
+    public let signature: EngineSignature
+    /// Cookies received by this engine's requests.
+    public let cookies = CookieJar()
+
+    let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let state = Mutex(State())
+
+    private struct State {
+        var client: HTTPClient?
+        var closed = false
+        var inFlight = 0
+        var peakInFlight = 0
+    }
+
+    /// - Parameters:
+    ///   - configuration: the engine's settings; `signature` is computed from them.
+    ///   - eventLoopGroup: the daemon's event loops; the engine never shuts them down.
+    ///   - logger: for connection-level events of the client.
+    public init(configuration: HTTPEngineConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.signature = configuration.signature
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    public func start() async throws {
+        let client = HTTPClient(
+            eventLoopGroup: eventLoopGroup,
+            configuration: Self.clientConfiguration(configuration),
+            backgroundActivityLogger: logger
+        )
+        let unused: HTTPClient? = state.withLock { state in
+            guard state.client == nil, !state.closed else { return client }
+            state.client = client
+            return nil
+        }
+        if let unused { try await unused.shutdown() }
+    }
+
+    public func close() async {
+        let client = state.withLock { state in
+            state.closed = true
+            defer { state.client = nil }
+            return state.client
+        }
+        do {
+            try await client?.shutdown()
+        } catch {
+            logger.debug("http engine shutdown", metadata: ["crawld.engine.signature": "\(signature.short)", "error": "\(error)"])
+        }
+    }
+
+    public func isHealthy() async -> Bool {
+        state.withLock { $0.client != nil && !$0.closed }
+    }
+
+    /// An estimate, since AsyncHTTPClient reports neither its connections nor
+    /// its buffers: 64 KiB for the client and its pool state; 48 KiB for each
+    /// connection it may keep alive (NIO channel, HTTP codec, socket buffers),
+    /// counting as many connections as the most requests this engine ever ran
+    /// at once, since HTTP/1.1 needs one connection per request in flight;
+    /// 64 KiB for each request in flight now (its body as it streams; a body
+    /// handed back belongs to the caller); and the cookie jar.
+    public func memoryBytes() async -> Int {
+        let (peak, inFlight) = state.withLock { ($0.peakInFlight, $0.inFlight) }
+        return 64 * 1024 + peak * 48 * 1024 + inFlight * 64 * 1024 + cookies.approximateBytes
+    }
+
+    // MARK: - Bookkeeping for fetch
+
+    /// The running client, counting one more request in flight.
+    func beginRequest() throws -> HTTPClient {
+        try state.withLock { state in
+            guard let client = state.client, !state.closed else {
+                throw EngineError(.notRunning, "http engine \(signature.short) is " + (state.closed ? "closed" : "not started"))
+            }
+            state.inFlight += 1
+            state.peakInFlight = max(state.peakInFlight, state.inFlight)
+            return client
+        }
+    }
+
+    func endRequest() {
+        state.withLock { $0.inFlight -= 1 }
+    }
+
+    // MARK: - Client configuration
+
+    static func clientConfiguration(_ settings: HTTPEngineConfiguration) -> HTTPClient.Configuration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !settings.verifyTLS { tls.certificateVerification = .none }
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
+        // A refused or failed connect is reported at once; retrying is policies.lua's call.
+        pool.retryConnectionEstablishment = false
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .milliseconds(Int64(settings.connectTimeoutMilliseconds))),
+            connectionPool: pool,
+            proxy: settings.proxy.map { proxy in
+                switch proxy.scheme {
+                case .http: return .server(host: proxy.host, port: proxy.port)
+                case .socks5: return .socksServer(host: proxy.host, port: proxy.port)
+                }
+            },
+            decompression: settings.decompression ? .enabled(limit: .size(settings.maxBodyBytes)) : .disabled
+        )
+        configuration.httpVersion = .automatic
+        return configuration
+    }
+}

@@ -1,1 +1,0 @@
-// Seed file for the Engines module; replaced by the module's real files.

@@ -1,0 +1,217 @@
+/// A hand-written recursive-descent parser (bounded: selectors do not nest) for `CSSSelector`.
+struct CSSSelectorParser {
+    enum Combinator { case descendant, child, adjacent, sibling }
+
+    /// One type selector with its conditions, already in XPath form.
+    struct Compound {
+        var tag = "*"
+        var conditions: [String] = []
+    }
+
+    /// A compound and how it relates to the previous one (`descendant` for the first).
+    struct Step {
+        var combinator: Combinator
+        var compound: Compound
+    }
+
+    private let source: String
+    private let characters: [Character]
+    private var index = 0
+
+    init(_ source: String) {
+        self.source = source
+        self.characters = Array(source)
+    }
+
+    /// `complex (, complex)*`, each complex a list of steps.
+    mutating func parseGroups() throws(HTMLError) -> [[Step]] {
+        var groups: [[Step]] = []
+        repeat {
+            skipWhitespace()
+            groups.append(try parseComplex())
+            skipWhitespace()
+        } while consume(",")
+        guard index == characters.count else { throw failure("unexpected \"\(characters[index])\"") }
+        return groups
+    }
+
+    private mutating func parseComplex() throws(HTMLError) -> [Step] {
+        var steps = [Step(combinator: .descendant, compound: try parseCompound())]
+        while true {
+            let hadSpace = skipWhitespace()
+            var combinator: Combinator
+            if consume(">") {
+                combinator = .child
+            } else if consume("+") {
+                combinator = .adjacent
+            } else if consume("~") {
+                combinator = .sibling
+            } else if hadSpace, peek != nil, peek != "," {
+                combinator = .descendant
+            } else {
+                return steps
+            }
+            skipWhitespace()
+            steps.append(Step(combinator: combinator, compound: try parseCompound()))
+        }
+    }
+
+    private mutating func parseCompound() throws(HTMLError) -> Compound {
+        var compound = Compound()
+        let start = index
+        if consume("*") {
+            compound.tag = "*"
+        } else if let next = peek, Self.isNameCharacter(next) {
+            compound.tag = try parseName().lowercased()
+        }
+        while let next = peek {
+            switch next {
+            case "#":
+                index += 1
+                compound.conditions.append("@id = \(CSSSelector.literal(try parseName()))")
+            case ".":
+                index += 1
+                let name = CSSSelector.literal(" " + (try parseName()) + " ")
+                compound.conditions.append("contains(concat(' ', normalize-space(@class), ' '), \(name))")
+            case "[":
+                index += 1
+                compound.conditions.append(try parseAttribute())
+            case ":":
+                index += 1
+                compound.conditions.append(try parsePseudoClass())
+            default:
+                guard index > start else { throw failure(index < characters.count ? "unexpected \"\(next)\"" : "missing selector") }
+                return compound
+            }
+        }
+        guard index > start else { throw failure("missing selector") }
+        return compound
+    }
+
+    /// `[name]`, `[name op value]` with op one of `= ^= $= *= ~= |=`.
+    private mutating func parseAttribute() throws(HTMLError) -> String {
+        skipWhitespace()
+        let attribute = "@" + (try parseName()).lowercased()
+        skipWhitespace()
+        if consume("]") { return attribute }
+        var op = ""
+        if let next = peek, "^$*~|".contains(next) {
+            op.append(next)
+            index += 1
+        }
+        guard consume("=") else { throw failure("expected an attribute operator") }
+        skipWhitespace()
+        let value = CSSSelector.literal(try parseValue())
+        skipWhitespace()
+        guard consume("]") else { throw failure("expected \"]\"") }
+        switch op {
+        case "^": return "starts-with(\(attribute), \(value))"
+        case "$": return "substring(\(attribute), string-length(\(attribute)) - string-length(\(value)) + 1) = \(value)"
+        case "*": return "contains(\(attribute), \(value))"
+        case "~": return "contains(concat(' ', normalize-space(\(attribute)), ' '), concat(' ', \(value), ' '))"
+        case "|": return "(\(attribute) = \(value) or starts-with(\(attribute), concat(\(value), '-')))"
+        default: return "\(attribute) = \(value)"
+        }
+    }
+
+    private mutating func parsePseudoClass() throws(HTMLError) -> String {
+        let start = index
+        let name = try parseName().lowercased()
+        switch name {
+        case "first-child": return "not(preceding-sibling::*)"
+        case "last-child": return "not(following-sibling::*)"
+        case "only-child": return "not(preceding-sibling::*) and not(following-sibling::*)"
+        case "nth-child":
+            guard consume("(") else { throw failure("expected \"(\" after :nth-child") }
+            var argument = ""
+            while let next = peek, next != ")" {
+                if !next.isWhitespace { argument.append(next) }
+                index += 1
+            }
+            guard consume(")") else { throw failure("expected \")\"") }
+            guard let (a, b) = Self.parseNth(argument.lowercased()) else { throw failure("bad :nth-child argument \"\(argument)\"") }
+            return Self.nthCondition(a: a, b: b)
+        default:
+            index = start
+            throw failure("unsupported pseudo-class :\(name)")
+        }
+    }
+
+    /// Parses `an+b`, `odd`, `even` or an integer into (a, b).
+    static func parseNth(_ text: String) -> (Int, Int)? {
+        if text == "odd" { return (2, 1) }
+        if text == "even" { return (2, 0) }
+        if let b = Int(text) { return (0, b) }
+        guard let n = text.firstIndex(of: "n") else { return nil }
+        let aText = text[..<n]
+        let a = aText.isEmpty || aText == "+" ? 1 : aText == "-" ? -1 : Int(aText)
+        let bText = text[text.index(after: n)...]
+        let b = bText.isEmpty ? 0 : Int(bText.hasPrefix("+") ? bText.dropFirst() : bText)
+        guard let a, let b, !bText.hasPrefix("+-"), !bText.hasPrefix("++") else { return nil }
+        return (a, b)
+    }
+
+    /// The XPath condition for "position p among element siblings satisfies p = a*k + b, k ≥ 0".
+    static func nthCondition(a: Int, b: Int) -> String {
+        let position = "(count(preceding-sibling::*) + 1)"
+        if a == 0 { return "\(position) = \(b)" }
+        if a > 0 { return "\(position) >= \(b) and (\(position) - \(b)) mod \(a) = 0" }
+        return "\(position) <= \(b) and (\(b) - \(position)) mod \(-a) = 0"
+    }
+
+    // MARK: - Lexing
+
+    private mutating func parseName() throws(HTMLError) -> String {
+        var name = ""
+        while let next = peek {
+            if next == "\\", index + 1 < characters.count {
+                name.append(characters[index + 1])
+                index += 2
+            } else if Self.isNameCharacter(next) {
+                name.append(next)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !name.isEmpty else { throw failure(index < characters.count ? "expected a name at \"\(characters[index])\"" : "expected a name") }
+        return name
+    }
+
+    private mutating func parseValue() throws(HTMLError) -> String {
+        guard let quote = peek, quote == "\"" || quote == "'" else { return try parseName() }
+        index += 1
+        var value = ""
+        while let next = peek, next != quote {
+            if next == "\\", index + 1 < characters.count { index += 1 }
+            value.append(characters[index])
+            index += 1
+        }
+        guard consume(quote) else { throw failure("unterminated string") }
+        return value
+    }
+
+    private static func isNameCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "-" || character == "_" || character == "\\"
+            || !character.isASCII
+    }
+
+    private var peek: Character? { index < characters.count ? characters[index] : nil }
+
+    private mutating func consume(_ character: Character) -> Bool {
+        guard peek == character else { return false }
+        index += 1
+        return true
+    }
+
+    @discardableResult
+    private mutating func skipWhitespace() -> Bool {
+        let start = index
+        while let next = peek, next.isWhitespace { index += 1 }
+        return index > start
+    }
+
+    private func failure(_ message: String) -> HTMLError {
+        HTMLError(.invalidSelector, expression: source, message: message, position: index)
+    }
+}

@@ -1,0 +1,100 @@
+/// Decides which character encoding a body is in, the way browsers do, and turns it into UTF-8.
+///
+/// Order: a byte-order mark, then the HTTP `Content-Type` charset, then a `<meta charset>` or
+/// `<meta http-equiv="Content-Type" content="...; charset=...">` in the first `prescanLimit`
+/// bytes, else UTF-8. Labels follow the WHATWG Encoding standard where it matters in practice:
+/// `iso-8859-1` and `us-ascii` mean windows-1252, and a `<meta>` claiming UTF-16 means UTF-8
+/// (a page that is really UTF-16 has a BOM).
+///
+/// We transcode ourselves instead of letting libxml2 switch encodings mid-parse because libxml2
+/// 2.9 either stops at the first invalid byte (when an encoder is set) or silently re-reads the
+/// rest of the page as Latin-1 (when none is). Here invalid bytes become U+FFFD and the parser is
+/// always handed valid UTF-8, with its own `<meta>` handling turned off (`HTML_PARSE_IGNORE_ENC`).
+struct HTMLCharset: Equatable {
+    /// How far into the body `<meta>` declarations are looked for. WHATWG says 1024; real pages
+    /// put long `<head>` preambles first, so we look a little further.
+    static let prescanLimit = 4096
+
+    /// The canonical name we decode with (`utf-8`, `windows-1252`, `shift_jis`, ...).
+    let name: String
+    /// Where the decision came from, for diagnostics: `bom`, `header`, `meta` or `default`.
+    let source: String
+
+    static let utf8 = HTMLCharset(name: "utf-8", source: "default")
+
+    /// Picks the encoding of `bytes`, given the charset parameter of the HTTP header, if any.
+    static func detect(_ bytes: UnsafeRawBufferPointer, headerCharset: String?) -> HTMLCharset {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return HTMLCharset(name: "utf-8", source: "bom") }
+        if bytes.starts(with: [0xFE, 0xFF]) { return HTMLCharset(name: "utf-16be", source: "bom") }
+        if bytes.starts(with: [0xFF, 0xFE]) { return HTMLCharset(name: "utf-16le", source: "bom") }
+        if let label = headerCharset, let name = canonicalName(label, fromMeta: false) {
+            return HTMLCharset(name: name, source: "header")
+        }
+        if let label = metaCharset(in: bytes), let name = canonicalName(label, fromMeta: true) {
+            return HTMLCharset(name: name, source: "meta")
+        }
+        return .utf8
+    }
+
+    /// Maps a label to the name we decode with, or nil when the label is unknown to iconv.
+    static func canonicalName(_ label: String, fromMeta: Bool) -> String? {
+        let label = label.lowercased()
+        switch label {
+        case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8": return "utf-8"
+        case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii", "cp1252", "windows-1252", "x-cp1252":
+            return "windows-1252"
+        case "utf-16", "utf-16le", "utf-16be", "unicode", "ucs-2":
+            return fromMeta ? "utf-8" : (label == "utf-16be" ? "utf-16be" : "utf-16le")
+        default:
+            return TranscodingBuffer.isSupported(label) ? label : nil
+        }
+    }
+
+    /// Finds `charset=` inside the first `<meta ...>` tags that carry one.
+    static func metaCharset(in bytes: UnsafeRawBufferPointer) -> String? {
+        let window = bytes.prefix(prescanLimit)
+        var index = window.startIndex
+        while let open = window[index...].firstIndex(of: UInt8(ascii: "<")) {
+            index = open + 1
+            guard startsCaseInsensitive(window[index...], with: "meta") else { continue }
+            let tagEnd = window[index...].firstIndex(of: UInt8(ascii: ">")) ?? window.endIndex
+            let tag = String(decoding: window[index..<tagEnd], as: UTF8.self).lowercased()
+            index = tagEnd
+            if let value = charsetValue(in: tag) { return value }
+        }
+        return nil
+    }
+
+    /// The value after `charset` `=` in a tag's text, unquoted, up to a quote, space, `;` or `/`.
+    private static func charsetValue(in tag: String) -> String? {
+        guard let range = tag.firstRange(of: "charset") else { return nil }
+        var rest = tag[range.upperBound...].drop { $0 == " " }
+        guard rest.first == "=" else { return nil }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\"" || $0 == "'" }
+        let value = rest.prefix { !"\"' ;/>\t\n\r".contains($0) }
+        return value.isEmpty ? nil : String(value)
+    }
+
+    private static func startsCaseInsensitive(_ bytes: Slice<UnsafeRawBufferPointer>, with word: String) -> Bool {
+        let word = Array(word.utf8)
+        guard bytes.count > word.count else { return false }
+        for (offset, letter) in word.enumerated() where bytes[bytes.startIndex + offset] | 0x20 != letter {
+            return false
+        }
+        let next = bytes[bytes.startIndex + word.count]
+        return next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n")
+            || next == UInt8(ascii: "\r") || next == UInt8(ascii: "/")
+    }
+
+    /// The body as valid UTF-8: BOM removed, invalid sequences replaced by U+FFFD.
+    func decode(_ bytes: UnsafeRawBufferPointer) -> String {
+        switch name {
+        case "utf-8":
+            let start = source == "bom" ? 3 : 0
+            return String(decoding: bytes[start...], as: UTF8.self)
+        default:
+            let start = source == "bom" ? 2 : 0
+            return TranscodingBuffer.transcode(UnsafeRawBufferPointer(rebasing: bytes[start...]), from: name)
+        }
+    }
+}

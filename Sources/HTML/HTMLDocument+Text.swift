@@ -1,0 +1,88 @@
+internal import CLibXML2
+
+extension HTMLDocument {
+    // MARK: - Visible text
+
+    /// The text a reader sees: no script, style, noscript, template (nor head, svg, iframe).
+    ///
+    /// Whitespace is normalised: runs of spaces, tabs and newlines inside a block become one
+    /// space; each block (paragraph, heading, list item, table cell, `<br>`) ends a line; lines
+    /// are trimmed and empty ones dropped. So `split(separator: " ")` counts words and
+    /// `split(separator: "\n")` gives blocks.
+    /// - Parameter node: The subtree to read; the `<body>` when nil.
+    public func visibleText(of node: HTMLNode? = nil) -> String {
+        guard let start = node?.pointer ?? body?.pointer else { return "" }
+        var collector = TextCollector()
+        Self.walk(start, &collector)
+        return collector.finish()
+    }
+}
+
+/// Gathers normalised visible text during a walk.
+struct TextCollector: NodeVisitor {
+    private var output: [UInt8] = []
+    /// Whether the last byte written was a space or a line break (or nothing yet on this line).
+    private var atBreak = true
+
+    mutating func enter(_ node: xmlNodePtr) -> Bool {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            append(node.pointee.content)
+            return false
+        case XML_ELEMENT_NODE:
+            let name = HTMLDocument.tagName(node)
+            if HTMLDocument.blockElements.contains(name) { lineBreak() }
+            if name == "img", let alt = xmlGetProp(node, "alt") {
+                append(alt)
+                releaseXML(alt)
+            }
+            return !HTMLDocument.hiddenElements.contains(name)
+        default:
+            return false
+        }
+    }
+
+    mutating func exit(_ node: xmlNodePtr) {
+        guard node.pointee.type == XML_ELEMENT_NODE else { return }
+        let name = HTMLDocument.tagName(node)
+        if name == "td" || name == "th" {
+            space()
+        } else if HTMLDocument.blockElements.contains(name) {
+            lineBreak()
+        }
+    }
+
+    /// Appends text, collapsing every whitespace run to a single space.
+    mutating func append(_ text: UnsafePointer<xmlChar>?) {
+        guard var cursor = text else { return }
+        while cursor.pointee != 0 {
+            let byte = cursor.pointee
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                space()
+            } else {
+                output.append(byte)
+                atBreak = false
+            }
+            cursor += 1
+        }
+    }
+
+    private mutating func space() {
+        guard !atBreak else { return }
+        output.append(0x20)
+        atBreak = true
+    }
+
+    private mutating func lineBreak() {
+        if output.last == 0x20 { output.removeLast() }
+        guard let last = output.last, last != 0x0A else { return }
+        output.append(0x0A)
+        atBreak = true
+    }
+
+    /// The text, trimmed.
+    mutating func finish() -> String {
+        while let last = output.last, last == 0x20 || last == 0x0A { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -1,0 +1,93 @@
+internal import CLibXML2
+
+/// The value of an XPath expression, by the four XPath 1.0 types.
+public enum XPathResult: Equatable {
+    case nodes([HTMLNode])
+    case string(String)
+    case number(Double)
+    case boolean(Bool)
+
+    /// The nodes of a node-set result, empty for the other types.
+    public var nodes: [HTMLNode] {
+        if case .nodes(let nodes) = self { return nodes }
+        return []
+    }
+}
+
+extension HTMLDocument {
+    // MARK: - XPath
+
+    /// Evaluates an XPath 1.0 expression.
+    ///
+    /// libxml2 reports XPath errors through the context's structured handler (installed at
+    /// parse time, so nothing reaches stderr); the message and offset end up in the thrown error.
+    /// - Parameters:
+    ///   - expression: The XPath, e.g. `//a/@href`, `count(//p)`, `string(//h1)`.
+    ///   - node: The context node for relative paths; the document when nil.
+    /// - Returns: Nodes in document order (namespace nodes left out), or a string, number, boolean.
+    /// - Throws: `HTMLError` `.invalidXPath` naming the expression, for syntax and evaluation errors.
+    public func xpath(_ expression: String, from node: HTMLNode? = nil) throws(HTMLError) -> XPathResult {
+        guard let object = try evaluate(expression, from: node) else {
+            throw HTMLError(.invalidXPath, expression: expression, message: "evaluation returned nothing")
+        }
+        defer { xmlXPathFreeObject(object) }
+        switch object.pointee.type {
+        case XPATH_NODESET:
+            return .nodes(nodes(of: object))
+        case XPATH_BOOLEAN:
+            return .boolean(object.pointee.boolval != 0)
+        case XPATH_NUMBER:
+            return .number(object.pointee.floatval)
+        default:
+            guard let string = xmlXPathCastToString(object) else { return .string("") }
+            defer { releaseXML(string) }
+            return .string(String(cString: string))
+        }
+    }
+
+    /// The nodes an expression selects; an error if the expression is not a node-set.
+    public func nodes(xpath expression: String, from node: HTMLNode? = nil) throws(HTMLError) -> [HTMLNode] {
+        guard case .nodes(let nodes) = try xpath(expression, from: node) else {
+            throw HTMLError(.invalidXPath, expression: expression, message: "expression does not select nodes")
+        }
+        return nodes
+    }
+
+    /// Compiles and evaluates; the raw object is the caller's to free.
+    private func evaluate(_ expression: String, from node: HTMLNode?) throws(HTMLError) -> xmlXPathObjectPtr? {
+        let context = xpathContext
+        clibxml2_silence_errors_on_this_thread()
+        xmlResetError(&context.pointee.lastError)
+        context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
+        defer { context.pointee.node = nil }
+        guard let compiled = xmlXPathCtxtCompile(context, expression) else { throw lastXPathError(expression) }
+        defer { xmlXPathFreeCompExpr(compiled) }
+        let object = xmlXPathCompiledEval(compiled, context)
+        if context.pointee.lastError.code != 0 {
+            if let object { xmlXPathFreeObject(object) }
+            throw lastXPathError(expression)
+        }
+        return object
+    }
+
+    private func nodes(of object: xmlXPathObjectPtr) -> [HTMLNode] {
+        guard let set = object.pointee.nodesetval, let table = set.pointee.nodeTab else { return [] }
+        var result: [HTMLNode] = []
+        result.reserveCapacity(Int(set.pointee.nodeNr))
+        for index in 0..<Int(set.pointee.nodeNr) {
+            guard let node = table[index], node.pointee.type != XML_NAMESPACE_DECL else { continue }
+            result.append(HTMLNode(document: self, pointer: node))
+        }
+        return result
+    }
+
+    /// Reads libxml2's last XPath error into an `HTMLError` and clears it.
+    private func lastXPathError(_ expression: String) -> HTMLError {
+        let error = xpathContext.pointee.lastError
+        defer { xmlResetError(&xpathContext.pointee.lastError) }
+        var message = error.message.map { String(cString: $0) } ?? "invalid expression"
+        while message.last?.isNewline == true { message.removeLast() }
+        let position = error.code != 0 && error.str1 != nil ? Int(error.int1) : nil
+        return HTMLError(.invalidXPath, expression: expression, message: message, position: position)
+    }
+}

@@ -1,0 +1,101 @@
+internal import CLibXML2
+
+/// An HTML page parsed once by libxml2, queried many times (XPath, CSS, links, text, Markdown).
+///
+/// Owns the `htmlDocPtr` and an `xmlXPathContextPtr`; both are freed in `deinit`, so memory goes
+/// back as soon as the last reference (the document or one of its `HTMLNode`s) is dropped.
+/// Not `Sendable`: a document belongs to the one request task that parsed it and is never touched
+/// from an event loop. Every `HTMLNode` holds a strong reference to its document, so a node can
+/// never outlive the tree it points into; a Lua binding that must invalidate handles after a call
+/// keeps its own per-call table of nodes (see `HTMLNode`).
+///
+/// Parsing never fails on bad markup: libxml2 recovers, never touches the network, prints nothing.
+/// `HTML_PARSE_HUGE` is on, so neither nesting depth nor text-node size truncates a page (without
+/// it libxml2 2.9 silently drops everything after the 256th nested tag). Deep trees are safe
+/// because libxml2's parser, XPath, serialiser and `xmlFreeDoc` are iterative there, and every
+/// walk of this module is iterative too (`HTMLDocument+Walk.swift`).
+public final class HTMLDocument {
+    let document: htmlDocPtr
+    let xpathContext: xmlXPathContextPtr
+
+    /// The URL the page was fetched from (after redirects), if given; links resolve against it.
+    public let url: String?
+    /// The encoding the body was decoded with (`utf-8`, `windows-1252`, ...).
+    public let encoding: String
+    /// Where `encoding` came from: `bom`, `header`, `meta` or `default`.
+    public let encodingSource: String
+
+    /// libxml2 options: recover from any markup, no network, no error output, compact text nodes,
+    /// no depth or size limits, and ignore `<meta charset>` because the input is already UTF-8.
+    static let parseOptions = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+            | UInt32(XML_PARSE_HUGE.rawValue))
+
+    /// Parses an HTML body.
+    ///
+    /// Call `BodyKind.classify` first: only bodies classified `.html` are pages. An empty body
+    /// gives an empty document (no title, no links, empty text), not an error.
+    /// - Parameters:
+    ///   - bytes: The body as received.
+    ///   - contentType: The HTTP `Content-Type` header value; its charset wins over `<meta>`.
+    ///   - url: The final URL of the page (after redirects), the base for relative links.
+    /// - Throws: `HTMLError` with code `.parseFailed` only if libxml2 cannot allocate a document.
+    public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil) throws(HTMLError) {
+        _ = Self.libxml2Initialised
+        let headerCharset = ContentType(contentType).charset
+        let decoded: (text: String, charset: HTMLCharset)? = bytes.withContiguousStorageIfAvailable { buffer in
+            Self.decode(UnsafeRawBufferPointer(buffer), headerCharset: headerCharset)
+        } ?? Array(bytes).withUnsafeBytes { Self.decode($0, headerCharset: headerCharset) }
+        var text = decoded?.text ?? ""
+        let charset = decoded?.charset ?? .utf8
+        // libxml2 returns no document for input without any node (empty or blank): that is an
+        // empty page, not an error.
+        clibxml2_silence_errors_on_this_thread()
+        let read: htmlDocPtr? = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) {
+                htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), url, nil, Self.parseOptions)
+            }
+        }
+        guard let parsed = read ?? htmlNewDocNoDtD(nil, nil) else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
+        guard let context = xmlXPathNewContext(parsed) else {
+            xmlFreeDoc(parsed)
+            throw HTMLError(.parseFailed, message: "libxml2 could not create an XPath context")
+        }
+        context.pointee.error = { _, _ in }
+        self.document = parsed
+        self.xpathContext = context
+        self.url = url
+        self.encoding = charset.name
+        self.encodingSource = charset.source
+    }
+
+    /// libxml2's global initialisation, run once (lazily, thread-safely) before the first parse.
+    private static let libxml2Initialised: Void = xmlInitParser()
+
+    deinit {
+        xmlXPathFreeContext(xpathContext)
+        xmlFreeDoc(document)
+    }
+
+    private static func decode(_ bytes: UnsafeRawBufferPointer, headerCharset: String?) -> (text: String, charset: HTMLCharset)? {
+        let charset = HTMLCharset.detect(bytes, headerCharset: headerCharset)
+        return (charset.decode(bytes), charset)
+    }
+
+    /// The `<html>` element (libxml2 creates one for any non-empty input), nil for an empty body.
+    public var root: HTMLNode? {
+        xmlDocGetRootElement(document).map { HTMLNode(document: self, pointer: $0) }
+    }
+
+    /// The `<body>` element, falling back to the root when there is none (a frameset page).
+    public var body: HTMLNode? {
+        guard let root else { return nil }
+        return root.children.first { $0.name == "body" } ?? root
+    }
+}
+
+/// A document is confined to the task that parsed it; its C pointers are not thread-safe.
+@available(*, unavailable)
+extension HTMLDocument: Sendable {}
+

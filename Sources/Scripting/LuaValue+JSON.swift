@@ -1,0 +1,74 @@
+import JSON
+import LuaBridge
+
+extension JSONValue {
+    /// Converts what a script returned into JSON.
+    ///
+    /// A table whose keys are exactly 1...n becomes an array; the empty table
+    /// becomes `[]` (see `LuaTable`); a table with string keys only becomes an
+    /// object, keys sorted so answers read the same every time.
+    /// - Parameter path: how the value is named in errors (`data`).
+    /// - Throws: `.conversion` naming the path (`data.items[3].price`) of a
+    ///   table that mixes array items and keys, a non-string key, a string that
+    ///   is not UTF-8, or a NaN / infinite number.
+    public init(lua value: LuaValue, path: String) throws(LuaError) {
+        switch value {
+        case .nil: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d):
+            guard d.isFinite else { throw Self.error("is not a finite number", path) }
+            self = .double(d)
+        case .string:
+            guard let text = value.stringValue else { throw Self.error("is not valid UTF-8", path) }
+            self = .string(text)
+        case .table(let table):
+            if table.isArray {
+                var items: [JSONValue] = []
+                items.reserveCapacity(table.array.count)
+                for (i, element) in table.array.enumerated() {
+                    items.append(try JSONValue(lua: element, path: "\(path)[\(i + 1)]"))
+                }
+                self = .array(items)
+                return
+            }
+            guard table.array.isEmpty else { throw Self.error("mixes array items and keys", path) }
+            var members: [(String, LuaValue)] = []
+            for (key, element) in table.map {
+                guard let name = key.stringValue else { throw Self.error("has a \(key.typeName) key", path) }
+                members.append((name, element))
+            }
+            var object = JSONObject()
+            for (name, element) in members.sorted(by: { $0.0 < $1.0 }) {
+                object[name] = try JSONValue(lua: element, path: "\(path).\(name)")
+            }
+            self = .object(object)
+        }
+    }
+
+    private static func error(_ what: String, _ path: String) -> LuaError {
+        LuaError(kind: .conversion, message: "\(path) \(what), which JSON cannot hold")
+    }
+}
+
+extension LuaValue {
+    /// JSON as Lua: arrays become sequences, objects tables with string keys.
+    /// A `null` becomes nil, so an object member that is null disappears in
+    /// Lua, as with Lua's JSON libraries that have no null sentinel.
+    public init(json: JSONValue) {
+        switch json {
+        case .null: self = .nil
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .text(s)
+        case .array(let items): self = .table(LuaTable(array: items.map(LuaValue.init(json:))))
+        case .object(let object):
+            var map: [LuaValue: LuaValue] = [:]
+            for (key, member) in object where member != .null {
+                map[.text(key)] = LuaValue(json: member)
+            }
+            self = .table(LuaTable(map: map))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import JSON
+import LuaBridge
+import Logging
+import Pool
+import Synchronization
+
+/// The typed view of policies.lua, over whatever generation is live.
+///
+/// Static values (`pool.*`) were read at validation. Functions run on a
+/// borrowed state of the live generation; when one fails at run time (an
+/// error, the budget, or a value of the wrong shape or range), the failure is
+/// logged as a `script_error` and the last good value is returned: never a
+/// crash, never a busy loop from a zero interval. Before the first load, the
+/// crawl4ai defaults (`PolicySettings.defaults`) apply.
+public struct Policies: PoolPolicy {
+    private let scripts: LuaScriptRegistry<ScriptProducts>
+    private let logger: Logger
+    private let lastGood = LastGood()
+
+    init(scripts: LuaScriptRegistry<ScriptProducts>, logger: Logger) {
+        self.scripts = scripts
+        self.logger = logger
+    }
+
+    /// The live generation's settings (defaults before the first load).
+    public var settings: PolicySettings { scripts.current?.product.policies ?? .defaults }
+
+    // MARK: - PoolPolicy
+
+    public func promoteAfter() async -> Int { settings.promoteAfter }
+
+    public func memoryLimitPercent() async -> Double { settings.memoryLimitPercent }
+
+    /// `pool.idle_ttl_s`.
+    public func idleTTL() async -> Duration { settings.idleTTL }
+
+    /// `pool.retire[kind]`; a kind not listed never retires.
+    public func retirement(kind: String) async -> RetirementSettings {
+        settings.retirement[kind] ?? RetirementSettings()
+    }
+
+    /// `janitor(memory_percent)`.
+    public func janitor(memoryPercent: Double) async -> JanitorSettings {
+        let fresh = await evaluate("janitor", [.double(memoryPercent)]) { results throws(LuaError) in
+            try PolicyShape.janitor(results, memoryPercent: memoryPercent)
+        }
+        if let fresh { lastGood.values.withLock { $0.janitor = fresh } }
+        return fresh ?? lastGood.values.withLock { $0.janitor } ?? settings.janitor
+    }
+
+    // MARK: - Requests
+
+    /// `engine_for(url, request)`: the engine and config for one request.
+    /// - Parameter request: the request's fields, as the script sees them.
+    public func engine(for url: String, request: JSONObject) async -> EngineChoice {
+        let fresh = await evaluate("engine_for", [.text(url), LuaValue(json: .object(request))]) { results throws(LuaError) in
+            try PolicyShape.engine(results, url: url)
+        }
+        if let fresh { lastGood.values.withLock { $0.engine = fresh } }
+        return fresh ?? lastGood.values.withLock { $0.engine } ?? settings.engine
+    }
+
+    /// `politeness(host)`: delay between requests and concurrency per host.
+    public func politeness(host: String) async -> Politeness {
+        let fresh = await evaluate("politeness", [.text(host)]) { results throws(LuaError) in
+            try PolicyShape.politeness(results, host: host)
+        }
+        if let fresh { lastGood.values.withLock { $0.politeness = fresh } }
+        return fresh ?? lastGood.values.withLock { $0.politeness } ?? settings.politeness
+    }
+
+    /// `retry(attempt, status, error)`: the delay before the next attempt, or
+    /// nil to give up. A failing retry policy gives up, so a broken script can
+    /// never retry a page forever.
+    /// - Parameters:
+    ///   - attempt: 1 for the first retry.
+    ///   - status: the HTTP status, nil when no response came.
+    ///   - error: the error's code (`timeout`), nil when a response came.
+    public func retryDelay(attempt: Int, status: Int?, error: String?) async -> Duration? {
+        let arguments: [LuaValue] = [.int(Int64(attempt)), status.map { .int(Int64($0)) } ?? .nil, error.map { .text($0) } ?? .nil]
+        let fresh = await evaluate("retry", arguments) { results throws(LuaError) in
+            try PolicyShape.retry(results, attempt: attempt)
+        }
+        return fresh ?? nil
+    }
+
+    // MARK: - Running policy functions
+
+    /// Calls `policies.<function>` on the live generation and checks the
+    /// results; nil (after logging) when either fails or nothing is loaded.
+    private func evaluate<Value: Sendable>(_ function: String, _ arguments: [LuaValue],
+        check: (LuaResults) throws(LuaError) -> Value) async -> Value?
+    {
+        guard let generation = scripts.current else { return nil }
+        do {
+            return try await generation.pool.withState { state in
+                try state.call(.module(PolicyShape.module, function), arguments, reading: check)
+            }
+        } catch {
+            let message = (error as? LuaError)?.message ?? "\(error)"
+            logger.info(
+                "script_error: policy function failed, using the last good value",
+                metadata: [
+                    "crawld.script": "\(PolicyShape.script)", "crawld.function": "\(function)",
+                    "crawld.error": "\(message)", "crawld.scripts.generation": "\(generation.number)",
+                ])
+            return nil
+        }
+    }
+}
+
+/// The last value each policy function returned that passed its checks.
+private final class LastGood: Sendable {
+    struct Values {
+        var janitor: JanitorSettings?
+        var engine: EngineChoice?
+        var politeness: Politeness?
+    }
+
+    let values = Mutex(Values())
+}

@@ -1,0 +1,140 @@
+import JSON
+import LuaBridge
+import Pool
+
+/// Checks what policies.lua holds and returns against its contract, at load
+/// and at run time alike, and turns it into typed values.
+///
+/// Every refusal is a `LuaError` of kind `.validation` that names the script,
+/// the call and the field: `policies.lua: janitor(90).interval_s must be a
+/// number > 0 (got 0)`.
+enum PolicyShape {
+    static let script = "policies.lua"
+    static let module = "policies"
+    /// The longest interval or TTL a policy may ask for: 30 days.
+    static let maxSeconds = 30.0 * 24 * 3600
+
+    static func failure(_ message: String) -> LuaError {
+        LuaError(kind: .validation, message: "\(script): \(message)", script: script)
+    }
+
+    // MARK: - Functions' results
+
+    static func janitor(_ results: LuaResults, memoryPercent: Double) throws(LuaError) -> JanitorSettings {
+        let call = { "janitor(\(format(memoryPercent)))" }
+        try requireTable(results, call())
+        return JanitorSettings(
+            interval: try seconds(results.field(0, "interval_s"), "\(call()).interval_s", allowZero: false),
+            coldTTL: try seconds(results.field(0, "cold_ttl_s"), "\(call()).cold_ttl_s", allowZero: true),
+            hotTTL: try seconds(results.field(0, "hot_ttl_s"), "\(call()).hot_ttl_s", allowZero: true))
+    }
+
+    static func engine(_ results: LuaResults, url: String) throws(LuaError) -> EngineChoice {
+        let call = { "engine_for(\(url))" }
+        let first = try results.value(0)
+        guard let name = first.stringValue, EngineChoice.engines.contains(name) else {
+            throw failure("\(call()) must return \"http\" or \"browser\" first (got \(describe(first)))")
+        }
+        let config = try results.value(1)
+        if config == .nil { return EngineChoice(engine: name) }
+        guard case .table = config else {
+            throw failure("\(call()) must return a config table second (got \(describe(config)))")
+        }
+        guard case .object(let object) = try JSONValue(lua: config, path: "\(call()) config") else {
+            return EngineChoice(engine: name)
+        }
+        return EngineChoice(engine: name, config: object)
+    }
+
+    static func politeness(_ results: LuaResults, host: String) throws(LuaError) -> Politeness {
+        let call = { "politeness(\(host))" }
+        try requireTable(results, call())
+        let delay = try number(results.field(0, "delay_ms"), "\(call()).delay_ms", range: 0...(maxSeconds * 1000), expected: "a number ≥ 0")
+        let concurrency = try integer(results.field(0, "max_concurrency"), "\(call()).max_concurrency", range: 1...10_000)
+        return Politeness(delay: .milliseconds(Int64(delay.rounded())), maxConcurrency: concurrency)
+    }
+
+    static func retry(_ results: LuaResults, attempt: Int) throws(LuaError) -> Duration? {
+        let value = try results.value(0)
+        if value == .nil || value == .bool(false) { return nil }
+        let delay = try number(value, "retry(\(attempt), ...)", range: 0...(maxSeconds * 1000), expected: "nil or a delay in ms ≥ 0")
+        return .milliseconds(Int64(delay.rounded()))
+    }
+
+    private static func requireTable(_ results: LuaResults, _ call: @autoclosure () -> String) throws(LuaError) {
+        guard results.isTable(0) else { throw failure("\(call()) must be a table (got \(describe(try results.value(0))))") }
+    }
+
+    // MARK: - The pool table
+
+    static func pool(_ value: LuaValue) throws(LuaError) -> (promoteAfter: Int, memoryLimit: Double, idleTTL: Duration, retirement: [String: RetirementSettings]) {
+        let pool = try table(value, "pool")
+        let promote = try integer(pool["promote_after"], "pool.promote_after", range: 1...1_000_000)
+        let limit = try number(pool["memory_limit_percent"], "pool.memory_limit_percent", range: 0...100, expected: "a number in (0, 100]")
+        guard limit > 0 else { throw failure("pool.memory_limit_percent must be a number in (0, 100] (got 0)") }
+        let idle = try seconds(pool["idle_ttl_s"], "pool.idle_ttl_s", allowZero: false)
+        var retirement: [String: RetirementSettings] = [:]
+        if let retire = pool["retire"], retire != .nil {
+            let kinds = try table(retire, "pool.retire")
+            for (key, rule) in kinds.map {
+                guard let kind = key.stringValue, EngineChoice.engines.contains(kind) else {
+                    throw failure("pool.retire has an unknown engine kind \(describe(key))")
+                }
+                let rule = try table(rule, "pool.retire.\(kind)")
+                var settings = RetirementSettings()
+                if let uses = rule["after_uses"], uses != .nil {
+                    settings.afterUses = try integer(uses, "pool.retire.\(kind).after_uses", range: 1...Int(Int32.max))
+                }
+                if let age = rule["max_age_s"], age != .nil {
+                    settings.maxAge = try seconds(age, "pool.retire.\(kind).max_age_s", allowZero: false)
+                }
+                retirement[kind] = settings
+            }
+        }
+        return (promote, limit, idle, retirement)
+    }
+
+    // MARK: - Field checks
+
+    private static func table(_ value: LuaValue?, _ what: @autoclosure () -> String) throws(LuaError) -> LuaTable {
+        guard case .table(let table)? = value else { throw failure("\(what()) must be a table (got \(describe(value)))") }
+        return table
+    }
+
+    private static func number(_ value: LuaValue?, _ what: @autoclosure () -> String, range: ClosedRange<Double>, expected: String) throws(LuaError) -> Double {
+        guard let number = value?.doubleValue, number.isFinite, range.contains(number) else {
+            throw failure("\(what()) must be \(expected) (got \(describe(value)))")
+        }
+        return number
+    }
+
+    private static func integer(_ value: LuaValue?, _ what: @autoclosure () -> String, range: ClosedRange<Int>) throws(LuaError) -> Int {
+        guard let number = value?.intValue, let int = Int(exactly: number), range.contains(int) else {
+            throw failure("\(what()) must be an integer ≥ \(range.lowerBound) (got \(describe(value)))")
+        }
+        return int
+    }
+
+    private static func seconds(_ value: LuaValue?, _ what: @autoclosure () -> String, allowZero: Bool) throws(LuaError) -> Duration {
+        let expected = allowZero ? "a number of seconds ≥ 0" : "a number of seconds > 0"
+        let seconds = try number(value, what(), range: 0...maxSeconds, expected: expected)
+        guard allowZero || seconds > 0 else { throw failure("\(what()) must be \(expected) (got 0)") }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    static func describe(_ value: LuaValue?) -> String {
+        switch value {
+        case nil, .nil?: return "nil"
+        case .bool(let b)?: return "\(b)"
+        case .int(let i)?: return "\(i)"
+        case .double(let d)?: return format(d)
+        case .string?: return "\"\(value?.stringValue ?? "?")\""
+        case .table?: return "a table"
+        }
+    }
+
+    static func format(_ number: Double) -> String {
+        if number.isNaN { return "nan" }
+        return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+    }
+}

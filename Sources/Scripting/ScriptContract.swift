@@ -1,0 +1,93 @@
+import LuaBridge
+import Pool
+
+/// What a generation's validation made of its scripts: one field per
+/// contract, read by the typed views (`Policies`, and the extractor).
+public struct ScriptProducts: Sendable {
+    /// policies.lua's settings and validation probes.
+    public internal(set) var policies: PolicySettings = .defaults
+
+    init() {}
+}
+
+/// One script a set must hold, how to prepare a state for it, and how to
+/// check it once loaded. A script set is refused as a whole when any
+/// contract's script is missing or its validation throws.
+///
+/// To add a script (extract.lua): add a field to `ScriptProducts`, a static
+/// contract here, and list it in `all`.
+struct ScriptContract: Sendable {
+    /// The file name, `policies.lua`.
+    let script: String
+    /// Registers what the script needs on every new state (Swift functions,
+    /// userdata types), before any script loads.
+    let prepare: @Sendable (LuaState) throws(LuaError) -> Void
+    /// Checks a state with the whole set loaded, and records what it found.
+    let validate: @Sendable (LuaState, inout ScriptProducts) throws(LuaError) -> Void
+
+    /// Every contract a script set must satisfy.
+    static let all: [ScriptContract] = [.policies]
+
+    /// Prepares a new state for every contract.
+    static func prepareAll(_ state: LuaState) throws(LuaError) {
+        for contract in all { try contract.prepare(state) }
+    }
+
+    /// Validates a loaded set against every contract.
+    static func validateAll(_ state: LuaState, _ scripts: LuaScriptSet) throws(LuaError) -> ScriptProducts {
+        var products = ScriptProducts()
+        for contract in all {
+            guard scripts.script(named: contract.script) != nil else {
+                throw LuaError(kind: .validation, message: "\(contract.script) is missing from the scripts directory", script: contract.script)
+            }
+            try contract.validate(state, &products)
+        }
+        return products
+    }
+}
+
+extension ScriptContract {
+    /// policies.lua: a `pool` table and the janitor, engine_for, politeness
+    /// and retry functions, probed with typical arguments.
+    static let policies = ScriptContract(script: PolicyShape.script, prepare: { _ in }) { state, products throws(LuaError) in
+        products.policies = try validatePolicies(state)
+    }
+
+    /// The memory levels `janitor` is probed at: each band of the defaults and both ends.
+    static let janitorProbes: [Double] = [0, 50, 90, 100]
+
+    private static func validatePolicies(_ state: LuaState) throws(LuaError) -> PolicySettings {
+        let module = PolicyShape.module
+        let type = state.typeName(at: .module(module))
+        guard type == "table" else { throw PolicyShape.failure("the script must return a table (got \(type))") }
+        for function in ["janitor", "engine_for", "politeness", "retry"] {
+            let type = state.typeName(at: .module(module, function))
+            guard type == "function" else { throw PolicyShape.failure("\(function) must be a function (got \(type))") }
+        }
+        let pool = try PolicyShape.pool(state.value(at: .module(module, "pool")))
+        var janitors: [JanitorSettings] = []
+        for percent in janitorProbes {
+            janitors.append(try state.call(.module(module, "janitor"), [.double(percent)]) { results throws(LuaError) in
+                try PolicyShape.janitor(results, memoryPercent: percent)
+            })
+        }
+        let url = "https://example.com/"
+        let engine = try state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]) { results throws(LuaError) in
+            try PolicyShape.engine(results, url: url)
+        }
+        let politeness = try state.call(.module(module, "politeness"), ["example.com"]) { results throws(LuaError) in
+            try PolicyShape.politeness(results, host: "example.com")
+        }
+        var retryDelay: Duration?
+        for (status, error) in [(LuaValue.int(503), LuaValue.nil), (.nil, "timeout")] {
+            let delay = try state.call(.module(module, "retry"), [1, status, error]) { results throws(LuaError) in
+                try PolicyShape.retry(results, attempt: 1)
+            }
+            if status == .int(503) { retryDelay = delay }
+        }
+        return PolicySettings(
+            promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
+            retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
+            retryDelay: retryDelay)
+    }
+}

@@ -1,0 +1,89 @@
+import HTML
+import Testing
+
+@Suite struct HTMLDocumentTests {
+    @Test(arguments: [
+        ("python-docs/license.html", "History and License — Python 3.11.2 documentation"),
+        ("python-docs/tutorial-introduction.html", "3. An Informal Introduction to Python — Python 3.11.2 documentation"),
+        ("python-docs/library-os.path.html", "os.path — Common pathname manipulations — Python 3.11.2 documentation"),
+        ("base-links.html", "Links with a base"),
+        ("malformed.html", "Malformed page"),
+    ])
+    func titlesOfRealAndHandMadePages(name: String, title: String) throws {
+        #expect(try Fixtures.document(name).title == title)
+    }
+
+    @Test func metadataOfRealPage() throws {
+        let document = try Fixtures.document("python-docs/tutorial-introduction.html")
+        #expect(document.language == "en")
+        #expect(document.canonicalURL == "file:///usr/share/doc/python3.11/html/tutorial/introduction.html")
+        #expect(document.encoding == "utf-8")
+        #expect(document.encodingSource == "meta")
+    }
+
+    @Test func metadataOfHandMadePage() throws {
+        let document = try Fixtures.document("base-links.html", url: "https://docs.example.org/start/here.html")
+        #expect(document.metaDescription == "Every kind of href a crawler meets.")
+        #expect(document.language == "de-CH")
+        #expect(document.canonicalURL == "https://docs.example.org/guide/v2/index.html?ref=canon")
+        #expect(document.baseURL == "https://docs.example.org/guide/v2/")
+    }
+
+    @Test func missingMetadataIsNil() throws {
+        let document = try Fixtures.parse("<p>no head at all</p>")
+        #expect(document.title == nil)
+        #expect(document.metaDescription == nil)
+        #expect(document.canonicalURL == nil)
+        #expect(document.language == nil)
+        #expect(document.baseURL == "https://example.org/dir/page.html")
+    }
+
+    @Test func malformedPageIsRecovered() throws {
+        let document = try Fixtures.document("malformed.html")
+        #expect(try document.select("li").map { $0.visibleTextForTest } == ["item one", "item two"])
+        #expect(try document.select("td").count == 2)
+        #expect(try document.select("div#main.outer").count == 1)
+        #expect(document.visibleText().contains("Unquoted link"))
+        #expect(try document.select("a[href='/unquoted']").count == 1)
+    }
+
+    @Test func emptyBodyGivesEmptyDocument() throws {
+        for body in [[UInt8](), Array("   \n".utf8)] {
+            let document = try HTMLDocument(bytes: body, contentType: "text/html", url: "https://example.org/")
+            #expect(document.title == nil)
+            #expect(document.links.isEmpty)
+            #expect(document.visibleText() == "")
+            #expect(document.markdown() == "")
+            #expect(try document.select("p").isEmpty)
+        }
+    }
+
+    @Test func nodeNavigationAndSerialisation() throws {
+        let document = try Fixtures.parse(#"<div id="a" class="x y"><p>One <b>two</b></p><p>Three</p></div>"#)
+        let div = try #require(try document.select("#a").first)
+        #expect(div.name == "div")
+        #expect(div.kind == .element)
+        #expect(div.attribute("class") == "x y")
+        #expect(div.attribute("missing") == nil)
+        #expect(div.attributes.map(\.name) == ["id", "class"])
+        #expect(div.children.map(\.name) == ["p", "p"])
+        #expect(div.children[0].parent == div)
+        #expect(div.children[0].html == "<p>One <b>two</b></p>")
+        #expect(try document.select("b").first?.html == "<b>two</b>")
+        #expect(div.textContent == "One twoThree")
+        #expect(document.visibleText(of: div) == "One two\nThree")
+    }
+
+    @Test func nodesKeepTheirDocumentAlive() throws {
+        var nodes: [HTMLNode] = []
+        do {
+            let document = try Fixtures.parse("<ul><li>a</li><li>b</li></ul>")
+            nodes = try document.select("li")
+        }
+        #expect(nodes.map(\.textContent) == ["a", "b"])
+    }
+}
+
+extension HTMLNode {
+    var visibleTextForTest: String { document.visibleText(of: self) }
+}

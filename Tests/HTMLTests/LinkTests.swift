@@ -1,0 +1,57 @@
+import HTML
+import Testing
+
+@Suite struct LinkTests {
+    @Test func linksResolveAgainstBaseInDocumentOrder() throws {
+        let document = try Fixtures.document("base-links.html", url: "https://docs.example.org/start/here.html")
+        #expect(
+            document.links == [
+                "https://docs.example.org/guide/v2/intro.html",
+                "https://docs.example.org/guide/v1/old.html",
+                "https://docs.example.org/guide/v2/a/c.html",
+                "https://docs.example.org/guide/v2/?q=search",
+                "https://cdn.example.net/x.js",
+                "https://docs.example.org/root.html",
+                "https://docs.example.org/guide/v2/spaced%20name.html",
+                "https://docs.example.org/guide/v2/caf%C3%A9.html",
+                "https://other.example.com/Path?A=1",
+            ])
+    }
+
+    @Test(arguments: [
+        ("../x", "https://h.example/a/x"),
+        ("x/../../y", "https://h.example/a/y"),
+        ("?q", "https://h.example/a/b/c?q"),
+        ("//host.example/x", "https://host.example/x"),
+        ("/", "https://h.example/"),
+        ("", "https://h.example/a/b/c?old"),
+        ("../../../../up", "https://h.example/up"),
+        ("g;x=1/../y", "https://h.example/a/b/y"),
+        ("HTTP://Mixed.Example/P", "HTTP://Mixed.Example/P"),
+    ])
+    func relativeReferencesFollowRFC3986(href: String, expected: String) throws {
+        let document = try Fixtures.parse(#"<a href="\#(href)">x</a>"#, url: "https://h.example/a/b/c?old#frag")
+        #expect(document.links == [expected])
+    }
+
+    @Test func baseIsResolvedAgainstPageURL() throws {
+        let document = try Fixtures.parse(#"<base href="https://cdn.example.com/root/"><a href="p">p</a>"#)
+        #expect(document.links == ["https://cdn.example.com/root/p"])
+    }
+
+    @Test func withoutURLRelativeLinksStayRelative() throws {
+        let document = try Fixtures.parse(#"<a href="a.html">a</a><a href="https://x.example/">x</a>"#, url: nil)
+        #expect(document.links == ["a.html", "https://x.example/"])
+    }
+
+    @Test func realPageLinksAreAbsoluteAndUnique() throws {
+        let url = "https://docs.python.org/3.11/tutorial/introduction.html"
+        let document = try Fixtures.document("python-docs/tutorial-introduction.html", url: url)
+        let links = document.links
+        #expect(links.count > 10)
+        #expect(Set(links).count == links.count)
+        #expect(links.allSatisfy { $0.hasPrefix("https://") && !$0.contains("#") })
+        #expect(links.contains("https://docs.python.org/3.11/contents.html"))
+        #expect(links.contains("https://docs.python.org/3.11/tutorial/controlflow.html"))
+    }
+}

@@ -1,0 +1,59 @@
+import InMemoryLogging
+import Logging
+import LuaBridge
+import Scripting
+import Testing
+import TestSupport
+
+/// A policies.lua that breaks its contract is refused with a precise message.
+@Suite struct PolicyValidationTests {
+    /// The shipped script with one text replaced, and the message its load must give.
+    struct Breakage: Sendable, CustomStringConvertible {
+        let replace: String
+        let with: String
+        let message: String
+        var description: String { message }
+    }
+
+    static let breakages = [
+        Breakage(replace: "promote_after = 3", with: "promote_after = 0", message: "policies.lua: pool.promote_after must be an integer ≥ 1 (got 0)"),
+        Breakage(replace: "promote_after = 3", with: "promote_after = 2.5", message: "policies.lua: pool.promote_after must be an integer ≥ 1 (got 2.5)"),
+        Breakage(replace: "memory_limit_percent = 95", with: "memory_limit_percent = 0/0", message: "policies.lua: pool.memory_limit_percent must be a number in (0, 100] (got nan)"),
+        Breakage(replace: "memory_limit_percent = 95", with: "memory_limit_percent = 120", message: "policies.lua: pool.memory_limit_percent must be a number in (0, 100] (got 120)"),
+        Breakage(replace: "idle_ttl_s = 300", with: "idle_ttl_s = '300'", message: "policies.lua: pool.idle_ttl_s must be a number of seconds > 0 (got \"300\")"),
+        Breakage(replace: "idle_ttl_s = 300", with: "idle_ttl_s = -1", message: "policies.lua: pool.idle_ttl_s must be a number of seconds > 0 (got -1)"),
+        Breakage(replace: "browser = { after_uses = 500 }", with: "ftp = {}", message: "policies.lua: pool.retire has an unknown engine kind \"ftp\""),
+        Breakage(replace: "interval_s = 10,", with: "interval_s = 0,", message: "policies.lua: janitor(90).interval_s must be a number of seconds > 0 (got 0)"),
+        Breakage(replace: "hot_ttl_s = 120", with: "hot_ttl_s = nil", message: "policies.lua: janitor(90).hot_ttl_s must be a number of seconds ≥ 0 (got nil)"),
+        Breakage(replace: "function M.janitor", with: "function M.janitr", message: "policies.lua: janitor must be a function (got nil)"),
+        Breakage(replace: "return \"http\", config", with: "return \"ftp\", config", message: "policies.lua: engine_for(https://example.com/) must return \"http\" or \"browser\" first (got \"ftp\")"),
+        Breakage(replace: "return { delay_ms = 1000, max_concurrency = 2 }", with: "return { delay_ms = 1000, max_concurrency = 0 }", message: "policies.lua: politeness(example.com).max_concurrency must be an integer ≥ 1 (got 0)"),
+        Breakage(replace: "return math.min(60000, 1000 * 2 ^ (attempt - 1))", with: "return -5", message: "policies.lua: retry(1, ...) must be nil or a delay in ms ≥ 0 (got -5)"),
+        Breakage(replace: "return M\n", with: "return 42\n", message: "policies.lua: the script must return a table (got number)"),
+    ]
+
+    @Test(arguments: breakages)
+    func brokenPoliciesAreRefused(breakage: Breakage) async throws {
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        let source = folder.read("policies.lua")
+        #expect(source.contains(breakage.replace))
+        folder.write("policies.lua", source.replacingFirst(breakage.replace, with: breakage.with))
+        let registry = ScriptRegistry(directory: folder.path, logger: Logger(label: "test") { _ in InMemoryLogHandler() })
+        let error = await #expect(throws: LuaError.self) { try await registry.reload() }
+        #expect(error?.message == breakage.message)
+        #expect(error?.script == "policies.lua")
+        #expect(registry.generation == 0)
+    }
+}
+
+extension String {
+    /// This text with the first occurrence of `target` replaced.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        let bytes = Array(utf8), pattern = Array(target.utf8)
+        guard pattern.count <= bytes.count else { return self }
+        for start in 0...(bytes.count - pattern.count) where bytes[start..<start + pattern.count].elementsEqual(pattern) {
+            return String(decoding: bytes[..<start] + Array(replacement.utf8) + bytes[(start + pattern.count)...], as: UTF8.self)
+        }
+        return self
+    }
+}

@@ -1,1 +1,0 @@
-// Seed: replaced by real tests.
