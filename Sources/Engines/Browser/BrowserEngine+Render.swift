@@ -1,0 +1,205 @@
+import JSON
+
+extension BrowserEngine {
+    /// Renders one page in a fresh browser context: navigate, wait for load
+    /// (and the options' selector or network idle), run the options' script,
+    /// serialise the DOM, capture what was asked, dispose the context.
+    ///
+    /// The deadline is `options.timeout`, else the configuration's
+    /// `timeout_ms`. Past it the watchdog kills the browser (a page in
+    /// `while(true){}` leaves no gentler way), this render and any other in
+    /// flight on this browser fail with `timeout`, and the engine reports
+    /// itself unhealthy.
+    /// - Throws: `BrowserError`: `navigationFailed` (DNS, connect, ...),
+    ///   `timeout`, `crashed`, `script` (the script threw), `protocol`.
+    public func render(url: String, options: RenderOptions = RenderOptions()) async throws -> RenderResult {
+        let started = ContinuousClock.now
+        let deadline = started + (options.timeout ?? configuration.timeout)
+        let (request, connection) = try beginRequest(deadline: deadline)
+        defer { endRequest(request) }
+        let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
+            .member("browserContextId", in: "Target.createBrowserContext")
+        var stage = "creating the page"
+        do {
+            var result = try await render(
+                url, options: options, context: context, request: request, deadline: deadline, stage: &stage, on: connection
+            )
+            _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)])
+            result.duration = ContinuousClock.now - started
+            return result
+        } catch {
+            connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)]) { _ in }
+            // Say where the page was when time ran out or the browser died: a
+            // page stuck loading and a script that never settles read differently.
+            guard let error = error as? BrowserError, error.code == .timeout || error.code == .crashed else { throw error }
+            throw BrowserError(error.code, "\(error.message) (while \(stage))")
+        }
+    }
+
+    private func render(
+        _ url: String, options: RenderOptions, context: String, request: Int, deadline: ContinuousClock.Instant,
+        stage: inout String, on connection: CDPConnection
+    ) async throws -> RenderResult {
+        let target = try await connection.send("Target.createTarget", ["url": "about:blank", "browserContextId": .string(context)])
+            .member("targetId", in: "Target.createTarget")
+        let session = try await connection.send("Target.attachToTarget", ["targetId": .string(target), "flatten": true])
+            .member("sessionId", in: "Target.attachToTarget")
+        let tracker = PageTracker(mainFrame: target)
+        track(tracker, for: request)
+        connection.subscribe(session: session) { [connection] method, params in
+            if method == "Fetch.requestPaused", let id = params.objectValue?["requestId"] {
+                connection.send("Fetch.failRequest", ["requestId": id, "errorReason": "BlockedByClient"], session: session) { _ in }
+            } else {
+                tracker.handle(method, params)
+            }
+        }
+        defer { connection.unsubscribe(session: session) }
+        try await connection.sendAll(setupCommands(), session: session)
+
+        stage = "navigating to \(url)"
+        let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
+        if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
+            throw BrowserError(.navigationFailed, "\(error) loading \(url)")
+        }
+        if navigation["isDownload"]?.boolValue == true {
+            throw BrowserError(.navigationFailed, "\(url) is a download, not a page")
+        }
+        let loader = navigation["loaderId"]?.stringValue
+        if let loader {
+            stage = options.waitForNetworkIdle ? "waiting for load and network idle" : "waiting for load"
+            let idle = options.waitForNetworkIdle
+            try await tracker.wait { page in
+                let seen = page.lifecycle[loader] ?? []
+                return seen.contains("load") && (!idle || seen.contains("networkIdle"))
+            }
+        }
+        if let selector = options.waitForSelector {
+            stage = "waiting for \(selector)"
+            try await waitFor(selector: selector, deadline: deadline, session: session, on: connection)
+        }
+        if options.script != nil { stage = "running the script" }
+        let scriptResult = try await options.script.asyncMap { try await evaluate($0, session: session, on: connection) }
+        stage = "serialising the document"
+        let html = try await evaluate(Self.serialiseDocument, session: session, on: connection).stringValue ?? ""
+        stage = "capturing"
+        let screenshot = options.screenshot
+            ? try await connection.send("Page.captureScreenshot", ["format": "png"], session: session).member("data", in: "Page.captureScreenshot")
+            : nil
+        let pdf = options.pdf
+            ? try await connection.send("Page.printToPDF", ["printBackground": true], session: session).member("data", in: "Page.printToPDF")
+            : nil
+        let page = tracker.page
+        let response = loader.flatMap { page.responses[$0] }
+        return RenderResult(
+            url: url, finalURL: page.url ?? url, status: response?.status ?? 0, mimeType: response?.mimeType, html: html,
+            scriptResult: scriptResult, screenshotBase64: screenshot, pdfBase64: pdf, duration: .zero
+        )
+    }
+
+    /// The per-page commands that apply this engine's configuration, sent together before navigating.
+    private func setupCommands() -> [(String, JSONObject)] {
+        var commands: [(String, JSONObject)] = [
+            ("Page.enable", [:]),
+            ("Page.setLifecycleEventsEnabled", ["enabled": true]),
+            ("Network.enable", [:]),
+            (
+                "Emulation.setDeviceMetricsOverride",
+                [
+                    "width": .int(Int64(configuration.viewportWidth)), "height": .int(Int64(configuration.viewportHeight)),
+                    "deviceScaleFactor": 1, "mobile": false,
+                ]
+            ),
+        ]
+        if let agent = configuration.userAgent { commands.append(("Emulation.setUserAgentOverride", ["userAgent": .string(agent)])) }
+        if !configuration.javascript { commands.append(("Emulation.setScriptExecutionDisabled", ["value": true])) }
+        if !configuration.headers.isEmpty {
+            let headers = JSONObject(uniqueKeysWithValues: configuration.headers.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+            commands.append(("Network.setExtraHTTPHeaders", ["headers": .object(headers)]))
+        }
+        if !configuration.blocked.isEmpty {
+            let patterns = configuration.blocked.sorted().map { JSONValue.object(["resourceType": .string($0.devtoolsName), "requestStage": "Request"]) }
+            commands.append(("Fetch.enable", ["patterns": .array(patterns)]))
+        }
+        return commands
+    }
+
+    /// Doctype (when there is one) and `outerHTML`: the page as a parser would want it.
+    private static let serialiseDocument =
+        "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + (document.documentElement ? document.documentElement.outerHTML : '')"
+
+    /// Polls for `selector` inside the page until shortly before the deadline,
+    /// so that a missing element is a `timeout` of this render rather than a killed browser.
+    private func waitFor(selector: String, deadline: ContinuousClock.Instant, session: String, on connection: CDPConnection) async throws {
+        let budget = max(0, (deadline - ContinuousClock.now - launch.heartbeatInterval).milliseconds)
+        let quoted = JSONValue.string(selector).encodedString()
+        let script = """
+            new Promise(done => { const end = Date.now() + \(budget); const poll = () => {
+              if (document.querySelector(\(quoted))) done(true); else if (Date.now() > end) done(false); else setTimeout(poll, 50); };
+              poll(); })
+            """
+        guard try await evaluate(script, session: session, on: connection).boolValue == true else {
+            throw BrowserError(.timeout, "no element matched \(quoted) before the deadline")
+        }
+    }
+
+    /// Runs `expression` in the page, awaiting a promise, and returns its JSON value.
+    /// - Throws: `BrowserError.script` with the exception's text when it throws.
+    private func evaluate(_ expression: String, session: String, on connection: CDPConnection) async throws -> JSONValue {
+        let reply = try await connection.send(
+            "Runtime.evaluate", ["expression": .string(expression), "returnByValue": true, "awaitPromise": true], session: session
+        ).objectValue ?? [:]
+        if let details = reply["exceptionDetails"]?.objectValue {
+            let text = details["exception"]?.objectValue?["description"]?.stringValue ?? details["text"]?.stringValue ?? "script threw"
+            throw BrowserError(.script, text)
+        }
+        return reply["result"]?.objectValue?["value"] ?? .null
+    }
+
+    // MARK: - Requests in flight
+
+    private func beginRequest(deadline: ContinuousClock.Instant) throws -> (Int, CDPConnection) {
+        try state.withLock { state in
+            guard !state.closed, let running = state.running else {
+                throw BrowserError(.crashed, "browser engine is not running")
+            }
+            if let failure = running.connection.failure { throw failure }
+            let request = state.nextRequest
+            state.nextRequest += 1
+            state.watchdog.begin(request, deadline: deadline)
+            return (request, running.connection)
+        }
+    }
+
+    private func track(_ tracker: PageTracker, for request: Int) {
+        let failure = state.withLock { state in
+            state.trackers[request] = tracker
+            return state.running?.connection.failure
+        }
+        if let failure { tracker.fail(failure) }
+    }
+
+    private func endRequest(_ request: Int) {
+        state.withLock { state in
+            state.watchdog.end(request)
+            state.trackers.removeValue(forKey: request)
+        }
+    }
+}
+
+extension JSONValue {
+    /// A string member of a DevTools result object.
+    /// - Throws: `BrowserError.protocol` naming the command when it is missing.
+    fileprivate func member(_ key: String, in command: String) throws -> String {
+        guard let value = objectValue?[key]?.stringValue else {
+            throw BrowserError(.protocol, "\(command) answered without '\(key)'")
+        }
+        return value
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

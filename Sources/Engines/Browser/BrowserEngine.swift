@@ -1,0 +1,171 @@
+import Logging
+import Pool
+import Synchronization
+
+/// A headless Chromium in the pool: one browser process per engine, a fresh
+/// browser context per render, watched by a heartbeat.
+///
+/// Lifecycle: `start()` spawns Chromium (see `ChromiumProcess`) and waits for
+/// its first DevTools answer; `close()` kills its process group, reaps it and
+/// removes its profile. Between the two, `render(url:options:)` may run
+/// concurrently: each render has its own browser context, so cookies and
+/// storage never leak between requests.
+///
+/// Health: the watchdog (see `BrowserWatchdog`) runs on the connection's reader
+/// thread. A browser that misses `maxMissedBeats` pings, or a render that passes
+/// its deadline, gets the process group killed; renders in flight fail with
+/// `timeout` and the reason, and `isHealthy()` turns false so the pool
+/// replaces the engine. A crash is seen at once as EOF on the DevTools pipe.
+public final class BrowserEngine: PooledEngine {
+    public let kind = BrowserEngineConfiguration.kind
+    public let configuration: BrowserEngineConfiguration
+    public let launch: BrowserLaunchConfiguration
+    let logger: Logger
+
+    struct Running {
+        let process: ChromiumProcess
+        let connection: CDPConnection
+    }
+
+    struct State {
+        var running: Running?
+        var closed = false
+        var watchdog: BrowserWatchdog
+        var nextRequest = 0
+        var trackers: [Int: PageTracker] = [:]
+    }
+
+    let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - configuration: the per-signature settings (viewport, user agent, ...).
+    ///   - launch: the per-machine settings (binary, profiles, heartbeat).
+    ///   - logger: where launches, kills and crashes are logged (at `info`).
+    public init(
+        configuration: BrowserEngineConfiguration = BrowserEngineConfiguration(),
+        launch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.launch = launch
+        self.logger = logger
+        self.state = Mutex(State(watchdog: BrowserWatchdog(interval: launch.heartbeatInterval, maxMissedBeats: launch.maxMissedBeats)))
+    }
+
+    deinit {
+        state.withLock { $0.running }?.process.terminate()
+    }
+
+    // MARK: - PooledEngine
+
+    /// Spawns Chromium and waits for its first DevTools answer. The first
+    /// start for a profile root also kills browsers orphaned by a dead crawld.
+    /// - Throws: `BrowserError.unavailable` (no binary; the message has the
+    ///   install hint), `.launchFailed`, or `.timeout` when the new browser
+    ///   misses its heartbeats.
+    public func start() async throws {
+        let executable = try ChromiumProcess.locate(override: launch.executable)
+        Self.cleanOrphansOnce(root: launch.profileRoot, logger: logger)
+        let process = try ChromiumProcess(executable: executable, profileRoot: launch.profileRoot)
+        let connection = CDPConnection(
+            socket: process.socket,
+            tick: { [weak self] now in self?.watchdogTick(now) ?? .seconds(1) },
+            onClose: { [weak self] in
+                process.terminate()
+                self?.browserGone()
+            }
+        )
+        let admitted = state.withLock { state in
+            guard !state.closed, state.running == nil else { return false }
+            state.running = Running(process: process, connection: connection)
+            return true
+        }
+        guard admitted else {
+            process.terminate()
+            throw BrowserError(.launchFailed, "engine already started or closed")
+        }
+        do {
+            try connection.start()
+            let version = try await connection.send("Browser.getVersion")
+            logger.info(
+                "browser started",
+                metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
+            )
+        } catch {
+            let failure = BrowserError(.launchFailed, "browser did not answer: \(error)")
+            kill(failure)
+            throw failure
+        }
+    }
+
+    public func close() async {
+        let running = state.withLock { state in
+            state.closed = true
+            return state.running
+        }
+        guard let running else { return }
+        running.connection.fail(BrowserError(.crashed, "engine closed"))
+        failTrackers(BrowserError(.crashed, "engine closed"))
+        running.process.terminate()
+    }
+
+    public func isHealthy() async -> Bool {
+        state.withLock { state in
+            guard !state.closed, let running = state.running else { return false }
+            return running.connection.failure == nil && !running.process.isTerminated
+        }
+    }
+
+    /// PSS over the browser's process group: what the browser really holds.
+    public func memoryBytes() async -> Int {
+        guard let running = state.withLock({ $0.running }), !running.process.isTerminated else { return 0 }
+        return running.process.memoryBytes()
+    }
+
+    /// The browser's pid, which is also its process group id; nil before `start()`.
+    public var processID: Int32? { state.withLock { $0.running?.process.pid } }
+
+    // MARK: - Watchdog
+
+    private func watchdogTick(_ now: ContinuousClock.Instant) -> Duration {
+        let (action, next) = state.withLock { $0.watchdog.tick(now: now) }
+        switch action {
+        case .none:
+            break
+        case .ping:
+            state.withLock { $0.running }?.connection.send("Browser.getVersion") { [weak self] reply in
+                if case .success = reply { self?.state.withLock { $0.watchdog.pong() } }
+            }
+        case .kill(let reason):
+            kill(reason)
+        }
+        return next
+    }
+
+    /// Kills the browser's process group; renders in flight fail with `reason`.
+    func kill(_ reason: BrowserError) {
+        guard let running = state.withLock({ $0.running }) else { return }
+        logger.info("killing browser", metadata: ["crawld.browser.pid": "\(running.process.pid)", "crawld.browser.reason": "\(reason.message)"])
+        running.connection.fail(reason)
+        failTrackers(reason)
+        running.process.terminate()
+    }
+
+    /// The DevTools pipe hit EOF: the browser is gone (crashed, or killed above).
+    private func browserGone() {
+        let failure = state.withLock { $0.running?.connection.failure } ?? BrowserError(.crashed, "browser exited")
+        failTrackers(failure)
+        logger.info("browser gone", metadata: ["crawld.browser.reason": "\(failure.message)"])
+    }
+
+    private func failTrackers(_ error: BrowserError) {
+        for tracker in state.withLock({ Array($0.trackers.values) }) { tracker.fail(error) }
+    }
+
+    private static let cleanedRoots = Mutex<Set<String>>([])
+
+    private static func cleanOrphansOnce(root: String, logger: Logger) {
+        guard cleanedRoots.withLock({ $0.insert(root).inserted }) else { return }
+        ProfileDirectory.killOrphans(root: root, logger: logger)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Engines
+
+extension BrowserSuites {
+    @Suite
+    struct BrowserFailureTests {
+        let server: PageServer
+
+        init() async throws { server = try await PageServer() }
+
+        @Test func killedBrowserFailsTheRequestAndANewEngineWorks() async throws {
+            try await withBrowser { engine in
+                let pid = try #require(engine.processID)
+                let rendering = Task { try await engine.render(url: server.url("/hang")) }
+                try await server.waitForRequest("/hang")
+                kill(pid, SIGKILL)
+                let error = await #expect(throws: BrowserError.self) { _ = try await rendering.value }
+                #expect(error?.code == .crashed)
+                #expect(await engine.isHealthy() == false)
+                let after = await #expect(throws: BrowserError.self) { try await engine.render(url: server.url("/small")) }
+                #expect(after?.code == .crashed)
+            }
+            let result = try await withBrowser { try await $0.render(url: server.url("/small")) }
+            #expect(result.html.contains("Small page"))
+        }
+
+        @Test func infiniteLoopTimesOutAndTheEngineTurnsUnhealthy() async throws {
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(250))
+            try await withBrowser(launch: launch) { engine in
+                let group = try #require(engine.processID)
+                let error = await #expect(throws: BrowserError.self) {
+                    try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(3)))
+                }
+                #expect(error?.code == .timeout)
+                #expect(error?.message.contains("deadline") == true)
+                #expect(await engine.isHealthy() == false)
+                // The watchdog killed the whole group, before close() did.
+                let profile = try #require(engine.state.withLock { $0.running?.process.profile })
+                await expectGone(group: group, profile: profile)
+            }
+        }
+
+        @Test func hungBrowserIsKilledAfterMissedHeartbeats() async throws {
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), maxMissedBeats: 3)
+            try await withBrowser(launch: launch) { engine in
+                let pid = try #require(engine.processID)
+                // A stopped browser answers nothing: exactly a hung one.
+                kill(pid, SIGSTOP)
+                var healthy = true
+                for _ in 0..<300 where healthy {
+                    try await Task.sleep(for: .milliseconds(50))
+                    healthy = await engine.isHealthy()
+                }
+                #expect(!healthy)
+                let error = await #expect(throws: BrowserError.self) { try await engine.render(url: server.url("/small")) }
+                #expect(error?.code == .timeout)
+                #expect(error?.message.contains("heartbeats") == true)
+            }
+        }
+
+        @Test func missingBinaryIsUnavailableWithAnInstallHint() async throws {
+            let engine = BrowserEngine(
+                launch: BrowserLaunchConfiguration(executable: "/nonexistent/chromium", profileRoot: testProfileRoot),
+                logger: silentLogger
+            )
+            let error = await #expect(throws: BrowserError.self) { try await engine.start() }
+            #expect(error?.code == .unavailable)
+            #expect(error?.message.contains("apt-get install chromium-headless-shell") == true)
+            #expect(await engine.isHealthy() == false)
+        }
+
+        @Test func memoryIsThePSSOfTheWholeProcessGroup() async throws {
+            try await withBrowser { engine in
+                _ = try await engine.render(url: server.url("/small"))
+                let group = try #require(engine.processID)
+                let members = ProcFS.members(ofGroup: group)
+                #expect(members.count > 1, "a browser runs more than one process")
+                let bytes = await engine.memoryBytes()
+                let leader = try #require(ProcFS.pssBytes(group))
+                #expect(bytes > leader)
+                #expect(bytes > 20 << 20 && bytes < 2 << 30)
+            }
+        }
+    }
+}

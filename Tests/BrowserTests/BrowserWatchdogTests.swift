@@ -1,0 +1,70 @@
+import Testing
+
+@testable import Engines
+
+/// The watchdog's decisions with made-up instants: no browser, no clock.
+struct BrowserWatchdogTests {
+    let start = ContinuousClock.now
+
+    @Test func firstTickPingsAndWaitsOneInterval() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 3)
+        let (action, next) = watchdog.tick(now: start)
+        #expect(action == .ping)
+        #expect(next == .seconds(1))
+        #expect(watchdog.tick(now: start + .milliseconds(400)) == (.none, .milliseconds(600)))
+    }
+
+    @Test func answeredPingsNeverKill() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 2)
+        for beat in 0..<10 {
+            #expect(watchdog.tick(now: start + .seconds(beat)).action == .ping)
+            watchdog.pong()
+        }
+        #expect(watchdog.missedBeats == 0)
+    }
+
+    @Test func killsAfterMaxMissedBeats() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 3)
+        #expect(watchdog.tick(now: start).action == .ping)
+        #expect(watchdog.tick(now: start + .seconds(1)).action == .none)
+        #expect(watchdog.tick(now: start + .seconds(2)).action == .none)
+        guard case .kill(let error) = watchdog.tick(now: start + .seconds(3)).action else {
+            Issue.record("expected a kill at the third missed beat")
+            return
+        }
+        #expect(error.code == .timeout)
+        #expect(error.message.contains("3 heartbeats"))
+    }
+
+    @Test func aLatePongResetsTheCount() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 2)
+        _ = watchdog.tick(now: start)
+        _ = watchdog.tick(now: start + .seconds(1))
+        #expect(watchdog.missedBeats == 1)
+        watchdog.pong()
+        #expect(watchdog.missedBeats == 0)
+        #expect(watchdog.tick(now: start + .seconds(2)).action == .ping)
+    }
+
+    @Test func requestPastItsDeadlineKills() {
+        var watchdog = BrowserWatchdog(interval: .seconds(10), maxMissedBeats: 3)
+        _ = watchdog.tick(now: start)
+        watchdog.pong()
+        watchdog.begin(1, deadline: start + .seconds(2))
+        #expect(watchdog.tick(now: start + .seconds(1)) == (.none, .seconds(1)))
+        guard case .kill(let error) = watchdog.tick(now: start + .seconds(2)).action else {
+            Issue.record("expected a kill at the deadline")
+            return
+        }
+        #expect(error.code == .timeout)
+    }
+
+    @Test func endedRequestNoLongerCounts() {
+        var watchdog = BrowserWatchdog(interval: .seconds(10), maxMissedBeats: 3)
+        _ = watchdog.tick(now: start)
+        watchdog.pong()
+        watchdog.begin(1, deadline: start + .seconds(2))
+        watchdog.end(1)
+        #expect(watchdog.tick(now: start + .seconds(5)) == (.none, .seconds(5)))
+    }
+}

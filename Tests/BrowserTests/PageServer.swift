@@ -1,0 +1,101 @@
+import Foundation
+import Synchronization
+
+/// `Tests/Servers/browserpages.py` on a free loopback port, for one test.
+///
+/// The server exits when its stdin closes, so it goes away with the test
+/// process even when a test crashes. Every line it prints after the port
+/// (`GET /path`) is kept, so a test can wait until the browser reached a page.
+final class PageServer: Sendable {
+    let port: Int
+    private let process: Process
+    private let stdin: Pipe
+    private let lines: LineLog
+
+    init() async throws {
+        let script = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Servers/browserpages.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-u", script.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+
+        let lines = LineLog()
+        let buffer = Mutex(Data())
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            let complete: [String] = buffer.withLock { data in
+                data.append(chunk)
+                var found: [String] = []
+                while let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
+                    found.append(String(decoding: data[data.startIndex..<newline], as: UTF8.self))
+                    data.removeSubrange(data.startIndex...newline)
+                }
+                return found
+            }
+            lines.append(complete)
+        }
+        self.process = process
+        self.stdin = stdin
+        self.lines = lines
+        var port: Int?
+        for _ in 0..<600 where port == nil {
+            port = lines.first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard let port else {
+            process.terminate()
+            throw TestFailure("browserpages.py did not print its port")
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// `http://127.0.0.1:<port><path>`.
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Waits until the server has logged `GET <path>`.
+    func waitForRequest(_ path: String) async throws {
+        for _ in 0..<1200 {
+            if received(path) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("no request for \(path) reached the server")
+    }
+
+    /// Whether the server has logged `GET <path>` so far.
+    func received(_ path: String) -> Bool {
+        lines.first(where: { $0 == "GET \(path)" }) != nil
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+/// A failure of the test set-up itself, with a message.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The lines a server printed, shared between its reader callback and the test.
+final class LineLog: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ new: [String]) { lines.withLock { $0.append(contentsOf: new) } }
+
+    func first(where predicate: (String) -> Bool) -> String? { lines.withLock { $0.first(where: predicate) } }
+}

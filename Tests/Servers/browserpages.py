@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Pages for the browser engine's tests and benchmark (Python 3 standard library only).
+
+Binds 127.0.0.1 on a free port and prints `PORT <n>` on stdout; then prints
+`GET <path>` for every request, so a test knows when the browser reached a
+page. Exits when stdin reaches EOF (the test process closed the pipe or died).
+
+Routes:
+  /small        a small static HTML page
+  /js           a page whose content is built by JavaScript after load
+  /late         a page that adds <p id="late"> 300 ms after load
+  /loop         a page whose script runs while(true){}
+  /hang         never answers (sleeps an hour before the status line)
+  /headers      an HTML page listing the request headers, one <li> per header
+  /status/N     an HTML page with status N
+  /img?T        a page showing the image /pixel.png?T (T tells runs apart)
+  /pixel.png?T  a 1x1 PNG
+"""
+
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+PAGES = {
+    "/small": "<!doctype html><html><head><title>Small</title></head><body><h1>Small page</h1><a href='/js'>js</a></body></html>",
+    "/js": "<!doctype html><html><head><title>JS</title></head><body><div id='root'></div>"
+    "<script>const p = document.createElement('p'); p.id = 'made'; p.textContent = 'built by script';"
+    "document.getElementById('root').appendChild(p);</script></body></html>",
+    "/late": "<!doctype html><html><body><script>setTimeout(() => {"
+    "const p = document.createElement('p'); p.id = 'late'; p.textContent = 'arrived late';"
+    "document.body.appendChild(p); }, 300);</script></body></html>",
+    "/loop": "<!doctype html><html><body><p>looping</p><script>while (true) {}</script></body></html>",
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        print("GET", self.path, flush=True)
+        status, body = 200, PAGES.get(self.path)
+        content_type = "text/html; charset=utf-8"
+        if self.path == "/hang":
+            time.sleep(3600)
+            return
+        if self.path == "/headers":
+            items = "".join(f"<li>{k.lower()}: {v}</li>" for k, v in self.headers.items())
+            body = f"<!doctype html><html><body><ul>{items}</ul></body></html>"
+        elif self.path.startswith("/status/"):
+            status = int(self.path.split("/")[2])
+            body = f"<!doctype html><html><body><p>status {status}</p></body></html>"
+        elif self.path.startswith("/img?"):
+            tag = self.path.split("?", 1)[1]
+            body = f"<!doctype html><html><body><img src='/pixel.png?{tag}'></body></html>"
+        elif self.path.startswith("/pixel.png"):
+            body, content_type = PNG_1X1, "image/png"
+        elif body is None:
+            status, body = 404, "<!doctype html><html><body>not found</body></html>"
+        data = body if isinstance(body, bytes) else body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("PORT", server.server_address[1], flush=True)
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
