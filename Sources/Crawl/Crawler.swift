@@ -16,19 +16,24 @@ public final class Crawler: Sendable {
     let scripts: ScriptRegistry
     let validator: URLValidator
     let eventLoopGroup: any EventLoopGroup
+    let browserLaunch: BrowserLaunchConfiguration
     let logger: Logger
 
+    /// - Parameter browserLaunch: where Chromium is and how its watchdog
+    ///   beats; per machine, not part of any signature.
     public init(
         pool: EnginePool<ContinuousClock>,
         scripts: ScriptRegistry,
         validator: URLValidator,
         eventLoopGroup: any EventLoopGroup,
+        browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
         logger: Logger
     ) {
         self.pool = pool
         self.scripts = scripts
         self.validator = validator
         self.eventLoopGroup = eventLoopGroup
+        self.browserLaunch = browserLaunch
         self.logger = logger
     }
 
@@ -40,6 +45,8 @@ public final class Crawler: Sendable {
         switch selection {
         case .http(let configuration):
             try await pool.startPermanent(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
+        case .browser(let configuration):
+            try await pool.startPermanent(signature: selection.signature, kind: selection.kind, make: makeBrowserEngine(configuration))
         }
     }
 
@@ -56,16 +63,36 @@ public final class Crawler: Sendable {
 
         let fetched: FetchResult
         let poolUse: PageResult.PoolUse
+        var browserOutput = PageResult.BrowserOutput()
         switch selection {
         case .http(let configuration):
+            guard request.browser.isEmpty else {
+                throw CrawlError(.badRequest, "js, screenshot and pdf need the browser engine, and this request got the http engine")
+            }
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
             timing.queue = clock.now - start
             poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
             fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
             lease.release()
-            timing.fetch = clock.now - start - timing.queue
+        case .browser(let configuration):
+            let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeBrowserEngine(configuration))
+            timing.queue = clock.now - start
+            poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
+            let options = RenderOptions(
+                script: request.browser.js, screenshot: request.browser.screenshot, pdf: request.browser.pdf, timeout: request.timeout
+            )
+            let rendered = try await lease.engine.render(url: url, options: options)
+            lease.release()
+            browserOutput = PageResult.BrowserOutput(js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64)
+            // The rendered DOM goes through the same parse and extract path as an HTTP body.
+            fetched = FetchResult(
+                url: url, finalURL: rendered.finalURL, redirects: [], status: rendered.status,
+                headers: ResponseHeaders([.init(name: "content-type", value: "text/html; charset=utf-8")]),
+                body: Array(rendered.html.utf8), timing: FetchTiming(firstByte: rendered.duration, total: rendered.duration)
+            )
         }
+        timing.fetch = clock.now - start - timing.queue
 
         var result = PageResult(
             url: url, finalURL: fetched.finalURL, status: fetched.status, contentType: fetched.contentType,
@@ -73,6 +100,7 @@ public final class Crawler: Sendable {
             html: nil, text: nil, markdown: nil, engine: selection.kind, pool: poolUse, timing: timing,
             formats: request.formats
         )
+        result.browser = browserOutput
         try await readPage(fetched, request: request, into: &result)
         result.timing.total = clock.now - start
         return result
@@ -125,6 +153,10 @@ public final class Crawler: Sendable {
             result.data = try await scripts.extractor.extract(document: document, page: page)
             result.timing.extract = clock.now - extractStart
         }
+    }
+
+    private func makeBrowserEngine(_ configuration: BrowserEngineConfiguration) -> @Sendable () throws -> BrowserEngine {
+        { [browserLaunch, logger] in BrowserEngine(configuration: configuration, launch: browserLaunch, logger: logger) }
     }
 
     private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {

@@ -11,14 +11,17 @@ import Pool
 /// no request could match).
 enum EngineSelection: Sendable {
     case http(HTTPEngineConfiguration)
+    case browser(BrowserEngineConfiguration)
 
     init(kind: String, config: JSONObject) throws(CrawlError) {
         do {
             switch kind {
             case HTTPEngineConfiguration.kind:
                 self = .http(try HTTPEngineConfiguration(json: .object(config)))
+            case BrowserEngineConfiguration.kind:
+                self = .browser(try BrowserEngineConfiguration(json: .object(config)))
             default:
-                throw CrawlError(.engineUnavailable, "engine '\(kind)' is not available in this crawld (known: http)")
+                throw CrawlError(.engineUnavailable, "engine '\(kind)' is not available (known: http, browser)")
             }
         } catch let error as EngineError {
             throw CrawlError(.badRequest, error.message)
@@ -32,12 +35,14 @@ enum EngineSelection: Sendable {
     var kind: String {
         switch self {
         case .http: HTTPEngineConfiguration.kind
+        case .browser: BrowserEngineConfiguration.kind
         }
     }
 
     var signature: EngineSignature {
         switch self {
         case .http(let configuration): configuration.signature
+        case .browser(let configuration): configuration.signature
         }
     }
 }

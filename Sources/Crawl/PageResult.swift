@@ -17,10 +17,19 @@ public struct PageResult: Sendable {
     public var html: String?
     public var text: String?
     public var markdown: String?
+    /// The browser's answers to `js`, `screenshot` and `pdf` (base64), when asked.
+    public var browser = BrowserOutput()
     public var engine: String
     public var pool: PoolUse
     public var timing: PageTiming
     public var formats: Set<CrawlRequest.Format>
+
+    /// What only the browser engine gives.
+    public struct BrowserOutput: Sendable {
+        public var js: JSONValue?
+        public var screenshot: String?
+        public var pdf: String?
+    }
 
     /// Which engine served the page, as `pool` in the answer.
     public struct PoolUse: Sendable {
@@ -53,6 +62,9 @@ public struct PageResult: Sendable {
         if formats.contains(.html) { object["html"] = html.map(JSONValue.string) ?? .null }
         if formats.contains(.text) { object["text"] = text.map(JSONValue.string) ?? .null }
         if formats.contains(.markdown) { object["markdown"] = markdown.map(JSONValue.string) ?? .null }
+        if let js = browser.js { object["js"] = js }
+        if let screenshot = browser.screenshot { object["screenshot"] = .string(screenshot) }
+        if let pdf = browser.pdf { object["pdf"] = .string(pdf) }
         object["engine"] = .string(engine)
         object["pool"] = ["tier": .string(pool.tier.rawValue), "hit": .bool(pool.hit), "sig": .string(pool.signature.short)]
         object["timing_ms"] = [

@@ -21,6 +21,8 @@ enum ErrorMapping {
             return engine(error)
         case let error as PoolError:
             return pool(error)
+        case let error as BrowserError:
+            return browser(error)
         case let error as LuaError:
             return ProtocolError(.scriptError, error.message)
         case let error as JobError:
@@ -43,6 +45,17 @@ enum ErrorMapping {
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
         case .notRunning: return ProtocolError(.engineUnavailable, error.message)
         default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
+        }
+    }
+
+    private static func browser(_ error: BrowserError) -> ProtocolError {
+        switch error.code {
+        case .unavailable, .launchFailed: return ProtocolError(.engineUnavailable, error.message)
+        case .timeout: return ProtocolError(.timeout, error.message)
+        case .crashed, .navigationFailed: return ProtocolError(.fetchFailed, error.message)
+        case .script: return ProtocolError(.scriptError, "js: \(error.message)")
+        case .badOption: return ProtocolError(.badRequest, error.message)
+        default: return ProtocolError(.internal, error.message)
         }
     }
 

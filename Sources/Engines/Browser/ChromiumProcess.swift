@@ -1,3 +1,4 @@
+import CProcessShims
 import FoundationEssentials
 import Logging
 import Synchronization
@@ -94,6 +95,10 @@ final class ChromiumProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, devtoolsFD, 3)
         posix_spawn_file_actions_adddup2(&actions, devtoolsFD, 4)
+        // Every other descriptor closes in the child: crawld's client sockets
+        // are not all close-on-exec, and a browser holding a copy of one would
+        // keep that client's connection open after crawld closed it.
+        cprocess_spawn_addclosefrom(&actions, 5)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
