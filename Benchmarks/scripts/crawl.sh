@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 docs=/usr/share/doc/python3.11/html
-swift build -c release --product crawld >/dev/null
-(cd Benchmarks && swift build -c release --product ProtocolBench >/dev/null)
+# One release build (the Benchmarks package's) serves crawld and the load generator.
+(cd Benchmarks && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
+crawld=Benchmarks/.build/release/crawld
 work=$(mktemp -d)
 trap 'kill $(cat $work/nginx.pid 2>/dev/null) $cpid 2>/dev/null; rm -rf $work' EXIT
 cat > $work/nginx.conf <<CONF
@@ -20,7 +21,7 @@ CONF
 nginx -c $work/nginx.conf
 (cd $docs && find . -name '*.html' | sed 's|^\./|http://127.0.0.1:18090/|') > $work/urls.txt
 echo "$(wc -l < $work/urls.txt) pages, $(du -sh $docs | cut -f1)"
-.build/release/crawld --config scripts/ --redis none --listen 127.0.0.1:17075 2>/dev/null &
+$crawld --config scripts/ --redis none --listen 127.0.0.1:17075 2>/dev/null &
 cpid=$!
 sleep 1
 cat > $work/wrk.lua <<'LUA'

@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -ge 10100 ] || echo "note: open-file limit $(ulimit -n) is below the 10,000 connections the idle test opens"
-swift build -c release --product crawld >/dev/null
-(cd Benchmarks && swift build -c release --product ProtocolBench >/dev/null)
+# One release build (the Benchmarks package's) serves crawld and the load generator.
+(cd Benchmarks && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
+crawld=Benchmarks/.build/release/crawld
 port=17070
-.build/release/crawld --config scripts/ --redis none --listen 127.0.0.1:$port --max-connections 20000 2>/dev/null &
+$crawld --config scripts/ --redis none --listen 127.0.0.1:$port --max-connections 20000 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null; kill $rpid 2>/dev/null; true' EXIT
 sleep 1
