@@ -58,7 +58,7 @@ extension HTMLDocument {
         let context = xpathContext
         clibxml2_silence_errors_on_this_thread()
         xmlResetError(&context.pointee.lastError)
-        context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
+        context.pointee.node = node?.pointer ?? documentNode
         defer { context.pointee.node = nil }
         guard let compiled = xmlXPathCtxtCompile(context, expression) else { throw lastXPathError(expression) }
         defer { xmlXPathFreeCompExpr(compiled) }

@@ -24,6 +24,9 @@ public final class HTMLDocument {
     public let encoding: String
     /// Where `encoding` came from: `bom`, `header`, `meta` or `default`.
     public let encodingSource: String
+    /// Every element, for whole-document selectors and metadata; built at the first such query
+    /// (the tree never changes after the parse, so it stays right).
+    lazy var elementIndex = ElementIndex(document: documentNode)
 
     /// libxml2 options: recover from any markup, no network, no error output, compact text nodes,
     /// no depth or size limits, and ignore `<meta charset>` because the input is already UTF-8.
@@ -88,6 +91,12 @@ public final class HTMLDocument {
     private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {
         let start = utf8.baseAddress?.assumingMemoryBound(to: CChar.self)
         return htmlReadMemory(start, Int32(clamping: utf8.count), url, nil, parseOptions)
+    }
+
+    /// The document node itself, as the node type walks and XPath contexts take (libxml2's
+    /// `xmlDoc` starts with the same fields as `xmlNode`).
+    var documentNode: xmlNodePtr {
+        UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
     }
 
     /// The `<html>` element (libxml2 creates one for any non-empty input), nil for an empty body.
