@@ -93,3 +93,35 @@ struct ElementName: Hashable, Sendable {
         return key
     }
 }
+
+/// A fixed set of tag names, asked about once or twice per element by the text and Markdown
+/// walks: a binary search over the sorted name keys, without building a `String` per element.
+struct ElementNameSet: Sendable {
+    private let keys: [UInt64]
+    private let names: Set<String>
+
+    init(_ names: Set<String>) {
+        self.names = names
+        keys = names.map { ElementName($0).key }.sorted()
+    }
+
+    func contains(_ name: String) -> Bool {
+        names.contains(name)
+    }
+
+    /// Whether `element` is named one of the names (in no namespace).
+    func contains(_ element: xmlNodePtr) -> Bool {
+        guard element.pointee.ns == nil, let name = element.pointee.name else { return false }
+        let key = ElementName.key(of: name)
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        guard low < keys.count, keys[low] == key else { return false }
+        // Eight bytes or more: the key is only a prefix, so compare the whole name.
+        for offset in 0..<8 where name[offset] == 0 { return true }
+        return names.contains(String(cString: name))
+    }
+}

@@ -58,13 +58,12 @@ extension HTMLDocument {
     ///
     /// Fragments are dropped (`/a#x` and `/a#y` are one page); same-document links (`#top`) and
     /// `javascript:`, `mailto:`, `tel:` and `data:` links are left out. Relative hrefs resolve
-    /// against `baseURL`; if the document has no URL at all, they stay relative. One iterative
-    /// walk collects the hrefs (no XPath node-set to sort), and each distinct href is resolved
-    /// once: pages repeat the same href many times.
+    /// against `baseURL`; if the document has no URL at all, they stay relative.
+    /// The `<a>` elements come from the element index (no XPath node-set to sort, no walk of its
+    /// own), and each distinct href is resolved once: pages repeat the same href many times.
     public var links: [String] {
-        guard let start = root?.pointer else { return [] }
         var collector = HrefCollector()
-        Self.walk(start, &collector)
+        for anchor in elementIndex.elements(named: Self.anchorName) { collector.add(anchor) }
         let base = baseURL
         var seenHrefs = Set<String>()
         var seen = Set<String>()
@@ -81,6 +80,7 @@ extension HTMLDocument {
     // MARK: - Helpers
 
     static let htmlName = ElementName("html")
+    static let anchorName = ElementName("a")
     static let headName = ElementName("head")
     static let titleName = ElementName("title")
     static let svgName = ElementName("svg")

@@ -51,13 +51,12 @@ struct TextCollector: NodeVisitor {
             append(node.pointee.content)
             return false
         case XML_ELEMENT_NODE:
-            let name = HTMLDocument.tagName(node)
-            if HTMLDocument.blockElements.contains(name) { lineBreak() }
-            if name == "img", let alt = xmlGetProp(node, "alt") {
+            if HTMLDocument.blockElements.contains(node) { lineBreak() }
+            if Self.isNamed(node, Self.img), let alt = xmlGetProp(node, "alt") {
                 append(alt)
                 releaseXML(alt)
             }
-            return !HTMLDocument.hiddenElements.contains(name)
+            return !HTMLDocument.hiddenElements.contains(node)
         default:
             return false
         }
@@ -65,12 +64,19 @@ struct TextCollector: NodeVisitor {
 
     mutating func exit(_ node: xmlNodePtr) {
         guard node.pointee.type == XML_ELEMENT_NODE else { return }
-        let name = HTMLDocument.tagName(node)
-        if name == "td" || name == "th" {
+        if Self.isNamed(node, Self.td) || Self.isNamed(node, Self.th) {
             space()
-        } else if HTMLDocument.blockElements.contains(name) {
+        } else if HTMLDocument.blockElements.contains(node) {
             lineBreak()
         }
+    }
+
+    private static let img = ElementName("img")
+    private static let td = ElementName("td")
+    private static let th = ElementName("th")
+
+    private static func isNamed(_ node: xmlNodePtr, _ name: ElementName) -> Bool {
+        ElementName.key(of: node.pointee.name) == name.key && name.matches(node)
     }
 
     /// Appends text, collapsing every whitespace run to a single space.
