@@ -23,6 +23,8 @@
 --                          (for string(...), count(...), boolean(...))
 --   doc:attr(selector, name)  the attribute of the first match, or nil
 --   doc:text([node])       visible text (no script/style), one block a line
+--   doc:word_count([node]) the number of words of doc:text([node]), without
+--                          building the text (much cheaper than counting it)
 --   doc:markdown([node])   the page (or a node) as Markdown
 --   doc:title(), doc:description(), doc:canonical(), doc:language()
 --   doc:links()            absolute links of the page, each once
@@ -87,8 +89,6 @@ local function default(doc, page)
     -- Not HTML: say what it was; a JSON body is passed through as is.
     return { kind = page.kind, content_type = page.content_type, size = page.size, json = page.json }
   end
-  local text = doc:text()
-  local _, words = text:gsub("%S+", "")
   return {
     title = doc:title(),
     description = doc:description(),
@@ -99,7 +99,7 @@ local function default(doc, page)
       h2 = texts(doc, "h2", 50),
       h3 = texts(doc, "h3", 100),
     },
-    word_count = words,
+    word_count = doc:word_count(),
     opengraph = opengraph(doc),
   }
 end

@@ -1,15 +1,17 @@
 /// A hand-written recursive-descent parser (bounded: selectors do not nest) for `CSSSelector`.
 struct CSSSelectorParser {
-    enum Combinator { case descendant, child, adjacent, sibling }
+    enum Combinator: Hashable, Sendable { case descendant, child, adjacent, sibling }
 
-    /// One type selector with its conditions, already in XPath form.
-    struct Compound {
+    /// One type selector with its conditions.
+    struct Compound: Hashable, Sendable {
         var tag = "*"
-        var conditions: [String] = []
+        /// The tag prepared for native matching; nil for `*`.
+        var element: ElementName?
+        var conditions: [CSSCondition] = []
     }
 
     /// A compound and how it relates to the previous one (`descendant` for the first).
-    struct Step {
+    struct Step: Hashable, Sendable {
         var combinator: Combinator
         var compound: Compound
     }
@@ -63,22 +65,22 @@ struct CSSSelectorParser {
             compound.tag = "*"
         } else if let next = peek, Self.isNameCharacter(next) {
             compound.tag = try parseName().lowercased()
+            compound.element = ElementName(compound.tag)
         }
         while let next = peek {
             switch next {
             case "#":
                 index += 1
-                compound.conditions.append("@id = \(CSSSelector.literal(try parseName()))")
+                compound.conditions.append(.attribute("id", .equals(try parseName())))
             case ".":
                 index += 1
-                let name = CSSSelector.literal(" " + (try parseName()) + " ")
-                compound.conditions.append("contains(concat(' ', normalize-space(@class), ' '), \(name))")
+                compound.conditions.append(.attribute("class", .word(try parseName())))
             case "[":
                 index += 1
                 compound.conditions.append(try parseAttribute())
             case ":":
                 index += 1
-                compound.conditions.append(try parsePseudoClass())
+                compound.conditions.append(.position(try parsePseudoClass()))
             default:
                 guard index > start else { throw failure(index < characters.count ? "unexpected \"\(next)\"" : "missing selector") }
                 return compound
@@ -89,11 +91,11 @@ struct CSSSelectorParser {
     }
 
     /// `[name]`, `[name op value]` with op one of `= ^= $= *= ~= |=`.
-    private mutating func parseAttribute() throws(HTMLError) -> String {
+    private mutating func parseAttribute() throws(HTMLError) -> CSSCondition {
         skipWhitespace()
-        let attribute = "@" + (try parseName()).lowercased()
+        let attribute = try parseName().lowercased()
         skipWhitespace()
-        if consume("]") { return attribute }
+        if consume("]") { return .attribute(attribute, .exists) }
         var op = ""
         if let next = peek, "^$*~|".contains(next) {
             op.append(next)
@@ -101,26 +103,26 @@ struct CSSSelectorParser {
         }
         guard consume("=") else { throw failure("expected an attribute operator") }
         skipWhitespace()
-        let value = CSSSelector.literal(try parseValue())
+        let value = try parseValue()
         skipWhitespace()
         guard consume("]") else { throw failure("expected \"]\"") }
         switch op {
-        case "^": return "starts-with(\(attribute), \(value))"
-        case "$": return "substring(\(attribute), string-length(\(attribute)) - string-length(\(value)) + 1) = \(value)"
-        case "*": return "contains(\(attribute), \(value))"
-        case "~": return "contains(concat(' ', normalize-space(\(attribute)), ' '), concat(' ', \(value), ' '))"
-        case "|": return "(\(attribute) = \(value) or starts-with(\(attribute), concat(\(value), '-')))"
-        default: return "\(attribute) = \(value)"
+        case "^": return .attribute(attribute, .prefix(value))
+        case "$": return .attribute(attribute, .suffix(value))
+        case "*": return .attribute(attribute, .substring(value))
+        case "~": return .attribute(attribute, .word(value))
+        case "|": return .attribute(attribute, .dashPrefix(value))
+        default: return .attribute(attribute, .equals(value))
         }
     }
 
-    private mutating func parsePseudoClass() throws(HTMLError) -> String {
+    private mutating func parsePseudoClass() throws(HTMLError) -> CSSCondition.Position {
         let start = index
         let name = try parseName().lowercased()
         switch name {
-        case "first-child": return "not(preceding-sibling::*)"
-        case "last-child": return "not(following-sibling::*)"
-        case "only-child": return "not(preceding-sibling::*) and not(following-sibling::*)"
+        case "first-child": return .first
+        case "last-child": return .last
+        case "only-child": return .only
         case "nth-child":
             guard consume("(") else { throw failure("expected \"(\" after :nth-child") }
             var argument = ""
@@ -130,7 +132,7 @@ struct CSSSelectorParser {
             }
             guard consume(")") else { throw failure("expected \")\"") }
             guard let (a, b) = Self.parseNth(argument.lowercased()) else { throw failure("bad :nth-child argument \"\(argument)\"") }
-            return Self.nthCondition(a: a, b: b)
+            return .nth(a: a, b: b)
         default:
             index = start
             throw failure("unsupported pseudo-class :\(name)")
@@ -149,14 +151,6 @@ struct CSSSelectorParser {
         let b = bText.isEmpty ? 0 : Int(bText.hasPrefix("+") ? bText.dropFirst() : bText)
         guard let a, let b, !bText.hasPrefix("+-"), !bText.hasPrefix("++") else { return nil }
         return (a, b)
-    }
-
-    /// The XPath condition for "position p among element siblings satisfies p = a*k + b, k ≥ 0".
-    static func nthCondition(a: Int, b: Int) -> String {
-        let position = "(count(preceding-sibling::*) + 1)"
-        if a == 0 { return "\(position) = \(b)" }
-        if a > 0 { return "\(position) >= \(b) and (\(position) - \(b)) mod \(a) = 0" }
-        return "\(position) <= \(b) and (\(b) - \(position)) mod \(-a) = 0"
     }
 
     // MARK: - Lexing

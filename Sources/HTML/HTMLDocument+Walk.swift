@@ -41,14 +41,14 @@ extension HTMLDocument {
     }
 
     /// Elements whose content is never shown: their text is left out of text and Markdown.
-    static let hiddenElements: Set<String> = ["script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "canvas"]
+    static let hiddenElements = ElementNameSet(["script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "canvas"])
 
     /// Elements that start a new line of text. Table cells are not among them: a row reads as
     /// one line, its cells separated by spaces.
-    static let blockElements: Set<String> = [
+    static let blockElements = ElementNameSet([
         "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt",
         "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
         "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tr", "ul",
         "caption", "thead", "tbody", "tfoot", "body", "html", "option", "legend",
-    ]
+    ])
 }

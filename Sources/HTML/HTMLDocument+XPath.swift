@@ -55,17 +55,17 @@ extension HTMLDocument {
 
     /// Compiles and evaluates; the raw object is the caller's to free.
     private func evaluate(_ expression: String, from node: HTMLNode?) throws(HTMLError) -> xmlXPathObjectPtr? {
-        let context = xpathContext
+        let context = try xpathContext()
         clibxml2_silence_errors_on_this_thread()
         xmlResetError(&context.pointee.lastError)
-        context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
+        context.pointee.node = node?.pointer ?? documentNode
         defer { context.pointee.node = nil }
-        guard let compiled = xmlXPathCtxtCompile(context, expression) else { throw lastXPathError(expression) }
+        guard let compiled = xmlXPathCtxtCompile(context, expression) else { throw lastXPathError(expression, context) }
         defer { xmlXPathFreeCompExpr(compiled) }
         let object = xmlXPathCompiledEval(compiled, context)
         if context.pointee.lastError.code != 0 {
             if let object { xmlXPathFreeObject(object) }
-            throw lastXPathError(expression)
+            throw lastXPathError(expression, context)
         }
         return object
     }
@@ -82,9 +82,9 @@ extension HTMLDocument {
     }
 
     /// Reads libxml2's last XPath error into an `HTMLError` and clears it.
-    private func lastXPathError(_ expression: String) -> HTMLError {
-        let error = xpathContext.pointee.lastError
-        defer { xmlResetError(&xpathContext.pointee.lastError) }
+    private func lastXPathError(_ expression: String, _ context: xmlXPathContextPtr) -> HTMLError {
+        let error = context.pointee.lastError
+        defer { xmlResetError(&context.pointee.lastError) }
         var message = error.message.map { String(cString: $0) } ?? "invalid expression"
         while message.last?.isNewline == true { message.removeLast() }
         let position = error.code != 0 && error.str1 != nil ? Int(error.int1) : nil

@@ -2,7 +2,7 @@ internal import CLibXML2
 
 /// An HTML page parsed once by libxml2, queried many times (XPath, CSS, links, text, Markdown).
 ///
-/// Owns the `htmlDocPtr` and an `xmlXPathContextPtr`; both are freed in `deinit`, so memory goes
+/// Owns the `htmlDocPtr` and, once XPath is used, an `xmlXPathContextPtr`; both are freed in `deinit`, so memory goes
 /// back as soon as the last reference (the document or one of its `HTMLNode`s) is dropped.
 /// Not `Sendable`: a document belongs to the one request task that parsed it and is never touched
 /// from an event loop. Every `HTMLNode` holds a strong reference to its document, so a node can
@@ -16,7 +16,9 @@ internal import CLibXML2
 /// walk of this module is iterative too (`HTMLDocument+Walk.swift`).
 public final class HTMLDocument {
     let document: htmlDocPtr
-    let xpathContext: xmlXPathContextPtr
+    /// Made at the first XPath query: most pages never need one (selectors and metadata are
+    /// matched natively), and creating it is a measurable part of parsing a small page.
+    private var xpathContextStorage: xmlXPathContextPtr?
 
     /// The URL the page was fetched from (after redirects), if given; links resolve against it.
     public let url: String?
@@ -24,6 +26,9 @@ public final class HTMLDocument {
     public let encoding: String
     /// Where `encoding` came from: `bom`, `header`, `meta` or `default`.
     public let encodingSource: String
+    /// Every element, for whole-document selectors and metadata; built at the first such query
+    /// (the tree never changes after the parse, so it stays right).
+    lazy var elementIndex = ElementIndex(document: documentNode)
 
     /// libxml2 options: recover from any markup, no network, no error output, compact text nodes,
     /// no depth or size limits, and ignore `<meta charset>` because the input is already UTF-8.
@@ -52,23 +57,28 @@ public final class HTMLDocument {
         // libxml2 returns no document for input without any node (empty or blank): that is an
         // empty page, not an error.
         guard let parsed = read ?? htmlNewDocNoDtD(nil, nil) else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
-        guard let context = xmlXPathNewContext(parsed) else {
-            xmlFreeDoc(parsed)
-            throw HTMLError(.parseFailed, message: "libxml2 could not create an XPath context")
-        }
-        context.pointee.error = { _, _ in }
         self.document = parsed
-        self.xpathContext = context
         self.url = url
         self.encoding = charset.name
         self.encodingSource = charset.source
+    }
+
+    /// The XPath context over this document, created on first use with a silent error handler.
+    func xpathContext() throws(HTMLError) -> xmlXPathContextPtr {
+        if let xpathContextStorage { return xpathContextStorage }
+        guard let context = xmlXPathNewContext(document) else {
+            throw HTMLError(.parseFailed, message: "libxml2 could not create an XPath context")
+        }
+        context.pointee.error = { _, _ in }
+        xpathContextStorage = context
+        return context
     }
 
     /// libxml2's global initialisation, run once (lazily, thread-safely) before the first parse.
     private static let libxml2Initialised: Void = xmlInitParser()
 
     deinit {
-        xmlXPathFreeContext(xpathContext)
+        if let xpathContextStorage { xmlXPathFreeContext(xpathContextStorage) }
         xmlFreeDoc(document)
     }
 
@@ -88,6 +98,12 @@ public final class HTMLDocument {
     private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {
         let start = utf8.baseAddress?.assumingMemoryBound(to: CChar.self)
         return htmlReadMemory(start, Int32(clamping: utf8.count), url, nil, parseOptions)
+    }
+
+    /// The document node itself, as the node type walks and XPath contexts take (libxml2's
+    /// `xmlDoc` starts with the same fields as `xmlNode`).
+    var documentNode: xmlNodePtr {
+        UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
     }
 
     /// The `<html>` element (libxml2 creates one for any non-empty input), nil for an empty body.

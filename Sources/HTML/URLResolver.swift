@@ -45,9 +45,21 @@ enum URLResolver {
 }
 
 extension StringProtocol {
-    /// The string with whitespace runs collapsed to one space and both ends trimmed.
+    /// The string with whitespace runs (space, tab, CR, LF, form feed) collapsed to one space and
+    /// both ends trimmed; byte by byte, since it runs on every title and Markdown text run.
     func collapsingWhitespace() -> String {
-        split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{0C}" })
-            .joined(separator: " ")
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for byte in utf8 {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                pendingSpace = !output.isEmpty
+            } else {
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                output.append(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

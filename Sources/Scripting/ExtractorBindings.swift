@@ -39,6 +39,9 @@ enum ExtractorBindings {
             "text": { scope, call in
                 try call.push(.text(scope.open().visibleText(of: optionalNode(call, 0)?.open())))
             },
+            "word_count": { scope, call in
+                try call.push(.int(Int64(scope.open().wordCount(of: optionalNode(call, 0)?.open()))))
+            },
             "markdown": { scope, call in
                 try call.push(.text(scope.open().markdown(of: optionalNode(call, 0)?.open())))
             },

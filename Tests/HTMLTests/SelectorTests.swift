@@ -50,6 +50,31 @@ import Testing
         #expect(try texts(selector) == expected)
     }
 
+    /// `select` matches most selectors natively; what it finds must be exactly what the selector's
+    /// XPath finds, corner cases included (a missing attribute reads as "" in `^=`, `$=`, `*=`).
+    @Test(arguments: [
+        "li", "*", "#main > h2", ".special", "li.odd.special", "[data-kind]", "li[data-kind=first-item]",
+        "a[href^='https:']", "a[href$=\".pdf\"]", "a[href*=local]", "li[class~=odd]", "li[lang|=en]", "li[lang|=en-GB]",
+        "li[title^='']", "li[title$='']", "li[title*='']", "li[class~='odd special']", "li[class~='']", "li[lang|='']",
+        "[id=main]", "[class='content wide']", "li[class=odd]", "li:first-child", "li:last-child", "li:only-child",
+        "li:nth-child(2)", "li:nth-child(odd)", "li:nth-child(2n+2)", "li:nth-child(-n+2)", "li:nth-child(2n-1)",
+        "h2 + ul > li:first-child", "div > p, p.outside", "p.outside, h2", "ul > li + li", "*#main > .title", "DIV > UL",
+    ])
+    func nativeMatchingAgreesWithTheXPath(selector: String) throws {
+        let document = try Fixtures.parse(Self.page + "<ul><li class=' odd\tspecial  '>tab</li></ul>")
+        let compiled = try CSSSelector(selector)
+        #expect(try document.select(compiled) == document.nodes(xpath: compiled.xpath))
+        let list = try #require(try document.select("ul.items").first)
+        #expect(try document.select(compiled, from: list) == document.nodes(xpath: compiled.xpath, from: list))
+    }
+
+    @Test func descendantAndSiblingCombinatorsOnHundredThousandNestedTags() throws {
+        let document = try Fixtures.parse(String(repeating: "<div>", count: 100_000) + "<p>deep</p>")
+        #expect(try document.select("span div").isEmpty)
+        #expect(try document.select("div > p").map(\.textContent) == ["deep"])
+        #expect(try document.select("div:first-child").count == 100_000)
+    }
+
     @Test func quotedAttributeValuesWithEscapesAndBothQuotes() throws {
         let document = try Fixtures.parse(Self.page)
         let both = try CSSSelector(#"li[title="it's \"quoted\""]"#)

@@ -76,6 +76,14 @@ import Testing
         #expect(object["mail"] == true)
     }
 
+    @Test func wordCountCountsTheWordsOfText() async throws {
+        let data = try await run("""
+            local _, words = doc:text():gsub("%S+", "")
+            return { words, doc:word_count(), doc:word_count(doc:css("ul")[1]), doc:word_count(doc:css("main")[1]) }
+            """)
+        #expect(sameJSON(data, [11, 11, 3, 11]))
+    }
+
     @Test func nodeMethods() async throws {
         let data = try await run("""
             local ul = doc:css("ul")[1]

@@ -1,0 +1,39 @@
+#!/usr/bin/python3
+"""Issue 5's (d): crawld's resident memory after 10,000 crawls and after --crawls crawls (the
+target compares 1,000,000 against 10,000). Drives ProtocolBench's closed loop (64 in flight
+over 8 connections) in 10-second slices and reads /proc/PID/status between them, so the
+counts are the first slice ends at or past each mark. Run by `crawl.sh rss`.
+"""
+import argparse
+import re
+import subprocess
+
+
+def resident(pid):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def main():
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("--port", type=int, required=True)
+    arguments.add_argument("--pid", type=int, required=True)
+    arguments.add_argument("--urls", required=True)
+    arguments.add_argument("--crawls", type=int, default=1_000_000)
+    arguments.add_argument("--bench", default="Benchmarks/.build/release/ProtocolBench")
+    options = arguments.parse_args()
+    done, marks = 0, [10_000, options.crawls]
+    while marks:
+        output = subprocess.run([options.bench, "crawl", str(options.port), "10", "8", "8", options.urls],
+                                check=True, capture_output=True, text=True).stdout
+        done += int(re.search(r"\((\d+) requests\)", output).group(1))
+        while marks and done >= marks[0]:
+            print("after %d crawls (mark %d): RSS %.1f MB; last slice: %s"
+                  % (done, marks.pop(0), resident(options.pid) / 1048576, output.strip()), flush=True)
+
+
+if __name__ == "__main__":
+    main()

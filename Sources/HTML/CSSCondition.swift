@@ -1,0 +1,158 @@
+internal import CLibXML2
+import Glibc
+
+/// One condition of a compound selector: `#id`, `.class`, `[attr…]` or a structural pseudo-class.
+///
+/// Each condition has two forms that must always agree: `xpath`, the XPath 1.0 predicate
+/// `CSSSelector.xpath` is built from (public, and what the tests compare against), and
+/// `matches(_:)`, the same test done directly on an element, which `HTMLDocument.select` uses
+/// because one walk of the tree costs much less than compiling and evaluating the XPath. The
+/// native form copies XPath's semantics exactly, including its corner cases: a missing attribute
+/// reads as the empty string inside `starts-with`, `contains` and `substring`, so `[a^=""]`
+/// matches an element without `a`, as the XPath does.
+enum CSSCondition: Hashable, Sendable {
+    /// How an attribute's value is tested.
+    enum Match: Hashable, Sendable {
+        case exists
+        case equals(String)
+        case prefix(String)
+        case suffix(String)
+        case substring(String)
+        /// One of the whitespace-separated words (`~=`, and `.class`).
+        case word(String)
+        /// Equal, or starting with the value and a hyphen (`|=`).
+        case dashPrefix(String)
+    }
+
+    /// The position rules of `:first-child`, `:last-child`, `:only-child`, `:nth-child(an+b)`.
+    enum Position: Hashable, Sendable {
+        case first, last, only
+        case nth(a: Int, b: Int)
+    }
+
+    case attribute(String, Match)
+    case position(Position)
+
+    // MARK: - XPath form
+
+    var xpath: String {
+        switch self {
+        case .attribute(let name, let match): Self.xpath(attribute: "@" + name, match)
+        case .position(let position): Self.xpath(position)
+        }
+    }
+
+    private static func xpath(attribute: String, _ match: Match) -> String {
+        switch match {
+        case .exists: return attribute
+        case .equals(let value): return "\(attribute) = \(CSSSelector.literal(value))"
+        case .prefix(let value): return "starts-with(\(attribute), \(CSSSelector.literal(value)))"
+        case .suffix(let value):
+            let literal = CSSSelector.literal(value)
+            return "substring(\(attribute), string-length(\(attribute)) - string-length(\(literal)) + 1) = \(literal)"
+        case .substring(let value): return "contains(\(attribute), \(CSSSelector.literal(value)))"
+        case .word(let value):
+            return "contains(concat(' ', normalize-space(\(attribute)), ' '), concat(' ', \(CSSSelector.literal(value)), ' '))"
+        case .dashPrefix(let value):
+            let literal = CSSSelector.literal(value)
+            return "(\(attribute) = \(literal) or starts-with(\(attribute), concat(\(literal), '-')))"
+        }
+    }
+
+    private static func xpath(_ position: Position) -> String {
+        switch position {
+        case .first: return "not(preceding-sibling::*)"
+        case .last: return "not(following-sibling::*)"
+        case .only: return "not(preceding-sibling::*) and not(following-sibling::*)"
+        case .nth(let a, let b):
+            let index = "(count(preceding-sibling::*) + 1)"
+            if a == 0 { return "\(index) = \(b)" }
+            if a > 0 { return "\(index) >= \(b) and (\(index) - \(b)) mod \(a) = 0" }
+            return "\(index) <= \(b) and (\(b) - \(index)) mod \(-a) = 0"
+        }
+    }
+
+    // MARK: - Native form
+
+    /// Whether `element` satisfies the condition, exactly as `xpath` would decide.
+    func matches(_ element: xmlNodePtr) -> Bool {
+        switch self {
+        case .attribute(let name, let match): Self.matches(Self.value(of: name, in: element), match)
+        case .position(let position): Self.matches(element, position)
+        }
+    }
+
+    /// The attribute's value as XPath's `@name` reads it (no namespace), nil when absent.
+    private static func value(of name: String, in element: xmlNodePtr) -> [UInt8]? {
+        guard let value = xmlGetNoNsProp(element, name) else { return nil }
+        defer { releaseXML(value) }
+        return Array(UnsafeBufferPointer(start: value, count: strlen(value)))
+    }
+
+    /// Whether an attribute value (nil when absent) passes `match`.
+    static func matches(_ value: [UInt8]?, _ match: Match) -> Bool {
+        switch match {
+        case .exists: return value != nil
+        case .equals(let expected): return value.map { $0.elementsEqual(expected.utf8) } ?? false
+        case .prefix(let expected): return (value ?? []).starts(with: expected.utf8)
+        case .suffix(let expected): return (value ?? []).reversed().starts(with: expected.utf8.reversed())
+        case .substring(let expected): return contains(value ?? [], Array(expected.utf8))
+        case .word(let expected):
+            return contains([0x20] + normalizedSpace(value ?? []) + [0x20], [0x20] + Array(expected.utf8) + [0x20])
+        case .dashPrefix(let expected):
+            guard let value else { return false }
+            return value.elementsEqual(expected.utf8) || value.starts(with: Array(expected.utf8) + [UInt8(ascii: "-")])
+        }
+    }
+
+    private static func matches(_ element: xmlNodePtr, _ position: Position) -> Bool {
+        switch position {
+        case .first: return previousElement(element) == nil
+        case .last: return nextElement(element) == nil
+        case .only: return previousElement(element) == nil && nextElement(element) == nil
+        case .nth(let a, let b):
+            var index = 1
+            var sibling = previousElement(element)
+            while let current = sibling {
+                index += 1
+                sibling = previousElement(current)
+            }
+            if a == 0 { return index == b }
+            if a > 0 { return index >= b && (index - b) % a == 0 }
+            return index <= b && (b - index) % -a == 0
+        }
+    }
+
+    static func previousElement(_ node: xmlNodePtr) -> xmlNodePtr? {
+        var sibling = node.pointee.prev
+        while let current = sibling, current.pointee.type != XML_ELEMENT_NODE { sibling = current.pointee.prev }
+        return sibling
+    }
+
+    private static func nextElement(_ node: xmlNodePtr) -> xmlNodePtr? {
+        var sibling = node.pointee.next
+        while let current = sibling, current.pointee.type != XML_ELEMENT_NODE { sibling = current.pointee.next }
+        return sibling
+    }
+
+    /// XPath's `normalize-space`: runs of space, tab, CR and LF become one space; ends trimmed.
+    private static func normalizedSpace(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+                pendingSpace = !output.isEmpty
+            } else {
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                output.append(byte)
+            }
+        }
+        return output
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        needle.isEmpty || haystack.firstRange(of: needle) != nil
+    }
+}
