@@ -113,3 +113,41 @@ import TestSupport
         await redis.shutdown()
     }
 }
+
+/// Redis away at checkpoints: the job crawls on, and a resume from the last
+/// checkpoint Redis kept writes every page once.
+@Suite(.serialized) struct JobRedisDownTests {
+    @Test func redisDownAtCheckpointsLosesNoPage() async throws {
+        let site = try JobSiteServer(pages: 60, latencyMs: 30)
+        let server = try RedisServer()
+        try server.start()
+        let redis = try RedisCheckpointStoreTests.connect(server)
+        let dir = TemporaryDirectory()
+        let seed = site.base + "/p/0.html"
+        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let cluster = JobClusterTests()
+        let first = try cluster.manager(dir, redis, "a", live: ["a"])
+        let running = Task { await first.run() }
+        let job = try await first.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
+        try await waitUntil { try await first.status(job).crawled >= 8 }
+        server.kill()
+        let atKill = try await first.status(job).crawled
+        try await waitUntil { try await first.status(job).crawled >= atKill + 12 }
+        await first.drain()
+        await running.value
+        #expect(try await first.status(job).state == .interrupted)
+
+        try server.start()
+        #expect(try server.cli("HGET", "crawld:job:\(job)", "state") == "running", "the interrupted checkpoint never reached Redis")
+        let stored = try #require(Int(try server.cli("HGET", "crawld:job:\(job)", "records")))
+        #expect(stored < atKill + 12, "Redis holds an older checkpoint than the output")
+        let second = try cluster.manager(dir, redis, "a", live: ["a"])
+        let again = Task { await second.run() }
+        // Until the connection's next probe finds Redis back, a job not running here cannot be read.
+        try await waitUntil { (try? await second.status(job).state) == .completed }
+        try cluster.expectEveryPageOnce(dir, expected)
+        await second.drain()
+        await again.value
+        await redis.shutdown()
+    }
+}
