@@ -2,7 +2,7 @@
 and links and follows the links on the start URL's host, as a crawld job with
 `extract: false` does. Run by jobs_crawl.py with `scrapy runspider`."""
 import json
-import os
+import time
 
 import scrapy
 from scrapy.http import TextResponse
@@ -16,12 +16,14 @@ class DocsSpider(scrapy.Spider):
         self.start_urls = [start]
         self.allowed_domains = ["127.0.0.1"]
         self.stats_path = stats
+        self.began = time.monotonic()
 
     def parse(self, response):
         if not isinstance(response, TextResponse):
             yield {"url": response.url, "status": response.status, "title": None, "links": []}
             return
         links = [response.urljoin(href) for href in response.css("a::attr(href)").getall()]
+        links = [link for link in links if link.startswith(("http://", "https://"))]
         yield {"url": response.url, "status": response.status, "title": response.css("title::text").get(), "links": links}
         for link in links:
             yield response.follow(link, callback=self.parse)
@@ -29,4 +31,4 @@ class DocsSpider(scrapy.Spider):
     def closed(self, reason):
         stats = self.crawler.stats.get_stats()
         with open(self.stats_path, "w") as out:
-            json.dump({"elapsed": stats.get("elapsed_time_seconds"), "items": stats.get("item_scraped_count", 0), "reason": reason}, out)
+            json.dump({"elapsed": time.monotonic() - self.began, "items": stats.get("item_scraped_count", 0), "reason": reason}, out)
