@@ -10,6 +10,25 @@ import TestSupport
 /// manager sees them, an interrupted job resumes from its own pending entry,
 /// and a dead instance's job is claimed; the output holds every page once.
 @Suite(.serialized) struct JobClusterTests {
+    /// A test site, a redis-server and a connection to it, an output dir, and the site's reference BFS.
+    struct Fixture {
+        let site: JobSiteServer
+        let server: RedisServer
+        let redis: RedisConnection
+        let dir = TemporaryDirectory()
+        let seed: String
+        let expected: [(url: String, depth: Int)]
+
+        init(pages: Int, latencyMs: Int = 0) async throws {
+            site = try JobSiteServer(pages: pages, latencyMs: latencyMs)
+            server = try RedisServer()
+            try server.start()
+            redis = try RedisCheckpointStoreTests.connect(server)
+            seed = site.base + "/p/0.html"
+            expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        }
+    }
+
     func manager(_ dir: TemporaryDirectory, _ redis: RedisConnection, _ instance: String, live: Set<String>) throws -> JobManager {
         let store = RedisCheckpointStore(redis: redis, instance: instance)
         var cluster = JobCluster(queue: JobQueue(store: store, claimIdle: .milliseconds(50))) { live }
@@ -19,6 +38,22 @@ import TestSupport
         return JobManager(environment: environment, cluster: cluster)
     }
 
+    /// Starts `manager` and a job on the site from `seed`, and returns once it has crawled `pages` pages.
+    func startJob(_ manager: JobManager, seed: String, pages: Int = 10) async throws -> (job: String, running: Task<Void, Never>) {
+        let running = Task { await manager.run() }
+        let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
+        try await waitUntil { try await manager.status(job).crawled >= pages }
+        return (job, running)
+    }
+
+    /// Runs `manager` until `job` completes (the job may not run here at first: Redis may still be away), then drains it.
+    func runToCompletion(_ manager: JobManager, _ job: String) async throws {
+        let running = Task { await manager.run() }
+        try await waitUntil { (try? await manager.status(job).state) == .completed }
+        await manager.drain()
+        await running.value
+    }
+
     func expectEveryPageOnce(_ dir: TemporaryDirectory, _ expected: [(url: String, depth: Int)]) throws {
         let urls = try readRecords(dir, "r.jsonl").compactMap { $0["url"]?.stringValue }
         #expect(urls.count == expected.count, "duplicates or missing pages")
@@ -26,13 +61,8 @@ import TestSupport
     }
 
     @Test func aSubmittedJobRunsLeavesTheQueueAndEveryInstanceSeesIt() async throws {
-        let site = try JobSiteServer(pages: 12)
-        let server = try RedisServer()
-        try server.start()
-        let redis = try RedisCheckpointStoreTests.connect(server)
-        let dir = TemporaryDirectory()
-        let seed = site.base + "/p/0.html"
-        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let f = try await Fixture(pages: 12)
+        let (server, redis, dir, seed, expected) = (f.server, f.redis, f.dir, f.seed, f.expected)
         let a = try manager(dir, redis, "a", live: ["a", "b"])
         let b = try manager(dir, redis, "b", live: ["a", "b"])
         let running = Task { await a.run() }
@@ -60,56 +90,35 @@ import TestSupport
     }
 
     @Test func anInterruptedJobResumesFromItsOwnPendingEntry() async throws {
-        let site = try JobSiteServer(pages: 60, latencyMs: 30)
-        let server = try RedisServer()
-        try server.start()
-        let redis = try RedisCheckpointStoreTests.connect(server)
-        let dir = TemporaryDirectory()
-        let seed = site.base + "/p/0.html"
-        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let f = try await Fixture(pages: 60, latencyMs: 30)
+        let (server, redis, dir, seed, expected) = (f.server, f.redis, f.dir, f.seed, f.expected)
         let first = try manager(dir, redis, "a", live: ["a"])
-        let running = Task { await first.run() }
-        let job = try await first.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
-        try await waitUntil { try await first.status(job).crawled >= 10 }
+        let (job, running) = try await startJob(first, seed: seed)
         await first.drain()
         await running.value
         let stopped = try await first.status(job)
         #expect(stopped.state == .interrupted && stopped.crawled < expected.count)
 
-        let second = try manager(dir, redis, "a", live: ["a"])
-        let again = Task { await second.run() }
-        try await waitUntil { try await second.status(job).state == .completed }
+        try await runToCompletion(try manager(dir, redis, "a", live: ["a"]), job)
         try expectEveryPageOnce(dir, expected)
-        await second.drain()
-        await again.value
         await redis.shutdown()
     }
 
     @Test func aDeadInstancesJobIsClaimedAndFinishedElsewhere() async throws {
-        let site = try JobSiteServer(pages: 60, latencyMs: 30)
-        let server = try RedisServer()
-        try server.start()
-        let redis = try RedisCheckpointStoreTests.connect(server)
-        let dir = TemporaryDirectory()
-        let seed = site.base + "/p/0.html"
-        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let f = try await Fixture(pages: 60, latencyMs: 30)
+        let (server, redis, dir, seed, expected) = (f.server, f.redis, f.dir, f.seed, f.expected)
         let a = try manager(dir, redis, "a", live: ["a"])
-        let crashed = Task { await a.run() }
-        let job = try await a.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
-        try await waitUntil { try await a.status(job).crawled >= 10 }
+        let (job, crashed) = try await startJob(a, seed: seed)
         crashed.cancel()
         await crashed.value
         #expect(try await a.status(job).state == .interrupted)
 
         // b sees no heartbeat of a, so it claims the entry a left pending.
         let b = try manager(dir, redis, "b", live: ["b"])
-        let running = Task { await b.run() }
-        try await waitUntil { try await b.status(job).state == .completed }
+        try await runToCompletion(b, job)
         #expect(try await b.status(job).instance == "b")
         try expectEveryPageOnce(dir, expected)
         #expect(try server.cli("HGET", "crawld:job:\(job)", "owner") == "b")
-        await b.drain()
-        await running.value
         await redis.shutdown()
     }
 }
@@ -118,18 +127,11 @@ import TestSupport
 /// checkpoint Redis kept writes every page once.
 @Suite(.serialized) struct JobRedisDownTests {
     @Test func redisDownAtCheckpointsLosesNoPage() async throws {
-        let site = try JobSiteServer(pages: 60, latencyMs: 30)
-        let server = try RedisServer()
-        try server.start()
-        let redis = try RedisCheckpointStoreTests.connect(server)
-        let dir = TemporaryDirectory()
-        let seed = site.base + "/p/0.html"
-        let expected = try await referenceBFS(seed: seed, fetcher: HTTPTestFetcher())
+        let f = try await JobClusterTests.Fixture(pages: 60, latencyMs: 30)
+        let (server, redis, dir, seed, expected) = (f.server, f.redis, f.dir, f.seed, f.expected)
         let cluster = JobClusterTests()
         let first = try cluster.manager(dir, redis, "a", live: ["a"])
-        let running = Task { await first.run() }
-        let job = try await first.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
-        try await waitUntil { try await first.status(job).crawled >= 8 }
+        let (job, running) = try await cluster.startJob(first, seed: seed, pages: 8)
         server.kill()
         let atKill = try await first.status(job).crawled
         try await waitUntil { try await first.status(job).crawled >= atKill + 12 }
@@ -141,13 +143,8 @@ import TestSupport
         #expect(try server.cli("HGET", "crawld:job:\(job)", "state") == "running", "the interrupted checkpoint never reached Redis")
         let stored = try #require(Int(try server.cli("HGET", "crawld:job:\(job)", "records")))
         #expect(stored < atKill + 12, "Redis holds an older checkpoint than the output")
-        let second = try cluster.manager(dir, redis, "a", live: ["a"])
-        let again = Task { await second.run() }
-        // Until the connection's next probe finds Redis back, a job not running here cannot be read.
-        try await waitUntil { (try? await second.status(job).state) == .completed }
+        try await cluster.runToCompletion(try cluster.manager(dir, redis, "a", live: ["a"]), job)
         try cluster.expectEveryPageOnce(dir, expected)
-        await second.drain()
-        await again.value
         await redis.shutdown()
     }
 }
