@@ -19,13 +19,13 @@ cat > $work/nginx.conf <<CONF
 worker_processes 1; pid $work/nginx.pid; error_log $work/error.log; daemon on;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; include /etc/nginx/mime.types;
-  server { listen 127.0.0.1:18091; root $python_docs; }
-  server { listen 127.0.0.1:18092; root $pg_docs; } }
+  server { listen 127.0.0.1:18191; root $python_docs; }
+  server { listen 127.0.0.1:18192; root $pg_docs; } }
 CONF
 nginx -c $work/nginx.conf
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in 1 2 3; do
-  python3 Benchmarks/scripts/jobs_crawl.py $crawld $venv/bin/scrapy http://127.0.0.1:18092/index.html $work small
-  python3 Benchmarks/scripts/jobs_crawl.py $crawld $venv/bin/scrapy http://127.0.0.1:18091/index.html $work large
+  python3 Benchmarks/scripts/jobs_crawl.py $crawld $venv/bin/scrapy http://127.0.0.1:18192/index.html $work small
+  python3 Benchmarks/scripts/jobs_crawl.py $crawld $venv/bin/scrapy http://127.0.0.1:18191/index.html $work large
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

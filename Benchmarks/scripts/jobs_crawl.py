@@ -13,7 +13,7 @@ import sys
 import time
 
 crawld, scrapy, start, work, label = sys.argv[1:6]
-port = 17076
+port = 17176
 
 
 def request(line):
