@@ -24,7 +24,8 @@ import TestSupport
         defer { folder.remove() }
         let redis = try RedisServer()
         try redis.start()
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 40)
+        // Slow enough pages (60 × 100 ms over 2 workers) that the job is still running when the runner is killed.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 100)
         let daemons = ["a": try await start("a", folder, redis: redis), "b": try await start("b", folder, redis: redis)]
         defer { Task { for daemon in daemons.values { await daemon.stop() } } }
         let clientA = try await daemons["a"]!.connect()
@@ -32,11 +33,14 @@ import TestSupport
             "op": "job.submit", "urls": [.string(site.base + "/p/0.html")], "concurrency": 2, "output": "site.jsonl",
         ]).answer
         let job = try #require(submitted["job"]?.stringValue)
-        _ = try await pollUntil(seconds: 60) { (try await jobStatus(clientA, job)["crawled"]?.intValue ?? 0) >= 10 }
-        let running = try await jobStatus(clientA, job)
+        var running: JSONObject = [:]
+        _ = try await pollUntil(seconds: 60) {
+            running = try await jobStatus(clientA, job)
+            return (running["crawled"]?.intValue ?? 0) >= 10
+        }
         let runner = try #require(running["instance"]?.stringValue)
         #expect(running["state"] == "running")
-        #expect(running["crawled"]!.intValue! < Int64(Self.pages))
+        #expect((running["crawled"]?.intValue ?? 0) < Int64(Self.pages))
         let survivor = runner == "a" ? "b" : "a"
         let client = try await daemons[survivor]!.connect()
         let seen = try await client.request(["op": "job.list"]).answer["jobs"]?.arrayValue ?? []
