@@ -28,24 +28,32 @@ import TestSupport
         let site = try JobSiteServer(pages: Self.pages, latencyMs: 100)
         let daemons = ["a": try await start("a", folder, redis: redis), "b": try await start("b", folder, redis: redis)]
         defer { Task { for daemon in daemons.values { await daemon.stop() } } }
-        let clientA = try await daemons["a"]!.connect()
-        let submitted = try await clientA.request([
+        let clients = ["a": try await daemons["a"]!.connect(), "b": try await daemons["b"]!.connect()]
+        let submitted = try await clients["a"]!.request([
             "op": "job.submit", "urls": [.string(site.base + "/p/0.html")], "concurrency": 2, "output": "site.jsonl",
         ]).answer
         let job = try #require(submitted["job"]?.stringValue)
+        // The instance running the job answers live progress; the other one, as of the last checkpoint.
         var running: JSONObject = [:]
         _ = try await pollUntil(seconds: 60) {
-            running = try await jobStatus(clientA, job)
-            return (running["crawled"]?.intValue ?? 0) >= 10
+            for (id, client) in clients {
+                let status = try await jobStatus(client, job)
+                if status["instance"]?.stringValue == id, (status["crawled"]?.intValue ?? 0) >= 10 {
+                    running = status
+                    return true
+                }
+            }
+            return false
         }
         let runner = try #require(running["instance"]?.stringValue)
         #expect(running["state"] == "running")
         #expect((running["crawled"]?.intValue ?? 0) < Int64(Self.pages))
         let survivor = runner == "a" ? "b" : "a"
-        let client = try await daemons[survivor]!.connect()
+        let client = clients[survivor]!
         let seen = try await client.request(["op": "job.list"]).answer["jobs"]?.arrayValue ?? []
         #expect(seen.compactMap { $0.objectValue?["job"]?.stringValue } == [job], "both instances see the cluster's job")
-        await clientA.close()
+        #expect(try await jobStatus(client, job)["instance"]?.stringValue == runner)
+        await clients[runner]!.close()
 
         daemons[runner]!.signal(SIGKILL)
         _ = await daemons[runner]!.waitForExit()
