@@ -24,8 +24,8 @@ import TestSupport
         defer { folder.remove() }
         let redis = try RedisServer()
         try redis.start()
-        // Slow enough pages (60 × 100 ms over 2 workers) that the job is still running when the runner is killed.
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 100)
+        // Slow enough pages (60 × 200 ms over 2 workers) that the job is still running when the runner is killed.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 200)
         let daemons = ["a": try await start("a", folder, redis: redis), "b": try await start("b", folder, redis: redis)]
         defer { Task { for daemon in daemons.values { await daemon.stop() } } }
         let clients = ["a": try await daemons["a"]!.connect(), "b": try await daemons["b"]!.connect()]

@@ -20,7 +20,8 @@ import TestSupport
     private func interruptAndResume(signal: Int32, redis: RedisServer?) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 40)
+        // 60 pages × 200 ms over 2 workers: still running when the signal comes, even on a loaded machine.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 200)
         let first = try await start(folder, redis: redis)
         let client = try await first.connect()
         let submitted = try await client.request([
