@@ -7,7 +7,7 @@
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml
 # Only the benchmarks need these.
-BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
+BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15 python3-venv
 
 LISTEN ?= 127.0.0.1:7070
 REDIS  ?= redis://127.0.0.1:6379

@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"] + nio),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "JSON", "TestSupport"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "Redis", "JSON", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -40,7 +40,10 @@ public struct Daemon: Sendable {
         let scripts = try await loadScripts()
         let probe = MemoryProbe()
         let tiers = PoolSnapshotCache()
-        let monitor = try makeMonitor(probe: probe, tiers: tiers)
+        let redis = try makeRedis()
+        // Started here, not by the monitor's service, so that jobs may read Redis from their first turn.
+        redis?.start()
+        let monitor = try makeMonitor(probe: probe, tiers: tiers, redis: redis)
         monitor.setScripts(generation: scripts.generation, lastError: nil)
         let pool = EnginePool(policy: scripts.policies, probe: probe, logger: logger) { event in
             monitor.recordPoolEvent(
@@ -59,7 +62,7 @@ public struct Daemon: Sendable {
         }
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
         let supervisor = try makeSupervisorHeartbeat(eventLoop: group.next())
-        let jobs = try makeJobManager(crawler: crawler, scripts: scripts)
+        let jobs = try makeJobManager(crawler: crawler, scripts: scripts, redis: redis, monitor: monitor)
 
         var registry = OpRegistry()
         registry.register(PingOp())
@@ -131,7 +134,18 @@ public struct Daemon: Sendable {
         return scripts
     }
 
-    private func makeMonitor(probe: MemoryProbe, tiers: PoolSnapshotCache) throws -> Monitor {
+    /// The one connection to Redis the monitor and the jobs share, or nil with `--redis none`.
+    private func makeRedis() throws -> RedisConnection? {
+        do {
+            return try configuration.redisURL.map { url in
+                RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)
+            }
+        } catch {
+            throw DaemonError(kind: .configuration, message: "\(error)")
+        }
+    }
+
+    private func makeMonitor(probe: MemoryProbe, tiers: PoolSnapshotCache, redis: RedisConnection?) throws -> Monitor {
         do {
             let instanceID = try InstanceID(configuration.instanceID)
             var monitorConfiguration = MonitorConfiguration(
@@ -140,9 +154,6 @@ public struct Daemon: Sendable {
             )
             monitorConfiguration.heartbeatInterval = configuration.heartbeatInterval
             monitorConfiguration.ttls = try MonitorTTLs(environment: ProcessInfo.processInfo.environment)
-            let redis = try configuration.redisURL.map { url in
-                RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)
-            }
             return Monitor(
                 configuration: monitorConfiguration, redis: redis, logger: logger,
                 memoryPercent: { probe.read()?.percent ?? 0 }, poolSnapshot: { tiers.current }
@@ -152,14 +163,28 @@ public struct Daemon: Sendable {
         }
     }
 
-    private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry) throws -> JobManager {
+    /// Jobs with Redis: checkpoints in Redis and the cluster's queue; with
+    /// `--redis none`: checkpoints in `--state-dir`, jobs of this process only.
+    private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
-        let store: DiskCheckpointStore
-        do {
-            store = try DiskCheckpointStore(stateDirectory: configuration.stateDirectory)
-        } catch {
-            throw DaemonError(kind: .configuration, message: "--state-dir: \(error.message)")
+        let store: any JobCheckpointStore
+        var cluster: JobCluster?
+        if let redis {
+            let ttl = ProcessInfo.processInfo.environment["CRAWLD_REDIS_TTL_JOBS"].flatMap { Int($0) } ?? 7 * 86400
+            let redisStore = RedisCheckpointStore(redis: redis, instance: configuration.instanceID, finishedTTL: max(1, ttl))
+            store = redisStore
+            cluster = JobCluster(queue: JobQueue(store: redisStore)) {
+                let answer = await monitor.cluster()
+                guard answer["redis"] == "connected" else { return nil }
+                return Set((answer["instances"]?.arrayValue ?? []).compactMap { $0.objectValue?["id"]?.stringValue })
+            }
+        } else {
+            do {
+                store = try DiskCheckpointStore(stateDirectory: configuration.stateDirectory)
+            } catch {
+                throw DaemonError(kind: .configuration, message: "--state-dir: \(error.message)")
+            }
         }
         let policies = scripts.policies
         let environment = JobEnvironment(
@@ -171,7 +196,7 @@ public struct Daemon: Sendable {
             retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
             logger: logger
         )
-        return JobManager(environment: environment)
+        return JobManager(environment: environment, cluster: cluster)
     }
 
     private func makeSupervisorHeartbeat(eventLoop: any EventLoop) throws -> SupervisorHeartbeat {

@@ -64,7 +64,9 @@ enum ErrorMapping {
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
         case .notFound: return ProtocolError(.notFound, error.message)
         case .shuttingDown: return ProtocolError(.shuttingDown, error.message)
-        case .checkpoint: return ProtocolError(.internal, error.message)
+        case .checkpoint, .movedAway: return ProtocolError(.internal, error.message)
+        // Redis away: a limit of the moment, as `busy` is; the client retries later.
+        case .unavailable: return ProtocolError(.busy, error.message)
         default: return ProtocolError(.badRequest, error.message)
         }
     }

@@ -2,7 +2,8 @@ import Jobs
 import Logging
 import ServiceLifecycle
 
-/// Runs the job manager: resumes interrupted jobs at start, and on SIGTERM
+/// Runs the job manager: resumes interrupted jobs at start (from disk; with
+/// Redis, the manager reads them back from the queue itself), and on SIGTERM
 /// stops taking new pages, lets pages in flight finish, checkpoints and marks
 /// running jobs `interrupted` before the server drains.
 struct JobsService: Service {

@@ -1,8 +1,8 @@
 import Foundation
 import JSON
 
-/// Where checkpoints live: on disk under `--state-dir` (`DiskCheckpointStore`),
-/// or in Redis (`crawld:job:{id}`, once the Redis module offers it).
+/// Where checkpoints live: on disk under `--state-dir` (`DiskCheckpointStore`,
+/// with `--redis none`), or in Redis (`RedisCheckpointStore`, `crawld:job:{id}`).
 ///
 /// A store keeps the latest checkpoint per job, including those of finished
 /// jobs (state completed, failed or cancelled, with no pending pages), so

@@ -23,6 +23,10 @@ public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let badState = Code("bad_state")
         /// The manager is draining and takes no new jobs.
         public static let shuttingDown = Code("shutting_down")
+        /// Another instance of the cluster has taken the job over (it presumed this one dead).
+        public static let movedAway = Code("moved_away")
+        /// Redis, which holds the cluster's jobs, cannot be reached.
+        public static let unavailable = Code("unavailable")
 
         public var description: String { name }
     }

@@ -10,26 +10,44 @@ import Logging
 /// checkpointed. Cancelling the task of `run()` is the hard stop when the
 /// grace period runs out: pages in flight are abandoned and stay pending in
 /// each job's last checkpoint.
+///
+/// With a `JobCluster` (crawld with Redis) jobs are the cluster's: submitted
+/// through its queue, run by whichever instance reads them, and visible from
+/// every instance (`JobManager+Cluster.swift`). Without one (`--redis none`)
+/// they are this process's, checkpointed to disk.
 public actor JobManager {
-    private let environment: JobEnvironment
-    private var runners: [String: JobRunner] = [:]
+    let environment: JobEnvironment
+    let cluster: JobCluster?
+    var runners: [String: JobRunner] = [:]
+    /// Jobs running here now (a runner stays in `runners` after its end, for status).
+    var active: Set<String> = []
+    /// The queue entry of each job this instance read from the cluster's stream.
+    var deliveries: [String: String] = [:]
     /// Jobs that ended before this process started (read from the store): status and results only.
     private var history: [String: JobCheckpoint] = [:]
     private let starts: AsyncStream<JobRunner>
-    private let startContinuation: AsyncStream<JobRunner>.Continuation
-    private var draining = false
+    let startContinuation: AsyncStream<JobRunner>.Continuation
+    var draining = false
 
-    public init(environment: JobEnvironment) {
+    public init(environment: JobEnvironment, cluster: JobCluster? = nil) {
         self.environment = environment
+        self.cluster = cluster
         (starts, startContinuation) = AsyncStream.makeStream(of: JobRunner.self)
     }
 
-    /// Runs every job submitted or resumed, until `drain()` and the last job's end.
+    /// Runs every job submitted or resumed (and, in a cluster, read from the
+    /// queue), until `drain()` and the last job's end.
     public func run() async {
         let starts = self.starts
         await withTaskGroup(of: Void.self) { group in
+            if let cluster {
+                group.addTask { await self.pollQueue(cluster) }
+            }
             for await runner in starts {
-                group.addTask { _ = await runner.run() }
+                group.addTask {
+                    let final = await runner.run()
+                    await self.ended(runner, final)
+                }
             }
         }
     }
@@ -49,8 +67,10 @@ public actor JobManager {
                 throw JobError(.invalidOutput, "'\(path)' is the output of a job that has not ended", field: "output")
             }
         }
+        if let cluster { return try await submit(spec, id: id, to: cluster) }
         let runner = try JobRunner(id: id, spec: spec, environment: environment)
         runners[id] = runner
+        active.insert(id)
         do {
             try await environment.store.save(await runner.checkpoint(state: .queued))
         } catch {
@@ -66,6 +86,8 @@ public actor JobManager {
     /// kept for `job.status`, `job.list` and `job.results`.
     /// - Returns: the ids of the jobs resumed.
     public func restore() async throws -> [String] {
+        // A cluster's jobs come back through the queue: this instance's own pending entries.
+        guard cluster == nil else { return [] }
         var resumed: [String] = []
         for checkpoint in try await environment.store.all() where runners[checkpoint.job] == nil {
             if checkpoint.state.isFinal {
@@ -75,6 +97,7 @@ public actor JobManager {
             do {
                 let runner = try JobRunner(resuming: checkpoint, environment: environment)
                 runners[checkpoint.job] = runner
+                active.insert(checkpoint.job)
                 startContinuation.yield(runner)
                 resumed.append(checkpoint.job)
             } catch {
@@ -91,15 +114,17 @@ public actor JobManager {
     }
 
     public func status(_ job: String) async throws(JobError) -> JobProgress {
-        if let runner = runners[job] { return await runner.status() }
+        if let runner = runners[job] { return await localStatus(runner) }
         if let checkpoint = history[job] { return checkpoint.progress }
+        if let summary = try await clusterSummary(job) { return summary.progress }
         throw Self.unknown(job)
     }
 
-    /// Every job's progress, optionally only those in `state`, oldest first by start time.
-    public func list(state: JobState? = nil) async -> [JobProgress] {
+    /// Every job's progress (the cluster's, with Redis), optionally only those in `state`, oldest first by start time.
+    public func list(state: JobState? = nil) async throws(JobError) -> [JobProgress] {
         var all = history.values.map(\.progress)
-        for runner in runners.values { all.append(await runner.status()) }
+        for runner in runners.values { all.append(await localStatus(runner)) }
+        all += try await clusterSummaries().map(\.progress).filter { runners[$0.job] == nil }
         return all.filter { state == nil || $0.state == state }
             .sorted { ($0.startedAt ?? .distantFuture, $0.job) < ($1.startedAt ?? .distantFuture, $1.job) }
     }
@@ -108,7 +133,7 @@ public actor JobManager {
     public func cancel(_ job: String) async throws(JobError) -> JobProgress {
         guard let runner = runners[job] else {
             if let checkpoint = history[job] { return checkpoint.progress }
-            throw Self.unknown(job)
+            return try await cancelElsewhere(job)
         }
         await runner.cancel()
         return await runner.waitForEnd()
@@ -124,6 +149,8 @@ public actor JobManager {
         } else if let checkpoint = history[job] {
             let path = try OutputPath(checkpoint.output, in: environment.configuration.outputDirectory)
             window = (path.absolute, checkpoint.outputOffset, checkpoint.records)
+        } else if let summary = try await clusterSummary(job) {
+            window = try localWindow(summary)
         } else {
             throw Self.unknown(job)
         }
@@ -134,6 +161,7 @@ public actor JobManager {
     /// The job's events until it ends; for an ended job, just its summary.
     public func watch(_ job: String, pages: Bool = false) async throws(JobError) -> AsyncStream<JobEvent> {
         if let runner = runners[job] { return await runner.watch(pages: pages) }
+        if cluster != nil, try await clusterSummary(job) != nil { return follow(job, pages: pages) }
         guard let checkpoint = history[job] else { throw Self.unknown(job) }
         return AsyncStream { continuation in
             continuation.yield(.summary(checkpoint.progress))
@@ -149,7 +177,7 @@ public actor JobManager {
         for runner in runners.values { await runner.interrupt() }
     }
 
-    private static func unknown(_ job: String) -> JobError {
+    static func unknown(_ job: String) -> JobError {
         JobError(.notFound, "no job '\(job)'", field: "job")
     }
 }

@@ -36,6 +36,8 @@ public struct JobProgress: Sendable, Equatable {
     public var output: String
     /// Why the job failed, when `state` is `failed`.
     public var failure: String?
+    /// With Redis: the instance running the job (or that ran it last); nil while it waits in the queue.
+    public var instance: String?
 
     public init(job: String, output: String) {
         self.job = job
@@ -48,7 +50,7 @@ public struct JobProgress: Sendable, Equatable {
         return min(100, (Double(crawled) / Double(total) * 1000).rounded() / 10)
     }
 
-    /// The wire form, keys in protocol.md order, then `skipped`, `output` and `failure`.
+    /// The wire form, keys in protocol.md order, then `skipped`, `output`, `failure` and `instance`.
     public var json: JSONObject {
         var o: JSONObject = [
             "job": .string(job), "total": .int(Int64(total)), "crawled": .int(Int64(crawled)),
@@ -62,6 +64,7 @@ public struct JobProgress: Sendable, Equatable {
             "skipped": .int(Int64(skipped)), "output": .string(output),
         ]
         if let failure { o["failure"] = .string(failure) }
+        if let instance { o["instance"] = .string(instance) }
         return o
     }
 }

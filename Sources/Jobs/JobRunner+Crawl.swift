@@ -185,8 +185,17 @@ extension JobRunner {
         defer { checkpointSaving = false }
         do {
             try await environment.store.save(checkpoint)
+        } catch let error as JobError where error.code == .movedAway {
+            // Presumed dead and claimed: the other instance resumes from the last
+            // checkpoint, so this one stops without writing another page.
+            logger.warning("job taken over by another instance; stopping", metadata: ["crawld.error": .string(error.message)])
+            stop = .movedAway
+            work?.cancel()
+            wakeWaiters()
         } catch {
-            logger.warning("checkpoint failed", metadata: ["crawld.error": .string("\(error)")])
+            // The output keeps growing past the last stored checkpoint; a resume
+            // cuts it back to that one, so no page is lost or written twice.
+            logger.warning("checkpoint failed; retrying at the next one", metadata: ["crawld.error": .string("\(error)")])
         }
     }
 }

@@ -20,6 +20,8 @@ public actor JobRunner {
         case cancel
         case interrupt
         case fail(String)
+        /// Another instance took the job over: stop at once and write nothing more.
+        case movedAway
     }
 
     public nonisolated let id: String
@@ -46,6 +48,8 @@ public actor JobRunner {
     var ended = false
     var endWaiters: [CheckedContinuation<JobProgress, Never>] = []
     var logger: Logger
+    /// Whether the run ended because another instance took the job over.
+    public private(set) var movedAway = false
 
     /// A new job: checks the output path and creates the file (refusing an
     /// existing one unless `overwrite`), and queues the seeds at depth 0.
@@ -67,6 +71,14 @@ public actor JobRunner {
         }
         let spec = try JobSpec(parameters: checkpoint.parameters)
         let output = try OutputPath(checkpoint.output, in: environment.configuration.outputDirectory)
+        if checkpoint.outputOffset == 0, checkpoint.progress.startedAt == nil, !spec.overwrite {
+            // A job that never ran, read by an instance other than the one it was
+            // submitted to: on a disk of its own, its output may be someone's file.
+            var info = stat()
+            if stat(output.absolute, &info) == 0, info.st_size > 0 {
+                throw JobError(.invalidOutput, "'\(output.relative)' exists on this instance; pass overwrite: true to replace it", field: "output")
+            }
+        }
         let writer = try JSONLWriter.resume(at: output, offset: checkpoint.outputOffset, records: checkpoint.records)
         let frontier = Frontier(
             maxPages: spec.maxPages, maxDepth: spec.maxDepth, pending: checkpoint.pending, seen: checkpoint.seen,
@@ -137,6 +149,7 @@ public actor JobRunner {
     public func cancel() async {
         guard !ended else { return }
         if stop == nil || stop == .interrupt { stop = .cancel }
+        guard stop == .cancel else { return }
         if let work {
             work.cancel()
             wakeWaiters()
@@ -147,7 +160,7 @@ public actor JobRunner {
 
     /// Takes no new pages; `run()` returns once pages in flight are done, as `interrupted`.
     public func interrupt() {
-        guard stop == nil else { return }
+        guard stop == nil, !ended else { return }
         stop = .interrupt
         progress.stage = "stopping"
         wakeWaiters()
@@ -203,6 +216,7 @@ public actor JobRunner {
         case .fail(let why)?:
             state = .failed
             progress.failure = why
+        case .movedAway?: state = .interrupted
         case nil: state = .completed
         }
         if let runStarted { runtimeBefore += (ContinuousClock.now - runStarted).seconds }
@@ -211,7 +225,11 @@ public actor JobRunner {
         progress.state = state
         progress.stage = "done"
         progress.currentURL = nil
-        await saveCheckpoint(state: state)
+        if stop == .movedAway {
+            movedAway = true
+        } else {
+            await saveCheckpoint(state: state)
+        }
         logger.info("job ended", metadata: ["crawld.job.state": .string(state.rawValue), "crawld.job.pages": .stringConvertible(progress.crawled)])
         for watcher in watchers.values {
             watcher.continuation.yield(.summary(progress))

@@ -5,9 +5,9 @@ import Testing
 
 @testable import Jobs
 
-/// A job environment over the test fetcher, an output dir and a disk store in `directory`.
+/// A job environment over the test fetcher, an output dir and a disk store in `directory` (or `store`).
 func makeEnvironment(
-    _ directory: TemporaryDirectory, fetcher: HTTPTestFetcher, checkpointEveryPages: Int = 100,
+    _ directory: TemporaryDirectory, fetcher: HTTPTestFetcher, checkpointEveryPages: Int = 100, store: (any JobCheckpointStore)? = nil,
     politeness: @escaping PolitenessPolicy = { _ in HostPoliteness(delay: .zero, maxConcurrency: 8) },
     retry: @escaping RetryPolicy = { attempt, _, _ in attempt <= 5 ? .milliseconds(10) : nil }
 ) throws -> JobEnvironment {
@@ -16,7 +16,7 @@ func makeEnvironment(
     configuration.checkpointEveryPages = checkpointEveryPages
     configuration.checkpointInterval = .seconds(3600)
     return JobEnvironment(
-        configuration: configuration, fetcher: fetcher, store: try DiskCheckpointStore(stateDirectory: directory.path + "/state"),
+        configuration: configuration, fetcher: fetcher, store: try store ?? DiskCheckpointStore(stateDirectory: directory.path + "/state"),
         politeness: politeness, retry: retry, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 }
 

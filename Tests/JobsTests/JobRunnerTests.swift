@@ -123,8 +123,8 @@ import TestSupport
         #expect(final.crawled < 60)
         #expect(try readRecords(dir, "c.jsonl").count == final.crawled)
         #expect(try await manager.status(job).state == .cancelled)
-        #expect(await manager.list(state: .cancelled).map(\.job) == [job])
-        #expect(await manager.list(state: .running).isEmpty)
+        #expect(try await manager.list(state: .cancelled).map(\.job) == [job])
+        #expect(try await manager.list(state: .running).isEmpty)
         let events = await collect(try await manager.watch(job))
         #expect(events == [.summary(final)])
         await #expect(throws: JobError.self) { try await manager.status("j-000000") }

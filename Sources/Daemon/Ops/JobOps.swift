@@ -68,7 +68,7 @@ struct JobListOp: Op {
             }
             state = known
         }
-        return ["jobs": .array(await manager.list(state: state).map { .object($0.json) })]
+        return ["jobs": .array(try await manager.list(state: state).map { .object($0.json) })]
     }
 }
 

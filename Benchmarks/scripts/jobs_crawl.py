@@ -1,0 +1,88 @@
+"""Issue 7's benchmark driver: one full crawl of a docs site by crawld (a
+job, concurrency 16) and by Scrapy (CONCURRENT_REQUESTS 16), each in a fresh
+process, measured alike: pages/s, CPU seconds and peak RSS (from wait4's
+rusage of the process), pages found and pages written more than once.
+
+Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+crawld, scrapy, start, work, label = sys.argv[1:6]
+port = 17176
+
+
+def request(line):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall((json.dumps(line) + "\n").encode())
+        buffer = b""
+        while True:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                raise RuntimeError("crawld closed the connection")
+            buffer += chunk
+            while b"\n" in buffer:
+                raw, buffer = buffer.split(b"\n", 1)
+                answer = json.loads(raw)
+                if "ok" in answer:
+                    return answer
+
+
+def wait_usage(process):
+    _, status, usage = os.wait4(process.pid, 0)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def unique(path):
+    urls = [json.loads(line)["url"] for line in open(path)]
+    return len(urls), len(set(urls))
+
+
+def run_crawld():
+    out = os.path.join(work, "crawld-out")
+    process = subprocess.Popen(
+        [crawld, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
+         "--output-dir", out, "--state-dir", os.path.join(work, "crawld-state")],
+        stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    began = time.monotonic()
+    summary = request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16, "max_pages": 1000000,
+                       "max_depth": 1000, "extract": False, "output": "bench.jsonl", "overwrite": True, "watch": True})
+    elapsed = time.monotonic() - began
+    process.send_signal(signal.SIGTERM)
+    cpu, rss = wait_usage(process)
+    lines, pages = unique(os.path.join(out, "bench.jsonl"))
+    assert summary.get("state") == "completed", summary
+    return pages / elapsed, cpu, rss, pages, lines - pages
+
+
+def run_scrapy():
+    out = os.path.join(work, "scrapy-out.jsonl")
+    stats = os.path.join(work, "scrapy-stats.json")
+    for path in (out, stats):
+        if os.path.exists(path):
+            os.remove(path)
+    spider = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scrapy_spider.py")
+    process = subprocess.Popen(
+        [scrapy, "runspider", spider, "-a", f"start={start}", "-a", f"stats={stats}", "-O", out + ":jsonlines",
+         "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
+         "-s", "TELNETCONSOLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False"],
+        stderr=subprocess.DEVNULL)
+    cpu, rss = wait_usage(process)
+    lines, pages = unique(out)
+    elapsed = json.load(open(stats))["elapsed"]
+    return pages / elapsed, cpu, rss, pages, lines - pages
+
+
+for name, run in (("crawld", run_crawld), ("scrapy", run_scrapy)):
+    rate, cpu, rss, pages, twice = run()
+    print(f"{label} {name}: {rate:.1f} pages/s, CPU {cpu:.2f} s, peak RSS {rss:.1f} MB, {pages} pages, {twice} written twice", flush=True)

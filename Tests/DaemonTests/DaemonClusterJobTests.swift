@@ -1,0 +1,69 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+/// Two real crawld binaries on one real redis-server share jobs: a job
+/// submitted to one runs on either, both see it, and when the instance
+/// running it is SIGKILLed the other claims it and finishes it, every page once.
+@Suite struct DaemonClusterJobTests {
+    static let pages = 60
+
+    private func start(_ id: String, _ folder: TemporaryDirectory, redis: RedisServer) async throws -> DaemonProcess {
+        try await DaemonProcess.start(
+            arguments: [
+                "--config", ScriptFolder.shipped, "--redis", redis.url, "--instance-id", id, "--heartbeat-interval", "1",
+                "--output-dir", folder.url.appendingPathComponent("output").path,
+                "--state-dir", folder.url.appendingPathComponent("state-\(id)").path,
+            ],
+            environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": "2"])
+    }
+
+    @Test func theOtherInstanceFinishesTheJobOfAKilledOne() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let redis = try RedisServer()
+        try redis.start()
+        // Slow enough pages (60 × 200 ms over 2 workers) that the job is still running when the runner is killed.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 200)
+        let daemons = ["a": try await start("a", folder, redis: redis), "b": try await start("b", folder, redis: redis)]
+        defer { Task { for daemon in daemons.values { await daemon.stop() } } }
+        let clients = ["a": try await daemons["a"]!.connect(), "b": try await daemons["b"]!.connect()]
+        let submitted = try await clients["a"]!.request([
+            "op": "job.submit", "urls": [.string(site.base + "/p/0.html")], "concurrency": 2, "output": "site.jsonl",
+        ]).answer
+        let job = try #require(submitted["job"]?.stringValue)
+        // The instance running the job answers live progress; the other one, as of the last checkpoint.
+        var running: JSONObject = [:]
+        _ = try await pollUntil(seconds: 60) {
+            for (id, client) in clients {
+                let status = try await jobStatus(client, job)
+                if status["instance"]?.stringValue == id, (status["crawled"]?.intValue ?? 0) >= 10 {
+                    running = status
+                    return true
+                }
+            }
+            return false
+        }
+        let runner = try #require(running["instance"]?.stringValue)
+        #expect(running["state"] == "running")
+        #expect((running["crawled"]?.intValue ?? 0) < Int64(Self.pages))
+        let survivor = runner == "a" ? "b" : "a"
+        let client = clients[survivor]!
+        let seen = try await client.request(["op": "job.list"]).answer["jobs"]?.arrayValue ?? []
+        #expect(seen.compactMap { $0.objectValue?["job"]?.stringValue } == [job], "both instances see the cluster's job")
+        #expect(try await jobStatus(client, job)["instance"]?.stringValue == runner)
+        await clients[runner]!.close()
+
+        daemons[runner]!.signal(SIGKILL)
+        _ = await daemons[runner]!.waitForExit()
+        _ = try await pollUntil(seconds: 90) { try await jobStatus(client, job)["state"]?.stringValue == "completed" }
+        let final = try await jobStatus(client, job)
+        #expect(final["state"] == "completed")
+        #expect(final["instance"]?.stringValue == survivor)
+        let results = try await client.request(["op": "job.results", "job": .string(job), "limit": 1000]).answer
+        #expect(results["total"] == .int(Int64(Self.pages)))
+        await client.close()
+        try expectEveryPageOnce(folder.url.appendingPathComponent("output/site.jsonl"), site: site, pages: Self.pages)
+    }
+}
