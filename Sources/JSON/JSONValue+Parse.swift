@@ -154,10 +154,28 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger, let integer = integerValue(start..<index) { return .int(integer) }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text), double.isFinite else { throw fail("number out of range") }
         return .double(double)
+    }
+
+    /// The integer an already-scanned `-?[0-9]+` spells, or nil past Int64's
+    /// range (the caller then reads it as a double). Read digit by digit:
+    /// making a String only to hand it to `Int64(_:)` cost more than the scan.
+    private func integerValue(_ range: Range<Int>) -> Int64? {
+        var digits = range
+        let negative = bytes[digits.lowerBound] == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        var magnitude: UInt64 = 0
+        for position in digits {
+            let (shifted, overflowShift) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflowAdd) = shifted.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
+            if overflowShift || overflowAdd { return nil }
+            magnitude = sum
+        }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     // MARK: - Strings
@@ -165,16 +183,21 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, the bytes are the string.
+        // Fast path: no escapes, the bytes are the string. Plain ASCII, the
+        // usual case for keys and ops, needs no UTF-8 validation, which costs
+        // more than the rest of a small request's parse.
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if ascii { return slice.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) } }
                 return try validated(slice, at: start)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in a string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var buffer = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))

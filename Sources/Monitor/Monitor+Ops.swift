@@ -106,9 +106,9 @@ extension Monitor {
             state.completed.removeAll()
             state.errors.removeAll()
             guard state.persisting else { return }
-            state.pending.opDeltas.removeAll()
-            state.pending.completed.removeAll()
-            state.pending.errors.removeAll()
+            state.persistedOps.removeAll()
+            state.pending.completed = 0
+            state.pending.errors = 0
             state.pending.reset = true
         }
         return ["reset": true]

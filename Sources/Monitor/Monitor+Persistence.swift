@@ -19,21 +19,16 @@ extension Monitor {
             guard await loadOpStats(from: redis) else { return }
         }
         let now = ContinuousClock.now
-        let (pending, heartbeatDue) = state.withLock { state -> (PendingWrites, Bool) in
-            var taken = state.pending
-            state.pending = PendingWrites()
-            let through = state.persistedThrough
-            taken.started = state.active.values.filter { $0.token > through }.sorted { $0.token < $1.token }
-            state.persistedThrough = state.nextToken
+        let (batch, heartbeatDue) = state.withLock { state -> (FlushBatch, Bool) in
             let due = state.lastHeartbeat.map { now - $0 >= configuration.heartbeatInterval } ?? true
             let relinked = state.heartbeatGeneration != status.connectionGeneration
             if due || relinked {
                 state.lastHeartbeat = now
                 state.heartbeatGeneration = status.connectionGeneration
             }
-            return (taken, due || relinked)
+            return (state.takeFlushBatch(), due || relinked)
         }
-        var commands = persistenceCommands(for: pending)
+        var commands = persistenceCommands(for: batch)
         if heartbeatDue { commands += heartbeatCommands() }
         redis.enqueue(contentsOf: commands)
     }
@@ -48,7 +43,10 @@ extension Monitor {
                 loaded[String(field[..<colon]), default: OpStats()].add(field: String(field[field.index(after: colon)...]), number)
             }
             state.withLock { state in
-                for (op, stats) in loaded { state.ops[op, default: OpStats()].add(stats) }
+                for (op, stats) in loaded {
+                    state.ops[op, default: OpStats()].add(stats)
+                    state.persistedOps[op, default: OpStats()].add(stats)
+                }
                 state.loaded = true
             }
             return true
@@ -57,7 +55,7 @@ extension Monitor {
         }
     }
 
-    func persistenceCommands(for pending: PendingWrites) -> [[String]] {
+    func persistenceCommands(for pending: FlushBatch) -> [[String]] {
         let ttls = configuration.ttls
         var commands: [[String]] = []
         if pending.reset { commands.append(["DEL", keys.endpoints, keys.completed, keys.errors]) }
@@ -71,7 +69,7 @@ extension Monitor {
         if !pending.ended.isEmpty { commands.append(["HDEL", keys.active] + pending.ended.map(String.init)) }
         commands += appendCommands(key: keys.completed, entries: pending.completed.map(\.json), ttl: ttls.completed)
         commands += appendCommands(key: keys.errors, entries: pending.errors.map(\.errorJSON), ttl: ttls.errors)
-        commands += appendCommands(key: keys.janitor, entries: Array(pending.janitor), ttl: ttls.janitor)
+        commands += appendCommands(key: keys.janitor, entries: pending.janitor, ttl: ttls.janitor)
         if !pending.opDeltas.isEmpty {
             for (op, delta) in pending.opDeltas.sorted(by: { $0.key < $1.key }) {
                 for (field, value) in zip(OpStats.fields, delta.values) where value != 0 {
@@ -125,5 +123,27 @@ extension Monitor {
             _ = try? await redis.command(["PING"])
         }
         await redis.shutdown()
+    }
+}
+
+extension MonitorState {
+    /// Takes what Redis has not been told yet and marks it told.
+    mutating func takeFlushBatch() -> FlushBatch {
+        var batch = FlushBatch()
+        batch.reset = pending.reset
+        batch.ended = pending.ended
+        batch.janitor = Array(pending.janitor)
+        batch.completed = Array(completed.suffix(min(pending.completed, completed.count)))
+        batch.errors = Array(errors.suffix(min(pending.errors, errors.count)))
+        pending = PendingWrites()
+        let through = persistedThrough
+        batch.started = active.values.filter { $0.token > through }.sorted { $0.token < $1.token }
+        persistedThrough = nextToken
+        for (op, stats) in ops {
+            let growth = stats.growth(since: persistedOps[op] ?? OpStats())
+            if growth != OpStats() { batch.opDeltas[op] = growth }
+        }
+        persistedOps = ops
+        return batch
     }
 }

@@ -19,7 +19,9 @@ extension Monitor {
                 sample()
                 nextSample = nextSample + configuration.sampleInterval
             }
-            try? await Task.sleep(for: configuration.flushInterval)
+            // Heartbeats ride on flushes: a heartbeat interval shorter than
+            // the flush interval shortens the wait.
+            try? await Task.sleep(for: min(configuration.flushInterval, configuration.heartbeatInterval))
         }
         await deregister()
     }
@@ -39,6 +41,7 @@ extension Monitor {
             let point = TimelinePoint(timestamp: now, memoryPercent: memory, requests: state.requestsThisSlot, tiers: tiers)
             state.requestsThisSlot = 0
             state.timeline.appendCapped(point, limit: Self.timelinePoints)
+            state.wallClock = WallClockAnchor()
         }
     }
 }

@@ -26,6 +26,7 @@ public final class Monitor: Sendable {
     let memoryPercent: @Sendable () -> Double
     let poolSnapshot: @Sendable () -> [MonitorTierSnapshot]
     let state: Mutex<MonitorState>
+    let memory: MemorySampler
     let processProbe: ProcessProbe
     let startedAt = Date()
     let started = ContinuousClock.now
@@ -52,6 +53,7 @@ public final class Monitor: Sendable {
         self.memoryPercent = memoryPercent
         self.poolSnapshot = poolSnapshot
         self.state = Mutex(MonitorState(persisting: redis != nil))
+        self.memory = MemorySampler(probe: memoryPercent)
         self.processProbe = ProcessProbe(procRoot: procRoot)
     }
 
@@ -62,13 +64,14 @@ public final class Monitor: Sendable {
     ///   - url: cut to 100 characters.
     ///   - signature: the engine config signature, if known yet.
     public func recordStart(op: String, requestID: String?, url: String?, signature: String? = nil) -> MonitorRequestToken {
-        let memory = currentMemoryPercent()
-        let now = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
+        let memory = memory.value(at: now)
+        let url = url?.cut(to: 100)
         return state.withLock { state in
             state.nextToken += 1
             let request = ActiveRequest(
-                token: state.nextToken, requestID: requestID, op: op, url: url?.cut(to: 100),
-                startedAt: now, started: .now, signature: signature, memoryAtStart: memory
+                token: state.nextToken, requestID: requestID, op: op, url: url,
+                startedAt: state.wallClock.seconds(at: now), started: now, signature: signature, memoryAtStart: memory
             )
             state.active[request.token] = request
             state.requestsThisSlot += 1
@@ -77,31 +80,28 @@ public final class Monitor: Sendable {
     }
 
     /// Notes the end of a request: it moves to the completed list and counts in its op's stats.
+    ///
+    /// What Redis has to learn of it is not copied here: the flush takes the
+    /// newest completed entries and the counters' growth since the last
+    /// flush (`Monitor+Persistence`), so persistence adds nothing per request.
     public func recordEnd(_ token: MonitorRequestToken, outcome: MonitorOutcome) {
-        let memory = currentMemoryPercent()
+        let now = ContinuousClock.now
+        let memory = memory.value(at: now)
         state.withLock { state in
             guard var request = state.active.removeValue(forKey: token.value) else { return }
             if let signature = outcome.signature { request.signature = signature }
-            let elapsed = ContinuousClock.now - request.started
-            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            let micros = (now - request.started).nanoseconds / 1000
             let done = CompletedRequest(
                 active: request, elapsedMs: Double(micros) / 1000, memoryDelta: memory - request.memoryAtStart, outcome: outcome
             )
-            var delta = OpStats()
-            delta.count = 1
-            delta.totalMicros = micros
-            delta.successes = outcome.success ? 1 : 0
-            delta.errors = outcome.success ? 0 : 1
-            delta.poolHits = outcome.poolHit == true ? 1 : 0
-            state.ops[request.op, default: OpStats()].add(delta)
+            state.ops[request.op, default: OpStats()].record(micros: micros, outcome: outcome)
             state.completed.appendCapped(done, limit: Self.keep)
             if !outcome.success { state.errors.appendCapped(done, limit: Self.keep) }
             guard state.persisting else { return }
-            state.pending.opDeltas[request.op, default: OpStats()].add(delta)
+            state.pending.completed += 1
+            if !outcome.success { state.pending.errors += 1 }
             // Only requests whose start already went to Redis need an HDEL.
             if token.value <= state.persistedThrough { state.pending.ended.append(token.value) }
-            state.pending.completed.appendCapped(done, limit: Self.keep)
-            if !outcome.success { state.pending.errors.appendCapped(done, limit: Self.keep) }
         }
     }
 
@@ -128,24 +128,6 @@ public final class Monitor: Sendable {
 
     /// Requests in flight now.
     public var inFlight: Int { state.withLock { $0.active.count } }
-
-    /// Memory %, read at most once a second: recording must stay cheap even
-    /// when the probe reads cgroup files.
-    func currentMemoryPercent() -> Double {
-        let now = ContinuousClock.now
-        if let cached = state.withLock({ state -> Double? in
-            guard let at = state.memorySampledAt, now - at < .seconds(1) else { return nil }
-            return state.memorySample
-        }) {
-            return cached
-        }
-        let value = memoryPercent()
-        state.withLock { state in
-            state.memorySample = value
-            state.memorySampledAt = now
-        }
-        return value
-    }
 }
 
 extension Deque {

@@ -112,7 +112,27 @@ struct OpStats: Sendable, Hashable {
     }
 
     mutating func add(_ other: OpStats) {
-        for (field, value) in zip(Self.fields, other.values) { add(field: field, value) }
+        count += other.count
+        totalMicros += other.totalMicros
+        errors += other.errors
+        successes += other.successes
+        poolHits += other.poolHits
+    }
+
+    /// Counts one finished request.
+    mutating func record(micros: Int64, outcome: MonitorOutcome) {
+        count += 1
+        totalMicros += micros
+        if outcome.success { successes += 1 } else { errors += 1 }
+        if outcome.poolHit == true { poolHits += 1 }
+    }
+
+    /// Field by field, what `self` counted beyond `earlier`.
+    func growth(since earlier: OpStats) -> OpStats {
+        OpStats(
+            count: count - earlier.count, totalMicros: totalMicros - earlier.totalMicros, errors: errors - earlier.errors,
+            successes: successes - earlier.successes, poolHits: poolHits - earlier.poolHits
+        )
     }
 
     var json: JSONObject {

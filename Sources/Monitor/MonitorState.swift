@@ -16,10 +16,13 @@ struct MonitorState: Sendable {
     var requestsThisSlot = 0
     var scriptsGeneration = 0
     var scriptsLastError: String?
-    var memorySample = 0.0
-    var memorySampledAt: ContinuousClock.Instant?
+    var wallClock = WallClockAnchor()
     /// What Redis has not been told yet.
     var pending = PendingWrites()
+    /// The per-op counters as far as Redis has them (those read back at
+    /// start plus every delta handed to the writer): a flush sends `ops`
+    /// minus this, so counting a request touches one dictionary, not two.
+    var persistedOps: [String: OpStats] = [:]
     /// Per-op counters were read back from Redis (done once, before the first increment goes out).
     var loaded = false
     var lastHeartbeat: ContinuousClock.Instant?
@@ -33,16 +36,29 @@ struct MonitorState: Sendable {
     }
 }
 
-/// Changes since the last flush, coalesced: a request that starts and ends
-/// between two flushes never touches the active hash; counters are summed.
+/// Changes since the last flush that the rest of the state does not already
+/// say: a request that starts and ends between two flushes never touches the
+/// active hash, and counters go out as the growth since the last flush.
 struct PendingWrites: Sendable {
     var reset = false
-    /// Filled at flush time from the active requests newer than `persistedThrough`.
+    var ended: [UInt64] = []
+    /// Requests completed (and failed) since the last flush: the flush sends
+    /// that many of the newest entries of `completed` (and `errors`), which
+    /// keep the last 100, just as the Redis lists do.
+    var completed = 0
+    var errors = 0
+    var janitor = Deque<JSONObject>()
+}
+
+/// What one flush hands to Redis, taken out of the state under the lock and
+/// encoded after it is released.
+struct FlushBatch: Sendable {
+    var reset = false
+    /// The active requests newer than `persistedThrough`.
     var started: [ActiveRequest] = []
     var ended: [UInt64] = []
-    /// Entries are encoded at flush time, not per request: at most 100 per flush.
-    var completed = Deque<CompletedRequest>()
-    var errors = Deque<CompletedRequest>()
-    var janitor = Deque<JSONObject>()
+    var completed: [CompletedRequest] = []
+    var errors: [CompletedRequest] = []
+    var janitor: [JSONObject] = []
     var opDeltas: [String: OpStats] = [:]
 }

@@ -18,6 +18,17 @@ final class InflightLimiter: Sendable {
         state = Mutex(State(available: limit))
     }
 
+    /// Takes a slot if one is free, without waiting.
+    /// - Returns: false when every slot is taken; the caller then sends what
+    ///   it has gathered before it waits in `acquire()`.
+    func tryAcquire() -> Bool {
+        state.withLock { state in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
+        }
+    }
+
     /// Takes a slot, waiting while none is free. Returns early, without a
     /// slot, when the task is cancelled; the caller checks cancellation.
     func acquire() async {

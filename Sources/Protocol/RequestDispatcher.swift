@@ -10,6 +10,24 @@ public protocol RequestDispatcher: Sendable {
     /// through `context.events` before returning.
     /// - Throws: the wire error that becomes the final `ok: false` line.
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject
+
+    /// Whether `dispatch` answers this request at once, without suspending
+    /// (`ping`, `auth`, reads of in-memory state, and every request refused
+    /// before it runs).
+    ///
+    /// The server runs such a request on the connection's own task and
+    /// gathers its answer with the others of the same read into one write,
+    /// instead of starting a child task and writing each answer alone: for a
+    /// request that takes a microsecond, the task and the write were most of
+    /// its cost. A request that may wait (I/O, a lock held across `await`,
+    /// a long computation) must answer false, or it holds up the requests
+    /// behind it on its connection.
+    func runsInline(_ request: Request) -> Bool
+}
+
+extension RequestDispatcher {
+    /// By default every request runs on a task of its own.
+    public func runsInline(_ request: Request) -> Bool { false }
 }
 
 /// What a request knows of where it came from.

@@ -11,6 +11,14 @@ import Testing
         #expect(try JSONValue.parse("99999999999999999999") == .double(1e20))
     }
 
+    @Test func integersAtTheEdgesOfInt64() throws {
+        #expect(try JSONValue.parse("9223372036854775807") == .int(.max))
+        #expect(try JSONValue.parse("-9223372036854775808") == .int(.min))
+        #expect(try JSONValue.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
+        #expect(try JSONValue.parse("-9223372036854775809") == .double(-9_223_372_036_854_775_809))
+        #expect(try JSONValue.parse("[-7,0,42]") == [-7, 0, 42])
+    }
+
     @Test func objectsKeepKeyOrder() throws {
         let value = try JSONValue.parse(#"{"z":1,"a":[true,false,null],"m":{"k":"v"}}"#)
         #expect(value.objectValue.map { Array($0.keys) } == ["z", "a", "m"])
@@ -36,6 +44,13 @@ import Testing
     @Test func invalidUTF8IsRefused() {
         let bytes: [UInt8] = [UInt8(ascii: "\""), 0xFF, 0xFE, UInt8(ascii: "\"")]
         #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes) }
+        // A key, and an ASCII prefix before the bad byte, take the same check.
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"{"ab"#.utf8) + [0xC3, 0x28] + Array(#"":1}"#.utf8)) }
+    }
+
+    @Test func asciiAndMultibyteStringsDecodeAlike() throws {
+        #expect(try JSONValue.parse(#"{"op":"ping","s":"h\u00e9llo","t":"héllo"}"#)
+            == ["op": "ping", "s": "héllo", "t": "héllo"])
     }
 
     @Test func deepNestingIsRefusedNotCrashed() {

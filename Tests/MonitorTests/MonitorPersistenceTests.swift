@@ -44,6 +44,42 @@ import Testing
         #expect(try server.cli("SISMEMBER", "crawld:instances", "node-1") == "0")
     }
 
+    @Test func eachFlushSendsOnlyWhatIsNew() async throws {
+        let server = try RedisServer()
+        try server.start()
+        let running = try RunningMonitor(id: "node-f", redisURL: server.url)
+        func count() -> String? { try? server.cli("HGET", "crawld:node-f:endpoints", "crawl:count") }
+        for _ in 0..<3 { running.request() }
+        #expect(await pollUntil { count() == "3" })
+        for _ in 0..<2 { running.request(success: false) }
+        #expect(await pollUntil { count() == "5" })
+        // Several more flushes with nothing new change nothing.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(count() == "5")
+        #expect(try server.cli("HGET", "crawld:node-f:endpoints", "crawl:errors") == "2")
+        #expect(try server.cli("LLEN", "crawld:node-f:completed") == "5")
+        #expect(try server.cli("LLEN", "crawld:node-f:errors") == "2")
+
+        // 150 more across flushes: the list keeps the newest 100, newest first.
+        for i in 0..<150 {
+            running.request(op: i == 149 ? "last" : "crawl")
+            if i % 50 == 0 { try await Task.sleep(for: .milliseconds(120)) }
+        }
+        #expect(await pollUntil { count() == "154" })
+        #expect(try server.cli("LLEN", "crawld:node-f:completed") == "100")
+        #expect(try server.cli("LINDEX", "crawld:node-f:completed", "0").contains(#""op":"last""#))
+
+        // After a reset only what is counted afterwards goes out.
+        _ = running.monitor.resetStats()
+        #expect(await pollUntil { (try? server.cli("EXISTS", "crawld:node-f:endpoints")) == "0" })
+        running.request()
+        #expect(await pollUntil { count() == "1" })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(count() == "1")
+        #expect(try server.cli("LLEN", "crawld:node-f:completed") == "1")
+        await running.stop()
+    }
+
     @Test func restartKeepsPerOpStats() async throws {
         let server = try RedisServer()
         try server.start()

@@ -4,8 +4,10 @@ import Testing
 import TestSupport
 
 @Suite struct LineServerTests {
-    @Test func thousandPipelinedRequestsGetThousandAnswers() async throws {
-        try await withTestServer { port, _ in
+    /// With `inline`, the server answers the echoes on the connection's task.
+    @Test(arguments: [false, true])
+    func thousandPipelinedRequestsGetThousandAnswers(inline: Bool) async throws {
+        try await withTestServer(dispatcher: TestDispatcher(inlineOps: inline ? ["echo"] : [])) { port, _ in
             let client = try await LineClient.connect(port: port)
             var batch = ""
             for i in 0..<1000 { batch += "{\"id\":\(i),\"op\":\"echo\",\"n\":\(i)}\n" }
@@ -121,6 +123,12 @@ import TestSupport
             try await client.send(#"{"id":"inflight","op":"hold"}"#)
             while dispatcher.held < 1 { try await Task.sleep(for: .milliseconds(10)) }
             await group.triggerGracefulShutdown()
+            // The trigger returns before the server has seen it; once the
+            // listening socket is closed, draining has begun.
+            while let probe = try? await LineClient.connect(port: port) {
+                await probe.close()
+                try await Task.sleep(for: .milliseconds(10))
+            }
             try await client.send(#"{"id":"late","op":"echo"}"#)
             let late = try #require(try await client.readJSON()?.objectValue)
             #expect(late["id"] == "late")

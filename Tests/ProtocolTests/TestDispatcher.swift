@@ -4,13 +4,19 @@ import Synchronization
 
 /// A dispatcher for server tests: `echo` returns its parameters, `sleep`
 /// waits `ms`, `hold` waits until the test opens the gate, counting how many
-/// requests are held at once.
+/// requests are held at once. Ops named in `inlineOps` are declared
+/// `runsInline`, so the server answers them on the connection's task.
 final class TestDispatcher: RequestDispatcher {
     private let state = Mutex(State())
+    private let inlineOps: Set<String>
     private struct State {
         var held = 0
         var maximumHeld = 0
         var gateOpen = false
+    }
+
+    init(inlineOps: Set<String> = []) {
+        self.inlineOps = inlineOps
     }
 
     var maximumHeld: Int { state.withLock { $0.maximumHeld } }
@@ -18,6 +24,10 @@ final class TestDispatcher: RequestDispatcher {
 
     func openGate() {
         state.withLock { $0.gateOpen = true }
+    }
+
+    func runsInline(_ request: Request) -> Bool {
+        inlineOps.contains(request.op)
     }
 
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {

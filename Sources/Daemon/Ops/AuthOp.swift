@@ -8,6 +8,7 @@ import Protocol
 struct AuthOp: Op {
     let name = "auth"
     let parameterKeys: Set<String> = ["token"]
+    let runsInline = true
     /// nil when no token is configured: `auth` then always succeeds.
     let expectedToken: [UInt8]?
 

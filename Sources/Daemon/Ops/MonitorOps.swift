@@ -17,6 +17,7 @@ struct MonitorHealthOp: Op {
 struct MonitorRequestsOp: Op {
     let name = "monitor.requests"
     let parameterKeys: Set<String> = ["status", "limit"]
+    let runsInline = true
     let monitor: Monitor
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
@@ -28,6 +29,7 @@ struct MonitorRequestsOp: Op {
 struct MonitorEndpointsOp: Op {
     let name = "monitor.endpoints"
     let parameterKeys: Set<String> = []
+    let runsInline = true
     let monitor: Monitor
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
@@ -39,6 +41,7 @@ struct MonitorEndpointsOp: Op {
 struct MonitorTimelineOp: Op {
     let name = "monitor.timeline"
     let parameterKeys: Set<String> = ["metric", "window"]
+    let runsInline = true
     let monitor: Monitor
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
@@ -50,6 +53,7 @@ struct MonitorTimelineOp: Op {
 struct MonitorLogsOp: Op {
     let name = "monitor.logs"
     let parameterKeys: Set<String> = ["kind", "limit"]
+    let runsInline = true
     let monitor: Monitor
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
@@ -72,6 +76,7 @@ struct MonitorClusterOp: Op {
 struct StatsResetOp: Op {
     let name = "stats.reset"
     let parameterKeys: Set<String> = []
+    let runsInline = true
     let monitor: Monitor
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {

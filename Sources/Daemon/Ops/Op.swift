@@ -11,6 +11,16 @@ protocol Op: Sendable {
     var name: String { get }
     /// Every parameter key this op accepts.
     var parameterKeys: Set<String> { get }
+    /// True when `run` never suspends and takes microseconds (it reads or
+    /// sets in-memory state): the server then answers it on the connection's
+    /// own task, gathered with the answers read alongside it, instead of
+    /// starting a task for it (`RequestDispatcher.runsInline`). Anything
+    /// that does I/O, awaits, or may take long keeps the default, false.
+    var runsInline: Bool { get }
     /// Runs the op; any error is mapped to a wire error by `ErrorMapping`.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject
+}
+
+extension Op {
+    var runsInline: Bool { false }
 }

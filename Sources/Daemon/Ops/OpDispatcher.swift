@@ -9,11 +9,13 @@ struct OpDispatcher: RequestDispatcher {
     let logger: Logger
     let observer: RequestObserver
 
-    func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
-        var logger = logger
-        logger[metadataKey: "crawld.request.id"] = "\(request.id.encodedString())"
-        logger[metadataKey: "crawld.op"] = "\(request.op)"
+    /// Unknown ops are refused before anything runs, so they are answered
+    /// inline too.
+    func runsInline(_ request: Request) -> Bool {
+        ops[request.op]?.runsInline ?? true
+    }
 
+    func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
         guard let op = ops[request.op] else {
             throw ProtocolError(.unknownOp, "unknown op '\(request.op)'; known: \(ops.keys.sorted().joined(separator: ", "))")
         }
@@ -29,13 +31,11 @@ struct OpDispatcher: RequestDispatcher {
         } catch {
             let wire = ErrorMapping.protocolError(for: error)
             if wire.code == .internal {
-                logger.error("internal error", metadata: ["crawld.error": "\(error)"])
-            } else {
-                logger.debug("request failed", metadata: ["crawld.error": "\(wire)"])
+                RequestObserver.logger(logger, for: request).error("internal error", metadata: ["crawld.error": "\(error)"])
             }
             result = .failure(wire)
         }
-        observer.ended(token, result: result, logger: logger)
+        observer.ended(token, request: request, result: result)
         return try result.get()
     }
 }

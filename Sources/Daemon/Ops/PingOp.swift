@@ -5,6 +5,7 @@ import Protocol
 struct PingOp: Op {
     let name = "ping"
     let parameterKeys: Set<String> = []
+    let runsInline = true
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         ["pong": true, "version": .string(CrawldVersion.current)]

@@ -12,16 +12,22 @@ struct RequestObserver: Sendable {
     /// Identifies one request between `started` and `ended`.
     struct Token: Sendable {
         let monitor: MonitorRequestToken
-        let start: ContinuousClock.Instant
+        /// Only read for the debug line; nil when debug lines are off.
+        let start: ContinuousClock.Instant?
     }
 
     func started(_ request: Request) -> Token {
-        let id = request.id == .null ? nil : request.id.encodedString()
+        let id: String?
+        switch request.id {
+        case .null: id = nil
+        case .int(let number): id = String(number)  // what encodedString() gives, without the byte array
+        default: id = request.id.encodedString()
+        }
         let token = monitor.recordStart(op: request.op, requestID: id, url: request.parameters["url"]?.stringValue)
-        return Token(monitor: token, start: .now)
+        return Token(monitor: token, start: logger.logLevel <= .debug ? .now : nil)
     }
 
-    func ended(_ token: Token, result: Result<JSONObject, ProtocolError>, logger: Logger) {
+    func ended(_ token: Token, request: Request, result: Result<JSONObject, ProtocolError>) {
         switch result {
         case .success(let fields):
             let pool = fields["pool"]?.objectValue
@@ -29,10 +35,28 @@ struct RequestObserver: Sendable {
                 success: true, status: fields["status"]?.intValue.map { Int($0) },
                 poolHit: pool?["hit"]?.boolValue, signature: pool?["sig"]?.stringValue
             ))
-            logger.debug("request ok", metadata: ["crawld.elapsed": "\(ContinuousClock.now - token.start)"])
         case .failure(let error):
             monitor.recordEnd(token.monitor, outcome: MonitorOutcome(success: false, errorCode: error.code.rawValue, errorMessage: error.message))
-            logger.debug("request failed", metadata: ["crawld.elapsed": "\(ContinuousClock.now - token.start)", "crawld.error": "\(error)"])
         }
+        guard let start = token.start else { return }
+        let logger = Self.logger(logger, for: request)
+        switch result {
+        case .success:
+            logger.debug("request ok", metadata: ["crawld.elapsed": "\(ContinuousClock.now - start)"])
+        case .failure(let error):
+            logger.debug("request failed", metadata: ["crawld.elapsed": "\(ContinuousClock.now - start)", "crawld.error": "\(error)"])
+        }
+    }
+
+    /// `logger` with the request's id and op as metadata.
+    ///
+    /// Built only for a line that is logged: setting metadata makes swift-log's
+    /// stream handler re-render its metadata string, which cost more than the
+    /// whole of a `ping` when it was done for every request.
+    static func logger(_ logger: Logger, for request: Request) -> Logger {
+        var logger = logger
+        logger[metadataKey: "crawld.request.id"] = "\(request.id.encodedString())"
+        logger[metadataKey: "crawld.op"] = "\(request.op)"
+        return logger
     }
 }
