@@ -5,6 +5,11 @@ import Synchronization
 /// A headless Chromium in the pool: one browser process per engine, a fresh
 /// browser context per render, watched by a heartbeat.
 ///
+/// Speed: a fresh context needs a new renderer process, whose start-up is
+/// most of a render's time on a small page. So the engine keeps one spare
+/// context ready (see `prepareSpare()`): a pooled render takes it and only
+/// navigates, and the next spare starts while it does.
+///
 /// Lifecycle: `start()` spawns Chromium (see `ChromiumProcess`) and waits for
 /// its first DevTools answer; `close()` kills its process group, reaps it and
 /// removes its profile. Between the two, `render(url:options:)` may run
@@ -33,6 +38,8 @@ public final class BrowserEngine: PooledEngine {
         var watchdog: BrowserWatchdog
         var nextRequest = 0
         var trackers: [Int: PageTracker] = [:]
+        /// The next render's page, ready or being prepared (see `prepareSpare()`).
+        var spare: Task<PreparedPage, Error>?
     }
 
     let state: Mutex<State>
@@ -91,6 +98,7 @@ public final class BrowserEngine: PooledEngine {
                 "browser started",
                 metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
             )
+            prepareSpare()
         } catch {
             let failure = BrowserError(.launchFailed, "browser did not answer: \(error)")
             kill(failure)
