@@ -105,18 +105,35 @@ extension BrowserEngine {
 
     /// Starts preparing the spare page unless there is one, so that the next
     /// render skips the renderer's start-up, the bulk of a pooled render's
-    /// time. The spare costs one idle renderer process (see README); with
-    /// `BrowserLaunchConfiguration.keepsSparePage` off there is none.
+    /// time. Called when a render takes its page; `dropIdleSpare(now:)` lets
+    /// the spare go once the browser sits idle.
     ///
     /// An unstructured task, on purpose: it is bounded work (a few DevTools
     /// commands, failed at once if the browser dies) that must outlive the
     /// render that started it.
     func prepareSpare() {
-        guard launch.keepsSparePage else { return }
+        guard launch.spareIdleTimeout != nil else { return }
         state.withLock { state in
             guard !state.closed, state.spare == nil, let running = state.running, running.connection.failure == nil else { return }
             let connection = running.connection
             state.spare = Task { [self] in try await preparePage(on: connection) }
+        }
+    }
+
+    /// Disposes the spare when no render has run for `spareIdleTimeout`:
+    /// an idle browser then holds no renderer. Called by the watchdog's tick.
+    func dropIdleSpare(now: ContinuousClock.Instant) {
+        guard let timeout = launch.spareIdleTimeout else { return }
+        let idle: (Task<PreparedPage, Error>, CDPConnection)? = state.withLock { state in
+            guard state.rendering == 0, now - state.lastRender >= timeout, let spare = state.spare,
+                let connection = state.running?.connection
+            else { return nil }
+            state.spare = nil
+            return (spare, connection)
+        }
+        guard let (spare, connection) = idle else { return }
+        Task { [self] in
+            if let page = try? await spare.value { dispose(page, on: connection) }
         }
     }
 }

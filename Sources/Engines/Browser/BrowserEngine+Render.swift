@@ -126,6 +126,7 @@ extension BrowserEngine {
             let request = state.nextRequest
             state.nextRequest += 1
             state.watchdog.begin(request, deadline: deadline)
+            state.rendering += 1
             running.connection.wakeReader()
             return (request, running.connection)
         }
@@ -143,6 +144,8 @@ extension BrowserEngine {
         state.withLock { state in
             state.watchdog.end(request)
             state.trackers.removeValue(forKey: request)
+            state.rendering -= 1
+            state.lastRender = .now
         }
     }
 }

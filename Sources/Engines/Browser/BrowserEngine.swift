@@ -6,9 +6,10 @@ import Synchronization
 /// browser context per render, watched by a heartbeat.
 ///
 /// Speed: a fresh context needs a new renderer process, whose start-up is
-/// most of a render's time on a small page. So the engine keeps one spare
-/// context ready (see `prepareSpare()`): a pooled render takes it and only
-/// navigates, and the next spare starts while it does.
+/// most of a render's time on a small page. So while the browser is in use
+/// the engine keeps one spare context ready (see `prepareSpare()`): a pooled
+/// render takes it and only navigates, and the next spare starts while it
+/// does. An idle browser drops its spare (`dropIdleSpare(now:)`).
 ///
 /// Lifecycle: `start()` spawns Chromium (see `ChromiumProcess`) and waits for
 /// its first DevTools answer; `close()` kills its process group, reaps it and
@@ -40,6 +41,9 @@ public final class BrowserEngine: PooledEngine {
         var trackers: [Int: PageTracker] = [:]
         /// The next render's page, ready or being prepared (see `prepareSpare()`).
         var spare: Task<PreparedPage, Error>?
+        /// Renders in flight, and when the last one ended: when to drop the spare.
+        var rendering = 0
+        var lastRender = ContinuousClock.now
     }
 
     let state: Mutex<State>
@@ -98,7 +102,6 @@ public final class BrowserEngine: PooledEngine {
                 "browser started",
                 metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
             )
-            prepareSpare()
         } catch {
             let failure = BrowserError(.launchFailed, "browser did not answer: \(error)")
             kill(failure)
@@ -147,6 +150,7 @@ public final class BrowserEngine: PooledEngine {
         case .kill(let reason):
             kill(reason)
         }
+        dropIdleSpare(now: now)
         return next
     }
 

@@ -16,10 +16,12 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     public var heartbeatInterval: Duration
     /// Unanswered pings in a row after which the browser is killed as hung.
     public var maxMissedBeats: Int
-    /// Keep one fresh context with its renderer started for the next render:
-    /// a pooled render then skips the renderer's start-up, for one idle
-    /// renderer's memory (about 20–30 MB PSS).
-    public var keepsSparePage: Bool
+    /// While a browser is in use it keeps one fresh context with its renderer
+    /// started for the next render, so a pooled render skips the renderer's
+    /// start-up; the spare costs one renderer's memory (about 50 MB PSS) and is
+    /// dropped after this long without a render, so an idle browser holds
+    /// none. Nil keeps no spare at all.
+    public var spareIdleTimeout: Duration?
 
     /// - Parameter executable: defaults to `CRAWLD_CHROMIUM` from the environment, if set.
     public init(
@@ -27,12 +29,12 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         profileRoot: String? = nil,
         heartbeatInterval: Duration = .seconds(1),
         maxMissedBeats: Int = 5,
-        keepsSparePage: Bool = true
+        spareIdleTimeout: Duration? = .seconds(15)
     ) {
         self.executable = executable ?? getenv("CRAWLD_CHROMIUM").map { String(cString: $0) }
         self.profileRoot = profileRoot ?? ProfileDirectory.defaultRoot
         self.heartbeatInterval = heartbeatInterval
         self.maxMissedBeats = maxMissedBeats
-        self.keepsSparePage = keepsSparePage
+        self.spareIdleTimeout = spareIdleTimeout
     }
 }
