@@ -10,12 +10,7 @@ import TestSupport
 @Suite(.serialized) struct CrawlBrowserRecoveryTests {
     /// The browser processes (not their renderers or zygotes) using a profile under `root`.
     private static func browsers(under root: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            let text = String(decoding: cmdline, as: UTF8.self)
-            return text.contains("--user-data-dir=\(root)") && !text.contains("--type=")
-        }
+        processes(containing: ["--user-data-dir=\(root)"], excluding: ["--type="])
     }
 
     private static func withBrowserCrawl(_ body: (CrawlFixture, TestHTTPServer, String) async throws -> Void) async throws {
