@@ -5,7 +5,8 @@
 --
 -- The defaults reproduce crawl4ai's server. Every value is checked when the
 -- file loads (types, ranges; janitor() is tried at 0, 50, 90 and 100 %
--- memory), so a typo never reaches a running daemon.
+-- memory; the optional escalate() with an empty page and a full one), so a
+-- typo never reaches a running daemon.
 --
 -- Sandbox: string, table, math, utf8 and os.time/clock/date are available;
 -- io, require, debug and the rest of os are not. Use `local` variables:
@@ -58,6 +59,21 @@ function M.engine_for(url, request)
   end
   return "http", config
 end
+
+-- Optional, and left out here: escalate(url, page). When it is defined,
+-- crawld asks it after every HTTP fetch of an HTML page for a request that
+-- did not name its engine; returning true renders the page in the browser
+-- instead, with the config engine_for returns for request.engine =
+-- "browser", and the answer's `engine` says "browser". `page` holds status,
+-- content_type, bytes, title, text_length (characters of visible text),
+-- scripts (number of <script> elements) and links (number of links). It must
+-- return true, false or nil; a call that fails keeps the HTTP result.
+-- Without it crawld gathers none of these facts, so plain crawls pay
+-- nothing. To send pages that are an empty JavaScript shell to the browser:
+--
+--   function M.escalate(url, page)
+--     return page.status == 200 and page.scripts > 0 and page.text_length < 200
+--   end
 
 -- Per-host politeness for crawl jobs: the least delay between two requests
 -- to the host (ms), and how many may be in flight at once.

@@ -58,71 +58,106 @@ public final class Crawler: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let url = try await validator.validate(request.url).absoluteString
-        let selection = try await select(for: request, url: url)
+        var selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
+        var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+        var document: HTMLDocument?
+        if case .http = selection, request.engine == nil {
+            let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
+            document = escalation.document
+            if let browser = escalation.browser {
+                selection = browser
+                document = nil
+                page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+            }
+        }
+        let fetched = page.fetched
+        timing.fetch = clock.now - start - timing.queue
 
-        let fetched: FetchResult
-        let poolUse: PageResult.PoolUse
-        var browserOutput = PageResult.BrowserOutput()
+        var result = PageResult(
+            url: url, finalURL: fetched.finalURL, status: fetched.status, contentType: fetched.contentType,
+            bytes: fetched.byteCount, headers: fetched.headers, title: nil, links: [], data: .null,
+            html: nil, text: nil, markdown: nil, engine: selection.kind, pool: page.pool, timing: timing,
+            formats: request.formats
+        )
+        result.browser = page.browser
+        try await readPage(fetched, parsed: document, request: request, into: &result)
+        result.timing.total = clock.now - start
+        return result
+    }
+
+    /// What one engine gave for a page.
+    private struct Fetched {
+        var fetched: FetchResult
+        var pool: PageResult.PoolUse
+        var browser = PageResult.BrowserOutput()
+    }
+
+    /// Fetches (HTTP) or renders (browser) `url` on a pooled engine for `selection`.
+    /// - Parameter queue: the time spent waiting for the engine is added to it.
+    private func fetch(_ url: String, with selection: EngineSelection, for request: CrawlRequest, queue: inout Duration) async throws -> Fetched {
+        let clock = ContinuousClock()
+        let start = clock.now
         switch selection {
         case .http(let configuration):
             guard request.browser.isEmpty else {
                 throw CrawlError(.badRequest, "js, screenshot and pdf need the browser engine, and this request got the http engine")
             }
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
-            timing.queue = clock.now - start
-            poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
+            queue += clock.now - start
+            let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
-            fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
+            let fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
             lease.release()
+            return Fetched(fetched: fetched, pool: poolUse)
         case .browser(let configuration):
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeBrowserEngine(configuration))
-            timing.queue = clock.now - start
-            poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
+            queue += clock.now - start
+            let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let options = RenderOptions(
                 script: request.browser.js, screenshot: request.browser.screenshot, pdf: request.browser.pdf, timeout: request.timeout
             )
-            let rendered = try await lease.engine.render(url: url, options: options)
+            let engine = lease.engine
+            let rendered: RenderResult
+            do {
+                rendered = try await engine.render(url: url, options: options)
+            } catch {
+                lease.release()
+                // A browser killed by its watchdog or crashed is replaced now,
+                // not at the next janitor round: the next request must not meet it.
+                if await !engine.isHealthy() { await pool.checkHealth() }
+                throw error
+            }
             lease.release()
-            browserOutput = PageResult.BrowserOutput(js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64)
             // The rendered DOM goes through the same parse and extract path as an HTTP body.
-            fetched = FetchResult(
+            let fetched = FetchResult(
                 url: url, finalURL: rendered.finalURL, redirects: [], status: rendered.status,
                 headers: ResponseHeaders([.init(name: "content-type", value: "text/html; charset=utf-8")]),
                 body: Array(rendered.html.utf8), timing: FetchTiming(firstByte: rendered.duration, total: rendered.duration)
             )
+            let output = PageResult.BrowserOutput(js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64)
+            return Fetched(fetched: fetched, pool: poolUse, browser: output)
         }
-        timing.fetch = clock.now - start - timing.queue
-
-        var result = PageResult(
-            url: url, finalURL: fetched.finalURL, status: fetched.status, contentType: fetched.contentType,
-            bytes: fetched.byteCount, headers: fetched.headers, title: nil, links: [], data: .null,
-            html: nil, text: nil, markdown: nil, engine: selection.kind, pool: poolUse, timing: timing,
-            formats: request.formats
-        )
-        result.browser = browserOutput
-        try await readPage(fetched, request: request, into: &result)
-        result.timing.total = clock.now - start
-        return result
     }
 
     // MARK: - Steps
 
     /// `policies.engine_for(url, request)`: the script sees the request's
     /// `engine` and `config` and returns the ones to use.
-    private func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
+    func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
         let choice = await scripts.policies.engine(for: url, request: request.policyView)
         return try EngineSelection(kind: choice.engine, config: choice.config)
     }
 
-    /// Parses an HTML body once and fills title, links, data and formats.
+    /// Parses an HTML body once (or takes the document the escalation check
+    /// already parsed) and fills title, links, data and formats.
     ///
     /// Bodies that are not HTML (JSON, text, images, PDF; judged by content
     /// type and magic bytes) never reach the HTML parser: title is null,
     /// links empty, the `text` format carries the body when it is text, and
     /// extract.lua's `default` gets `doc = nil` with `page.kind` saying what
     /// the body is (and `page.json` / `page.text` for JSON and text).
-    private func readPage(_ fetched: FetchResult, request: CrawlRequest, into result: inout PageResult) async throws {
+    private func readPage(_ fetched: FetchResult, parsed: HTMLDocument?, request: CrawlRequest, into result: inout PageResult) async throws {
         let clock = ContinuousClock()
         let kind = Extractor.bodyKind(contentType: fetched.contentType, body: fetched.body)
         let page = PageInfo(
@@ -141,7 +176,7 @@ public final class Crawler: Sendable {
             return
         }
         let parseStart = clock.now
-        let document = try HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
+        let document = try parsed ?? HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
         result.title = document.title
         result.links = document.links
         if request.formats.contains(.html) { result.html = document.root?.html }

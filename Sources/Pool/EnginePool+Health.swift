@@ -7,7 +7,8 @@ extension EnginePool {
     /// restarted (a `restart` event), since requests without a config need it.
     ///
     /// - Returns: the events of what it did.
-    func checkHealth() async -> [PoolEvent] {
+    @discardableResult
+    public func checkHealth() async -> [PoolEvent] {
         let engines = withState { state, _ in
             state.live.values.compactMap { entry in
                 entry.engine.map { (entry.signature, entry.id, entry.tier, $0) }

@@ -60,6 +60,18 @@ public struct Policies: PoolPolicy {
         return fresh ?? lastGood.values.withLock { $0.engine } ?? settings.engine
     }
 
+    /// `escalate(url, page)`: whether an HTTP page should be rendered by the
+    /// browser instead. False without a call when policies.lua does not define
+    /// it, and false when the call fails (a broken hook must not send every
+    /// page to a browser).
+    public func escalate(url: String, page: EscalationFacts) async -> Bool {
+        guard settings.escalates else { return false }
+        let fresh = await evaluate("escalate", [.text(url), LuaValue(json: .object(page.json))]) { results throws(LuaError) in
+            try PolicyShape.escalate(results, url: url)
+        }
+        return fresh ?? false
+    }
+
     /// `politeness(host)`: delay between requests and concurrency per host.
     public func politeness(host: String) async -> Politeness {
         let fresh = await evaluate("politeness", [.text(host)]) { results throws(LuaError) in

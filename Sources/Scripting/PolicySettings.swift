@@ -21,9 +21,12 @@ public struct PolicySettings: Sendable, Equatable {
     public var politeness: Politeness
     /// `retry(1, 503, nil)` at validation.
     public var retryDelay: Duration?
+    /// Whether policies.lua defines the optional `escalate(url, page)`; when
+    /// it does not, crawld never gathers the page facts it would need.
+    public var escalates: Bool
 
     public init(promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],
-        janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?)
+        janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?, escalates: Bool = false)
     {
         self.promoteAfter = promoteAfter
         self.memoryLimitPercent = memoryLimitPercent
@@ -33,6 +36,7 @@ public struct PolicySettings: Sendable, Equatable {
         self.engine = engine
         self.politeness = politeness
         self.retryDelay = retryDelay
+        self.escalates = escalates
     }
 
     /// crawl4ai's server defaults, the same as the shipped policies.lua; used

@@ -61,6 +61,17 @@ enum PolicyShape {
         return .milliseconds(Int64(delay.rounded()))
     }
 
+    static func escalate(_ results: LuaResults, url: String) throws(LuaError) -> Bool {
+        let value = try results.value(0)
+        guard case .bool(let escalate) = value else {
+            guard value == .nil else {
+                throw failure("escalate(\(url), page) must return true, false or nil (got \(describe(value)))")
+            }
+            return false
+        }
+        return escalate
+    }
+
     private static func requireTable(_ results: LuaResults, _ call: @autoclosure () -> String) throws(LuaError) {
         guard results.isTable(0) else { throw failure("\(call()) must be a table (got \(describe(try results.value(0))))") }
     }

@@ -50,7 +50,7 @@ struct ScriptContract: Sendable {
 
 extension ScriptContract {
     /// policies.lua: a `pool` table and the janitor, engine_for, politeness
-    /// and retry functions, probed with typical arguments.
+    /// and retry functions, and the optional escalate, probed with typical arguments.
     static let policies = ScriptContract(script: PolicyShape.script, prepare: { _ in }) { state, products throws(LuaError) in
         products.policies = try validatePolicies(state)
     }
@@ -90,6 +90,21 @@ extension ScriptContract {
         return PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
             retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
-            retryDelay: retryDelay)
+            retryDelay: retryDelay, escalates: try validateEscalate(state))
+    }
+
+    /// The optional `escalate(url, page)`: absent, or a function that answers
+    /// both an empty shell and a full page with true, false or nil.
+    private static func validateEscalate(_ state: LuaState) throws(LuaError) -> Bool {
+        let type = state.typeName(at: .module(PolicyShape.module, "escalate"))
+        guard type != "nil" else { return false }
+        guard type == "function" else { throw PolicyShape.failure("escalate must be a function or absent (got \(type))") }
+        let url = "https://example.com/"
+        for probe in [EscalationFacts.emptyShellProbe, EscalationFacts.fullPageProbe] {
+            _ = try state.call(.module(PolicyShape.module, "escalate"), [.text(url), LuaValue(json: .object(probe.json))]) { results throws(LuaError) in
+                try PolicyShape.escalate(results, url: url)
+            }
+        }
+        return true
     }
 }

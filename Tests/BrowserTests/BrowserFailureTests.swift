@@ -28,8 +28,8 @@ extension BrowserSuites {
         }
 
         @Test func infiniteLoopTimesOutAndTheEngineTurnsUnhealthy() async throws {
-            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(250))
-            try await withBrowser(launch: launch) { engine in
+            // The default beat: a deadline does not wait for a beat, so none shorter is needed.
+            try await withBrowser { engine in
                 let group = try #require(engine.processID)
                 let error = await #expect(throws: BrowserError.self) {
                     try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(3)))
@@ -44,7 +44,8 @@ extension BrowserSuites {
         }
 
         @Test func hungBrowserIsKilledAfterMissedHeartbeats() async throws {
-            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), maxMissedBeats: 3)
+            // 3 s of missed beats: long enough for a start on a loaded machine, short enough for a test.
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(500), maxMissedBeats: 6)
             try await withBrowser(launch: launch) { engine in
                 let pid = try #require(engine.processID)
                 // A stopped browser answers nothing: exactly a hung one.

@@ -5,6 +5,38 @@ import Testing
 extension BrowserSuites {
     @Suite
     struct BrowserMemoryTests {
+        /// The renderer processes of a browser's group.
+        private static func renderers(of engine: BrowserEngine) -> [Int32] {
+            guard let group = engine.processID else { return [] }
+            return ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }
+        }
+
+        /// Whether `condition` holds within 10 s (renderers start and exit asynchronously).
+        private static func eventually(_ condition: () -> Bool) async -> Bool {
+            for _ in 0..<200 {
+                if condition() { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return condition()
+        }
+
+        /// An idle browser holds no renderer; in use it keeps one spare
+        /// renderer for the next render, and drops it once idle again.
+        @Test func spareRendererIsKeptWhileInUseAndDroppedWhenIdle() async throws {
+            let server = try await PageServer()
+            let launch = BrowserLaunchConfiguration(
+                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: .milliseconds(600)
+            )
+            try await withBrowser(launch: launch) { engine in
+                #expect(Self.renderers(of: engine).isEmpty, "a browser that never rendered holds no renderer")
+                _ = try await engine.render(url: server.url("/small"))
+                #expect(await Self.eventually { Self.renderers(of: engine).count == 1 }, "the spare's renderer is up and the used one is gone")
+                #expect(await Self.eventually { Self.renderers(of: engine).isEmpty }, "the idle browser dropped its spare")
+                let again = try await engine.render(url: server.url("/js"))
+                #expect(again.html.contains("built by script"))
+            }
+        }
+
         /// A context per render is disposed with its page: a hundred renders must
         /// not grow the browser the way a hundred leaked tabs would (each holds
         /// several MB). The bound is loose on purpose; the benchmark reports the figure.

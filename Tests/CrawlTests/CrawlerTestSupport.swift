@@ -1,4 +1,5 @@
 import Crawl
+import Engines
 import Logging
 import NIOPosix
 import Pool
@@ -13,7 +14,7 @@ struct CrawlFixture {
     let scripts: ScriptRegistry
     let folder: ScriptFolder
 
-    static func make(denyPrivate: Bool = false) async throws -> CrawlFixture {
+    static func make(denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration()) async throws -> CrawlFixture {
         let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
         let scripts = ScriptRegistry(directory: folder.path, logger: logger)
@@ -21,7 +22,7 @@ struct CrawlFixture {
         let pool = EnginePool(policy: scripts.policies, logger: logger)
         let crawler = Crawler(
             pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, logger: logger
         )
         return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)
     }

@@ -8,12 +8,7 @@ import TestSupport
 /// the answer, and no Chromium left once crawld stops.
 @Suite(.serialized) struct DaemonBrowserTests {
     private static func chromiumChildren(of pid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { candidate in
-            guard let cmdline = FileManager.default.contents(atPath: "/proc/\(candidate)/cmdline") else { return false }
-            let text = String(decoding: cmdline, as: UTF8.self)
-            return text.contains("chromium") && text.contains("crawld-chromium")
-        }
+        processes(containing: ["chromium", "crawld-chromium"])
     }
 
     @Test func javascriptPageThroughTheBrowserEngine() async throws {

@@ -30,6 +30,10 @@ import TestSupport
         Breakage(replace: "return { delay_ms = 1000, max_concurrency = 2 }", with: "return { delay_ms = 1000, max_concurrency = 0 }", message: "policies.lua: politeness(example.com).max_concurrency must be an integer ≥ 1 (got 0)"),
         Breakage(replace: "return math.min(60000, 1000 * 2 ^ (attempt - 1))", with: "return -5", message: "policies.lua: retry(1, ...) must be nil or a delay in ms ≥ 0 (got -5)"),
         Breakage(replace: "return M\n", with: "return 42\n", message: "policies.lua: the script must return a table (got number)"),
+        Breakage(replace: "return M\n", with: "M.escalate = true\nreturn M\n", message: "policies.lua: escalate must be a function or absent (got boolean)"),
+        Breakage(
+            replace: "return M\n", with: "function M.escalate(url, page) return page.scripts end\nreturn M\n",
+            message: "policies.lua: escalate(https://example.com/, page) must return true, false or nil (got 2)"),
     ]
 
     @Test(arguments: breakages)

@@ -17,18 +17,15 @@ extension BrowserEngine {
         let deadline = started + (options.timeout ?? configuration.timeout)
         let (request, connection) = try beginRequest(deadline: deadline)
         defer { endRequest(request) }
-        let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
-            .member("browserContextId", in: "Target.createBrowserContext")
         var stage = "creating the page"
         do {
-            var result = try await render(
-                url, options: options, context: context, request: request, deadline: deadline, stage: &stage, on: connection
-            )
-            _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)])
+            let page = try await takePage(on: connection)
+            defer { dispose(page, on: connection) }
+            track(page.tracker, for: request)
+            var result = try await render(url, options: options, page: page, deadline: deadline, stage: &stage, on: connection)
             result.duration = ContinuousClock.now - started
             return result
         } catch {
-            connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)]) { _ in }
             // Say where the page was when time ran out or the browser died: a
             // page stuck loading and a script that never settles read differently.
             guard let error = error as? BrowserError, error.code == .timeout || error.code == .crashed else { throw error }
@@ -37,25 +34,11 @@ extension BrowserEngine {
     }
 
     private func render(
-        _ url: String, options: RenderOptions, context: String, request: Int, deadline: ContinuousClock.Instant,
+        _ url: String, options: RenderOptions, page prepared: PreparedPage, deadline: ContinuousClock.Instant,
         stage: inout String, on connection: CDPConnection
     ) async throws -> RenderResult {
-        let target = try await connection.send("Target.createTarget", ["url": "about:blank", "browserContextId": .string(context)])
-            .member("targetId", in: "Target.createTarget")
-        let session = try await connection.send("Target.attachToTarget", ["targetId": .string(target), "flatten": true])
-            .member("sessionId", in: "Target.attachToTarget")
-        let tracker = PageTracker(mainFrame: target)
-        track(tracker, for: request)
-        connection.subscribe(session: session) { [connection] method, params in
-            if method == "Fetch.requestPaused", let id = params.objectValue?["requestId"] {
-                connection.send("Fetch.failRequest", ["requestId": id, "errorReason": "BlockedByClient"], session: session) { _ in }
-            } else {
-                tracker.handle(method, params)
-            }
-        }
-        defer { connection.unsubscribe(session: session) }
-        try await connection.sendAll(setupCommands(), session: session)
-
+        let session = prepared.session
+        let tracker = prepared.tracker
         stage = "navigating to \(url)"
         let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
         if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
@@ -96,41 +79,18 @@ extension BrowserEngine {
         )
     }
 
-    /// The per-page commands that apply this engine's configuration, sent together before navigating.
-    private func setupCommands() -> [(String, JSONObject)] {
-        var commands: [(String, JSONObject)] = [
-            ("Page.enable", [:]),
-            ("Page.setLifecycleEventsEnabled", ["enabled": true]),
-            ("Network.enable", [:]),
-            (
-                "Emulation.setDeviceMetricsOverride",
-                [
-                    "width": .int(Int64(configuration.viewportWidth)), "height": .int(Int64(configuration.viewportHeight)),
-                    "deviceScaleFactor": 1, "mobile": false,
-                ]
-            ),
-        ]
-        if let agent = configuration.userAgent { commands.append(("Emulation.setUserAgentOverride", ["userAgent": .string(agent)])) }
-        if !configuration.javascript { commands.append(("Emulation.setScriptExecutionDisabled", ["value": true])) }
-        if !configuration.headers.isEmpty {
-            let headers = JSONObject(uniqueKeysWithValues: configuration.headers.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
-            commands.append(("Network.setExtraHTTPHeaders", ["headers": .object(headers)]))
-        }
-        if !configuration.blocked.isEmpty {
-            let patterns = configuration.blocked.sorted().map { JSONValue.object(["resourceType": .string($0.devtoolsName), "requestStage": "Request"]) }
-            commands.append(("Fetch.enable", ["patterns": .array(patterns)]))
-        }
-        return commands
-    }
-
     /// Doctype (when there is one) and `outerHTML`: the page as a parser would want it.
     private static let serialiseDocument =
         "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + (document.documentElement ? document.documentElement.outerHTML : '')"
 
+    /// How long before the deadline a selector wait gives up, so that its
+    /// answer arrives before the watchdog kills the browser at the deadline.
+    private static let selectorMargin = Duration.milliseconds(250)
+
     /// Polls for `selector` inside the page until shortly before the deadline,
     /// so that a missing element is a `timeout` of this render rather than a killed browser.
     private func waitFor(selector: String, deadline: ContinuousClock.Instant, session: String, on connection: CDPConnection) async throws {
-        let budget = max(0, (deadline - ContinuousClock.now - launch.heartbeatInterval).milliseconds)
+        let budget = max(0, (deadline - ContinuousClock.now - Self.selectorMargin).milliseconds)
         let quoted = JSONValue.string(selector).encodedString()
         let script = """
             new Promise(done => { const end = Date.now() + \(budget); const poll = () => {
@@ -166,6 +126,8 @@ extension BrowserEngine {
             let request = state.nextRequest
             state.nextRequest += 1
             state.watchdog.begin(request, deadline: deadline)
+            state.rendering += 1
+            running.connection.wakeReader()
             return (request, running.connection)
         }
     }
@@ -182,18 +144,9 @@ extension BrowserEngine {
         state.withLock { state in
             state.watchdog.end(request)
             state.trackers.removeValue(forKey: request)
+            state.rendering -= 1
+            state.lastRender = .now
         }
-    }
-}
-
-extension JSONValue {
-    /// A string member of a DevTools result object.
-    /// - Throws: `BrowserError.protocol` naming the command when it is missing.
-    fileprivate func member(_ key: String, in command: String) throws -> String {
-        guard let value = objectValue?[key]?.stringValue else {
-            throw BrowserError(.protocol, "\(command) answered without '\(key)'")
-        }
-        return value
     }
 }
 

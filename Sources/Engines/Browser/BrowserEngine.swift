@@ -5,6 +5,12 @@ import Synchronization
 /// A headless Chromium in the pool: one browser process per engine, a fresh
 /// browser context per render, watched by a heartbeat.
 ///
+/// Speed: a fresh context needs a new renderer process, whose start-up is
+/// most of a render's time on a small page. So while the browser is in use
+/// the engine keeps one spare context ready (see `prepareSpare()`): a pooled
+/// render takes it and only navigates, and the next spare starts while it
+/// does. An idle browser drops its spare (`dropIdleSpare(now:)`).
+///
 /// Lifecycle: `start()` spawns Chromium (see `ChromiumProcess`) and waits for
 /// its first DevTools answer; `close()` kills its process group, reaps it and
 /// removes its profile. Between the two, `render(url:options:)` may run
@@ -33,6 +39,11 @@ public final class BrowserEngine: PooledEngine {
         var watchdog: BrowserWatchdog
         var nextRequest = 0
         var trackers: [Int: PageTracker] = [:]
+        /// The next render's page, ready or being prepared (see `prepareSpare()`).
+        var spare: Task<PreparedPage, Error>?
+        /// Renders in flight, and when the last one ended: when to drop the spare.
+        var rendering = 0
+        var lastRender = ContinuousClock.now
     }
 
     let state: Mutex<State>
@@ -139,6 +150,7 @@ public final class BrowserEngine: PooledEngine {
         case .kill(let reason):
             kill(reason)
         }
+        dropIdleSpare(now: now)
         return next
     }
 

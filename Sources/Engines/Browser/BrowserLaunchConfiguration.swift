@@ -11,22 +11,30 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     public var executable: String?
     /// Where temporary profiles live, and where orphans of a dead crawld are looked for.
     public var profileRoot: String
-    /// How often the watchdog pings each browser. It is also the precision of
-    /// request deadlines: a request is killed at most one interval after its deadline.
+    /// How often the watchdog pings each browser. Request deadlines do not
+    /// wait for a beat: a request is killed at its deadline.
     public var heartbeatInterval: Duration
     /// Unanswered pings in a row after which the browser is killed as hung.
     public var maxMissedBeats: Int
+    /// While a browser is in use it keeps one fresh context with its renderer
+    /// started for the next render, so a pooled render skips the renderer's
+    /// start-up; the spare costs one renderer's memory (about 50 MB PSS) and is
+    /// dropped after this long without a render, so an idle browser holds
+    /// none. Nil keeps no spare at all.
+    public var spareIdleTimeout: Duration?
 
     /// - Parameter executable: defaults to `CRAWLD_CHROMIUM` from the environment, if set.
     public init(
         executable: String? = nil,
         profileRoot: String? = nil,
         heartbeatInterval: Duration = .seconds(1),
-        maxMissedBeats: Int = 5
+        maxMissedBeats: Int = 5,
+        spareIdleTimeout: Duration? = .seconds(15)
     ) {
         self.executable = executable ?? getenv("CRAWLD_CHROMIUM").map { String(cString: $0) }
         self.profileRoot = profileRoot ?? ProfileDirectory.defaultRoot
         self.heartbeatInterval = heartbeatInterval
         self.maxMissedBeats = maxMissedBeats
+        self.spareIdleTimeout = spareIdleTimeout
     }
 }

@@ -7,8 +7,9 @@ import Musl
 #endif
 
 extension CDPConnection {
-    /// The reader thread's body: poll with the tick's timeout, read, split at
-    /// NUL, dispatch; on EOF fail everything and call `onClose`.
+    /// The reader thread's body: poll the socket and the wake-up pipe with the
+    /// tick's timeout, read, split at NUL, dispatch; on EOF fail everything
+    /// and call `onClose`.
     func readLoop() {
         var buffer: [UInt8] = []
         var scanned = 0
@@ -18,10 +19,15 @@ extension CDPConnection {
             let now = ContinuousClock.now
             if now >= wake { wake = now + tickNow(now) }
             let wait = wake - now
-            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(clamping: wait.milliseconds + 1))
+            var descriptors = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&descriptors, wakeup.read >= 0 ? 2 : 1, Int32(clamping: wait.milliseconds + 1))
             if ready < 0 && errno != EINTR { break }
             guard ready > 0 else { continue }
+            if descriptors[1].revents != 0 {
+                drainWakeups()
+                wake = ContinuousClock.now
+            }
+            guard descriptors[0].revents != 0 else { continue }
             let n = chunk.withUnsafeMutableBytes { Glibc.read(socket, $0.baseAddress, $0.count) }
             if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             guard n > 0 else { break }
@@ -39,6 +45,12 @@ extension CDPConnection {
         }
         fail(BrowserError(.crashed, "browser closed the DevTools pipe"))
         closed()
+    }
+
+    /// Empties the wake-up pipe (non-blocking), so that it signals again only on the next ``wakeReader()``.
+    private func drainWakeups() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while bytes.withUnsafeMutableBytes({ Glibc.read(wakeup.read, $0.baseAddress, $0.count) }) > 0 {}
     }
 
     /// Routes one message: a reply to its pending command, an event to its session's handler.

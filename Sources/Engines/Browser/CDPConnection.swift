@@ -13,7 +13,9 @@ import Musl
 /// One dedicated reader thread per browser blocks in `poll`/`read` on the
 /// socket, so no event loop and no cooperative thread ever waits on Chromium.
 /// The same thread runs the owner's `tick` between reads (the engine's
-/// watchdog), so a browser costs one thread, not two. EOF on the socket means
+/// watchdog), so a browser costs one thread, not two; ``wakeReader()`` makes
+/// it tick at once, when a new deadline may be sooner than the wake it sleeps
+/// towards. EOF on the socket means
 /// the browser is gone: every pending command fails at once with the reason,
 /// and later commands fail without being written.
 ///
@@ -34,6 +36,10 @@ final class CDPConnection: Sendable {
 
     /// Read by the reader thread (`CDPConnection+Reader.swift`).
     let socket: Int32
+    /// A pipe the reader thread also polls: a byte on `wakeup.read` makes it
+    /// tick now. Owned here, closed in `deinit` (after the reader thread has
+    /// ended, since the thread holds this connection).
+    let wakeup: (read: Int32, write: Int32)
     private let state = Mutex(State())
     private let writeLock = Mutex(())
     private let tick: @Sendable (ContinuousClock.Instant) -> Duration
@@ -52,6 +58,23 @@ final class CDPConnection: Sendable {
         self.socket = socket
         self.tick = tick
         self.onClose = onClose
+        var fds: [Int32] = [-1, -1]
+        // Without the pipe the reader still ticks, only at the beat: a failed pipe costs precision, not correctness.
+        // (pipe2 is hidden behind _GNU_SOURCE, hence pipe and fcntl.)
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            }
+        } else {
+            fds = [-1, -1]
+        }
+        self.wakeup = (fds[0], fds[1])
+    }
+
+    deinit {
+        if wakeup.read >= 0 { Glibc.close(wakeup.read) }
+        if wakeup.write >= 0 { Glibc.close(wakeup.write) }
     }
 
     /// Starts the reader thread. Call once.
@@ -162,6 +185,15 @@ final class CDPConnection: Sendable {
                 return nil
             }
         }
+    }
+
+    /// Makes the reader thread run its tick now rather than at the wake it
+    /// computed last: a request that just registered a deadline sooner than
+    /// the next beat is then killed at its deadline, not up to a beat late.
+    func wakeReader() {
+        guard wakeup.write >= 0 else { return }
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeup.write, &byte, 1)
     }
 
     // MARK: - Reader thread hooks
