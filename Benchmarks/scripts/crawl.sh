@@ -11,6 +11,7 @@
 #
 #   crawl.sh [all|large|small|latency|rss]        (default: all = large, small, latency)
 #   RUNS=3 SECONDS_PER_RUN=5 CRAWLS=1000000       knobs
+#   PORT_OFFSET=0                                 added to every port, so two runs can share a machine
 #   BASE=/path/to/other/crawld [BASE_CONFIG=dir] crawl.sh small
 #                                                 the same runs with another build alternated in
 set -euo pipefail
@@ -20,6 +21,8 @@ runs=${RUNS:-3}
 seconds=${SECONDS_PER_RUN:-5}
 large=/usr/share/doc/python3.11/html
 small=/usr/share/doc/postgresql-doc-15/html
+offset=${PORT_OFFSET:-0}
+nginx_port=$((18090 + offset)) port=$((17075 + offset)) base_port=$((17076 + offset))
 # One release build (the Benchmarks package's) serves crawld and the load generator.
 (cd Benchmarks && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
@@ -31,13 +34,13 @@ cat > $work/nginx.conf <<CONF
 worker_processes 1; pid $work/nginx.pid; error_log $work/error.log; daemon on;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:18090; root /usr/share/doc; } }
+  server { listen 127.0.0.1:$nginx_port; root /usr/share/doc; } }
 CONF
 nginx -c $work/nginx.conf
 
 # urls NAME FOLDER: the corpus' pages as URLs, one a line, in $work/NAME.txt.
 urls() {
-  (cd "$2" && find . -name '*.html' | sed "s|^\./|http://127.0.0.1:18090/${2#/usr/share/doc/}/|") > $work/$1.txt
+  (cd "$2" && find . -name '*.html' | sed "s|^\./|http://127.0.0.1:$nginx_port/${2#/usr/share/doc/}/|") > $work/$1.txt
   local count bytes
   count=$(wc -l < $work/$1.txt)
   bytes=$(find "$2" -name '*.html' -printf '%s\n' | awk '{s += $1} END {print s}')
@@ -63,7 +66,7 @@ print("crawl answers: %s, errors: %s" % (crawl.get("count", 0), crawl.get("error
 
 cat > $work/wrk.lua <<'LUA'
 local urls = {}
-for line in io.lines(os.getenv("URLS")) do urls[#urls + 1] = line:gsub("http://127.0.0.1:18090", "") end
+for line in io.lines(os.getenv("URLS")) do urls[#urls + 1] = line:gsub("http://127.0.0.1:%d+", "") end
 local n = 0
 request = function() n = n + 1; return wrk.format("GET", urls[(n % #urls) + 1]) end
 LUA
@@ -84,23 +87,23 @@ measure() {
 throughput() {
   echo "== (b) $1 pages, load: $(cut -d' ' -f1-3 /proc/loadavg)"
   for run in $(seq $runs); do
-    [ -n "${BASE:-}" ] && echo -n "base: " && measure 17076 ${pids[1]} $work/$1.txt
-    echo -n "crawld: " && measure 17075 ${pids[0]} $work/$1.txt
-    echo -n "wrk: " && URLS=$work/$1.txt wrk -t 2 -c 64 -d ${seconds}s -s $work/wrk.lua http://127.0.0.1:18090/ | grep -E "Requests/sec"
+    [ -n "${BASE:-}" ] && echo -n "base: " && measure $base_port ${pids[1]} $work/$1.txt
+    echo -n "crawld: " && measure $port ${pids[0]} $work/$1.txt
+    echo -n "wrk: " && URLS=$work/$1.txt wrk -t 2 -c 64 -d ${seconds}s -s $work/wrk.lua http://127.0.0.1:$nginx_port/ | grep -E "Requests/sec"
   done
-  errors 17075
-  [ -n "${BASE:-}" ] && echo -n "base " && errors 17076
+  errors $port
+  [ -n "${BASE:-}" ] && echo -n "base " && errors $base_port
   echo "crawld RSS after the runs: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/${pids[0]}/status)"
 }
 
-start 17075 $crawld scripts/
-[ -n "${BASE:-}" ] && start 17076 "$BASE" "${BASE_CONFIG:-scripts/}"
+start $port $crawld scripts/
+[ -n "${BASE:-}" ] && start $base_port "$BASE" "${BASE_CONFIG:-scripts/}"
 case $mode in
   all|large|small|latency) ;;
   rss)
     urls small $small
     echo "== (d) RSS growth, small pages, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-    python3 Benchmarks/scripts/crawl_rss.py --port 17075 --pid ${pids[0]} --urls $work/small.txt --crawls ${CRAWLS:-1000000}
+    python3 Benchmarks/scripts/crawl_rss.py --port $port --pid ${pids[0]} --urls $work/small.txt --crawls ${CRAWLS:-1000000}
     exit 0 ;;
   *) echo "usage: crawl.sh [all|large|small|latency|rss]"; exit 2 ;;
 esac
@@ -108,5 +111,5 @@ if [ $mode = all ] || [ $mode = large ]; then urls large $large; throughput larg
 if [ $mode = all ] || [ $mode = small ]; then urls small $small; throughput small; fi
 if [ $mode = all ] || [ $mode = latency ]; then
   echo "== (c) cold engine vs pool hit, one crawl at a time, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  python3 Benchmarks/scripts/crawl_latency.py --port 17075 --url http://127.0.0.1:18090/postgresql-doc-15/html/index.html
+  python3 Benchmarks/scripts/crawl_latency.py --port $port --url http://127.0.0.1:$nginx_port/postgresql-doc-15/html/index.html
 fi

@@ -10,7 +10,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (cd Benchmarks && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=Benchmarks/.build/release/crawld
-port=17070
+# PORT_OFFSET is added to both ports, so two runs can share a machine.
+port=$((17070 + ${PORT_OFFSET:-0})) rport=$((17079 + ${PORT_OFFSET:-0}))
 $crawld --config scripts/ --redis none --listen 127.0.0.1:$port --max-connections 20000 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null; kill $rpid 2>/dev/null; true' EXIT
@@ -22,9 +23,9 @@ $bench idle $port 10000 4 >/dev/null &
 sleep 3
 echo "crawld RSS with 10,000 idle connections: $(rss)"
 wait $!
-redis-server --port 17079 --save '' --appendonly no >/dev/null &
+redis-server --port $rport --save '' --appendonly no >/dev/null &
 rpid=$!
 sleep 0.5
 for run in 1 2 3; do
-  redis-benchmark -p 17079 -t ping_inline -c 8 -P 64 -n 3000000 -q | tr '\r' '\n' | grep -a 'requests per second' | tail -1
+  redis-benchmark -p $rport -t ping_inline -c 8 -P 64 -n 3000000 -q | tr '\r' '\n' | grep -a 'requests per second' | tail -1
 done
