@@ -31,6 +31,7 @@ FLAGS = [
     "--disable-dev-shm-usage", "--disable-extensions", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--disable-breakpad", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
     "--metrics-recording-only", "--password-store=basic", "--use-mock-keychain",
+    "--in-process-gpu", "--enable-features=NetworkServiceInProcess2",
 ]
 
 

@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 docs=/usr/share/doc/python3.11/html
+rounds=${ROUNDS:-3}   # turns of each comparison; the medians are what to quote
 (cd Benchmarks && swift build -c release --product MonitorBench >/dev/null \
   && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
@@ -43,17 +44,17 @@ rdpid=$!
 sleep 1
 
 echo "== daemon ping, --redis none vs redis (in turns)"
-for run in 1 2 3; do
+for run in $(seq $rounds); do
   echo "none : $($bench ping 17176 4 8 64)"
   echo "redis: $($bench ping 17177 4 8 64)"
 done
 echo "== daemon crawl, --redis none vs redis (in turns; $(wc -l < $work/urls.txt) pages)"
-for run in 1 2 3; do
+for run in $(seq $rounds); do
   echo "none : $($bench crawl 17176 5 8 8 $work/urls.txt)"
   echo "redis: $($bench crawl 17177 5 8 8 $work/urls.txt)"
 done
 echo "== crawl on the redis daemon, redis-server running vs stopped (in turns)"
-for run in 1 2 3; do
+for run in $(seq $rounds); do
   echo "running: $($bench crawl 17177 5 8 8 $work/urls.txt)"
   kill $rpid
   wait $rpid 2>/dev/null || true

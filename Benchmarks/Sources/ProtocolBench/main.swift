@@ -9,10 +9,9 @@
 //   ProtocolBench idle PORT COUNT SECONDS
 //       opens COUNT idle connections and holds them SECONDS.
 //
-// Blocking sockets on one thread per connection keep the generator simple
-// and cheap next to the server it measures.
+// One thread polls every connection's blocking socket (runClosedLoop), which
+// keeps the generator simple and cheap next to the server it measures.
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -43,43 +42,28 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     }
 }
 
-/// One connection's closed loop; returns latencies in nanoseconds.
-/// `request(slot, n)` is the n-th request line this connection sends, for the slot's id.
-func runConnection(port: UInt16, pipeline: Int, until deadline: UInt64, request makeRequest: (Int, Int) -> [UInt8]) -> [UInt64] {
-    let fd = connectSocket(port: port)
-    defer { close(fd) }
-    var sentAt = [UInt64](repeating: 0, count: pipeline)
-    var latencies: [UInt64] = []
-    latencies.reserveCapacity(1 << 20)
-    var sent = 0
-    func request(_ slot: Int) -> [UInt8] {
-        sent += 1
-        return makeRequest(slot, sent)
-    }
-    var batch: [UInt8] = []
-    let start = DispatchTime.now().uptimeNanoseconds
-    for slot in 0..<pipeline {
-        sentAt[slot] = start
-        batch += request(slot)
-    }
-    writeAll(fd, batch)
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+/// One connection of the closed loop: its socket, when each of its slots
+/// was sent, and the bytes read but not yet split into answer lines.
+struct LoadConnection {
+    let fd: Int32
+    var sentAt: [UInt64]
     var pending: [UInt8] = []
-    var outstanding = pipeline
-    while outstanding > 0 {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        precondition(n > 0, "read: \(errno)")
-        pending += buffer[0..<n]
-        let now = DispatchTime.now().uptimeNanoseconds
+    var outstanding = 0
+
+    /// Takes the bytes of one read: records the latency of each whole answer
+    /// line and, before the deadline, returns the requests that refill their
+    /// slots (`request(slot)`), to be written in one go.
+    mutating func receive(_ bytes: ArraySlice<UInt8>, at now: UInt64, deadline: UInt64, into latencies: inout [UInt64], request: (Int) -> [UInt8]) -> [UInt8] {
+        pending += bytes
         var next: [UInt8] = []
         var lineStart = 0
         while let newline = pending[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
             // Answers start with {"id":N, so the slot is the number after the colon.
             var slot = 0
-            var index = lineStart + 6
-            while pending[index] >= 48 && pending[index] <= 57 {
-                slot = slot * 10 + Int(pending[index] - 48)
-                index += 1
+            var digit = lineStart + 6
+            while pending[digit] >= 48 && pending[digit] <= 57 {
+                slot = slot * 10 + Int(pending[digit] - 48)
+                digit += 1
             }
             latencies.append(now - sentAt[slot])
             outstanding -= 1
@@ -91,7 +75,54 @@ func runConnection(port: UInt16, pipeline: Int, until deadline: UInt64, request 
             lineStart = newline + 1
         }
         pending.removeFirst(lineStart)
-        if !next.isEmpty { writeAll(fd, next) }
+        return next
+    }
+}
+
+/// Every connection's closed loop on one thread, as redis-benchmark runs its
+/// clients: poll(2) over all sockets, and each answer read sends the slot's
+/// next request until the deadline. One thread keeps the generator off the
+/// cores the server measures; a thread per connection put 8 busy threads on
+/// 2 cores, and the scheduler's time slices showed up as the server's tail.
+/// `request(slot, n)` is the n-th request line sent, for the slot's id.
+/// Returns every request's latency in nanoseconds.
+func runClosedLoop(port: UInt16, connections count: Int, pipeline: Int, until deadline: UInt64, request makeRequest: (Int, Int) -> [UInt8]) -> [UInt64] {
+    var connections = (0..<count).map { _ in LoadConnection(fd: connectSocket(port: port), sentAt: [UInt64](repeating: 0, count: pipeline)) }
+    defer { connections.forEach { close($0.fd) } }
+    var latencies: [UInt64] = []
+    latencies.reserveCapacity(1 << 22)
+    var sent = 0
+    func request(_ slot: Int) -> [UInt8] {
+        sent += 1
+        return makeRequest(slot, sent)
+    }
+    let start = DispatchTime.now().uptimeNanoseconds
+    for index in connections.indices {
+        var batch: [UInt8] = []
+        for slot in 0..<pipeline {
+            connections[index].sentAt[slot] = start
+            batch += request(slot)
+        }
+        connections[index].outstanding = pipeline
+        writeAll(connections[index].fd, batch)
+    }
+    var polled = connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var open = count
+    while open > 0 {
+        let ready = poll(&polled, nfds_t(polled.count), 1000)
+        precondition(ready >= 0 || errno == EINTR, "poll: \(errno)")
+        for index in polled.indices where polled[index].fd >= 0 && polled[index].revents != 0 {
+            let n = buffer.withUnsafeMutableBytes { read(polled[index].fd, $0.baseAddress, $0.count) }
+            precondition(n > 0, "read: \(errno)")
+            let now = DispatchTime.now().uptimeNanoseconds
+            let next = connections[index].receive(buffer[0..<n], at: now, deadline: deadline, into: &latencies, request: request)
+            if !next.isEmpty { writeAll(polled[index].fd, next) }
+            if connections[index].outstanding == 0 {
+                polled[index].fd = -1
+                open -= 1
+            }
+        }
     }
     return latencies
 }
@@ -113,22 +144,13 @@ case "ping", "crawl":
     let pipeline = arguments.count > 5 ? Int(arguments[5])! : 64
     let start = DispatchTime.now().uptimeNanoseconds
     let deadline = start + UInt64(seconds * 1e9)
-    let results = Mutex<[[UInt64]]>([])
-    // One thread per connection (concurrentPerform would run only as many
-    // as there are cores, one after the other).
-    let threads = (0..<connections).map { _ in
-        Thread {
-            let latencies = runConnection(port: port, pipeline: pipeline, until: deadline) { slot, n in
-                if urls.isEmpty { return Array("{\"id\":\(slot),\"op\":\"ping\"}\n".utf8) }
-                return Array("{\"id\":\(slot),\"op\":\"crawl\",\"url\":\"\(urls[(n &* 7919 &+ slot) % urls.count])\"}\n".utf8)
-            }
-            results.withLock { $0.append(latencies) }
-        }
+    let pings = (0..<pipeline).map { Array("{\"id\":\($0),\"op\":\"ping\"}\n".utf8) }
+    let latencies = runClosedLoop(port: port, connections: connections, pipeline: pipeline, until: deadline) { slot, n in
+        if urls.isEmpty { return pings[slot] }
+        return Array("{\"id\":\(slot),\"op\":\"crawl\",\"url\":\"\(urls[(n &* 7919 &+ slot) % urls.count])\"}\n".utf8)
     }
-    threads.forEach { $0.start() }
-    while results.withLock({ $0.count }) < connections { usleep(10_000) }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let all = results.withLock { $0.flatMap { $0 } }.sorted()
+    let all = latencies.sorted()
     print(String(format: "\(arguments[1]): %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
                  connections, pipeline, Double(all.count) / elapsed, percentile(all, 0.5), percentile(all, 0.99), all.count))
 case "idle":
