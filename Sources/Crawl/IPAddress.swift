@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -80,11 +81,11 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Every address `host` resolves to (a literal IP resolves to itself).
-    /// getaddrinfo blocks, so it runs on a thread of its own: never on an
+    /// getaddrinfo blocks, so it runs on Dispatch's global queue: never on an
     /// event loop, never on a Swift concurrency thread.
     public static func resolve(_ host: String) async throws(ResolveError) -> [IPAddress] {
         let result: Result<[IPAddress], ResolveError> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: resolveBlocking(host)) }
+            DispatchQueue.global().async { continuation.resume(returning: resolveBlocking(host)) }
         }
         return try result.get()
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Decides whether crawld may fetch a URL, before any engine sees it.
 ///
@@ -49,7 +49,7 @@ public struct URLValidator: Sendable {
     }
 
     private func checkAddresses(of url: URL) async throws(CrawlError) {
-        let host = (url.host ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = (url.host ?? "").filter { $0 != "[" && $0 != "]" }
         let addresses: [IPAddress]
         do {
             addresses = try await IPAddress.resolve(host)

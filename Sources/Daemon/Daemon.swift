@@ -1,5 +1,5 @@
 import Crawl
-import Foundation
+import FoundationEssentials
 import Jobs
 import Logging
 import Monitor
@@ -10,6 +10,10 @@ import Protocol
 import Redis
 import Scripting
 import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The composition root: builds every module from the configuration, wires
 /// them together, registers the ops, and runs them as one `ServiceGroup`

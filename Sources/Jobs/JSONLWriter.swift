@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Appends a job's records to its JSONL file, one compact JSON object per line.
 ///

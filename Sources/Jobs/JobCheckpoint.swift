@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import JSON
 
 /// Everything needed to resume a job exactly where it was: its parameters, the

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where checkpoints live: on disk under `--state-dir` (`DiskCheckpointStore`,
 /// with `--redis none`), or in Redis (`RedisCheckpointStore`, `crawld:job:{id}`).

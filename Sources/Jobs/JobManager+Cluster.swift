@@ -1,6 +1,10 @@
-import Foundation
+import FoundationEssentials
 import JSON
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a manager takes part in a cluster of instances that share one Redis.
 public struct JobCluster: Sendable {

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The life of a job, as `job.status` reports it.
 public enum JobState: String, Sendable, CaseIterable {

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Redis
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The cluster's job queue: a Redis stream (`crawld:jobs:queue`) read by one
 /// consumer group (`cluster`), in which each instance is a consumer named by

@@ -1,6 +1,10 @@
-import Foundation
+import FoundationEssentials
 import JSON
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Drives one job: hands pages from its frontier to `concurrency` workers,
 /// writes each page's record, follows links, checkpoints, and streams events.

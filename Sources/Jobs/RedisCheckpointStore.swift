@@ -1,6 +1,10 @@
-import Foundation
+import FoundationEssentials
 import JSON
 import Redis
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Checkpoints in Redis, one hash per job at `crawld:job:{id}`, listed in the
 /// set `crawld:jobs`, so that every instance of a cluster sees every job.

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Decides whether and when a failed page is fetched again.
 ///
@@ -48,19 +52,8 @@ public struct RetryPlanner: Sendable {
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             return Int64(text).map { .seconds($0) } ?? .seconds(Int64.max / 1_000_000_000_000)
         }
-        for format in httpDateFormats {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) {
-                let seconds = max(0, date.timeIntervalSince(now))
-                return .milliseconds(Int64(seconds * 1000))
-            }
-        }
-        return nil
+        guard let date = HTTPDate.secondsSince1970(text) else { return nil }
+        let seconds = max(0, Double(date) - now.timeIntervalSince1970)
+        return .milliseconds(Int64(seconds * 1000))
     }
-
-    /// IMF-fixdate, then the obsolete RFC 850 and asctime forms that recipients must accept.
-    private static let httpDateFormats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The URLs a job has already admitted, kept as 64-bit hashes of their normal form.
 ///

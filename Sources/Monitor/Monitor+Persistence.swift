@@ -1,6 +1,11 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import JSON
 import Redis
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writing to Redis: coalesced increments and appends, heartbeats, load at
 /// start and deregistration at the end.

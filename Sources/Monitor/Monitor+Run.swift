@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import JSON
 
 /// The monitor's long-running part: flushes, heartbeats and timeline samples.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Who this instance is and how the monitor persists and samples.
 public struct MonitorConfiguration: Sendable {

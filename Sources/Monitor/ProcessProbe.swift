@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -63,7 +63,7 @@ final class ProcessProbe: Sendable {
         var sent: Int64 = 0
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let name = String(line[..<colon].drop { $0 == " " })
             guard name != "lo" else { continue }
             let numbers = line[line.index(after: colon)...].split(separator: " ").compactMap { Int64($0) }
             guard numbers.count >= 9 else { continue }

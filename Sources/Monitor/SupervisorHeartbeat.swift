@@ -1,8 +1,12 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Tells a supervisor the daemon is alive: circus's watchdog over UDP and
 /// systemd's `sd_notify`.

@@ -10,15 +10,19 @@ public struct JanitorReport: Sendable {
 }
 
 extension EnginePool {
-    /// The janitor loop: a round, then a sleep for the interval the policy
-    /// gave (at least `minimumJanitorInterval`), until the task is cancelled.
+    /// The janitor loop: a round, then `afterEachRound`, then a sleep for the
+    /// interval the policy gave (at least `minimumJanitorInterval`), until the
+    /// task is cancelled.
     ///
     /// Shaped like ServiceLifecycle's `Service.run()` so the daemon can run it
     /// in its `ServiceGroup` (with `cancelOnGracefulShutdown`) without this
     /// module importing ServiceLifecycle. Returns normally on cancellation.
-    public func run() async throws {
+    /// - Parameter afterEachRound: housekeeping of the process that belongs on
+    ///   the janitor's beat (the daemon gives freed heap back to the kernel).
+    public func run(afterEachRound: @Sendable () async -> Void = {}) async throws {
         while !Task.isCancelled {
             let report = await runJanitor()
+            await afterEachRound()
             let interval = max(report.settings.interval, configuration.minimumJanitorInterval)
             do {
                 try await clock.sleep(until: clock.now.advanced(by: interval), tolerance: nil)

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The connection thread: connect with backoff, batch writes, answer reads.
 ///
@@ -12,6 +16,23 @@ extension RedisConnection {
         case connect
         case send(writes: [[String]], reads: [PendingRead])
         case exit
+    }
+
+    /// Starts the connection thread (a detached POSIX thread) running `runLoop()`.
+    /// - Returns: false when the system refused to create a thread.
+    func startThread() -> Bool {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            Unmanaged<RedisConnection>.fromOpaque(raw!).takeRetainedValue().runLoop()
+            return nil
+        }, box)
+        guard status == 0 else {
+            Unmanaged<RedisConnection>.fromOpaque(box).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
     }
 
     func runLoop() {
@@ -83,9 +104,7 @@ extension RedisConnection {
         }
         let remaining = deadline - .now
         guard remaining > .zero else { return }
-        let (seconds, attoseconds) = remaining.components
-        let interval = Double(seconds) + Double(attoseconds) / 1e18
-        _ = condition.wait(until: Date(timeIntervalSinceNow: interval))
+        condition.wait(timeout: remaining)
     }
 
     /// One connect attempt, with the lock released; updates the machine and the status.

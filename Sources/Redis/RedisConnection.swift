@@ -1,12 +1,12 @@
 import DequeModule
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// One connection to Redis, run on its own thread; callers only enqueue.
 ///
 /// hiredis's sync API does blocking I/O and is not thread-safe, and an event
 /// loop must never block, so every hiredis call happens on one dedicated
-/// `Thread` this class starts (see `RedisContext`). Writes (`enqueue`) go
+/// thread this class starts (see `RedisContext`). Writes (`enqueue`) go
 /// into a bounded queue and are sent pipelined in batches; reads
 /// (`command`) suspend the caller until the thread has the reply.
 ///
@@ -23,7 +23,7 @@ public final class RedisConnection: @unchecked Sendable {
 
     let configuration: RedisConfiguration
     let logger: Logger
-    let condition = NSCondition()
+    let condition = ConditionLock()
     var queue = Deque<[String]>()
     var oldestWriteAt: ContinuousClock.Instant?
     var reads: [PendingRead] = []
@@ -48,10 +48,8 @@ public final class RedisConnection: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !started else { return }
-        started = true
-        let thread = Thread { [self] in runLoop() }
-        thread.name = "crawld-redis"
-        thread.start()
+        started = startThread()
+        if !started { status.lastError = "cannot start the connection thread" }
     }
 
     /// Sends what is queued (when connected), fails waiting reads, and ends

@@ -1,10 +1,14 @@
 import ArgumentParser
 import Daemon
-import Foundation
+import FoundationEssentials
 import Logging
 import Monitor
 import Protocol
 import Redis
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `crawld`: the options, their help, and their validation. Every option can
 /// also come from `CRAWLD_<NAME>` (see `EnvironmentDefaults`); the command
@@ -71,8 +75,8 @@ struct CrawldCommand: AsyncParsableCommand {
     var denyPrivate = false
 
     mutating func validate() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory), isDirectory.boolValue,
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory), isDirectory,
             FileManager.default.isReadableFile(atPath: config)
         else {
             throw ValidationError("config directory '\(config)' does not exist or is not readable")

@@ -12,7 +12,7 @@ enum EnvironmentDefaults {
 
     /// `--max-line-bytes` ⇄ `CRAWLD_MAX_LINE_BYTES`.
     static func variableName(for option: String) -> String {
-        "CRAWLD_" + option.uppercased().replacingOccurrences(of: "-", with: "_")
+        "CRAWLD_" + option.uppercased().replacing("-", with: "_")
     }
 
     /// The arguments with `--name value` appended for each option that the

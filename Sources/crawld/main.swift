@@ -1,6 +1,10 @@
 import ArgumentParser
 import Daemon
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Parsed by hand rather than with `CrawldCommand.main()` so that options may
 // come from the environment, and so that a bad option or an unreadable config
@@ -19,15 +23,21 @@ do {
     if CrawldCommand.exitCode(for: error) == .success {
         CrawldCommand.exit(withError: error)
     }
-    FileHandle.standardError.write(Data("crawld: \(CrawldCommand.message(for: error))\n".utf8))
+    complain("\(CrawldCommand.message(for: error))")
     exit(2)
 }
 do {
     try await command.run()
 } catch let error as DaemonError {
-    FileHandle.standardError.write(Data("crawld: \(error.message)\n".utf8))
+    complain("\(error.message)")
     exit(error.kind == .configuration ? 2 : 1)
 } catch {
-    FileHandle.standardError.write(Data("crawld: \(error)\n".utf8))
+    complain("\(error)")
     exit(1)
+}
+
+/// One line on standard error: `crawld: <message>`.
+func complain(_ message: String) {
+    var line = "crawld: \(message)\n"
+    line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

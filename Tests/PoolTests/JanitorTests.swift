@@ -91,4 +91,17 @@ import Testing
         janitor.cancel()
         try await janitor.value
     }
+
+    @Test func runLoopCallsItsHookAfterEachRound() async throws {
+        let harness = try PoolHarness(memoryPercent: 20)
+        let rounds = Counter()
+        let janitor = Task { try await harness.pool.run(afterEachRound: { rounds.increment() }) }
+        try await eventually("first round, then a sleep") { harness.clock.sleeperCount == 1 }
+        #expect(rounds.count == 1)
+        harness.clock.advance(by: .seconds(30))
+        try await eventually("second round") { rounds.count == 2 }
+        janitor.cancel()
+        try await janitor.value
+        #expect(rounds.count == 2)
+    }
 }

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The cookies one HTTP engine has been given, sent back on later requests.

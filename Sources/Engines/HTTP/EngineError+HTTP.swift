@@ -1,10 +1,14 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension EngineError {
     /// Reads an AsyncHTTPClient, NIO or TLS error once, at the engine's

@@ -126,7 +126,7 @@ public struct HTTPProxy: Hashable, Sendable, CustomStringConvertible {
     /// Parses `http://host:port` or `socks5://host:port` (port required, no
     /// path; an IPv6 host in brackets, kept without them in `host`).
     public init?(_ text: String) {
-        guard let separator = text.range(of: "://"),
+        guard let separator = text.firstRange(of: "://"),
             let scheme = Scheme(rawValue: text[..<separator.lowerBound].lowercased())
         else { return nil }
         let authority = text[separator.upperBound...]
