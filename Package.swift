@@ -66,9 +66,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
+        // The daemon runs on jemalloc (libjemalloc-dev): under glibc's malloc a small-page crawl
+        // spent a quarter of its CPU in malloc and free (libxml2 allocates every node, and
+        // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
         // MARK: - Tests (one target per module, plus end-to-end tests of the real binary)

@@ -178,7 +178,9 @@ public final class Crawler: Sendable {
         let parseStart = clock.now
         let document = try parsed ?? HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
         result.title = document.title
-        result.links = document.links
+        // Resolving every href is a tenth of a small page's crawl: done only when
+        // the answer carries `links` (crawl jobs always ask for them).
+        if request.formats.contains(.links) { result.links = document.links }
         if request.formats.contains(.html) { result.html = document.root?.html }
         if request.formats.contains(.text) { result.text = document.visibleText() }
         if request.formats.contains(.markdown) { result.markdown = document.markdown() }

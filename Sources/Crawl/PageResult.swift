@@ -11,6 +11,7 @@ public struct PageResult: Sendable {
     public var bytes: Int
     public var headers: ResponseHeaders
     public var title: String?
+    /// The page's links; empty unless `formats` has `.links`.
     public var links: [String]
     /// What extract.lua returned; null when extraction was off or the body is not HTML.
     public var data: JSONValue

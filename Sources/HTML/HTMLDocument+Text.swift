@@ -56,7 +56,8 @@ struct TextCollector: NodeVisitor {
                 append(alt)
                 releaseXML(alt)
             }
-            return !HTMLDocument.hiddenElements.contains(node)
+            // A leaf element (`<br>`, `<img>`, an empty cell) has nothing to hide.
+            return node.pointee.children != nil && !HTMLDocument.hiddenElements.contains(node)
         default:
             return false
         }

@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Glibc
 
 /// Makes `href` values absolute with libxml2's RFC 3986 resolver (`xmlBuildURI`).
 ///
@@ -12,15 +13,20 @@ enum URLResolver {
 
     /// `href` resolved against `base` (itself absolute, or nil to leave relative hrefs relative),
     /// without its fragment unless `keepFragment`; nil when unusable or of an excluded scheme.
+    ///
+    /// Runs once per distinct link of every page, so the common href (already clean, no
+    /// excluded scheme) is passed to libxml2 as it is, and the result is cut at its fragment
+    /// before it becomes a `String`.
     static func resolve(_ href: String, against base: String?, keepFragment: Bool = false) -> String? {
-        let cleaned = clean(href)
-        let lowered = cleaned.prefix(12).lowercased()
-        if excludedSchemes.contains(where: { lowered.hasPrefix($0) }) { return nil }
+        let cleaned = href.utf8.allSatisfy(isPlain) ? href : clean(href)
+        if hasExcludedScheme(cleaned) { return nil }
         guard let built = xmlBuildURI(cleaned, base) else { return nil }
         defer { releaseXML(built) }
-        var result = String(cString: built)
-        if !keepFragment, let hash = result.firstIndex(of: "#") { result = String(result[..<hash]) }
-        return result
+        var length = strlen(UnsafeRawPointer(built).assumingMemoryBound(to: CChar.self))
+        if !keepFragment, let hash = memchr(built, Int32(UInt8(ascii: "#")), length) {
+            length = UnsafeRawPointer(hash) - UnsafeRawPointer(built)
+        }
+        return String(decoding: UnsafeBufferPointer(start: built, count: length), as: UTF8.self)
     }
 
     /// Trims, drops tabs and newlines, and percent-encodes what a URI may not contain.
@@ -32,16 +38,32 @@ enum URLResolver {
         output.reserveCapacity(bytes.count)
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in bytes where byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            if byte <= 0x20 || byte >= 0x7F || Self.illegal.contains(byte) {
-                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            } else {
+            if isPlain(byte) {
                 output.append(byte)
+            } else {
+                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
             }
         }
         return String(decoding: output, as: UTF8.self)
     }
 
-    private static let illegal: Set<UInt8> = Set("\"<>\\^`{|}".utf8)
+    /// Whether `byte` may stand in a URI as it is: printable ASCII other than `"<>\^`{|}`.
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0...0x20, 0x7F...0xFF: false
+        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"),
+            UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"): false
+        default: true
+        }
+    }
+
+    /// Whether `href` starts with one of `excludedSchemes`, in any case.
+    private static func hasExcludedScheme(_ href: String) -> Bool {
+        excludedSchemes.contains { scheme in
+            href.utf8.count >= scheme.utf8.count
+                && zip(href.utf8, scheme.utf8).allSatisfy { byte, expected in (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected }
+        }
+    }
 }
 
 extension StringProtocol {

@@ -119,6 +119,15 @@ struct LuaStack {
         return Array(UnsafeRawBufferPointer(start: pointer, count: length))
     }
 
+    /// The text of the string at `index`; nil when it is no string (numbers
+    /// included) or not valid UTF-8.
+    func text(at index: Int32) -> String? {
+        guard lua_type(L, index) == LUA_TSTRING else { return nil }
+        var length = 0
+        guard let pointer = clua_tostring(L, index, &length) else { return nil }
+        return String(validating: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
     /// Lua's name for the type of the value at `index`.
     func typeName(at index: Int32) -> String {
         String(cString: lua_typename(L, lua_type(L, index)))

@@ -34,8 +34,10 @@ public struct LuaCall {
     }
 
     /// Argument `i` as text. - Throws: when it is not a string.
+    /// Read in place, without a `LuaValue` copy first: selectors and attribute
+    /// names are the arguments of nearly every call extract.lua makes.
     public func string(_ i: Int) throws(LuaError) -> String {
-        guard let text = try value(i).stringValue else { throw argumentError(i, expected: "a string") }
+        guard i < count, let text = stack.text(at: base + Int32(i)) else { throw argumentError(i, expected: "a string") }
         return text
     }
 
@@ -61,6 +63,19 @@ public struct LuaCall {
     public func push(_ value: LuaValue) throws(LuaError) {
         guard lua_checkstack(stack.L, 1) != 0 else { throw LuaError(kind: .conversion, message: "too many results") }
         try stack.push(value)
+    }
+
+    /// Pushes text as a Lua string result, without copying its bytes into a
+    /// `LuaValue` first (extract.lua's calls mostly return text).
+    public func push(text: String) throws(LuaError) {
+        guard lua_checkstack(stack.L, 1) != 0 else { throw LuaError(kind: .conversion, message: "too many results") }
+        stack.pushString(text)
+    }
+
+    /// Pushes text, or nil when there is none.
+    public func push(text: String?) throws(LuaError) {
+        guard let text else { return try push(.nil) }
+        try push(text: text)
     }
 
     /// Pushes a Swift object of a registered type as a result; it is valid

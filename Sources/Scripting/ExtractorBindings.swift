@@ -34,27 +34,27 @@ enum ExtractorBindings {
             "attr": { scope, call in
                 let document = try scope.open()
                 let first = try document.select(selectors.compile(call.string(0))).first
-                try call.push(optional(first?.attribute(call.string(1))))
+                try call.push(text: first?.attribute(call.string(1)))
             },
             "text": { scope, call in
-                try call.push(.text(scope.open().visibleText(of: optionalNode(call, 0)?.open())))
+                try call.push(text: scope.open().visibleText(of: optionalNode(call, 0)?.open()))
             },
             "word_count": { scope, call in
                 try call.push(.int(Int64(scope.open().wordCount(of: optionalNode(call, 0)?.open()))))
             },
             "markdown": { scope, call in
-                try call.push(.text(scope.open().markdown(of: optionalNode(call, 0)?.open())))
+                try call.push(text: scope.open().markdown(of: optionalNode(call, 0)?.open()))
             },
-            "title": { scope, call in try call.push(optional(scope.open().title)) },
-            "description": { scope, call in try call.push(optional(scope.open().metaDescription)) },
-            "canonical": { scope, call in try call.push(optional(scope.open().canonicalURL)) },
-            "language": { scope, call in try call.push(optional(scope.open().language)) },
+            "title": { scope, call in try call.push(text: scope.open().title) },
+            "description": { scope, call in try call.push(text: scope.open().metaDescription) },
+            "canonical": { scope, call in try call.push(text: scope.open().canonicalURL) },
+            "language": { scope, call in try call.push(text: scope.open().language) },
             "links": { scope, call in
                 try call.push(.table(LuaTable(array: scope.open().links.map(LuaValue.text))))
             },
             "absolute": { scope, call in
                 let href = try call.value(0)
-                try call.push(optional(try href.stringValue.flatMap { try scope.open().absoluteURL($0) }))
+                try call.push(text: try href.stringValue.flatMap { try scope.open().absoluteURL($0) })
             },
         ]
     }
@@ -63,14 +63,14 @@ enum ExtractorBindings {
 
     private static func nodeMethods(_ selectors: SelectorCache) -> [String: LuaMethod<ExtractionNode>] {
         [
-            "name": { handle, call in try call.push(.text(handle.open().name)) },
+            "name": { handle, call in try call.push(text: handle.open().name) },
             "text": { handle, call in
                 let node = try handle.open()
                 let text = node.kind == .element ? node.document.visibleText(of: node) : node.textContent
-                try call.push(.text(text))
+                try call.push(text: text)
             },
-            "attr": { handle, call in try call.push(optional(handle.open().attribute(call.string(0)))) },
-            "html": { handle, call in try call.push(.text(handle.open().html)) },
+            "attr": { handle, call in try call.push(text: handle.open().attribute(call.string(0))) },
+            "html": { handle, call in try call.push(text: handle.open().html) },
             "find": { handle, call in
                 let node = try handle.open()
                 let found = try node.document.select(selectors.compile(call.string(0)), from: node)
@@ -93,14 +93,10 @@ enum ExtractorBindings {
     private static func push(xpath result: XPathResult, scope: ExtractionScope, on call: LuaCall) throws {
         switch result {
         case .nodes(let nodes): try call.push(objects: scope.wrap(nodes))
-        case .string(let text): try call.push(.text(text))
+        case .string(let text): try call.push(text: text)
         case .boolean(let flag): try call.push(.bool(flag))
         case .number(let number): try call.push(Int64(exactly: number).map(LuaValue.int) ?? .double(number))
         }
-    }
-
-    private static func optional(_ text: String?) -> LuaValue {
-        text.map(LuaValue.text) ?? .nil
     }
 
     /// Argument `i` as a node, or nil when absent or nil (so that

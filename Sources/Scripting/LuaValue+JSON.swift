@@ -12,37 +12,43 @@ extension JSONValue {
     ///   table that mixes array items and keys, a non-string key, a string that
     ///   is not UTF-8, or a NaN / infinite number.
     public init(lua value: LuaValue, path: String) throws(LuaError) {
+        self = try Self.converting(value, path: path)
+    }
+
+    /// The conversion itself. The path is built only when an error names it:
+    /// building it for every value made a string per value of every page.
+    private static func converting(_ value: LuaValue, path: @autoclosure () -> String) throws(LuaError) -> JSONValue {
         switch value {
-        case .nil: self = .null
-        case .bool(let b): self = .bool(b)
-        case .int(let i): self = .int(i)
+        case .nil: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
         case .double(let d):
-            guard d.isFinite else { throw Self.error("is not a finite number", path) }
-            self = .double(d)
+            guard d.isFinite else { throw Self.error("is not a finite number", path()) }
+            return .double(d)
         case .string:
-            guard let text = value.stringValue else { throw Self.error("is not valid UTF-8", path) }
-            self = .string(text)
+            guard let text = value.stringValue else { throw Self.error("is not valid UTF-8", path()) }
+            return .string(text)
         case .table(let table):
             if table.isArray {
                 var items: [JSONValue] = []
                 items.reserveCapacity(table.array.count)
                 for (i, element) in table.array.enumerated() {
-                    items.append(try JSONValue(lua: element, path: "\(path)[\(i + 1)]"))
+                    items.append(try converting(element, path: "\(path())[\(i + 1)]"))
                 }
-                self = .array(items)
-                return
+                return .array(items)
             }
-            guard table.array.isEmpty else { throw Self.error("mixes array items and keys", path) }
+            guard table.array.isEmpty else { throw Self.error("mixes array items and keys", path()) }
             var members: [(String, LuaValue)] = []
+            members.reserveCapacity(table.map.count)
             for (key, element) in table.map {
-                guard let name = key.stringValue else { throw Self.error("has a \(key.typeName) key", path) }
+                guard let name = key.stringValue else { throw Self.error("has a \(key.typeName) key", path()) }
                 members.append((name, element))
             }
-            var object = JSONObject()
+            var object = JSONObject(minimumCapacity: members.count)
             for (name, element) in members.sorted(by: { $0.0 < $1.0 }) {
-                object[name] = try JSONValue(lua: element, path: "\(path).\(name)")
+                object[name] = try converting(element, path: "\(path()).\(name)")
             }
-            self = .object(object)
+            return .object(object)
         }
     }
 

@@ -62,6 +62,11 @@ import TestSupport
             #expect(json["final_url"] == .string(server.url("/index.html")))
             #expect(json["pool"]?.objectValue?["sig"]?.stringValue?.count == 8)
             #expect(json["timing_ms"]?.objectValue?["total"]?.doubleValue ?? -1 >= 0)
+            // Links are resolved only for an answer that carries them.
+            let unlinked = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/index.html"), formats: [.text]))
+            #expect(unlinked.links.isEmpty)
+            #expect(unlinked.json["links"] == nil)
+            #expect(unlinked.title == "Index page")
         }
         await fixture.pool.shutdown()
     }

@@ -33,6 +33,15 @@ import Testing
         #expect(value.encodedString() == #""a\"b\\c\n\t\u0001é😀/""#)
     }
 
+    /// Escapes at either end, side by side, and between runs of plain bytes
+    /// (the encoder copies the plain runs whole).
+    @Test func stringEscapesAtEdgesAndInRuns() {
+        #expect(JSONValue.string("\"\r\u{1f}x\\").encodedString() == #""\"\r\u001fx\\""#)
+        #expect(JSONValue.string("plain text, é and /").encodedString() == #""plain text, é and /""#)
+        #expect(JSONValue.string("").encodedString() == #""""#)
+        #expect(JSONValue.array(["a\nb", "c"]).encodedString() == #"["a\nb","c"]"#)
+    }
+
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "tru", "01", "1.", "-", "\"\u{01}\"", "\"\\x\"", "\"\\ud800\"", "1 2",
         "{\"a\":1,}", "nul", "[1 2]",

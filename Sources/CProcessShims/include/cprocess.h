@@ -7,14 +7,12 @@
  * see it; this wrapper is compiled with it. */
 int cprocess_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
-/* <malloc.h> is not part of Swift's Glibc module either. */
-
-/* malloc_trim(0): gives the free pages of every malloc arena back to the
- * kernel. Returns 1 if memory was released, 0 if there was none to release. */
-int cprocess_malloc_trim(void);
-
-/* mallopt(M_ARENA_MAX, arenas): caps the arenas glibc creates for threads
- * (by default 8 per core). Returns 1 on success. */
-int cprocess_malloc_arena_max(int arenas);
+/* Gives the heap the allocator keeps after frees back to the kernel. The
+ * daemon runs on jemalloc (linked by the crawld target): there it purges the
+ * dirty pages of every arena (mallctl "arena.<all>.purge"). Where glibc's
+ * malloc serves (the test binaries link no jemalloc), malloc_trim(0), which
+ * <malloc.h> declares and Swift's Glibc module does not. Returns 1 if the
+ * call succeeded (jemalloc) or memory was released (glibc), else 0. */
+int cprocess_heap_trim(void);
 
 #endif
