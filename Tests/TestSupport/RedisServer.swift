@@ -82,6 +82,13 @@ public final class RedisServer: @unchecked Sendable {
         // thread; Foundation reaps the child itself, so poll until it has.
         let deadline = Date().addingTimeInterval(30)
         while running.isRunning && Date() < deadline { usleep(10_000) }
+        // A child can inherit a signal mask with SIGTERM blocked (see
+        // JobSiteServer); one that outlived the deadline is killed, so no
+        // redis-server outlives its test once this handle has let go of it.
+        if running.isRunning {
+            Glibc.kill(running.processIdentifier, SIGKILL)
+            while running.isRunning { usleep(10_000) }
+        }
     }
 
     /// Runs `redis-cli` against this server and returns its trimmed output.
