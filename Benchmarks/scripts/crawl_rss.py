@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Issue 5's (d): crawld's resident memory after 10,000 crawls and after --crawls crawls (the
-target compares 1,000,000 against 10,000). Drives ProtocolBench's closed loop (64 in flight
+target compares 1,000,000 against 10,000), with marks between. Drives ProtocolBench's closed loop (64 in flight
 over 8 connections) in 10-second slices and reads /proc/PID/status between them, so the
 counts are the first slice ends at or past each mark. Run by `crawl.sh rss`.
 """
@@ -25,7 +25,10 @@ def main():
     arguments.add_argument("--crawls", type=int, default=1_000_000)
     arguments.add_argument("--bench", default="Benchmarks/.build/release/ProtocolBench")
     options = arguments.parse_args()
-    done, marks = 0, [10_000, options.crawls]
+    # The marks between 10,000 and the last show the curve: a plateau (allocator caches filling)
+    # or a line (a leak).
+    steps = [10_000, 50_000, 100_000, 200_000, 400_000, 600_000, 800_000]
+    done, marks = 0, [mark for mark in steps if mark < options.crawls] + [options.crawls]
     while marks:
         output = subprocess.run([options.bench, "crawl", str(options.port), "10", "8", "8", options.urls],
                                 check=True, capture_output=True, text=True).stdout

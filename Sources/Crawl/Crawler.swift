@@ -176,6 +176,15 @@ public final class Crawler: Sendable {
             return
         }
         let parseStart = clock.now
+        if parsed == nil, !request.extract, request.formats.isSubset(of: [.links]) {
+            // Only title and links are asked for (a crawl job without extraction): one
+            // streaming pass, no tree, whose size is many times the page's.
+            let outline = PageOutline(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
+            result.title = outline.title
+            if request.formats.contains(.links) { result.links = outline.links }
+            result.timing.parse = clock.now - parseStart
+            return
+        }
         let document = try parsed ?? HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
         result.title = document.title
         // Resolving every href is a tenth of a small page's crawl: done only when

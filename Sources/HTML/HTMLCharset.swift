@@ -86,6 +86,23 @@ struct HTMLCharset: Equatable {
             || next == UInt8(ascii: "\r") || next == UInt8(ascii: "/")
     }
 
+    /// Hands a body to `parse` as valid UTF-8, the only input libxml2 is ever given: as it is
+    /// when it already is valid UTF-8 (the common case, no copy), else decoded into a valid
+    /// UTF-8 copy (`decode`). Both the tree (`HTMLDocument`) and the streaming pass
+    /// (`PageOutline`) read their input through here, so they see the same characters.
+    static func withUTF8<Parsed>(
+        _ bytes: some Collection<UInt8>, headerCharset: String?, _ parse: (UnsafeRawBufferPointer) -> Parsed
+    ) -> (Parsed, HTMLCharset) {
+        func read(_ raw: UnsafeRawBufferPointer) -> (Parsed, HTMLCharset) {
+            let charset = detect(raw, headerCharset: headerCharset)
+            if charset.name == "utf-8" && charset.source != "bom" && isValidUTF8(raw) { return (parse(raw), charset) }
+            var text = charset.decode(raw)
+            return (text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }, charset)
+        }
+        return bytes.withContiguousStorageIfAvailable { read(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes(read)
+    }
+
     /// The body as valid UTF-8: BOM removed, invalid sequences replaced by U+FFFD.
     func decode(_ bytes: UnsafeRawBufferPointer) -> String {
         switch name {

@@ -10,9 +10,9 @@ extension HTMLDocument {
     /// is looked at first, which spares a look at the whole tree on almost every page.
     /// (`/html/head/title[1]`, else `(//title[not(ancestor::svg)])[1]`.)
     public var title: String? {
-        if let title = headChildren(named: Self.titleName).first, let text = nonEmpty(HTMLNode.content(of: title)) { return text }
-        let first = elementIndex.first(named: Self.titleName) { !Self.hasAncestor($0, named: Self.svgName) }
-        return first.flatMap { nonEmpty(HTMLNode.content(of: $0)) }
+        PageRules.title(headTitle: headChildren(named: Self.titleName).first.map(HTMLNode.content(of:))) {
+            elementIndex.first(named: Self.titleName) { !Self.hasAncestor($0, named: Self.svgName) }.map(HTMLNode.content(of:))
+        }
     }
 
     /// `<meta name="description" content="...">` (name matched case-insensitively).
@@ -28,7 +28,7 @@ extension HTMLDocument {
             guard Self.attribute("href", of: element) != nil, let rel = Self.attribute("rel", of: element) else { return false }
             return CSSCondition.matches(Array(rel.utf8).map(Self.asciiLowercased), .word("canonical"))
         }
-        guard let href = link.flatMap({ nonEmpty(Self.attribute("href", of: $0) ?? "") }) else { return nil }
+        guard let href = link.flatMap({ PageRules.nonEmpty(Self.attribute("href", of: $0) ?? "") }) else { return nil }
         return URLResolver.resolve(href, against: baseURL)
     }
 
@@ -36,7 +36,7 @@ extension HTMLDocument {
     /// (`(/html/@lang)[1]`, else `(//meta[translate(@http-equiv, A-Z, a-z)='content-language']/@content)[1]`.)
     public var language: String? {
         let lang = rootElements(named: Self.htmlName).lazy.compactMap { Self.attribute("lang", of: $0) }.first
-        if let lang = lang.flatMap(nonEmpty) { return lang }
+        if let lang = lang.flatMap(PageRules.nonEmpty) { return lang }
         return firstMetaContent(attribute: "http-equiv", lowercasedValue: "content-language")
     }
 
@@ -48,8 +48,7 @@ extension HTMLDocument {
         let anywhere = { () -> String? in
             self.elementIndex.first(named: Self.baseName) { Self.attribute("href", of: $0) != nil }.flatMap { Self.attribute("href", of: $0) }
         }
-        guard let href = inHead.flatMap(nonEmpty) ?? anywhere().flatMap(nonEmpty) else { return url }
-        return URLResolver.resolve(href, against: url) ?? url
+        return PageRules.baseURL(headHref: inHead, anyHref: anywhere, url: url)
     }
 
     // MARK: - Links
@@ -64,17 +63,7 @@ extension HTMLDocument {
     public var links: [String] {
         var collector = HrefCollector()
         for anchor in elementIndex.elements(named: Self.anchorName) { collector.add(anchor) }
-        let base = baseURL
-        var seenHrefs = Set<String>()
-        var seen = Set<String>()
-        var result: [String] = []
-        for var href in collector.hrefs {
-            if let hash = href.firstIndex(of: "#") { href = String(href[..<hash]) }
-            guard seenHrefs.insert(href).inserted else { continue }
-            guard let link = URLResolver.resolve(href, against: base), seen.insert(link).inserted else { continue }
-            result.append(link)
-        }
-        return result
+        return PageRules.links(hrefs: collector.hrefs, base: baseURL)
     }
 
     // MARK: - Helpers
@@ -95,7 +84,7 @@ extension HTMLDocument {
             guard Self.attribute("content", of: element) != nil, let value = Self.attribute(attribute, of: element) else { return false }
             return value.utf8.map(Self.asciiLowercased).elementsEqual(lowercasedValue.utf8)
         }
-        return meta.flatMap { nonEmpty(Self.attribute("content", of: $0) ?? "") }
+        return meta.flatMap { PageRules.nonEmpty(Self.attribute("content", of: $0) ?? "") }
     }
 
     /// The document's child elements named `name` (`/html`).
@@ -138,10 +127,5 @@ extension HTMLDocument {
 
     private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-    }
-
-    private func nonEmpty(_ text: String) -> String? {
-        let collapsed = text.collapsingWhitespace()
-        return collapsed.isEmpty ? nil : collapsed
     }
 }

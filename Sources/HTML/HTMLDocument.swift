@@ -48,12 +48,10 @@ public final class HTMLDocument {
     /// - Throws: `HTMLError` with code `.parseFailed` only if libxml2 cannot allocate a document.
     public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil) throws(HTMLError) {
         _ = Self.libxml2Initialised
-        let headerCharset = ContentTypeHeader(contentType).charset
         clibxml2_silence_errors_on_this_thread()
-        let result: (document: htmlDocPtr?, charset: HTMLCharset)? = bytes.withContiguousStorageIfAvailable { buffer in
-            Self.read(UnsafeRawBufferPointer(buffer), headerCharset: headerCharset, url: url)
+        let (read, charset) = HTMLCharset.withUTF8(bytes, headerCharset: ContentTypeHeader(contentType).charset) {
+            Self.parse($0, url: url)
         }
-        let (read, charset) = result ?? Array(bytes).withUnsafeBytes { Self.read($0, headerCharset: headerCharset, url: url) }
         // libxml2 returns no document for input without any node (empty or blank): that is an
         // empty page, not an error.
         guard let parsed = read ?? htmlNewDocNoDtD(nil, nil) else { throw HTMLError(.parseFailed, message: "libxml2 returned no document") }
@@ -75,24 +73,11 @@ public final class HTMLDocument {
     }
 
     /// libxml2's global initialisation, run once (lazily, thread-safely) before the first parse.
-    private static let libxml2Initialised: Void = xmlInitParser()
+    static let libxml2Initialised: Void = xmlInitParser()
 
     deinit {
         if let xpathContextStorage { xmlXPathFreeContext(xpathContextStorage) }
         xmlFreeDoc(document)
-    }
-
-    /// Parses bytes as UTF-8: as they are when they already are valid UTF-8 (the common case,
-    /// no copy), else after decoding them (`HTMLCharset.decode`) into a valid UTF-8 copy.
-    private static func read(
-        _ bytes: UnsafeRawBufferPointer, headerCharset: String?, url: String?
-    ) -> (document: htmlDocPtr?, charset: HTMLCharset) {
-        let charset = HTMLCharset.detect(bytes, headerCharset: headerCharset)
-        if charset.name == "utf-8" && charset.source != "bom" && HTMLCharset.isValidUTF8(bytes) {
-            return (parse(bytes, url: url), charset)
-        }
-        var text = charset.decode(bytes)
-        return (text.withUTF8 { parse(UnsafeRawBufferPointer($0), url: url) }, charset)
     }
 
     private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {

@@ -34,6 +34,10 @@ let scenarios: [Scenario] = [
         let document = try HTMLDocument(bytes: page.bytes, contentType: "text/html", url: page.url)
         return (document.title?.count ?? 0) + document.links.count
     },
+    Scenario(name: "    streaming title + links") { page in
+        let outline = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url)
+        return (outline.title?.count ?? 0) + outline.links.count
+    },
     Scenario(name: "(c) parse + Markdown") { page in
         try HTMLDocument(bytes: page.bytes, contentType: "text/html", url: page.url).markdown().utf8.count
     },
@@ -66,7 +70,7 @@ func loadCorpus(_ folder: String) -> [Page] {
 /// Peak resident memory while parsing one page of `size` bytes built from the corpus pages.
 /// The kernel's high-water mark is reset first (`/proc/self/clear_refs`), so the figure is the
 /// peak during the parse minus what was resident before it.
-func peakMemory(pages: [Page], size: Int) throws -> (parse: Int, markdown: Int, bytes: Int) {
+func peakMemory(pages: [Page], size: Int) throws -> (parse: Int, markdown: Int, streamed: Int, bytes: Int) {
     var body = Array("<html><head><title>Big page</title></head><body>".utf8)
     body.reserveCapacity(size + 1_000_000)
     var index = 0
@@ -81,14 +85,19 @@ func peakMemory(pages: [Page], size: Int) throws -> (parse: Int, markdown: Int, 
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
     }
     try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-    let before = resident("VmRSS:")
+    var before = resident("VmRSS:")
+    let outline = PageOutline(bytes: body, contentType: "text/html", url: "https://docs.example.org/big.html")
+    let streamed = resident("VmHWM:") - before
+    precondition(!outline.links.isEmpty)
+    try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    before = resident("VmRSS:")
     let document = try HTMLDocument(bytes: body, contentType: "text/html", url: "https://docs.example.org/big.html")
     let links = document.links.count
     let afterParse = resident("VmHWM:")
     let markdown = document.markdown().utf8.count
     let afterMarkdown = resident("VmHWM:")
     precondition(links > 0 && markdown > 0)
-    return (afterParse - before, afterMarkdown - before, body.count)
+    return (afterParse - before, afterMarkdown - before, streamed, body.count)
 }
 
 /// Runs the Python lxml comparison (d) on the same corpus and returns its JSON answer.
@@ -121,7 +130,17 @@ print("corpus: \(pages.count) pages, \(String(format: "%.1f", Double(totalBytes)
 
 let peak = try peakMemory(pages: pages, size: 50_000_000)
 let megabytes = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1e6) }
-print("peak memory, one \(megabytes(peak.bytes)) page: parse + links \(megabytes(peak.parse)) (\(String(format: "%.1f", Double(peak.parse) / Double(peak.bytes)))x), with Markdown \(megabytes(peak.markdown)) (\(String(format: "%.1f", Double(peak.markdown) / Double(peak.bytes)))x)")
+let ratio = { (bytes: Int) in String(format: "%.1fx", Double(bytes) / Double(peak.bytes)) }
+print("peak memory, one \(megabytes(peak.bytes)) page: parse + links \(megabytes(peak.parse)) (\(ratio(peak.parse))), with Markdown \(megabytes(peak.markdown)) (\(ratio(peak.markdown))), streaming title + links \(megabytes(peak.streamed)) (\(ratio(peak.streamed)))")
+
+// The streaming pass must give the tree's answer on every page of the corpus.
+let differing = try pages.filter { page in
+    let document = try HTMLDocument(bytes: page.bytes, contentType: "text/html", url: page.url)
+    let outline = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url)
+    return outline.title != document.title || outline.links != document.links
+}
+print("streaming title + links equal to the tree's on \(pages.count - differing.count) of \(pages.count) pages")
+for page in differing.prefix(5) { print("  differs: \(page.url)") }
 
 var cpuRates = Array(repeating: [Double](), count: scenarios.count)
 var wallRates = Array(repeating: [Double](), count: scenarios.count)

@@ -1,0 +1,43 @@
+/// The rules that turn what a page holds into its title, base URL and links.
+///
+/// One place for both readers of a page: the tree (`HTMLDocument`) and the streaming pass
+/// (`PageOutline`) gather the same raw facts in their own way and hand them here, so a page
+/// gets the same `title` and `links` whichever of the two read it.
+enum PageRules {
+    /// `text` with whitespace collapsed; nil when nothing is left.
+    static func nonEmpty(_ text: String) -> String? {
+        let collapsed = text.collapsingWhitespace()
+        return collapsed.isEmpty ? nil : collapsed
+    }
+
+    /// The text of the first `<title>` child of `/html/head` when it has any, else that of the
+    /// first `<title>` outside SVG (asked for only then: the tree has to search for it).
+    static func title(headTitle: String?, firstTitle: () -> String?) -> String? {
+        if let text = headTitle.flatMap(nonEmpty) { return text }
+        return firstTitle().flatMap(nonEmpty)
+    }
+
+    /// The URL relative links resolve against: the `href` of the first `<base href>` child of
+    /// `/html/head`, else of the first `<base href>` anywhere, resolved against the page URL;
+    /// else the page URL.
+    static func baseURL(headHref: String?, anyHref: () -> String?, url: String?) -> String? {
+        guard let href = headHref.flatMap(nonEmpty) ?? anyHref().flatMap(nonEmpty) else { return url }
+        return URLResolver.resolve(href, against: url) ?? url
+    }
+
+    /// The `<a href>` values of a page (in document order, `#...` ones already left out) as the
+    /// page's links: absolute against `base`, fragments dropped, each once, `javascript:` and
+    /// the like left out. Each distinct href is resolved once: pages repeat the same href often.
+    static func links(hrefs: [String], base: String?) -> [String] {
+        var seenHrefs = Set<String>()
+        var seen = Set<String>()
+        var result: [String] = []
+        for var href in hrefs {
+            if let hash = href.firstIndex(of: "#") { href = String(href[..<hash]) }
+            guard seenHrefs.insert(href).inserted else { continue }
+            guard let link = URLResolver.resolve(href, against: base), seen.insert(link).inserted else { continue }
+            result.append(link)
+        }
+        return result
+    }
+}
