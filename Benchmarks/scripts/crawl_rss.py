@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Issue 5's (d): crawld's resident memory after 10,000 crawls and after --crawls crawls (the
-target compares 1,000,000 against 10,000), with marks between. Drives ProtocolBench's closed loop (64 in flight
-over 8 connections) in 10-second slices and reads /proc/PID/status between them, so the
-counts are the first slice ends at or past each mark. Run by `crawl.sh rss`.
+target compares 1,000,000 against 10,000), with marks between, and at the first and last
+mark also --rest seconds after the load paused. Drives ProtocolBench's closed loop (64 in
+flight over 8 connections) in 10-second slices and reads /proc/PID/status between them, so
+the counts are the first slice ends at or past each mark. Run by `crawl.sh rss`.
 """
 import argparse
 import re
 import subprocess
+import time
 
 
 def resident(pid):
@@ -23,6 +25,7 @@ def main():
     arguments.add_argument("--pid", type=int, required=True)
     arguments.add_argument("--urls", required=True)
     arguments.add_argument("--crawls", type=int, default=1_000_000)
+    arguments.add_argument("--rest", type=int, default=20)
     arguments.add_argument("--bench", default="Benchmarks/.build/release/ProtocolBench")
     options = arguments.parse_args()
     # The marks between 10,000 and the last show the curve: a plateau (allocator caches filling)
@@ -34,8 +37,14 @@ def main():
                                 check=True, capture_output=True, text=True).stdout
         done += int(re.search(r"\((\d+) requests\)", output).group(1))
         while marks and done >= marks[0]:
+            mark = marks.pop(0)
             print("after %d crawls (mark %d): RSS %.1f MB; last slice: %s"
-                  % (done, marks.pop(0), resident(options.pid) / 1048576, output.strip()), flush=True)
+                  % (done, mark, resident(options.pid) / 1048576, output.strip()), flush=True)
+            if mark in (steps[0], options.crawls):
+                # At rest too: what the process keeps once the pages in flight are gone and
+                # the allocator has had its decay time to return freed pages.
+                time.sleep(options.rest)
+                print("  at rest %d s later: RSS %.1f MB" % (options.rest, resident(options.pid) / 1048576), flush=True)
 
 
 if __name__ == "__main__":

@@ -29,17 +29,11 @@ extension HTTPEngine {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limit
-        return try await withThrowingTaskGroup(of: FetchResult.self) { group in
-            group.addTask {
-                try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect)
-            }
-            group.addTask {
-                try await Task.sleep(until: deadline, clock: clock)
-                throw EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
-            }
-            defer { group.cancelAll() }
-            guard let result = try await group.next() else { throw CancellationError() }
-            return result
+        return try await FetchDeadline.run(
+            on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
+            expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
+        ) {
+            try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect)
         }
     }
 

@@ -25,7 +25,7 @@ public final class HTTPEngine: PooledEngine {
     public let cookies = CookieJar()
 
     let logger: Logger
-    private let eventLoopGroup: any EventLoopGroup
+    let eventLoopGroup: any EventLoopGroup
     private let state = Mutex(State())
 
     private struct State {

@@ -1,0 +1,46 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import Engines
+
+/// The whole-fetch deadline: an answer in time passes through, an operation
+/// still running at the deadline is cancelled and reported as expired, and
+/// neither the operation's own errors nor the caller's cancellation are taken
+/// for an expiry.
+@Suite struct FetchDeadlineTests {
+    struct Expired: Error {}
+    struct Failed: Error {}
+
+    let loop = MultiThreadedEventLoopGroup.singleton.any()
+
+    @Test func answerBeforeTheDeadlinePassesThrough() async throws {
+        let value = try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(30), expired: Expired()) { 42 }
+        #expect(value == 42)
+    }
+
+    @Test func operationRunningAtTheDeadlineIsCancelledAndExpires() async throws {
+        // Expired, not sixty seconds later: the sleep was cancelled.
+        await #expect(throws: Expired.self) {
+            try await FetchDeadline.run(on: loop, deadline: .now() + .milliseconds(50), expired: Expired()) {
+                try await Task.sleep(for: .seconds(60))
+            }
+        }
+    }
+
+    @Test func operationErrorIsNotAnExpiry() async throws {
+        await #expect(throws: Failed.self) {
+            try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(30), expired: Expired()) { throw Failed() }
+        }
+    }
+
+    @Test func callersCancellationReachesTheOperation() async throws {
+        let caller = Task {
+            try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(60), expired: Expired()) {
+                try await Task.sleep(for: .seconds(60))
+            }
+        }
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+    }
+}
