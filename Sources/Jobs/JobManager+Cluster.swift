@@ -232,7 +232,7 @@ extension JobManager {
             let task = Task {
                 var last: JobProgress?
                 while !Task.isCancelled {
-                    if let runner = await self.runners[job] {
+                    if let runner = self.runners[job] {
                         for await event in await runner.watch(pages: pages) { continuation.yield(event) }
                         break
                     }

@@ -91,7 +91,7 @@ import TestSupport
 
     @Test func anInterruptedJobResumesFromItsOwnPendingEntry() async throws {
         let f = try await Fixture(pages: 60, latencyMs: 30)
-        let (server, redis, dir, seed, expected) = (f.server, f.redis, f.dir, f.seed, f.expected)
+        let (redis, dir, seed, expected) = (f.redis, f.dir, f.seed, f.expected)
         let first = try manager(dir, redis, "a", live: ["a"])
         let (job, running) = try await startJob(first, seed: seed)
         await first.drain()

@@ -158,7 +158,7 @@ import TestSupport
         let dir = TemporaryDirectory()
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
         try FileManager.default.createDirectory(atPath: dir.path + "/output", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir.path + "/output/taken.jsonl", contents: Data("keep\n".utf8))
+        #expect(FileManager.default.createFile(atPath: dir.path + "/output/taken.jsonl", contents: Data("keep\n".utf8)))
         let spec = try JobSpec(parameters: ["urls": ["http://127.0.0.1:9/"], "output": "taken.jsonl"])
         await #expect(throws: JobError.self) { try await manager.submit(spec) }
         #expect(dir.read("output/taken.jsonl") == "keep\n")
