@@ -150,7 +150,8 @@ public final class Crawler: Sendable {
     }
 
     /// Parses an HTML body once (or takes the document the escalation check
-    /// already parsed) and fills title, links, data and formats.
+    /// already parsed) and fills title, links, data and formats. When only
+    /// title and links are asked for, no tree is built (`PageOutline`).
     ///
     /// Bodies that are not HTML (JSON, text, images, PDF; judged by content
     /// type and magic bytes) never reach the HTML parser: title is null,
