@@ -16,8 +16,12 @@ import Glibc
 public struct PageOutline: Sendable {
     /// As `HTMLDocument.title`.
     public let title: String?
-    /// As `HTMLDocument.links`.
-    public let links: [String]
+    /// As `HTMLDocument.links`; resolved when asked, since a `crawl` without
+    /// the `links` format needs only the title.
+    public var links: [String] { PageRules.links(hrefs: hrefs, base: base) }
+
+    private let hrefs: [String]
+    private let base: String?
 
     /// Reads a body classified `.html` (see `BodyKind.classify`); an empty body has no title
     /// and no links. Never fails: libxml2 recovers from any markup.
@@ -34,8 +38,8 @@ public struct PageOutline: Sendable {
             return scan
         }
         title = PageRules.title(headTitle: scan.headTitle.map(Self.text)) { scan.firstTitle.map(Self.text) }
-        let base = PageRules.baseURL(headHref: scan.headBase, anyHref: { scan.anyBase }, url: url)
-        links = PageRules.links(hrefs: scan.hrefs.hrefs, base: base)
+        base = PageRules.baseURL(headHref: scan.headBase, anyHref: { scan.anyBase }, url: url)
+        hrefs = scan.hrefs.hrefs
     }
 
     private static func text(_ bytes: [UInt8]) -> String {
@@ -52,8 +56,8 @@ private final class OutlineScan {
         case html, head, title, svg, base, anchor, other
 
         static let keys: [(UInt64, Tag)] = [
-            (ElementName("html").key, .html), (ElementName("head").key, .head), (ElementName("title").key, .title),
-            (ElementName("svg").key, .svg), (ElementName("base").key, .base), (ElementName("a").key, .anchor),
+            (HTMLDocument.htmlName.key, .html), (HTMLDocument.headName.key, .head), (HTMLDocument.titleName.key, .title),
+            (HTMLDocument.svgName.key, .svg), (HTMLDocument.baseName.key, .base), (HTMLDocument.anchorName.key, .anchor),
         ]
 
         /// Every name here is shorter than eight bytes, so equal keys mean equal names.
