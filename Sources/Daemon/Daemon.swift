@@ -30,7 +30,7 @@ public struct Daemon: Sendable {
     /// Serves until SIGTERM or SIGINT, then drains and returns.
     /// - Throws: `DaemonError` when the configuration is unusable or the server cannot start.
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         do {
             try await serve(on: group)
         } catch {

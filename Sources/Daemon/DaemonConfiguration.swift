@@ -1,3 +1,4 @@
+import NIOCore
 import Protocol
 
 /// Everything the daemon is started with; `crawld` fills it from the command
@@ -24,6 +25,22 @@ public struct DaemonConfiguration: Sendable {
     public var watchdogUDP: String?
     /// Time between two UDP heartbeats.
     public var watchdogInterval: Duration
+    /// Threads of the event loop group that moves every socket's bytes
+    /// (clients, fetched pages, Redis is on threads of its own).
+    public var eventLoopThreads: Int
+
+    /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
+    ///
+    /// Parsing, extract.lua and the answers run on Swift's cooperative pool,
+    /// which already has a thread per core; the event loops only move bytes,
+    /// about a fifth of a crawl's CPU time. One loop per core as well put
+    /// twice as many busy threads as cores, and on a 2-core machine crawld
+    /// spent about 12% more CPU per crawl switching between them
+    /// (`Benchmarks/scripts/crawl.sh small` with `--event-loops` 2 and 1
+    /// alternated in one run: 1,674 vs 1,904 crawls/s, medians of 6).
+    public static var defaultEventLoopThreads: Int {
+        max(1, (System.coreCount + 2) / 4)
+    }
 
     public init(
         scriptsDirectory: String,
@@ -36,7 +53,8 @@ public struct DaemonConfiguration: Sendable {
         stateDirectory: String = "./state",
         heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
-        watchdogInterval: Duration = .seconds(10)
+        watchdogInterval: Duration = .seconds(10),
+        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -49,5 +67,6 @@ public struct DaemonConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval
+        self.eventLoopThreads = eventLoopThreads
     }
 }

@@ -32,10 +32,11 @@ enum PageRules {
         var seenHrefs = Set<String>()
         var seen = Set<String>()
         var result: [String] = []
+        var resolver = URLResolver.Batch(base: base)
         for var href in hrefs {
             if let hash = href.firstIndex(of: "#") { href = String(href[..<hash]) }
             guard seenHrefs.insert(href).inserted else { continue }
-            guard let link = URLResolver.resolve(href, against: base), seen.insert(link).inserted else { continue }
+            guard let link = resolver.resolve(href), seen.insert(link).inserted else { continue }
             result.append(link)
         }
         return result

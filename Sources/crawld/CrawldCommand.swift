@@ -71,6 +71,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Seconds between two UDP heartbeats.")
     var watchdogInterval: Double = 10
 
+    @Option(help: "Event loop threads for sockets (parsing and scripts run on a thread per core besides). Default: a quarter of the cores, at least 1.")
+    var eventLoops = DaemonConfiguration.defaultEventLoopThreads
+
     @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
     var denyPrivate = false
 
@@ -88,6 +91,7 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64, got \(maxLineBytes)") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
+        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)") }
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
         guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
         guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
@@ -139,7 +143,8 @@ struct CrawldCommand: AsyncParsableCommand {
             stateDirectory: stateDir,
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             watchdogUDP: watchdogUDP,
-            watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000))
+            watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
+            eventLoopThreads: eventLoops
         )
         try await Daemon(configuration: configuration, logger: logger).run()
     }

@@ -4,7 +4,7 @@ enum EnvironmentDefaults {
     /// The long option names that have an environment variable.
     static let options = [
         "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
-        "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval",
+        "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval", "event-loops",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

@@ -53,4 +53,25 @@ import TestSupport
         #expect(answer["error"]?.objectValue?["code"] == "line_too_long")
         await client.close()
     }
+
+    @Test func eventLoopsOutsideItsRangeExitsTwo() throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let (status, stderr) = try runToExit(["--config", scripts, "--event-loops", "0"])
+        #expect(status == 2)
+        #expect(stderr.contains("--event-loops must be between 1 and 256, got 0"))
+    }
+
+    /// NIO names its event loop threads `NIO-ELT-<group>-#<n>`; the daemon runs exactly as many as asked.
+    @Test func eventLoopsSetsTheNumberOfLoopThreads() async throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let daemon = try await DaemonProcess.start(arguments: ["--config", scripts, "--redis", "none", "--event-loops", "3"])
+        defer { Task { await daemon.stop() } }
+        let client = try await daemon.connect()
+        try await client.send(#"{"id":1,"op":"ping"}"#)
+        #expect(try await client.readJSON()?.objectValue?["ok"] == true)
+        await client.close()
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/task")
+        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/\(daemon.pid)/task/\($0)/comm", encoding: .utf8) }
+        #expect(names.filter { $0.hasPrefix("NIO-ELT-") }.count == 3)
+    }
 }

@@ -5,7 +5,8 @@
 //       flight; prints requests/s and p50/p99 latency.
 //   ProtocolBench crawl PORT seconds connections pipeline URLFILE
 //       the same closed loop with `crawl` requests cycling through the URLs
-//       of URLFILE (one per line); prints crawls/s and p50/p99.
+//       of URLFILE (one per line); prints crawls/s and p50/p99. CRAWL_FIELDS
+//       adds fields to each request (`"extract":false,"formats":[]`: no tree).
 //   ProtocolBench idle PORT COUNT SECONDS
 //       opens COUNT idle connections and holds them SECONDS.
 //
@@ -145,9 +146,10 @@ case "ping", "crawl":
     let start = DispatchTime.now().uptimeNanoseconds
     let deadline = start + UInt64(seconds * 1e9)
     let pings = (0..<pipeline).map { Array("{\"id\":\($0),\"op\":\"ping\"}\n".utf8) }
+    let fields = ProcessInfo.processInfo.environment["CRAWL_FIELDS"].map { "," + $0 } ?? ""
     let latencies = runClosedLoop(port: port, connections: connections, pipeline: pipeline, until: deadline) { slot, n in
         if urls.isEmpty { return pings[slot] }
-        return Array("{\"id\":\(slot),\"op\":\"crawl\",\"url\":\"\(urls[(n &* 7919 &+ slot) % urls.count])\"}\n".utf8)
+        return Array("{\"id\":\(slot),\"op\":\"crawl\",\"url\":\"\(urls[(n &* 7919 &+ slot) % urls.count])\"\(fields)}\n".utf8)
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let all = latencies.sorted()
