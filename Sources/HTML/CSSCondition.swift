@@ -152,7 +152,16 @@ enum CSSCondition: Hashable, Sendable {
         return output
     }
 
+    /// Whether `needle` occurs in `haystack`. A plain loop: the generic `firstRange(of:)` was
+    /// most of the time of a page's `rel~=` and `*=` matches (metadata reads them on every page).
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        needle.isEmpty || haystack.firstRange(of: needle) != nil
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+            var offset = 1
+            while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
     }
 }

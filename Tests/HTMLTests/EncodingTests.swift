@@ -10,6 +10,16 @@ import Testing
         #expect(document.visibleText() == "Naïve résumé €5")
     }
 
+    /// The `http-equiv` form, in capitals and with spaces around `=`, as old pages write it.
+    @Test func httpEquivCharsetIsFoundInAnyCase() throws {
+        let head = #"<HEAD><META NAME="x" CONTENT="charsets"><META HTTP-EQUIV="Content-Type" CONTENT="text/html; CHARSET = 'Windows-1252'">"#
+        let bytes = Array(head.utf8) + [0x3C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3E, 0x43, 0x61, 0x66, 0xE9]  // <title>Caf\xE9
+        let document = try HTMLDocument(bytes: bytes, contentType: "text/html")
+        #expect(document.encoding == "windows-1252")
+        #expect(document.encodingSource == "meta")
+        #expect(document.title == "Café")
+    }
+
     @Test func headerCharsetWinsOverMeta() throws {
         let bytes = Array(#"<meta charset="windows-1252"><title>Zürich</title>"#.utf8)
         let document = try HTMLDocument(bytes: bytes, contentType: "text/html; charset=\"UTF-8\"")
