@@ -35,7 +35,7 @@ extension Crawler {
         var asBrowser = request
         asBrowser.engine = BrowserEngineConfiguration.kind
         let selection = try await select(for: asBrowser, url: url)
-        guard case .browser = selection else { return Escalation(document: document) }
+        guard case .browser = selection.engine else { return Escalation(document: document) }
         return Escalation(browser: selection)
     }
 }

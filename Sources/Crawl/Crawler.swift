@@ -18,6 +18,7 @@ public final class Crawler: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let browserLaunch: BrowserLaunchConfiguration
     let logger: Logger
+    let selections = EngineSelectionCache()
 
     /// - Parameter browserLaunch: where Chromium is and how its watchdog
     ///   beats; per machine, not part of any signature.
@@ -42,7 +43,7 @@ public final class Crawler: Sendable {
     /// Call again after a reload; a changed default replaces it.
     public func startPermanentEngine() async throws {
         let selection = try await select(for: CrawlRequest(url: "http://example.com/"), url: "http://example.com/")
-        switch selection {
+        switch selection.engine {
         case .http(let configuration):
             try await pool.startPermanent(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
         case .browser(let configuration):
@@ -62,7 +63,7 @@ public final class Crawler: Sendable {
         var timing = PageResult.PageTiming()
         var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
         var document: HTMLDocument?
-        if case .http = selection, request.engine == nil {
+        if case .http = selection.engine, request.engine == nil {
             let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
             document = escalation.document
             if let browser = escalation.browser {
@@ -98,7 +99,7 @@ public final class Crawler: Sendable {
     private func fetch(_ url: String, with selection: EngineSelection, for request: CrawlRequest, queue: inout Duration) async throws -> Fetched {
         let clock = ContinuousClock()
         let start = clock.now
-        switch selection {
+        switch selection.engine {
         case .http(let configuration):
             guard request.browser.isEmpty else {
                 throw CrawlError(.badRequest, "js, screenshot and pdf need the browser engine, and this request got the http engine")
@@ -146,7 +147,7 @@ public final class Crawler: Sendable {
     /// `engine` and `config` and returns the ones to use.
     func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
         let choice = await scripts.policies.engine(for: url, request: request.policyView)
-        return try EngineSelection(kind: choice.engine, config: choice.config)
+        return try selections.selection(kind: choice.engine, config: choice.config)
     }
 
     /// Parses an HTML body once (or takes the document the escalation check

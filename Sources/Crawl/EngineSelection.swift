@@ -3,23 +3,33 @@ import JSON
 import Pool
 
 /// The engine a request runs on: its kind and its configuration with
-/// defaults filled, whose signature keys the pool.
+/// defaults filled, and the signature that keys the pool.
 ///
 /// Every request and the permanent engine go through `init(kind:config:)`,
 /// so a request without a config gets exactly the permanent engine's
 /// signature (the pool this design comes from shipped a permanent browser
 /// no request could match).
-enum EngineSelection: Sendable {
-    case http(HTTPEngineConfiguration)
-    case browser(BrowserEngineConfiguration)
+struct EngineSelection: Sendable {
+    enum Engine: Sendable {
+        case http(HTTPEngineConfiguration)
+        case browser(BrowserEngineConfiguration)
+    }
+
+    let engine: Engine
+    /// Computed once here: hashing the canonical form is not free, and a crawl needs it at least twice.
+    let signature: EngineSignature
 
     init(kind: String, config: JSONObject) throws(CrawlError) {
         do {
             switch kind {
             case HTTPEngineConfiguration.kind:
-                self = .http(try HTTPEngineConfiguration(json: .object(config)))
+                let configuration = try HTTPEngineConfiguration(json: .object(config))
+                engine = .http(configuration)
+                signature = configuration.signature
             case BrowserEngineConfiguration.kind:
-                self = .browser(try BrowserEngineConfiguration(json: .object(config)))
+                let configuration = try BrowserEngineConfiguration(json: .object(config))
+                engine = .browser(configuration)
+                signature = configuration.signature
             default:
                 throw CrawlError(.engineUnavailable, "engine '\(kind)' is not available (known: http, browser)")
             }
@@ -33,16 +43,9 @@ enum EngineSelection: Sendable {
     }
 
     var kind: String {
-        switch self {
+        switch engine {
         case .http: HTTPEngineConfiguration.kind
         case .browser: BrowserEngineConfiguration.kind
-        }
-    }
-
-    var signature: EngineSignature {
-        switch self {
-        case .http(let configuration): configuration.signature
-        case .browser(let configuration): configuration.signature
         }
     }
 }

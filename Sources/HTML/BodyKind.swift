@@ -45,26 +45,30 @@ public enum BodyKind: String, Sendable, CaseIterable {
 
     /// Formats recognised by their first bytes.
     private static func magic(_ head: [UInt8]) -> BodyKind? {
-        let signatures: [([UInt8], BodyKind)] = [
-            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .image),  // PNG
-            ([0xFF, 0xD8, 0xFF], .image),  // JPEG
-            (Array("GIF87a".utf8), .image), (Array("GIF89a".utf8), .image),
-            ([0x00, 0x00, 0x01, 0x00], .image),  // ICO
-            (Array("BM".utf8), .image),
-            (Array("%PDF-".utf8), .pdf),
-            ([0x50, 0x4B, 0x03, 0x04], .binary),  // ZIP, docx, jar
-            ([0x1F, 0x8B], .binary),  // gzip
-            ([0x00, 0x61, 0x73, 0x6D], .binary),  // wasm
-            (Array("\u{7F}ELF".utf8), .binary),
-        ]
         for (signature, kind) in signatures where head.starts(with: signature) {
-            if signature == Array("BM".utf8) && head.count < 26 { continue }
+            if signature == bitmap && head.count < 26 { continue }
             return kind
         }
         if head.count >= 12, head.starts(with: Array("RIFF".utf8)), Array(head[8..<12]) == Array("WEBP".utf8) { return .image }
         if head.count >= 12, Array(head[4..<8]) == Array("ftyp".utf8) { return .image }  // AVIF, HEIC, MP4
         return nil
     }
+
+    private static let bitmap = Array("BM".utf8)
+
+    /// Built once: every crawled page is checked against them.
+    private static let signatures: [([UInt8], BodyKind)] = [
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .image),  // PNG
+        ([0xFF, 0xD8, 0xFF], .image),  // JPEG
+        (Array("GIF87a".utf8), .image), (Array("GIF89a".utf8), .image),
+        ([0x00, 0x00, 0x01, 0x00], .image),  // ICO
+        (bitmap, .image),
+        (Array("%PDF-".utf8), .pdf),
+        ([0x50, 0x4B, 0x03, 0x04], .binary),  // ZIP, docx, jar
+        ([0x1F, 0x8B], .binary),  // gzip
+        ([0x00, 0x61, 0x73, 0x6D], .binary),  // wasm
+        (Array("\u{7F}ELF".utf8), .binary),
+    ]
 
     /// Control bytes that never occur in text (NUL and most C0 codes), as WHATWG's sniffing uses.
     private static func isBinary(_ head: [UInt8]) -> Bool {

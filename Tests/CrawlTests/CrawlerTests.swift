@@ -99,6 +99,11 @@ import TestSupport
                 try await fixture.crawler.crawl(CrawlRequest(url: server.url("/"), config: ["no_such_key": 1]))
             }
             #expect(badConfig?.code == .badRequest)
+            // Configs that read are remembered (EngineSelectionCache); a bad one is refused every time.
+            let again = await #expect(throws: CrawlError.self) {
+                try await fixture.crawler.crawl(CrawlRequest(url: server.url("/"), config: ["no_such_key": 1]))
+            }
+            #expect(again?.message == badConfig?.message)
         }
         await fixture.pool.shutdown()
     }
