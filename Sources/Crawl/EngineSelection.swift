@@ -16,7 +16,7 @@ struct EngineSelection: Sendable {
     }
 
     let engine: Engine
-    /// Computed once here: hashing the canonical form is not free, and a crawl needs it at least twice.
+    /// Computed once here, not on each read: hashing the canonical form is not free.
     let signature: EngineSignature
 
     init(kind: String, config: JSONObject) throws(CrawlError) {

@@ -26,7 +26,7 @@ public struct DaemonConfiguration: Sendable {
     /// Time between two UDP heartbeats.
     public var watchdogInterval: Duration
     /// Threads of the event loop group that moves every socket's bytes
-    /// (clients, fetched pages, Redis is on threads of its own).
+    /// (clients and fetched pages; Redis has threads of its own).
     public var eventLoopThreads: Int
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
