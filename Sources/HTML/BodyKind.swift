@@ -49,8 +49,9 @@ public enum BodyKind: String, Sendable, CaseIterable {
             if signature == bitmap && head.count < 26 { continue }
             return kind
         }
-        if head.count >= 12, head.starts(with: Array("RIFF".utf8)), Array(head[8..<12]) == Array("WEBP".utf8) { return .image }
-        if head.count >= 12, Array(head[4..<8]) == Array("ftyp".utf8) { return .image }  // AVIF, HEIC, MP4
+        guard head.count >= 12 else { return nil }
+        if head.starts(with: "RIFF".utf8), head[8..<12].elementsEqual("WEBP".utf8) { return .image }
+        if head[4..<8].elementsEqual("ftyp".utf8) { return .image }  // AVIF, HEIC, MP4
         return nil
     }
 
