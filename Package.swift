@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // crawld: a crawler daemon. The module map and the direction of imports are
-// in shared/DESIGN.md; this manifest follows it target for target.
+// in docs/architecture.md; this manifest follows it target for target.
 import PackageDescription
 
 let nio: [Target.Dependency] = [

@@ -8,7 +8,7 @@ import Pool
 import Protocol
 
 /// The one place where errors of every module become wire errors
-/// (shared/protocol.md, "Error codes"). An error no case knows is a bug: it
+/// (docs/protocol.md, "Error codes"). An error no case knows is a bug: it
 /// becomes `internal` with its description, and the daemon stays up.
 enum ErrorMapping {
     static func protocolError(for error: any Error) -> ProtocolError {

@@ -1,4 +1,4 @@
-/// A wire error code, exactly as shared/protocol.md spells it.
+/// A wire error code, exactly as docs/protocol.md spells it.
 ///
 /// A struct rather than an enum so that a module can name a code the
 /// protocol grows later without touching every switch.

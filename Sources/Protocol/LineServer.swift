@@ -5,7 +5,7 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The TCP server of shared/protocol.md: one JSON object per line in, one
+/// The TCP server of docs/protocol.md: one JSON object per line in, one
 /// final answer line per request out, requests on a connection concurrent.
 ///
 /// A `Service`: `run()` binds, serves until graceful shutdown, then drains:

@@ -1,7 +1,7 @@
 import JSON
 import Protocol
 
-/// One operation of shared/protocol.md (`ping`, `crawl`, `monitor.health`…).
+/// One operation of docs/protocol.md (`ping`, `crawl`, `monitor.health`…).
 ///
 /// An op declares the parameters it takes, so the dispatcher refuses unknown
 /// keys before the op runs, and returns the fields of its `ok: true` line.
