@@ -42,7 +42,7 @@ public struct MonitorConfiguration: Sendable {
     }
 }
 
-/// The Redis keys of one instance, as DESIGN.md "Redis keys" lists them.
+/// The Redis keys of one instance, as docs/operations.md, "Redis keys", lists them.
 struct MonitorKeys: Sendable {
     let active: String
     let completed: String
