@@ -92,7 +92,9 @@ public enum JSONLReader {
         }
     }
 
+    /// Out of descriptors is `busy`, a limit of the moment, rather than a broken output.
     private static func failure(_ path: String) -> JobError {
-        JobError(.invalidOutput, "cannot read '\(path)': \(String(cString: strerror(errno)))")
+        let code: JobError.Code = errno == EMFILE || errno == ENFILE ? .busy : .invalidOutput
+        return JobError(code, "cannot read '\(path)': \(String(cString: strerror(errno)))")
     }
 }

@@ -34,18 +34,7 @@ public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A limit of the moment: `--max-running-jobs` reached, or no file descriptor left. Retry later.
         public static let busy = Code("busy")
 
-        /// An output file that `open` refused, with `errno` still set: out of
-    /// descriptors (EMFILE, ENFILE) is `busy`, a limit of the moment, and any
-    /// other reason `invalidOutput`.
-    static func openFailed(_ path: String) -> JobError {
-        let reason = String(cString: strerror(errno))
-        if errno == EMFILE || errno == ENFILE {
-            return JobError(.busy, "cannot open '\(path)': \(reason); crawld is out of file descriptors, retry later", field: "output")
-        }
-        return JobError(.invalidOutput, "'\(path)': \(reason)", field: "output")
-    }
-
-    public var description: String { name }
+        public var description: String { name }
     }
 
     public let code: Code
