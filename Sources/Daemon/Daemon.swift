@@ -172,6 +172,9 @@ public struct Daemon: Sendable {
     private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
+        jobConfiguration.maxRunningJobs = configuration.jobLimits.maxRunning
+        jobConfiguration.keepFinishedJobs = configuration.jobLimits.keepFinished
+        jobConfiguration.keepFinishedFor = configuration.jobLimits.keepFinishedFor
         let store: any JobCheckpointStore
         var cluster: JobCluster?
         if let redis {
@@ -183,6 +186,7 @@ public struct Daemon: Sendable {
                 guard answer["redis"] == "connected" else { return nil }
                 return Set((answer["instances"]?.arrayValue ?? []).compactMap { $0.objectValue?["id"]?.stringValue })
             }
+            cluster?.maxRunningJobs = configuration.jobLimits.maxRunning
         } else {
             do {
                 store = try DiskCheckpointStore(stateDirectory: configuration.stateDirectory)

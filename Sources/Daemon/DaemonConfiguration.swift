@@ -4,6 +4,15 @@ import Protocol
 /// Everything the daemon is started with; `crawld` fills it from the command
 /// line and `CRAWLD_*` environment variables.
 public struct DaemonConfiguration: Sendable {
+    /// `--max-running-jobs`, `--jobs-keep`, `--jobs-keep-age` (see `JobConfiguration`).
+    public struct JobLimits: Sendable {
+        public var maxRunning = 64
+        public var keepFinished = 1000
+        public var keepFinishedFor: Duration = .seconds(86_400)
+
+        public init() {}
+    }
+
     /// The folder holding policies.lua and extract.lua.
     public var scriptsDirectory: String
     public var server: LineServerConfiguration
@@ -19,6 +28,8 @@ public struct DaemonConfiguration: Sendable {
     public var outputDirectory: String
     /// Where job checkpoints are kept.
     public var stateDirectory: String
+    /// Jobs running at once (`busy` past it), and finished jobs remembered: how many and how long.
+    public var jobLimits = JobLimits()
     /// Time between two heartbeats into Redis.
     public var heartbeatInterval: Duration
     /// `HOST:PORT` to send circus-style `pid;timestamp` heartbeats to.

@@ -66,7 +66,7 @@ enum ErrorMapping {
         case .shuttingDown: return ProtocolError(.shuttingDown, error.message)
         case .checkpoint, .movedAway: return ProtocolError(.internal, error.message)
         // Redis away: a limit of the moment, as `busy` is; the client retries later.
-        case .unavailable: return ProtocolError(.busy, error.message)
+        case .unavailable, .busy: return ProtocolError(.busy, error.message)
         default: return ProtocolError(.badRequest, error.message)
         }
     }

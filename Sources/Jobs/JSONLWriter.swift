@@ -7,13 +7,14 @@ import Glibc
 
 /// Appends a job's records to its JSONL file, one compact JSON object per line.
 ///
-/// Owns the file descriptor (closed in `deinit`); used by one runner actor at a
+/// Owns the file descriptor (closed by `close()` at the job's end, or in
+/// `deinit`); used by one runner actor at a
 /// time, so it is not `Sendable`. `offset` is the length of the file made of
 /// whole records: a checkpoint stores it, and `resume` truncates back to it,
 /// which drops both the records written after the checkpoint (their pages are
 /// pending again) and any torn last line a crash left.
 public final class JSONLWriter {
-    private let fd: Int32
+    private var fd: Int32
     public let path: String
     /// Bytes of whole records in the file.
     public private(set) var offset: UInt64
@@ -27,15 +28,23 @@ public final class JSONLWriter {
         self.records = records
     }
 
-    deinit { close(fd) }
+    deinit { close() }
+
+    /// Closes the file: the job has ended, and a finished job holds no descriptor.
+    /// `path`, `offset` and `records` stay, for `job.results`.
+    public func close() {
+        guard fd >= 0 else { return }
+        _ = Glibc.close(fd)
+        fd = -1
+    }
 
     /// Creates the file for a new job; an existing file is an error unless `overwrite`.
     public static func create(at path: OutputPath, overwrite: Bool) throws(JobError) -> JSONLWriter {
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
         let fd = open(path.absolute, flags, 0o644)
         guard fd >= 0 else {
-            let why = errno == EEXIST ? "exists; pass overwrite: true to replace it" : String(cString: strerror(errno))
-            throw JobError(.invalidOutput, "'\(path.relative)': \(why)", field: "output")
+            if errno == EEXIST { throw JobError(.invalidOutput, "'\(path.relative)': exists; pass overwrite: true to replace it", field: "output") }
+            throw JobError.openFailed(path.relative)
         }
         return JSONLWriter(fd: fd, path: path.absolute, offset: 0, records: 0)
     }
@@ -46,16 +55,14 @@ public final class JSONLWriter {
     ///   (records the checkpoint counts on are gone).
     public static func resume(at path: OutputPath, offset: UInt64, records: Int) throws(JobError) -> JSONLWriter {
         let fd = open(path.absolute, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw JobError(.invalidOutput, "'\(path.relative)': \(String(cString: strerror(errno)))", field: "output")
-        }
+        guard fd >= 0 else { throw JobError.openFailed(path.relative) }
         let size = lseek(fd, 0, SEEK_END)
         guard size >= 0, UInt64(size) >= offset else {
-            close(fd)
+            Glibc.close(fd)
             throw JobError(.invalidOutput, "'\(path.relative)' is shorter (\(size) bytes) than its checkpoint (\(offset))", field: "output")
         }
         guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
-            close(fd)
+            Glibc.close(fd)
             throw JobError(.invalidOutput, "'\(path.relative)': cannot truncate: \(String(cString: strerror(errno)))", field: "output")
         }
         return JSONLWriter(fd: fd, path: path.absolute, offset: offset, records: records)

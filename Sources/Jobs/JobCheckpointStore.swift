@@ -98,8 +98,10 @@ public struct DiskCheckpointStore: JobCheckpointStore {
         }
     }
 
+    /// Out of descriptors is `busy`, a limit of the moment, rather than a broken store.
     private static func failure(_ call: String, _ path: String) -> JobError {
-        JobError(.checkpoint, "\(call) '\(path)' failed: \(String(cString: strerror(errno)))")
+        let code: JobError.Code = errno == EMFILE || errno == ENFILE ? .busy : .checkpoint
+        return JobError(code, "\(call) '\(path)' failed: \(String(cString: strerror(errno)))")
     }
 }
 

@@ -18,6 +18,15 @@ public struct JobConfiguration: Sendable {
     public var progressInterval: Duration = .milliseconds(500)
     /// The global cap on pages in flight across all jobs.
     public var maxPagesInFlight = 64
+    /// `--max-running-jobs`: jobs running at once; past it `job.submit` answers
+    /// `busy` (with Redis, jobs wait in the cluster's queue instead). A busy
+    /// answer rather than a local queue: a queue would be one more thing a
+    /// client could grow without bound.
+    public var maxRunningJobs = 64
+    /// `--jobs-keep`: finished jobs remembered for `job.status`/`job.results`; the oldest are forgotten first.
+    public var keepFinishedJobs = 1000
+    /// `--jobs-keep-age`: how long a finished job is remembered after its end.
+    public var keepFinishedFor: Duration = .seconds(86_400)
 
     public init() {}
 }

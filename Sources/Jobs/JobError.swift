@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What went wrong in the Jobs module, with the field or path it concerns.
 ///
 /// The Daemon maps `code` to a wire error code in one place (`badRequest` ->
@@ -27,6 +31,8 @@ public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let movedAway = Code("moved_away")
         /// Redis, which holds the cluster's jobs, cannot be reached.
         public static let unavailable = Code("unavailable")
+        /// A limit of the moment: `--max-running-jobs` reached, or no file descriptor left. Retry later.
+        public static let busy = Code("busy")
 
         public var description: String { name }
     }
@@ -40,6 +46,17 @@ public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.field = field
+    }
+
+    /// An output file that `open` refused, with `errno` still set: out of
+    /// descriptors (EMFILE, ENFILE) is `busy`, a limit of the moment, and any
+    /// other reason `invalidOutput`.
+    static func openFailed(_ path: String) -> JobError {
+        let reason = String(cString: strerror(errno))
+        if errno == EMFILE || errno == ENFILE {
+            return JobError(.busy, "cannot open '\(path)': \(reason); crawld is out of file descriptors, retry later", field: "output")
+        }
+        return JobError(.invalidOutput, "'\(path)': \(reason)", field: "output")
     }
 
     public var description: String {

@@ -131,7 +131,7 @@ extension JobManager {
     private func outputIsHere(_ job: String, _ cluster: JobCluster) async -> Bool {
         guard let summary = try? await cluster.store.summary(job) else { return false }
         if summary.outputOffset == 0 { return true }
-        guard let path = try? OutputPath(summary.progress.output, in: environment.configuration.outputDirectory) else { return false }
+        guard let path = try? OutputPath(summary.progress.output, in: environment.configuration.outputDirectory, creating: false) else { return false }
         var info = stat()
         let here = stat(path.absolute, &info) == 0 && UInt64(info.st_size) >= summary.outputOffset
         if !here {
@@ -142,14 +142,20 @@ extension JobManager {
         return here
     }
 
-    /// A runner's end: a job that ended for good leaves the queue; an
-    /// interrupted one stays pending with this instance, to resume at the next
-    /// start or be claimed by another instance; one taken over is forgotten here.
+    /// A runner's end: the runner goes (closing its output, dropping its
+    /// frontier) and its summary stays in `history`. In a
+    /// cluster, a job that ended for good leaves the queue; an interrupted one
+    /// stays pending with this instance, to resume at the next start or be
+    /// claimed by another instance; the cluster's summaries answer for both.
     func ended(_ runner: JobRunner, _ final: JobProgress) async {
         active.remove(runner.id)
+        runners[runner.id] = nil
+        let window = await runner.resultsWindow()
+        var summary = final
+        summary.instance = cluster?.store.instance
+        await remember(FinishedJob(progress: summary, outputOffset: window.length, records: window.records, endedAt: Date()))
         guard let cluster, let entry = deliveries[runner.id] else { return }
         if await runner.movedAway {
-            runners[runner.id] = nil
             deliveries[runner.id] = nil
             return
         }
@@ -190,7 +196,7 @@ extension JobManager {
     /// The output window of a job run elsewhere, read from this instance's
     /// `--output-dir` when the file is there (a shared volume).
     func localWindow(_ summary: JobSummary) throws(JobError) -> (path: String, length: UInt64, records: Int) {
-        let path = try OutputPath(summary.progress.output, in: environment.configuration.outputDirectory)
+        let path = try OutputPath(summary.progress.output, in: environment.configuration.outputDirectory, creating: false)
         var info = stat()
         guard stat(path.absolute, &info) == 0, UInt64(info.st_size) >= summary.outputOffset else {
             let holder = summary.owner.map { "instance '\($0)'" } ?? "the instance that ran it"

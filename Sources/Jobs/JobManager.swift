@@ -18,13 +18,17 @@ import Logging
 public actor JobManager {
     let environment: JobEnvironment
     let cluster: JobCluster?
+    /// The runners of jobs that have not ended; a runner leaves at its end, for `history`.
     var runners: [String: JobRunner] = [:]
-    /// Jobs running here now (a runner stays in `runners` after its end, for status).
+    /// Jobs running here now.
     var active: Set<String> = []
     /// The queue entry of each job this instance read from the cluster's stream.
     var deliveries: [String: String] = [:]
-    /// Jobs that ended before this process started (read from the store): status and results only.
-    private var history: [String: JobCheckpoint] = [:]
+    /// Jobs that have ended (here, or before this process started): status and
+    /// results only, bounded by `--jobs-keep` and `--jobs-keep-age`. In a
+    /// cluster the cluster's summaries answer for them, and this is only what
+    /// `job.status` answers while Redis is away.
+    var history: [String: FinishedJob] = [:]
     private let starts: AsyncStream<JobRunner>
     let startContinuation: AsyncStream<JobRunner>.Continuation
     var draining = false
@@ -55,7 +59,8 @@ public actor JobManager {
     /// Starts a job, once its first checkpoint is stored: from the moment the
     /// client has the id, a restart resumes the job rather than forgetting it.
     /// - Returns: its id.
-    /// - Throws: `invalidOutput` if the output is refused or in use by a running job, `shuttingDown` while
+    /// - Throws: `invalidOutput` if the output is refused or is the file of a job that has not ended (however
+    ///   the path is spelt), `busy` at `--max-running-jobs` or out of file descriptors, `shuttingDown` while
     ///   draining, `checkpoint` if the store refuses the first checkpoint.
     public func submit(_ spec: JobSpec) async throws(JobError) -> String {
         guard !draining else { throw JobError(.shuttingDown, "the daemon is draining and takes no new jobs") }
@@ -63,11 +68,16 @@ public actor JobManager {
         while runners[id] != nil || history[id] != nil { id = JobID.make() }
         if let path = spec.output {
             let wanted = try OutputPath(path, in: environment.configuration.outputDirectory)
-            if runners.values.contains(where: { $0.output == wanted }) {
-                throw JobError(.invalidOutput, "'\(path)' is the output of a job that has not ended", field: "output")
+            if let holder = runners.values.first(where: { $0.output.absolute == wanted.absolute }) {
+                throw JobError(.invalidOutput, "'\(path)' is the output of job \(holder.id), which has not ended", field: "output")
             }
         }
         if let cluster { return try await submit(spec, id: id, to: cluster) }
+        let limit = environment.configuration.maxRunningJobs
+        guard active.count < limit else {
+            throw JobError(.busy, "\(active.count) jobs are running, the most --max-running-jobs allows (\(limit)); retry when one ends")
+        }
+        await forgetOld()
         let runner = try JobRunner(id: id, spec: spec, environment: environment)
         runners[id] = runner
         active.insert(id)
@@ -75,6 +85,8 @@ public actor JobManager {
             try await environment.store.save(await runner.checkpoint(state: .queued))
         } catch {
             runners[id] = nil
+            active.remove(id)
+            if let error = error as? JobError, error.code == .busy { throw error }
             throw JobError(.checkpoint, "cannot store the job: \(error)")
         }
         startContinuation.yield(runner)
@@ -91,7 +103,7 @@ public actor JobManager {
         var resumed: [String] = []
         for checkpoint in try await environment.store.all() where runners[checkpoint.job] == nil {
             if checkpoint.state.isFinal {
-                history[checkpoint.job] = checkpoint
+                history[checkpoint.job] = FinishedJob(checkpoint)
                 continue
             }
             do {
@@ -105,24 +117,33 @@ public actor JobManager {
                 failed.state = .failed
                 failed.progress.state = .failed
                 failed.progress.failure = "cannot resume: \(error.message)"
-                history[checkpoint.job] = failed
+                failed.savedAt = Date()
+                history[checkpoint.job] = FinishedJob(failed)
                 try? await environment.store.save(failed)
                 environment.logger.warning("job cannot resume", metadata: ["crawld.job": .string(checkpoint.job), "crawld.error": .string(error.message)])
             }
         }
+        await forgetOld()
         return resumed
     }
 
     public func status(_ job: String) async throws(JobError) -> JobProgress {
         if let runner = runners[job] { return await localStatus(runner) }
-        if let checkpoint = history[job] { return checkpoint.progress }
-        if let summary = try await clusterSummary(job) { return summary.progress }
+        if let finished = finished(job) { return finished.progress }
+        do {
+            if let summary = try await clusterSummary(job) { return summary.progress }
+        } catch {
+            // Redis away: what this instance saw at the end of the job's run here.
+            guard let finished = history[job] else { throw error }
+            return finished.progress
+        }
         throw Self.unknown(job)
     }
 
     /// Every job's progress (the cluster's, with Redis), optionally only those in `state`, oldest first by start time.
     public func list(state: JobState? = nil) async throws(JobError) -> [JobProgress] {
-        var all = history.values.map(\.progress)
+        await forgetOld()
+        var all = cluster == nil ? history.values.map(\.progress) : []
         for runner in runners.values { all.append(await localStatus(runner)) }
         all += try await clusterSummaries().map(\.progress).filter { runners[$0.job] == nil }
         return all.filter { state == nil || $0.state == state }
@@ -132,39 +153,20 @@ public actor JobManager {
     /// Cancels a job that has not ended. - Returns: its progress afterwards (cancelled, or its final state).
     public func cancel(_ job: String) async throws(JobError) -> JobProgress {
         guard let runner = runners[job] else {
-            if let checkpoint = history[job] { return checkpoint.progress }
+            if let finished = finished(job) { return finished.progress }
             return try await cancelElsewhere(job)
         }
         await runner.cancel()
         return await runner.waitForEnd()
     }
 
-    /// Records `offset ..< offset + limit` of the job's output, and how many it holds.
-    public func results(_ job: String, offset: Int, limit: Int) async throws(JobError) -> (records: [JSONValue], total: Int) {
-        guard offset >= 0 else { throw JobError(.badRequest, "must be 0 or more", field: "offset") }
-        guard (1...1000).contains(limit) else { throw JobError(.badRequest, "must be between 1 and 1000", field: "limit") }
-        let window: (path: String, length: UInt64, records: Int)
-        if let runner = runners[job] {
-            window = await runner.resultsWindow()
-        } else if let checkpoint = history[job] {
-            let path = try OutputPath(checkpoint.output, in: environment.configuration.outputDirectory)
-            window = (path.absolute, checkpoint.outputOffset, checkpoint.records)
-        } else if let summary = try await clusterSummary(job) {
-            window = try localWindow(summary)
-        } else {
-            throw Self.unknown(job)
-        }
-        let records = try JSONLReader.records(at: window.path, length: window.length, offset: offset, limit: limit)
-        return (records, window.records)
-    }
-
     /// The job's events until it ends; for an ended job, just its summary.
     public func watch(_ job: String, pages: Bool = false) async throws(JobError) -> AsyncStream<JobEvent> {
         if let runner = runners[job] { return await runner.watch(pages: pages) }
         if cluster != nil, try await clusterSummary(job) != nil { return follow(job, pages: pages) }
-        guard let checkpoint = history[job] else { throw Self.unknown(job) }
+        guard let finished = finished(job) else { throw Self.unknown(job) }
         return AsyncStream { continuation in
-            continuation.yield(.summary(checkpoint.progress))
+            continuation.yield(.summary(finished.progress))
             continuation.finish()
         }
     }

@@ -234,6 +234,9 @@ public actor JobRunner {
         } else {
             await saveCheckpoint(state: state)
         }
+        // What outlives the run is the summary: no descriptor, no frontier.
+        writer.close()
+        frontier = Frontier(maxPages: spec.maxPages, maxDepth: spec.maxDepth)
         logger.info("job ended", metadata: ["crawld.job.state": .string(state.rawValue), "crawld.job.pages": .stringConvertible(progress.crawled)])
         for watcher in watchers.values {
             watcher.continuation.yield(.summary(progress))

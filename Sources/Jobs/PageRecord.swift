@@ -15,23 +15,44 @@ public struct PageRecord: Sendable, Equatable {
         self.fetchedAt = fetchedAt
     }
 
-    /// The record object: url, final_url, status, depth, title, links, data, fetched_at, error.
+    /// The most links a record carries, by count and by bytes: a page with
+    /// 700,000 links must not make a 50 MB line that every `job.results` and
+    /// `page` event then carries. The frontier still gets every link.
+    public static let linkLimits = (count: 1000, bytes: 256 << 10)
+
+    /// The links the record keeps: the first ones, within `linkLimits`.
+    var keptLinks: ArraySlice<String> {
+        var bytes = 0
+        var kept = 0
+        for link in outcome.links.prefix(Self.linkLimits.count) {
+            bytes += link.utf8.count
+            guard bytes <= Self.linkLimits.bytes else { break }
+            kept += 1
+        }
+        return outcome.links.prefix(kept)
+    }
+
+    /// The record object: url, final_url, status, depth, title, links, data,
+    /// fetched_at, error, and `links_truncated` (how many links past
+    /// `linkLimits` were left out) when links were left out.
     public var json: JSONValue {
         let error: JSONValue =
             outcome.errorCode.map { code in
                 .object(["code": .string(code), "message": .string(outcome.errorMessage ?? code)])
             } ?? .null
-        let record: JSONObject = [
+        let links = keptLinks
+        var record: JSONObject = [
             "url": .string(url),
             "final_url": .string(outcome.finalURL ?? url),
             "status": outcome.status.map { .int(Int64($0)) } ?? .null,
             "depth": .int(Int64(depth)),
             "title": outcome.title.map(JSONValue.string) ?? .null,
-            "links": .array(outcome.links.map(JSONValue.string)),
+            "links": .array(links.map(JSONValue.string)),
             "data": outcome.data ?? .null,
             "fetched_at": .string(Timestamp.iso8601(fetchedAt)),
             "error": error,
         ]
+        if links.count < outcome.links.count { record["links_truncated"] = .int(Int64(outcome.links.count - links.count)) }
         return .object(record)
     }
 

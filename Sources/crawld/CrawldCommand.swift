@@ -74,6 +74,15 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads for sockets (parsing and scripts run on a thread per core besides). Default: a quarter of the cores, at least 1.")
     var eventLoops = DaemonConfiguration.defaultEventLoopThreads
 
+    @Option(help: "Jobs running at once; past it job.submit answers busy (with Redis, jobs wait in the cluster's queue).")
+    var maxRunningJobs = 64
+
+    @Option(help: "Finished jobs remembered for job.status and job.results; the oldest are forgotten first.")
+    var jobsKeep = 1000
+
+    @Option(help: "Seconds a finished job is remembered after its end.")
+    var jobsKeepAge: Double = 86_400
+
     @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
     var denyPrivate = false
 
@@ -95,6 +104,9 @@ struct CrawldCommand: AsyncParsableCommand {
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
         guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
         guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
+        guard maxRunningJobs >= 1 else { throw ValidationError("--max-running-jobs must be at least 1, got \(maxRunningJobs)") }
+        guard jobsKeep >= 0 else { throw ValidationError("--jobs-keep must be 0 or more, got \(jobsKeep)") }
+        guard (0...(10 * 365 * 86_400)).contains(jobsKeepAge) else { throw ValidationError("--jobs-keep-age must be a number of seconds from 0 to ten years") }
         if let tokenFile {
             _ = try readToken(tokenFile)
         }
@@ -132,7 +144,7 @@ struct CrawldCommand: AsyncParsableCommand {
             drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
             requiresAuthentication: tokenFile != nil
         )
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             scriptsDirectory: config,
             server: server,
             redisURL: redis == "none" ? nil : redis,
@@ -146,6 +158,9 @@ struct CrawldCommand: AsyncParsableCommand {
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
             eventLoopThreads: eventLoops
         )
+        configuration.jobLimits.maxRunning = maxRunningJobs
+        configuration.jobLimits.keepFinished = jobsKeep
+        configuration.jobLimits.keepFinishedFor = .milliseconds(Int64(jobsKeepAge * 1000))
         try await Daemon(configuration: configuration, logger: logger).run()
     }
 

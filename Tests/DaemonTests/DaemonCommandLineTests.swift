@@ -40,6 +40,18 @@ import TestSupport
         #expect(stderr.contains("--listen must be HOST:PORT"))
     }
 
+    @Test(arguments: [
+        (["--max-running-jobs", "0"], [:], "--max-running-jobs must be at least 1"),
+        ([], ["CRAWLD_JOBS_KEEP": "-1"], "--jobs-keep must be 0 or more"),
+        (["--jobs-keep-age=-5"], [:], "--jobs-keep-age must be"),
+    ])
+    func jobLimitsAreChecked(arguments: [String], environment: [String: String], message: String) throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let (status, stderr) = try runToExit(["--config", scripts] + arguments, environment: environment)
+        #expect(status == 2)
+        #expect(stderr.contains(message), "\(stderr)")
+    }
+
     @Test func optionsComeFromTheEnvironment() async throws {
         let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
         let daemon = try await DaemonProcess.start(

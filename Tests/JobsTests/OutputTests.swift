@@ -71,11 +71,66 @@ import Testing
         let writer = try JSONLWriter.create(at: path, overwrite: false)
         for n in 0..<10 { try writer.append(["n": .int(Int64(n))]) }
         let page = try JSONLReader.records(at: path.absolute, length: writer.offset, offset: 3, limit: 4)
-        #expect(page == [["n": 3], ["n": 4], ["n": 5], ["n": 6]])
+        #expect(page.records == [["n": 3], ["n": 4], ["n": 5], ["n": 6]] && !page.atEnd)
         let tail = try JSONLReader.records(at: path.absolute, length: writer.offset, offset: 8, limit: 100)
-        #expect(tail == [["n": 8], ["n": 9]])
+        #expect(tail.records == [["n": 8], ["n": 9]] && tail.atEnd)
         let cut = try JSONLReader.records(at: path.absolute, length: writer.offset - 3, offset: 8, limit: 100)
-        #expect(cut == [["n": 8]])
+        #expect(cut.records == [["n": 8]])
+    }
+
+    /// Pages bounded by bytes, chained by their `next` position, return every
+    /// record once; a position in the middle of a line is refused.
+    @Test func readerPagesByBytesFromPositions() throws {
+        let dir = TemporaryDirectory()
+        let path = try OutputPath("a.jsonl", in: dir.path)
+        let writer = try JSONLWriter.create(at: path, overwrite: false)
+        for n in 0..<40 { try writer.append(["n": .int(Int64(n)), "pad": .string(String(repeating: "x", count: n * 37 % 500))]) }
+        var seen: [Int64] = []
+        var position = JSONLReader.Position.start
+        var pages = 0
+        while true {
+            let page = try JSONLReader.records(at: path.absolute, length: writer.offset, from: position, offset: position.record, limit: 1000, maxBytes: 1200)
+            let bytes = page.records.reduce(0) { $0 + $1.encoded().count + 1 }
+            #expect(bytes <= 1200 && !page.records.isEmpty)
+            seen += page.records.compactMap { $0.objectValue?["n"]?.intValue }
+            pages += 1
+            if page.atEnd { break }
+            position = page.next
+        }
+        #expect(seen == Array(0..<40) && pages > 5)
+        #expect {
+            _ = try JSONLReader.records(at: path.absolute, length: writer.offset, from: .init(record: 1, byte: 3), offset: 1, limit: 10)
+        } throws: { ($0 as? JobError)?.code == .badRequest }
+    }
+
+    /// A symlink inside the output directory that leads out: no directory is
+    /// made at its target (on main, `link/sub` was made before the check).
+    @Test func makesNoDirectoryThroughASymlinkOut() throws {
+        let dir = TemporaryDirectory()
+        let out = dir.path + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out + "/link", withDestinationPath: dir.path + "/elsewhere")
+        #expect {
+            try OutputPath("link/sub/out.jsonl", in: out)
+        } throws: { ($0 as? JobError)?.code == .invalidOutput && "\($0)".contains("symlink") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/elsewhere").isEmpty)
+    }
+
+    /// Every spelling of one file is one output: `./a`, `.//a` and a symlink to the directory itself.
+    @Test func aPathIsNamedByItsRealFile() throws {
+        let dir = TemporaryDirectory()
+        let out = dir.path + "/out"
+        let plain = try OutputPath("a.jsonl", in: out)
+        try FileManager.default.createSymbolicLink(atPath: out + "/alias", withDestinationPath: out)
+        for spelling in ["./a.jsonl", ".//a.jsonl", "alias/a.jsonl", "alias/./a.jsonl"] {
+            let path = try OutputPath(spelling, in: out)
+            #expect(path == plain && path.relative == "a.jsonl", "\(spelling)")
+        }
+        #expect {
+            try OutputPath("missing/a.jsonl", in: out, creating: false)
+        } throws: { ($0 as? JobError)?.code == .invalidOutput }
+        #expect(!FileManager.default.fileExists(atPath: out + "/missing"))
     }
 
     @Test func diskStoreRoundTripsAndReplacesAtomically() async throws {

@@ -16,6 +16,21 @@ import Testing
         #expect(record.dataItems == 1)
     }
 
+    /// A page with 100,000 links makes a record of the first 1,000, and says how many were left out.
+    @Test func linksAreCappedAndCounted() {
+        let links = (0..<100_000).map { "http://h/l/\($0)" }
+        let record = PageRecord(url: "http://h/a", depth: 0, outcome: PageOutcome(status: 200, links: links), fetchedAt: Date())
+        let object = record.json.objectValue
+        #expect(object?["links"]?.arrayValue?.count == PageRecord.linkLimits.count)
+        #expect(object?["links"]?.arrayValue?.last?.stringValue == links[PageRecord.linkLimits.count - 1])
+        #expect(object?["links_truncated"] == .int(Int64(100_000 - PageRecord.linkLimits.count)))
+        let long = (0..<1000).map { "http://h/" + String(repeating: "x", count: 1000) + "/\($0)" }
+        let byBytes = PageRecord(url: "http://h/a", depth: 0, outcome: PageOutcome(status: 200, links: long), fetchedAt: Date()).json.objectValue
+        let kept = byBytes?["links"]?.arrayValue?.count ?? 0
+        #expect(kept > 0 && kept < 1000 && byBytes?["links_truncated"] == .int(Int64(1000 - kept)))
+        #expect(PageRecord(url: "http://h/a", depth: 0, outcome: PageOutcome(status: 200, links: ["http://h/b"]), fetchedAt: Date()).json.objectValue?["links_truncated"] == nil)
+    }
+
     @Test func failedPageCarriesItsError() {
         let outcome = PageOutcome(errorCode: "timeout", errorMessage: "no answer in 30000 ms")
         let record = PageRecord(url: "http://h/a", depth: 0, outcome: outcome, fetchedAt: Date(timeIntervalSince1970: 0))

@@ -72,19 +72,25 @@ struct JobListOp: Op {
     }
 }
 
-/// `job.results {job, offset, limit}`: pages through the JSONL records.
+/// `job.results {job, offset | cursor, limit, max_bytes}`: pages through the
+/// JSONL records, at most `limit` records and `max_bytes` bytes of answer;
+/// `next` is the cursor of the following page (null at the last record so far).
 struct JobResultsOp: Op {
     let name = "job.results"
-    let parameterKeys: Set<String> = ["job", "offset", "limit"]
+    let parameterKeys: Set<String> = ["job", "offset", "cursor", "limit", "max_bytes"]
     let manager: JobManager
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        let (records, total) = try await manager.results(
-            try request.parameters.requiredString("job"),
-            offset: try request.parameters.int("offset", in: 0...Int.max) ?? 0,
-            limit: try request.parameters.int("limit", in: 1...1000) ?? 100
-        )
-        return ["records": .array(records), "total": .int(Int64(total))]
+        let parameters = request.parameters
+        let offset = try parameters.int("offset", in: 0...Int.max)
+        let cursor = try parameters.string("cursor").map(ResultsCursor.init(parsing:))
+        guard offset == nil || cursor == nil else { throw ProtocolError(.badRequest, "give offset or cursor, not both") }
+        let limits = JobManager.resultsLimits
+        let page = try await manager.results(
+            try parameters.requiredString("job"), offset: offset ?? 0, cursor: cursor,
+            limit: try parameters.int("limit", in: limits.records) ?? 100,
+            maxBytes: try parameters.int("max_bytes", in: limits.maxBytes) ?? 1 << 20)
+        return ["records": .array(page.records), "total": .int(Int64(page.total)), "next": page.next.map { .string($0.description) } ?? .null]
     }
 }
 
