@@ -59,6 +59,7 @@ public final class Crawler: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let url = try await validator.validate(request.url).absoluteString
+        if let config = request.config { try EngineConfigLimits.check(config) }
         var selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
         var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
@@ -144,10 +145,16 @@ public final class Crawler: Sendable {
     // MARK: - Steps
 
     /// `policies.engine_for(url, request)`: the script sees the request's
-    /// `engine` and `config` and returns the ones to use.
-    func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
-        let choice = await scripts.policies.engine(for: url, request: request.policyView)
-        return try selections.selection(kind: choice.engine, config: choice.config)
+    /// `engine` and `config` and returns the ones to use, with `proxy` a name
+    /// from policies.lua's `proxies`.
+    /// - Throws: `LuaError` when `engine_for` fails for this request (no
+    ///   other request's choice stands in), `CrawlError` for a config the
+    ///   engine cannot use or an undeclared proxy.
+    func select(for request: CrawlRequest, url: String) async throws -> EngineSelection {
+        let policies = scripts.policies
+        let choice = try await policies.engine(for: url, request: request.policyView)
+        let config = try EngineSelection.resolvingProxy(in: choice.config, declared: policies.settings.proxies)
+        return try selections.selection(kind: choice.engine, config: config)
     }
 
     /// Parses an HTML body once (or takes the document the escalation check
