@@ -108,8 +108,9 @@ public final class Crawler: Sendable {
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
-            let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
-            let fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
+            let fetched = try await lease.engine.fetch(
+                url: url, timeout: request.timeout, checkRedirect: { target in _ = try URLValidator.checkSyntax(target) }, pin: addressPin
+            )
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)
         case .browser(let configuration):
@@ -143,6 +144,17 @@ public final class Crawler: Sendable {
     }
 
     // MARK: - Steps
+
+    /// Under `--deny-private`, where the HTTP engine connects for each host
+    /// of a fetch (the URL's and every redirect target's): the first address
+    /// `AddressPolicy` resolved and allowed, so the address checked is the
+    /// address connected to. The check of `validate` before the engine is
+    /// chosen answers early (and covers the browser); this one is the one the
+    /// connection obeys.
+    private var addressPin: HTTPEngine.AddressPin? {
+        guard let policy = validator.addressPolicy else { return nil }
+        return { host in try await policy.checkedAddresses(of: host).first }
+    }
 
     /// `policies.engine_for(url, request)`: the script sees the request's
     /// `engine` and `config` and returns the ones to use, with `proxy` a name

@@ -11,8 +11,11 @@ import FoundationEssentials
 /// a Swift concurrency thread) and the URL is refused with `blocked_address`
 /// when any address it resolves to is refused by `AddressPolicy` (not public
 /// unicast, or one of this host's own addresses). A literal IP is judged
-/// without a lookup. Pass `validate` as the HTTP engine's redirect check too,
-/// so that a public page cannot redirect the crawler inward.
+/// without a lookup. The HTTP engine checks each redirect target's host
+/// again with the same `AddressPolicy`, right before connecting to the
+/// address that check allowed (`Crawler.addressPin`), so that a public page
+/// cannot redirect the crawler inward and DNS rebinding finds nothing to
+/// rebind.
 public struct URLValidator: Sendable {
     /// The longest URL accepted, in UTF-8 bytes.
     public static let maxLength = 8 * 1024

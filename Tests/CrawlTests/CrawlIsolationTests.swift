@@ -108,6 +108,43 @@ import TestSupport
         await fixture.pool.shutdown()
     }
 
+    // MARK: - The host's own addresses
+
+    /// A service bound to 0.0.0.0 answers on every address of this host, not
+    /// only 127.0.0.1. Under `--deny-private` each of them is refused (the
+    /// veth end is public-looking, so only the interface check catches it),
+    /// while another machine's address, a network namespace's, is crawled.
+    @Test(.enabled(if: NetworkNamespace.isAvailable, "needs root and iproute2 (ip netns)"))
+    func everyAddressOfThisHostIsRefusedAndAnotherMachineIsCrawled() async throws {
+        let namespace = try NetworkNamespace(subnet: 2)
+        defer { namespace.remove() }
+        let everywhere = try await TestHTTPServer.start(bind: "0.0.0.0", host: namespace.hostAddress)
+        defer { everywhere.stop() }
+        let open = try await CrawlFixture.make()
+        let reached = try await open.crawler.crawl(CrawlRequest(url: everywhere.url("/status/200"), extract: false))
+        #expect(reached.status == 200)
+        await open.pool.shutdown()
+
+        let guarded = try await CrawlFixture.make(denyPrivate: true)
+        let own = HostAddresses.interfaceAddresses().filter(\.isIPv4).map(\.description)
+        #expect(own.contains(namespace.hostAddress))
+        for address in own {
+            let refused = await #expect(throws: CrawlError.self) {
+                try await guarded.crawler.crawl(CrawlRequest(url: "http://\(address):\(everywhere.port)/status/200"))
+            }
+            #expect(refused?.code == .blockedAddress)
+        }
+        let refused = await #expect(throws: CrawlError.self) { try await guarded.crawler.crawl(CrawlRequest(url: everywhere.url("/status/200"))) }
+        let host = namespace.hostAddress
+        #expect(refused == CrawlError(.blockedAddress, "\(host): \(host) is an address of this host (refused by --deny-private)"))
+
+        let other = try await TestHTTPServer.start(bind: namespace.namespaceAddress, namespace: namespace.name)
+        defer { other.stop() }
+        let crawled = try await guarded.crawler.crawl(CrawlRequest(url: other.url("/status/200"), extract: false))
+        #expect(crawled.status == 200)
+        await guarded.pool.shutdown()
+    }
+
     // MARK: - Helpers
 
     private static func headersRequest(_ server: TestHTTPServer, config: JSONObject) -> CrawlRequest {

@@ -26,7 +26,7 @@ struct CrawlFixture {
         try await scripts.reload()
         let pool = EnginePool(policy: scripts.policies, logger: logger)
         let crawler = Crawler(
-            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate),
+            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate, hostAddresses: HostAddresses()),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, logger: logger
         )
         return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)
