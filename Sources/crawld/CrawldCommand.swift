@@ -74,7 +74,7 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads for sockets (parsing and scripts run on a thread per core besides). Default: a quarter of the cores, at least 1.")
     var eventLoops = DaemonConfiguration.defaultEventLoopThreads
 
-    @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
+    @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
     mutating func validate() throws {
