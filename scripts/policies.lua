@@ -31,7 +31,15 @@ local pool = {
   },
 }
 
-local M = { pool = pool }
+-- The proxies the HTTP engine may send requests through, by name. An engine
+-- config's `proxy` (a client's `config.proxy`, or one engine_for sets) must
+-- be one of these names, or absent; a URL there is refused with
+-- bad_request, so no client can aim crawld at a host and port of its own.
+-- Values: "http://host:port" (CONNECT for https) or "socks5://host:port".
+-- For example: proxies = { corp = "http://10.0.0.5:3128" }
+local proxies = {}
+
+local M = { pool = pool, proxies = proxies }
 
 -- How often the janitor runs and how long idle engines live, given the
 -- memory use in percent (0-100). Return interval_s (> 0), cold_ttl_s and

@@ -59,6 +59,7 @@ public final class Crawler: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let url = try await validator.validate(request.url).absoluteString
+        if let config = request.config { try EngineConfigLimits.check(config) }
         var selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
         var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
@@ -107,8 +108,9 @@ public final class Crawler: Sendable {
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
-            let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
-            let fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
+            let fetched = try await lease.engine.fetch(
+                url: url, timeout: request.timeout, checkRedirect: { target in _ = try URLValidator.checkSyntax(target) }, pin: addressPin
+            )
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)
         case .browser(let configuration):
@@ -143,11 +145,28 @@ public final class Crawler: Sendable {
 
     // MARK: - Steps
 
+    /// Under `--deny-private`, where the HTTP engine connects for each host
+    /// of a fetch (the URL's and every redirect target's): the first address
+    /// `AddressPolicy` resolved and allowed, so the address checked is the
+    /// address connected to. The check of `validate` before the engine is
+    /// chosen answers early (and covers the browser); this one is the one the
+    /// connection obeys.
+    private var addressPin: HTTPEngine.AddressPin? {
+        guard let policy = validator.addressPolicy else { return nil }
+        return { host in try await policy.checkedAddresses(of: host).first }
+    }
+
     /// `policies.engine_for(url, request)`: the script sees the request's
-    /// `engine` and `config` and returns the ones to use.
-    func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
-        let choice = await scripts.policies.engine(for: url, request: request.policyView)
-        return try selections.selection(kind: choice.engine, config: choice.config)
+    /// `engine` and `config` and returns the ones to use, with `proxy` a name
+    /// from policies.lua's `proxies`.
+    /// - Throws: `LuaError` when `engine_for` fails for this request (no
+    ///   other request's choice stands in), `CrawlError` for a config the
+    ///   engine cannot use or an undeclared proxy.
+    func select(for request: CrawlRequest, url: String) async throws -> EngineSelection {
+        let policies = scripts.policies
+        let choice = try await policies.engine(for: url, request: request.policyView)
+        let config = try EngineSelection.resolvingProxy(in: choice.config, declared: policies.settings.proxies)
+        return try selections.selection(kind: choice.engine, config: config)
     }
 
     /// Parses an HTML body once (or takes the document the escalation check

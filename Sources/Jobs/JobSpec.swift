@@ -1,3 +1,4 @@
+import Crawl
 import JSON
 
 /// A validated `job.submit`: what to crawl, how far, how politely, and where to write.
@@ -86,6 +87,13 @@ public struct JobSpec: Sendable, Equatable {
             self.engine = engine
         }
         config = try reader.object("config")
+        if let config {
+            do {
+                try EngineConfigLimits.check(config)
+            } catch {
+                throw JobError(.badRequest, error.message, field: "config")
+            }
+        }
         extract = try reader.bool("extract") ?? extract
         if let output = try reader.string("output") {
             guard !output.isEmpty else { throw JobError(.badRequest, "must not be empty", field: "output") }

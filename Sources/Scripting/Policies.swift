@@ -9,7 +9,8 @@ import Synchronization
 /// Static values (`pool.*`) were read at validation. Functions run on a
 /// borrowed state of the live generation; when one fails at run time (an
 /// error, the budget, or a value of the wrong shape or range), the failure is
-/// logged as a `script_error` and the last good value is returned: never a
+/// logged as a `script_error` and the last good value is returned (but for
+/// `engine_for`, whose failure fails its request): never a
 /// crash, never a busy loop from a zero interval. Before the first load, the
 /// crawl4ai defaults (`PolicySettings.defaults`) apply.
 public struct Policies: PoolPolicy {
@@ -51,13 +52,24 @@ public struct Policies: PoolPolicy {
     // MARK: - Requests
 
     /// `engine_for(url, request)`: the engine and config for one request.
+    ///
+    /// A call that fails (an error, the budget, a value of the wrong shape)
+    /// fails this request, after logging: it never falls back to an earlier
+    /// choice, since that was made for another request and may carry that
+    /// client's headers, cookies and proxy. Before any script set has
+    /// loaded, the defaults apply (they hold no client's values).
     /// - Parameter request: the request's fields, as the script sees them.
-    public func engine(for url: String, request: JSONObject) async -> EngineChoice {
-        let fresh = await evaluate("engine_for", [.text(url), LuaValue(json: .object(request))]) { results throws(LuaError) in
-            try PolicyShape.engine(results, url: url)
+    /// - Throws: `LuaError`, which the wire calls `script_error`.
+    public func engine(for url: String, request: JSONObject) async throws(LuaError) -> EngineChoice {
+        guard let generation = scripts.current else { return settings.engine }
+        do {
+            return try await call(generation, "engine_for", [.text(url), LuaValue(json: .object(request))]) { results throws(LuaError) in
+                try PolicyShape.engine(results, url: url)
+            }
+        } catch {
+            log(error, function: "engine_for", generation: generation, outcome: "the request fails")
+            throw error
         }
-        if let fresh { lastGood.values.withLock { $0.engine = fresh } }
-        return fresh ?? lastGood.values.withLock { $0.engine } ?? settings.engine
     }
 
     /// `escalate(url, page)`: whether an HTTP page should be rendered by the
@@ -105,19 +117,34 @@ public struct Policies: PoolPolicy {
     {
         guard let generation = scripts.current else { return nil }
         do {
+            return try await call(generation, function, arguments, check: check)
+        } catch {
+            log(error, function: function, generation: generation, outcome: "using the last good value")
+            return nil
+        }
+    }
+
+    private func call<Value: Sendable>(_ generation: LuaScriptGeneration<ScriptProducts>, _ function: String,
+        _ arguments: [LuaValue], check: (LuaResults) throws(LuaError) -> Value) async throws(LuaError) -> Value
+    {
+        do {
             return try await generation.pool.withState { state in
                 try state.call(.module(PolicyShape.module, function), arguments, reading: check)
             }
+        } catch let error as LuaError {
+            throw error
         } catch {
-            let message = (error as? LuaError)?.message ?? "\(error)"
-            logger.info(
-                "script_error: policy function failed, using the last good value",
-                metadata: [
-                    "crawld.script": "\(PolicyShape.script)", "crawld.function": "\(function)",
-                    "crawld.error": "\(message)", "crawld.scripts.generation": "\(generation.number)",
-                ])
-            return nil
+            throw LuaError(kind: .runtime, message: "\(error)", script: PolicyShape.script)
         }
+    }
+
+    private func log(_ error: LuaError, function: String, generation: LuaScriptGeneration<ScriptProducts>, outcome: String) {
+        logger.info(
+            "script_error: policy function failed, \(outcome)",
+            metadata: [
+                "crawld.script": "\(PolicyShape.script)", "crawld.function": "\(function)",
+                "crawld.error": "\(error.message)", "crawld.scripts.generation": "\(generation.number)",
+            ])
     }
 }
 
@@ -125,7 +152,6 @@ public struct Policies: PoolPolicy {
 private final class LastGood: Sendable {
     struct Values {
         var janitor: JanitorSettings?
-        var engine: EngineChoice?
         var politeness: Politeness?
     }
 

@@ -12,6 +12,10 @@ public struct PolicySettings: Sendable, Equatable {
     public var idleTTL: Duration
     /// `pool.retire`: per engine kind; a kind not listed never retires.
     public var retirement: [String: RetirementSettings]
+    /// `proxies`: name -> `http://host:port` or `socks5://host:port`. An
+    /// engine config's `proxy` names one of these (clients pick a name or
+    /// none); no config can name a proxy URL of its own.
+    public var proxies: [String: String]
 
     /// `janitor(0)` at validation.
     public var janitor: JanitorSettings
@@ -26,7 +30,8 @@ public struct PolicySettings: Sendable, Equatable {
     public var escalates: Bool
 
     public init(promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],
-        janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?, escalates: Bool = false)
+        janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?, escalates: Bool = false,
+        proxies: [String: String] = [:])
     {
         self.promoteAfter = promoteAfter
         self.memoryLimitPercent = memoryLimitPercent
@@ -37,6 +42,7 @@ public struct PolicySettings: Sendable, Equatable {
         self.politeness = politeness
         self.retryDelay = retryDelay
         self.escalates = escalates
+        self.proxies = proxies
     }
 
     /// crawl4ai's server defaults, the same as the shipped policies.lua; used

@@ -105,6 +105,36 @@ enum PolicyShape {
         return (promote, limit, idle, retirement)
     }
 
+    // MARK: - The proxies table
+
+    /// `proxies`: absent, or a table of names (letters, digits, `-`, `_`,
+    /// `.`; at most 64) to strings that start with `http://` or `socks5://`.
+    /// The engine reads the rest of the URL and refuses a malformed one when
+    /// a request names it.
+    static func proxies(_ value: LuaValue) throws(LuaError) -> [String: String] {
+        guard value != .nil else { return [:] }
+        let table = try table(value, "proxies")
+        guard table.array.isEmpty else { throw failure("proxies must map names to URLs (got a list)") }
+        var proxies: [String: String] = [:]
+        for (key, url) in table.map {
+            guard let name = key.stringValue, (1...64).contains(name.utf8.count), name.utf8.allSatisfy(isProxyNameByte) else {
+                throw failure("proxies has a name that is not 1-64 letters, digits, '-', '_' or '.': \(describe(key))")
+            }
+            guard let text = url.stringValue, ["http://", "socks5://"].contains(where: { text.lowercased().hasPrefix($0) }) else {
+                throw failure("proxies.\(name) must be a string http://host:port or socks5://host:port (got \(describe(url)))")
+            }
+            proxies[name] = text
+        }
+        return proxies
+    }
+
+    private static func isProxyNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "-_.".utf8.contains(byte)
+        }
+    }
+
     // MARK: - Field checks
 
     private static func table(_ value: LuaValue?, _ what: @autoclosure () -> String) throws(LuaError) -> LuaTable {

@@ -90,7 +90,8 @@ extension ScriptContract {
         return PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
             retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
-            retryDelay: retryDelay, escalates: try validateEscalate(state))
+            retryDelay: retryDelay, escalates: try validateEscalate(state),
+            proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
     }
 
     /// The optional `escalate(url, page)`: absent, or a function that answers

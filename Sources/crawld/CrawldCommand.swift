@@ -83,7 +83,7 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Seconds a finished job is remembered after its end.")
     var jobsKeepAge: Double = 86_400
 
-    @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
+    @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
     mutating func validate() throws {

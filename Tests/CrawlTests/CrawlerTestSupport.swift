@@ -14,14 +14,19 @@ struct CrawlFixture {
     let scripts: ScriptRegistry
     let folder: ScriptFolder
 
-    static func make(denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration()) async throws -> CrawlFixture {
+    /// - Parameter policies: edits the shipped policies.lua before it loads.
+    static func make(
+        denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        policies: (String) -> String = { $0 }
+    ) async throws -> CrawlFixture {
         let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        folder.write("policies.lua", policies(folder.read("policies.lua")))
         let scripts = ScriptRegistry(directory: folder.path, logger: logger)
         try await scripts.reload()
         let pool = EnginePool(policy: scripts.policies, logger: logger)
         let crawler = Crawler(
-            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate),
+            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate, hostAddresses: HostAddresses()),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, logger: logger
         )
         return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)

@@ -1,5 +1,6 @@
 import JSON
 import Testing
+import TestSupport
 
 @testable import Jobs
 
@@ -39,6 +40,7 @@ import Testing
         (["urls": ["http://a/"], "concurrency": 100_000] as JSONObject, "concurrency", .badRequest),
         (["urls": ["http://a/"], "engine": "curl"] as JSONObject, "engine", .badRequest),
         (["urls": ["http://a/"], "config": [1]] as JSONObject, "config", .badRequest),
+        (["urls": ["http://a/"], "config": .object(nestedObject(levels: 33))] as JSONObject, "config", .badRequest),
         (["urls": ["http://a/"], "follow_links": "yes"] as JSONObject, "follow_links", .badRequest),
         (["urls": ["http://a/"], "output": ""] as JSONObject, "output", .badRequest),
         (["urls": ["http://a/"], "watch": 3] as JSONObject, "watch", .badRequest),

@@ -34,6 +34,14 @@ import TestSupport
         Breakage(
             replace: "return M\n", with: "function M.escalate(url, page) return page.scripts end\nreturn M\n",
             message: "policies.lua: escalate(https://example.com/, page) must return true, false or nil (got 2)"),
+        Breakage(replace: "local proxies = {}", with: "local proxies = 'http://10.0.0.5:3128'", message: "policies.lua: proxies must be a table (got \"http://10.0.0.5:3128\")"),
+        Breakage(replace: "local proxies = {}", with: "local proxies = { 'http://10.0.0.5:3128' }", message: "policies.lua: proxies must map names to URLs (got a list)"),
+        Breakage(
+            replace: "local proxies = {}", with: "local proxies = { ['a b'] = 'http://10.0.0.5:3128' }",
+            message: "policies.lua: proxies has a name that is not 1-64 letters, digits, '-', '_' or '.': \"a b\""),
+        Breakage(
+            replace: "local proxies = {}", with: "local proxies = { corp = 'ftp://10.0.0.5:21' }",
+            message: "policies.lua: proxies.corp must be a string http://host:port or socks5://host:port (got \"ftp://10.0.0.5:21\")"),
     ]
 
     @Test(arguments: breakages)

@@ -41,10 +41,10 @@ import TestSupport
         let (registry, _) = try await loaded()
         let policies = registry.policies
         let url = "https://example.com/a"
-        #expect(await policies.engine(for: url, request: ["url": .string(url)]) == EngineChoice(engine: "http"))
-        #expect(await policies.engine(for: url, request: ["js": "window.scrollTo(0, 1e6)"]) == EngineChoice(engine: "browser"))
-        #expect(await policies.engine(for: url, request: ["screenshot": true]) == EngineChoice(engine: "browser"))
-        let asked = await policies.engine(for: url, request: ["engine": "browser", "config": ["headless": true, "viewport": ["width": 800]]])
+        #expect(try await policies.engine(for: url, request: ["url": .string(url)]) == EngineChoice(engine: "http"))
+        #expect(try await policies.engine(for: url, request: ["js": "window.scrollTo(0, 1e6)"]) == EngineChoice(engine: "browser"))
+        #expect(try await policies.engine(for: url, request: ["screenshot": true]) == EngineChoice(engine: "browser"))
+        let asked = try await policies.engine(for: url, request: ["engine": "browser", "config": ["headless": true, "viewport": ["width": 800]]])
         #expect(asked == EngineChoice(engine: "browser", config: ["headless": true, "viewport": ["width": 800]]))
     }
 

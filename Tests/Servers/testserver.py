@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A small HTTP/1.1 test server for crawld's tests (Python 3 standard library only).
 
-Usage: testserver.py [--root DIR] [--tls]
+Usage: testserver.py [--root DIR] [--tls] [--bind ADDRESS]
 
-It binds 127.0.0.1 on a free port and prints that port alone on the first line
+It binds 127.0.0.1 (or ADDRESS; 0.0.0.0 for every interface) on a free port and prints that port alone on the first line
 of stdout, so a test can read it back. It exits when its stdin reaches EOF (the
 test process closed the pipe or died), or on SIGTERM. Every response carries a
 Content-Length unless a route says otherwise, so keep-alive connections work.
@@ -71,9 +71,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, state, tls):
+    def __init__(self, state, tls, bind):
         self.state = state
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__((bind, 0), Handler)
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(os.path.join(os.path.dirname(os.path.abspath(__file__)), "selfsigned.pem"))
@@ -200,8 +200,9 @@ def main():
     parser = argparse.ArgumentParser(description="crawld test HTTP server")
     parser.add_argument("--root", help="directory of static files (and robots.txt)")
     parser.add_argument("--tls", action="store_true", help="serve https with selfsigned.pem")
+    parser.add_argument("--bind", default="127.0.0.1", help="the IPv4 address to listen on")
     args = parser.parse_args()
-    server = Server(State(args.root), args.tls)
+    server = Server(State(args.root), args.tls, args.bind)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
     print(server.server_address[1], flush=True)

@@ -18,14 +18,16 @@ public final class TestHTTPServer: Sendable {
         public let description: String
     }
 
-    /// The port the server listens on, on 127.0.0.1.
+    /// The port the server listens on.
     public let port: Int
+    /// The IPv4 address URLs name: 127.0.0.1 unless `start` was told another.
+    public let host: String
     /// Whether it speaks https (with a certificate no client trusts).
     public let tls: Bool
     private let process: ProcessBox
 
-    /// `http://127.0.0.1:PORT` (or `https://`), without a trailing slash.
-    public var baseURL: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
+    /// `http://HOST:PORT` (or `https://`), without a trailing slash.
+    public var baseURL: String { "\(tls ? "https" : "http")://\(host):\(port)" }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.
     public func url(_ path: String) -> String { baseURL + path }
@@ -34,11 +36,17 @@ public final class TestHTTPServer: Sendable {
     /// - Parameters:
     ///   - root: a directory whose files the server serves (and its `robots.txt`); nil serves no files.
     ///   - tls: serve https with `Tests/Servers/selfsigned.pem`.
+    ///   - bind: the IPv4 address to listen on (`0.0.0.0` for every interface).
+    ///   - host: the address URLs name; `bind` unless it is 0.0.0.0, then 127.0.0.1.
+    ///   - namespace: a network namespace to run the server in (`NetworkNamespace`).
     /// - Throws: `StartError` when python3 is missing or the server does not report a port.
-    public static func start(root: String? = nil, tls: Bool = false) async throws -> TestHTTPServer {
+    public static func start(
+        root: String? = nil, tls: Bool = false, bind: String = "127.0.0.1", host: String? = nil, namespace: String? = nil
+    ) async throws -> TestHTTPServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath] + (root.map { ["--root", $0] } ?? []) + (tls ? ["--tls"] : [])
+        let server = ["python3", scriptPath, "--bind", bind] + (root.map { ["--root", $0] } ?? []) + (tls ? ["--tls"] : [])
+        process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + server
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -54,11 +62,12 @@ public final class TestHTTPServer: Sendable {
             box.stop()
             throw StartError(description: "testserver.py reported no port (first line: \(line ?? "none"))")
         }
-        return TestHTTPServer(port: port, tls: tls, process: box)
+        return TestHTTPServer(port: port, host: host ?? (bind == "0.0.0.0" ? "127.0.0.1" : bind), tls: tls, process: box)
     }
 
-    private init(port: Int, tls: Bool, process: ProcessBox) {
+    private init(port: Int, host: String, tls: Bool, process: ProcessBox) {
         self.port = port
+        self.host = host
         self.tls = tls
         self.process = process
     }

@@ -4,6 +4,11 @@ import NIOCore
 import NIOHTTP1
 
 extension HTTPEngine {
+    /// Where a fetch connects: given a host name (or a literal IP, without
+    /// brackets), the address to connect to instead of resolving it, or nil
+    /// to resolve as usual. What it throws ends the fetch unchanged.
+    public typealias AddressPin = @Sendable (_ host: String) async throws -> IPAddress?
+
     /// Fetches `url` with GET, following redirects when the config says so.
     ///
     /// One deadline covers the whole fetch (every redirect hop and the
@@ -15,13 +20,18 @@ extension HTTPEngine {
     ///   - url: an absolute http or https URL (Crawl validates it first).
     ///   - timeout: the caller's deadline for this fetch, if shorter than the config's.
     ///   - checkRedirect: called with each redirect target before it is
-    ///     requested; what it throws ends the fetch unchanged (Crawl passes
-    ///     its `URLValidator`, so `--deny-private` also holds for redirects).
+    ///     requested; what it throws ends the fetch unchanged.
+    ///   - pin: called with the host of the URL and of each redirect target
+    ///     right before it is requested. Crawl passes `AddressPolicy`'s
+    ///     `checkedAddresses(of:)` under `--deny-private`, so the request
+    ///     goes to the address that was checked, and the `Host` header, TLS
+    ///     SNI and certificate check keep the name: a DNS answer that changes
+    ///     between check and connect (DNS rebinding) is never connected to.
     /// - Throws: `EngineError` (`timeout`, `connectionRefused`, `bodyTooLarge`,
-    ///   ...), what `checkRedirect` threw, or `CancellationError` when the
-    ///   calling task is cancelled.
+    ///   ...), what `checkRedirect` or `pin` threw, or `CancellationError`
+    ///   when the calling task is cancelled.
     public func fetch(
-        url: String, timeout: Duration? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil
+        url: String, timeout: Duration? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil, pin: AddressPin? = nil
     ) async throws -> FetchResult {
         let client = try beginRequest()
         defer { endRequest() }
@@ -33,14 +43,20 @@ extension HTTPEngine {
             on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
             expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
         ) {
-            try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect)
+            try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin)
         }
+    }
+
+    /// What one request of a fetch gave: the next URL, or the final response read.
+    private enum Hop {
+        case redirect(URL)
+        case final(status: Int, headers: ResponseHeaders, body: [UInt8], firstByte: Duration)
     }
 
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
         _ url: String, client: HTTPClient, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        checkRedirect: (@Sendable (String) async throws -> Void)?
+        checkRedirect: (@Sendable (String) async throws -> Void)?, pin: AddressPin?
     ) async throws -> FetchResult {
         guard var current = Self.httpURL(url) else {
             throw EngineError(.invalidURL, "not an absolute http or https URL: \(url)")
@@ -48,10 +64,20 @@ extension HTTPEngine {
         var redirects: [String] = []
         var visited: Set<String> = [current.absoluteString]
         while true {
-            let response = try await execute(current, client: client, deadline: deadline)
-            let firstByte = ContinuousClock.now - start
-            if configuration.followRedirects, let next = try redirectTarget(of: response, from: current) {
-                await Self.drain(response.body)
+            let target = current
+            let hop = try await withClient(for: target, shared: client, pin: pin) { hopClient in
+                let response = try await self.execute(target, client: hopClient, deadline: deadline)
+                let firstByte = ContinuousClock.now - start
+                if self.configuration.followRedirects, let next = try self.redirectTarget(of: response, from: target) {
+                    await Self.drain(response.body)
+                    return Hop.redirect(next)
+                }
+                let body = try await self.readBody(response, from: target)
+                let headers = ResponseHeaders(response.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) })
+                return Hop.final(status: Int(response.status.code), headers: headers, body: body, firstByte: firstByte)
+            }
+            switch hop {
+            case .redirect(let next):
                 guard redirects.count < configuration.maxRedirects else {
                     throw EngineError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(url)")
                 }
@@ -62,19 +88,27 @@ extension HTTPEngine {
                 try await checkRedirect?(next.absoluteString)
                 redirects.append(next.absoluteString)
                 current = next
-                continue
+            case .final(let status, let headers, let body, let firstByte):
+                return FetchResult(
+                    url: url, finalURL: redirects.last ?? url, redirects: redirects, status: status, headers: headers, body: body,
+                    timing: FetchTiming(firstByte: firstByte, total: ContinuousClock.now - start)
+                )
             }
-            let body = try await readBody(response, from: current)
-            return FetchResult(
-                url: url,
-                finalURL: redirects.last ?? url,
-                redirects: redirects,
-                status: Int(response.status.code),
-                headers: ResponseHeaders(response.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) }),
-                body: body,
-                timing: FetchTiming(firstByte: firstByte, total: ContinuousClock.now - start)
-            )
         }
+    }
+
+    /// Runs one request of a fetch on the client that connects where `pin`
+    /// says: the shared client for a literal IP (it connects where it says)
+    /// or without a pin, a client pinned to the address otherwise, held
+    /// until the response's body is read.
+    private func withClient<T>(
+        for url: URL, shared: HTTPClient, pin: AddressPin?, _ body: (HTTPClient) async throws -> T
+    ) async throws -> T {
+        let host = (url.host ?? "").filter { $0 != "[" && $0 != "]" }
+        guard let pin, let address = try await pin(host), IPAddress(host) == nil else { return try await body(shared) }
+        let (client, key) = try pinned.acquire(host: host, address: address)
+        defer { pinned.release(key) }
+        return try await body(client)
     }
 
     /// One request: headers from the config, cookies from the jar; stores the response's cookies.

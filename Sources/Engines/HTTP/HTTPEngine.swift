@@ -14,9 +14,13 @@ import Synchronization
 /// on a redirect is stored and the next hop gets the cookies of its own host
 /// (see `HTTPEngine+Fetch.swift`).
 ///
-/// Lifecycle: `start()` creates the client, `close()` shuts it down; `fetch`
-/// outside that window throws `notRunning`. The pool never closes an engine
-/// while a request uses it.
+/// Under `--deny-private` each request connects to the address that was
+/// checked, through a client pinned to it (`PinnedClients`); otherwise all
+/// requests share the one client.
+///
+/// Lifecycle: `start()` creates the client, `close()` shuts it (and every
+/// pinned one) down; `fetch` outside that window throws `notRunning`. The
+/// pool never closes an engine while a request uses it.
 public final class HTTPEngine: PooledEngine {
     public let kind = HTTPEngineConfiguration.kind
     public let configuration: HTTPEngineConfiguration
@@ -26,6 +30,7 @@ public final class HTTPEngine: PooledEngine {
 
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
+    let pinned: PinnedClients
     private let state = Mutex(State())
 
     private struct State {
@@ -44,6 +49,11 @@ public final class HTTPEngine: PooledEngine {
         self.signature = configuration.signature
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        pinned = PinnedClients { dnsOverride in
+            var pinnedConfiguration = Self.clientConfiguration(configuration)
+            pinnedConfiguration.dnsOverride = dnsOverride
+            return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: pinnedConfiguration, backgroundActivityLogger: logger)
+        }
     }
 
     public func start() async throws {
@@ -66,6 +76,7 @@ public final class HTTPEngine: PooledEngine {
             defer { state.client = nil }
             return state.client
         }
+        await pinned.close()
         do {
             try await client?.shutdown()
         } catch {
@@ -83,10 +94,11 @@ public final class HTTPEngine: PooledEngine {
     /// counting as many connections as the most requests this engine ever ran
     /// at once, since HTTP/1.1 needs one connection per request in flight;
     /// 64 KiB for each request in flight now (its body as it streams; a body
-    /// handed back belongs to the caller); and the cookie jar.
+    /// handed back belongs to the caller); 64 KiB for each pinned client; and
+    /// the cookie jar.
     public func memoryBytes() async -> Int {
         let (peak, inFlight) = state.withLock { ($0.peakInFlight, $0.inFlight) }
-        return 64 * 1024 + peak * 48 * 1024 + inFlight * 64 * 1024 + cookies.approximateBytes
+        return 64 * 1024 * (1 + pinned.count) + peak * 48 * 1024 + inFlight * 64 * 1024 + cookies.approximateBytes
     }
 
     // MARK: - Bookkeeping for fetch
