@@ -31,6 +31,12 @@ enum clua_stop {
 typedef int (*clua_dispatch_fn)(lua_State *L, void *box);
 /* Releases the retained Swift object of a userdata handle (its __gc). */
 typedef void (*clua_release_fn)(void *box);
+/*
+ * Receives a script's print(...): the values joined by tabs (cut at
+ * CLUA_MAX_PRINT bytes), and where it was called ("extract.lua:12:").
+ * Must not raise; it never sees stdout.
+ */
+typedef void (*clua_print_fn)(void *owner, const char *where, const char *line, size_t len);
 
 /*
  * One per lua_State, passed as the allocator's ud so that the allocator and
@@ -42,6 +48,7 @@ typedef struct clua_context {
     size_t limit;
     int enforcing;   /* the cap applies only while Lua code runs */
     int memory_hit;  /* an allocation was refused since the last reset */
+    size_t handle_bytes; /* charged to `used` for call-scoped handles, until the call ends */
     /* budget of the current call */
     int64_t instruction_limit;
     int64_t instructions;
@@ -53,6 +60,7 @@ typedef struct clua_context {
     /* Swift callbacks, and the owning Swift LuaState (unretained) */
     clua_dispatch_fn dispatch;
     clua_release_fn release;
+    clua_print_fn print; /* NULL: print(...) is dropped */
     void *owner;
 } clua_context;
 
