@@ -46,8 +46,6 @@ static int clua_panic(lua_State *L) {
     return 0;
 }
 
-static void clua_hook(lua_State *L, lua_Debug *ar);
-
 lua_State *clua_newstate(clua_context *ctx) {
     lua_State *L = lua_newstate(clua_alloc, ctx);
     if (L == NULL) return NULL;
@@ -71,7 +69,7 @@ void clua_close(lua_State *L) {
     ctx->stop = CLUA_STOP_NONE;
     ctx->instructions = 0;
     ctx->timeout = 0.1;
-    ctx->deadline = 0;
+    ctx->deadline = clua_now() + ctx->timeout;
     lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
     lua_close(L);
 }
@@ -106,19 +104,27 @@ static int clua_raise_stop(lua_State *L, clua_context *ctx) {
  * passed, fire on every line too and raise each time (Redis's
  * luaMaskCountHook), so a script's pcall cannot swallow the stop and go on.
  */
-static void clua_hook(lua_State *L, lua_Debug *ar) {
+void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_context *ctx = clua_context_of(L);
     if (ctx->stop != CLUA_STOP_NONE) {
         clua_raise_stop(L, ctx);
         return;
     }
+    if (ctx->alarm) {
+        /* The watchdog's signal armed this hook for the next instruction
+           (clua_watchdog.c); back to every hook_interval unless it is time. */
+        ctx->alarm = 0;
+        if (clua_now() <= ctx->deadline) {
+            lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+            return;
+        }
+        ctx->stop = CLUA_STOP_DEADLINE;
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+        clua_raise_stop(L, ctx);
+        return;
+    }
     if (ar->event != LUA_HOOKCOUNT) return;
     ctx->instructions += ctx->hook_interval;
-    if (ctx->deadline == 0) {
-        /* The first check of this call starts its clock: calls shorter than
-           one hook interval never pay for reading it. */
-        ctx->deadline = clua_now() + ctx->timeout;
-    }
     if (ctx->instructions > ctx->instruction_limit) {
         ctx->stop = CLUA_STOP_BUDGET;
     } else if (clua_now() > ctx->deadline) {
@@ -130,20 +136,12 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_raise_stop(L, ctx);
 }
 
-/*
- * The hook's deadline check for C loops the hook never interrupts (see
- * clua_internal.h). The first poll of a call may start its clock, as the
- * first hook does.
- */
+/* The hook's deadline check for C loops the hook never interrupts (see
+   clua_internal.h). */
 void clua_poll(lua_State *L) {
     clua_context *ctx = clua_context_of(L);
     if (ctx->stop == CLUA_STOP_NONE) {
-        double now = clua_now();
-        if (ctx->deadline == 0) {
-            ctx->deadline = now + ctx->timeout;
-            return;
-        }
-        if (now <= ctx->deadline) return;
+        if (clua_now() <= ctx->deadline) return;
         ctx->stop = CLUA_STOP_DEADLINE;
         lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
     }
@@ -192,18 +190,21 @@ int clua_call(lua_State *L, int nargs, int nresults, int64_t instructions, doubl
         ctx->instruction_limit = instructions;
         ctx->instructions = 0;
         ctx->timeout = timeout_s;
-        ctx->deadline = 0;
         ctx->stop = CLUA_STOP_NONE;
         ctx->memory_hit = 0;
+        ctx->alarm = 0;
         if (lua_gethookmask(L) != LUA_MASKCOUNT) {
             lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
         }
+        ctx->deadline = clua_now() + timeout_s;
+        clua_watch_begin(L, ctx);
     }
     int saved = ctx->enforcing;
     ctx->enforcing = 1;
     int status = lua_pcall(L, nargs, nresults, base);
     ctx->enforcing = saved;
     if (--ctx->depth == 0) {
+        clua_watch_end(ctx);
         /* The call is over: the Swift objects its handles kept alive go. */
         ctx->used -= ctx->handle_bytes;
         ctx->handle_bytes = 0;

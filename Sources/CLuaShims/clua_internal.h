@@ -3,6 +3,8 @@
 /* What the C files of CLuaShims share and Swift never calls. */
 #include <lua.h>
 
+#include "clua.h"
+
 /* Longest error message kept (the message handler cuts the rest). */
 #define CLUA_MAX_MESSAGE 4096
 /* Longest line print(...) hands to Swift (the rest is cut). */
@@ -36,9 +38,11 @@
  *     setmetatable); the only ones are the handles' __gc, O(1) in C.
  *   - Swift functions the scripts call bound their own work (the HTML
  *     queries: issue 18's selector limits, not this layer's).
- * What this leaves: between two count hooks, up to 1,000 instructions of
- * linear work each (a loop of utf8.len over a 60 MB string) before the
- * first check after the deadline.
+ *   - Between two count hooks up to 1,000 instructions run, and one may be
+ *     such a linear pass (a loop of utf8.len over a 60 MB string, of long
+ *     concatenations or comparisons): the watchdog (clua_watchdog.c) arms
+ *     the hook for the next instruction within a tick (5 ms) of the
+ *     deadline, so at most one of them runs past it.
  *
  * Called from long-running C loops (the pattern matcher, the table
  * functions): past the current call's deadline, or once the call was
@@ -46,6 +50,14 @@
  * on every line so that a pcall cannot swallow it. Returns otherwise.
  */
 void clua_poll(lua_State *L);
+
+/* The count hook, also armed by the watchdog's signal. */
+void clua_hook(lua_State *L, lua_Debug *ar);
+
+/* Puts the outermost call that starts on this thread (ctx->deadline set)
+   under the watchdog, and takes it off when it ends (clua_watchdog.c). */
+void clua_watch_begin(lua_State *L, clua_context *ctx);
+void clua_watch_end(clua_context *ctx);
 
 /* Replaces string.find, match, gmatch, gsub and rep in the table on top with
    versions that poll (clua_match_lib.c). [-0, +0] */

@@ -85,6 +85,23 @@ import Testing
         #expect(elapsed < limits.timeout + Self.allowedOverrun, "\(elapsed)")
     }
 
+    /// Each call is a pass over 16 MB (tens of milliseconds) and a loop
+    /// runs about 200 of them between two count hooks: seconds past the
+    /// deadline before the hook looked at the clock. The watchdog's signal
+    /// arms the hook for the next instruction instead.
+    @Test(arguments: ["utf8.len(s)", "s:upper()", "#(s .. s)"])
+    func aLoopOfLongCallsEndsAtTheDeadline(expression: String) throws {
+        let limits = LuaLimits(instructions: .max, timeout: .milliseconds(300))
+        let source = """
+            local s = ("x"):rep(1 << 20):rep(16)
+            function run() local n = 0 while true do n = n + #tostring(\(expression)) end end
+            """
+        let state = try state(source, limits: limits)
+        let (error, elapsed) = try stopped(state, "run")
+        #expect(error.kind == .deadlineExceeded, "\(error)")
+        #expect(elapsed < limits.timeout + Self.allowedOverrun, "\(elapsed)")
+    }
+
     /// `string.rep` of empty copies looped 2^62 times in Lua 5.4.4.
     @Test func repeatingAnEmptyStringReturnsAtOnce() throws {
         let state = try state(#"function run() return ("").rep("", 1 << 62), ("").rep("", 1 << 62, "") end"#)

@@ -11,6 +11,7 @@
  */
 #include <lua.h>
 #include <lauxlib.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,10 +54,16 @@ typedef struct clua_context {
     int64_t instruction_limit;
     int64_t instructions;
     double timeout;   /* seconds a call may run */
-    double deadline;  /* CLOCK_MONOTONIC seconds; 0 until the first hook */
+    double deadline;  /* CLOCK_MONOTONIC seconds, set when the outermost call starts */
     int stop;         /* enum clua_stop */
     int hook_interval;
     int depth;        /* clua_call nesting (a Swift function calling Lua) */
+    /* the watchdog (clua_watchdog.c): its list of calls in progress, under its lock */
+    volatile sig_atomic_t alarm; /* set by the alarm signal: the hook checks the clock now */
+    void *watch_next;
+    uint64_t watch_seq;      /* this call's number, carried by the signal */
+    uintptr_t watch_thread;  /* the pthread_t running the call */
+    int watch_alarmed;       /* the signal was sent */
     /* Swift callbacks, and the owning Swift LuaState (unretained) */
     clua_dispatch_fn dispatch;
     clua_release_fn release;
