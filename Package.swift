@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ] + nio
         ),
-        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging]),
+        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
         .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),

@@ -42,7 +42,10 @@
 --
 -- Sandbox: string, table, math, utf8 and os.time/clock/date are available;
 -- io, require, debug and the rest of os are not. Use `local` variables.
--- Each call has an instruction budget, a deadline and a memory cap.
+-- Each call has an instruction budget, a deadline (string patterns and the
+-- table functions stop at it too) and a memory cap; what a handler returns
+-- may hold at most 100,000 values. print(...) goes to crawld's log (at most
+-- 10 lines a second); setmetatable refuses a __gc field (no finalizers).
 
 -- MARK: helpers
 
@@ -76,9 +79,21 @@ local function opengraph(doc)
   return og
 end
 
--- Sphinx and many doc generators end headings with a permalink sign.
+-- Sphinx and many doc generators end headings with a permalink sign: drop
+-- every sign, then the spaces left at the end. Written as a plain
+-- replacement and a scan from the end because a pattern such as "%s*¶%s*$"
+-- backtracks over each run of spaces: quadratic on a long <pre>, it would
+-- run into the call's deadline on a large page. Patterns with `-` or `*`
+-- before an anchor or a literal ("(.-)x", "%s*$") cost the same.
 local function strip_permalink(text)
-  return (text:gsub("%s*¶%s*$", ""):gsub("¶", ""))
+  text = text:gsub("¶", "")
+  local last = #text
+  local byte = text:byte(last)
+  while byte == 32 or (byte ~= nil and byte >= 9 and byte <= 13) do
+    last = last - 1
+    byte = text:byte(last)
+  end
+  return text:sub(1, last)
 end
 
 -- MARK: default

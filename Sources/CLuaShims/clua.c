@@ -3,7 +3,10 @@
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "clua_internal.h"
 
 /* MARK: - State, allocator, panic */
 
@@ -43,8 +46,6 @@ static int clua_panic(lua_State *L) {
     return 0;
 }
 
-static void clua_hook(lua_State *L, lua_Debug *ar);
-
 lua_State *clua_newstate(clua_context *ctx) {
     lua_State *L = lua_newstate(clua_alloc, ctx);
     if (L == NULL) return NULL;
@@ -68,7 +69,7 @@ void clua_close(lua_State *L) {
     ctx->stop = CLUA_STOP_NONE;
     ctx->instructions = 0;
     ctx->timeout = 0.1;
-    ctx->deadline = 0;
+    ctx->deadline = clua_now() + ctx->timeout;
     lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
     lua_close(L);
 }
@@ -103,19 +104,27 @@ static int clua_raise_stop(lua_State *L, clua_context *ctx) {
  * passed, fire on every line too and raise each time (Redis's
  * luaMaskCountHook), so a script's pcall cannot swallow the stop and go on.
  */
-static void clua_hook(lua_State *L, lua_Debug *ar) {
+void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_context *ctx = clua_context_of(L);
     if (ctx->stop != CLUA_STOP_NONE) {
         clua_raise_stop(L, ctx);
         return;
     }
+    if (ctx->alarm) {
+        /* The watchdog's signal armed this hook for the next instruction
+           (clua_watchdog.c); back to every hook_interval unless it is time. */
+        ctx->alarm = 0;
+        if (clua_now() <= ctx->deadline) {
+            lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
+            return;
+        }
+        ctx->stop = CLUA_STOP_DEADLINE;
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+        clua_raise_stop(L, ctx);
+        return;
+    }
     if (ar->event != LUA_HOOKCOUNT) return;
     ctx->instructions += ctx->hook_interval;
-    if (ctx->deadline == 0) {
-        /* The first check of this call starts its clock: calls shorter than
-           one hook interval never pay for reading it. */
-        ctx->deadline = clua_now() + ctx->timeout;
-    }
     if (ctx->instructions > ctx->instruction_limit) {
         ctx->stop = CLUA_STOP_BUDGET;
     } else if (clua_now() > ctx->deadline) {
@@ -127,20 +136,43 @@ static void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_raise_stop(L, ctx);
 }
 
+/* The hook's deadline check for C loops the hook never interrupts (see
+   clua_internal.h). */
+void clua_poll(lua_State *L) {
+    clua_context *ctx = clua_context_of(L);
+    if (ctx->stop == CLUA_STOP_NONE) {
+        if (clua_now() <= ctx->deadline) return;
+        ctx->stop = CLUA_STOP_DEADLINE;
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+    }
+    clua_raise_stop(L, ctx);
+}
+
 /* MARK: - Protected calls */
 
-/* The message handler: "message\nstack traceback:\n...", built uncapped. */
+/*
+ * The message handler: "message\nstack traceback:\n...". An error object's
+ * __tostring is script code: it runs protected, under the cap, the budget and
+ * the deadline like any other, and when it fails the object's type stands in.
+ * Only then is the cap lifted, for text of bounded size: the message cut to
+ * CLUA_MAX_MESSAGE bytes and Lua's traceback (at most 22 levels).
+ */
 static int clua_msgh(lua_State *L) {
     clua_context *ctx = clua_context_of(L);
+    size_t len = 0;
+    const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
+    if (msg == NULL && lua_type(L, 1) == LUA_TNUMBER) msg = lua_tolstring(L, 1, &len);
+    if (msg == NULL && luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) msg = lua_tolstring(L, -1, &len);
+    }
     int saved = ctx->enforcing;
     ctx->enforcing = 0;
-    const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
-            msg = lua_tostring(L, -1);
-        } else {
-            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-        }
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    } else if (len > CLUA_MAX_MESSAGE) {
+        lua_pushlstring(L, msg, CLUA_MAX_MESSAGE);
+        msg = lua_pushfstring(L, "%s... (message cut, %I bytes in all)", lua_tostring(L, -1), (lua_Integer)len);
     }
     luaL_traceback(L, L, msg, 1);
     ctx->enforcing = saved;
@@ -158,18 +190,25 @@ int clua_call(lua_State *L, int nargs, int nresults, int64_t instructions, doubl
         ctx->instruction_limit = instructions;
         ctx->instructions = 0;
         ctx->timeout = timeout_s;
-        ctx->deadline = 0;
         ctx->stop = CLUA_STOP_NONE;
         ctx->memory_hit = 0;
+        ctx->alarm = 0;
         if (lua_gethookmask(L) != LUA_MASKCOUNT) {
             lua_sethook(L, clua_hook, LUA_MASKCOUNT, ctx->hook_interval);
         }
+        ctx->deadline = clua_now() + timeout_s;
+        clua_watch_begin(L, ctx);
     }
     int saved = ctx->enforcing;
     ctx->enforcing = 1;
     int status = lua_pcall(L, nargs, nresults, base);
     ctx->enforcing = saved;
-    ctx->depth--;
+    if (--ctx->depth == 0) {
+        clua_watch_end(ctx);
+        /* The call is over: the Swift objects its handles kept alive go. */
+        ctx->used -= ctx->handle_bytes;
+        ctx->handle_bytes = 0;
+    }
     lua_remove(L, base);
     return status;
 }
@@ -185,6 +224,14 @@ int clua_load(lua_State *L, const char *source, size_t len, const char *chunknam
 
 /* MARK: - Swift functions: Swift returns a status, this trampoline raises */
 
+/*
+ * Swift pushes its results with the cap off (a refused allocation would
+ * longjmp through Swift), but they count: once Swift returns, a state past
+ * its cap collects its garbage, and if it is still past, the results are
+ * dropped and the script gets Lua's own "not enough memory", as if Lua had
+ * made them. So `doc:text()` kept eighty times cannot hold eighty times the
+ * page.
+ */
 static int clua_trampoline(lua_State *L) {
     clua_context *ctx = clua_context_of(L);
     void *box = lua_touserdata(L, lua_upvalueindex(1));
@@ -192,6 +239,15 @@ static int clua_trampoline(lua_State *L) {
     int saved = ctx->enforcing;
     ctx->enforcing = 0; /* Swift pushes results uncapped: no longjmp into it */
     int status = ctx->dispatch(L, box);
+    if (status == 0 && saved && ctx->used > ctx->limit) {
+        lua_gc(L, LUA_GCCOLLECT);
+        if (ctx->used > ctx->limit) {
+            ctx->memory_hit = 1;
+            lua_settop(L, nargs);
+            lua_pushliteral(L, "not enough memory");
+            status = -1;
+        }
+    }
     if (status < 0) {
         luaL_where(L, 1);
         lua_insert(L, -2);
@@ -237,6 +293,11 @@ void clua_push_handle(lua_State *L, void *box, uint64_t token, const char *tname
     h->box = box;
     h->token = token;
     luaL_setmetatable(L, tname);
+    if (token != 0) {
+        clua_context *ctx = clua_context_of(L);
+        ctx->used += CLUA_HANDLE_BYTES;
+        ctx->handle_bytes += CLUA_HANDLE_BYTES;
+    }
 }
 
 void *clua_test_handle(lua_State *L, int idx, const char *tname, uint64_t *token) {

@@ -24,7 +24,9 @@ enum ErrorMapping {
         case let error as BrowserError:
             return browser(error)
         case let error as LuaError:
-            return ProtocolError(.scriptError, error.message)
+            // A deadline is the one script failure a client may retry as is (the page may
+            // be smaller next time); everything else is the script's own fault.
+            return ProtocolError(error.kind == .deadlineExceeded ? .scriptTimeout : .scriptError, error.message)
         case let error as JobError:
             return job(error)
         case let error as MonitorError:

@@ -10,6 +10,8 @@ internal import CLuaShims
 /// `lua_tolstring` on values that already are strings).
 struct LuaStack {
     let L: OpaquePointer
+    /// What one `pull` may copy out.
+    let copyLimit: LuaCopyLimit
 
     /// Deeper nesting than this is refused instead of overflowing Swift's stack.
     static let maxDepth = 200
@@ -75,10 +77,12 @@ struct LuaStack {
     /// - Parameter root: how the value is named in errors (`data`, `argument #2`).
     /// - Throws: `.conversion` naming the path (`data.items[3].price`) of a
     ///   function, userdata, thread or cycle.
+    /// - Throws: `.conversion` too past `copyLimit`, which a value made of
+    ///   shared tables reaches long before Swift's memory runs out.
     func pull(at index: Int32, root: LuaValueRoot) throws(LuaError) -> LuaValue {
-        var visiting: [UnsafeRawPointer] = []
+        var copy = Copy(visiting: [], left: copyLimit)
         do {
-            return try pull(at: lua_absindex(L, index), visiting: &visiting)
+            return try pull(at: lua_absindex(L, index), copy: &copy)
         } catch {
             let path = LuaValuePath(root: root, keys: error.keys.reversed())
             throw LuaError(kind: .conversion, message: "\(error.reason) at \(path)")
@@ -99,15 +103,39 @@ struct LuaStack {
         }
     }
 
-    private func pull(at index: Int32, visiting: inout [UnsafeRawPointer]) throws(PullFailure) -> LuaValue {
-        switch lua_type(L, index) {
+    /// One pull in progress: the tables on the path from the root (to tell
+    /// a cycle), and what is left of the copy limit.
+    private struct Copy {
+        var visiting: [UnsafeRawPointer]
+        var left: LuaCopyLimit
+
+        /// Takes one value of `bytes` (plus its Swift cell) from what is left.
+        mutating func take(bytes: Int, limit: LuaCopyLimit) throws(PullFailure) {
+            left.values -= 1
+            left.bytes -= bytes + LuaCopyLimit.bytesPerValue
+            guard left.values >= 0, left.bytes >= 0 else {
+                throw PullFailure(reason: "value too large to copy out of Lua (more than \(limit); "
+                    + "a table reached twice counts twice)")
+            }
+        }
+    }
+
+    private func pull(at index: Int32, copy: inout Copy) throws(PullFailure) -> LuaValue {
+        let type = lua_type(L, index)
+        if type == LUA_TSTRING {
+            var length = 0
+            let pointer = clua_tostring(L, index, &length)
+            try copy.take(bytes: length, limit: copyLimit)
+            return .string(Array(UnsafeRawBufferPointer(start: pointer, count: length)))
+        }
+        try copy.take(bytes: 0, limit: copyLimit)
+        switch type {
         case LUA_TNIL, LUA_TNONE: return .nil
         case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
         case LUA_TNUMBER:
             if lua_isinteger(L, index) != 0 { return .int(Int64(lua_tointegerx(L, index, nil))) }
             return .double(lua_tonumberx(L, index, nil))
-        case LUA_TSTRING: return .string(bytes(at: index))
-        case LUA_TTABLE: return try pullTable(at: index, visiting: &visiting)
+        case LUA_TTABLE: return try pullTable(at: index, copy: &copy)
         default: throw PullFailure(reason: "cannot convert a \(typeName(at: index))")
         }
     }
@@ -135,18 +163,18 @@ struct LuaStack {
 
     /// Reads the sequence 1...n with `lua_rawgeti`, then every other key with
     /// `lua_next`, so a plain array never goes through a dictionary.
-    private func pullTable(at index: Int32, visiting: inout [UnsafeRawPointer]) throws(PullFailure) -> LuaValue {
+    private func pullTable(at index: Int32, copy: inout Copy) throws(PullFailure) -> LuaValue {
         guard let identity = lua_topointer(L, index) else { return .table(LuaTable()) }
-        if visiting.contains(identity) { throw PullFailure(reason: "cannot convert a table that contains itself") }
-        guard visiting.count < Self.maxDepth, lua_checkstack(L, 3) != 0 else {
+        if copy.visiting.contains(identity) { throw PullFailure(reason: "cannot convert a table that contains itself") }
+        guard copy.visiting.count < Self.maxDepth, lua_checkstack(L, 3) != 0 else {
             throw PullFailure(reason: "table nested deeper than \(Self.maxDepth) levels")
         }
-        visiting.append(identity)
-        defer { visiting.removeLast() }
+        copy.visiting.append(identity)
+        defer { copy.visiting.removeLast() }
         var table = LuaTable()
         while lua_rawgeti(L, index, lua_Integer(table.array.count + 1)) != LUA_TNIL {
             do {
-                table.array.append(try pull(at: lua_gettop(L), visiting: &visiting))
+                table.array.append(try pull(at: lua_gettop(L), copy: &copy))
             } catch {
                 lua_settop(L, -2)
                 throw error.under(LuaValue.int(Int64(table.array.count + 1)))
@@ -163,14 +191,14 @@ struct LuaStack {
             }
             let key: LuaValue
             switch lua_type(L, -2) {
-            case LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN: key = try pull(at: lua_gettop(L) - 1, visiting: &visiting)
+            case LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN: key = try pull(at: lua_gettop(L) - 1, copy: &copy)
             default:
                 let type = typeName(at: -2)
                 lua_settop(L, -3)
                 throw PullFailure(reason: "cannot convert a table key of type \(type)")
             }
             do {
-                table.map[key] = try pull(at: lua_gettop(L), visiting: &visiting)
+                table.map[key] = try pull(at: lua_gettop(L), copy: &copy)
             } catch {
                 lua_settop(L, -3)
                 throw error.under(key)

@@ -147,7 +147,7 @@ extension LuaState {
     /// Runs a registered function for the C trampoline: 0 with the results
     /// pushed, or -1 with an error message pushed (the trampoline raises).
     func dispatch(_ function: LuaFunctionBox, on thread: OpaquePointer) -> Int32 {
-        let stack = LuaStack(L: thread)
+        let stack = LuaStack(L: thread, copyLimit: limits.copyLimit)
         let count = lua_gettop(thread)
         let call = LuaCall(stack: stack, state: self, base: 1, count: Int(count))
         do {

@@ -10,12 +10,21 @@ public struct LuaLimits: Sendable, Equatable {
     public var instructions: Int
     /// Wall-clock time one call may run.
     public var timeout: Duration
+    /// Values one copy out of Lua (a call's results, an argument) may hold;
+    /// its bytes are bounded by `memoryBytes`. A table reached twice counts
+    /// twice, since Swift copies it twice: `a = {a, a}` forty deep is a few
+    /// KB in Lua and 2^40 values in Swift.
+    public var copyValues: Int
 
-    public init(memoryBytes: Int = 64 << 20, instructions: Int = 50_000_000, timeout: Duration = .seconds(2)) {
+    public init(memoryBytes: Int = 64 << 20, instructions: Int = 50_000_000, timeout: Duration = .seconds(2), copyValues: Int = 100_000) {
         self.memoryBytes = memoryBytes
         self.instructions = instructions
         self.timeout = timeout
+        self.copyValues = copyValues
     }
+
+    /// What one copy out of Lua may hold.
+    var copyLimit: LuaCopyLimit { LuaCopyLimit(values: copyValues, bytes: memoryBytes) }
 
     /// Instructions between two checks of the budget and the clock.
     static let hookInterval: Int32 = 1000
@@ -31,8 +40,12 @@ public struct LuaLimits: Sendable, Equatable {
 /// Swift: every raising function lives in CLuaShims.
 ///
 /// A fresh state sees the sandbox only: base (without `dofile`, `loadfile`,
-/// or binary chunks in `load`), `string` (without `dump`), `table`, `math`,
-/// `utf8`, and `os.time` / `os.clock` / `os.date`.
+/// or binary chunks in `load`; `print` goes to `printHandler`; `setmetatable`
+/// refuses a `__gc` field; `collectgarbage` only collects and counts),
+/// `string` (without `dump`), `table`, `math`, `utf8`, and `os.time` /
+/// `os.clock` / `os.date`. The string patterns and the table functions stop
+/// at the deadline too: why every call ends within it is written down in
+/// CLuaShims' `clua_internal.h`.
 public final class LuaState {
     let L: OpaquePointer
     private let context: UnsafeMutablePointer<clua_context>
@@ -95,7 +108,14 @@ public final class LuaState {
         clua_protect_globals(L)
     }
 
-    var stack: LuaStack { LuaStack(L: L) }
+    var stack: LuaStack { LuaStack(L: L, copyLimit: limits.copyLimit) }
+
+    /// Where a script's `print(...)` goes: the values joined by tabs (cut at
+    /// 1 KiB) and where it was called (`extract.lua:12:`). Nil drops them;
+    /// they never reach stdout, which a full pipe would block.
+    public var printHandler: ((_ line: String, _ location: String) -> Void)? {
+        didSet { context.pointee.print = printHandler == nil ? nil : luaPrint }
+    }
 
     // MARK: - Running protected code
 
@@ -153,6 +173,14 @@ private let luaDispatch: clua_dispatch_fn = { L, box in
     let state = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
     let function = Unmanaged<LuaFunctionBox>.fromOpaque(box).takeUnretainedValue()
     return state.dispatch(function, on: L)
+}
+
+/// A script's `print(...)`, for `LuaState.printHandler`.
+private let luaPrint: clua_print_fn = { owner, location, line, count in
+    guard let owner else { return }
+    let state = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
+    let text = line.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: count), as: UTF8.self) } ?? ""
+    state.printHandler?(text, location.map { String(cString: $0) } ?? "")
 }
 
 /// A userdata's `__gc`: drops the retain taken when the object was pushed.

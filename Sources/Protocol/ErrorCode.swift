@@ -23,6 +23,8 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let memoryPressure = ErrorCode("memory_pressure")
     public static let engineUnavailable = ErrorCode("engine_unavailable")
     public static let scriptError = ErrorCode("script_error")
+    /// A Lua call ran past its wall-clock deadline (stopped within 100 ms of it).
+    public static let scriptTimeout = ErrorCode("script_timeout")
     public static let notFound = ErrorCode("not_found")
     public static let busy = ErrorCode("busy")
     public static let shuttingDown = ErrorCode("shutting_down")

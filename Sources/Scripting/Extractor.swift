@@ -138,13 +138,16 @@ public struct Extractor: Sendable {
         return generation
     }
 
-    /// Runs `body` on a state of `generation`, with the pool's untyped
-    /// errors (a state that could not be built) as `LuaError`s.
+    /// Runs `body` on a state of `generation`, on `ScriptExecutor`'s threads,
+    /// with the pool's untyped errors (a state that could not be built) as
+    /// `LuaError`s.
     private static func borrow(_ generation: LuaScriptGeneration<ScriptProducts>,
         _ body: (LuaState) throws(LuaError) -> JSONValue) async throws(LuaError) -> JSONValue
     {
         do {
-            return try await generation.pool.withState { state in try body(state) }
+            return try await withTaskExecutorPreference(ScriptExecutor.shared) {
+                try await generation.pool.withState { state in try body(state) }
+            }
         } catch let error as LuaError {
             throw error
         } catch {

@@ -20,10 +20,15 @@ public final class ScriptRegistry: Sendable {
     ///   - directory: the folder of scripts (`--config DIR`); nothing is read
     ///     until `reload()`.
     ///   - limits: memory cap, instruction budget and deadline of every state.
+    ///   - logger: also receives the scripts' `print(...)` (see `ScriptPrintLog`).
     public init(directory: String, logger: Logger, limits: LuaLimits = LuaLimits(), poolCapacity: Int = LuaStatePool.defaultCapacity) {
+        let printLog = ScriptPrintLog(logger: logger)
         scripts = LuaScriptRegistry(
             directory: directory, limits: limits, poolCapacity: poolCapacity,
-            prepare: { state throws(LuaError) in try ScriptContract.prepareAll(state) },
+            prepare: { state throws(LuaError) in
+                state.printHandler = printLog.log
+                try ScriptContract.prepareAll(state)
+            },
             validate: { state, set throws(LuaError) in try ScriptContract.validateAll(state, set) })
         self.logger = logger
         policies = Policies(scripts: scripts, logger: logger)

@@ -71,6 +71,21 @@ import Testing
         #expect(!content.contains("Quick search"))
     }
 
+    /// The Sphinx handler's permalink helper over a long run of spaces (a big
+    /// `<pre>`): its old pattern "%s*¶%s*$" backtracked quadratically there and
+    /// ran into the deadline now that patterns stop at it.
+    @Test func thePythonDocsHandlerOnAPageWithALongPreEndsInTime() async throws {
+        let (registry, _) = try await ExtractorFixtures.registry()
+        let spaces = String(repeating: " \n", count: 75_000)
+        let html = #"<html><body><div class="body" role="main"><h1>Title¶</h1><pre>start"# + spaces + "end¶</pre></div></body></html>"
+        let data = try await ExtractorFixtures.extract(registry, html, url: "https://docs.python.org/3.11/long.html")
+        let object = try #require(data.objectValue)
+        #expect(object["title"] == "Title")
+        let content = try #require(object["content"]?.stringValue)
+        #expect(content.contains("start") && content.contains("end"))
+        #expect(!content.contains("¶"))
+    }
+
     @Test func thePythonDocsHandlerOnATutorialPage() async throws {
         let object = try await pythonDocs("tutorial-introduction.html", url: "https://docs.python.org/3.11/tutorial/introduction.html")
         #expect(object["title"] == "3. An Informal Introduction to Python")

@@ -11,6 +11,7 @@
  */
 #include <lua.h>
 #include <lauxlib.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,12 @@ enum clua_stop {
 typedef int (*clua_dispatch_fn)(lua_State *L, void *box);
 /* Releases the retained Swift object of a userdata handle (its __gc). */
 typedef void (*clua_release_fn)(void *box);
+/*
+ * Receives a script's print(...): the values joined by tabs (cut at
+ * CLUA_MAX_PRINT bytes), and where it was called ("extract.lua:12:").
+ * Must not raise; it never sees stdout.
+ */
+typedef void (*clua_print_fn)(void *owner, const char *where, const char *line, size_t len);
 
 /*
  * One per lua_State, passed as the allocator's ud so that the allocator and
@@ -42,17 +49,25 @@ typedef struct clua_context {
     size_t limit;
     int enforcing;   /* the cap applies only while Lua code runs */
     int memory_hit;  /* an allocation was refused since the last reset */
+    size_t handle_bytes; /* charged to `used` for call-scoped handles, until the call ends */
     /* budget of the current call */
     int64_t instruction_limit;
     int64_t instructions;
     double timeout;   /* seconds a call may run */
-    double deadline;  /* CLOCK_MONOTONIC seconds; 0 until the first hook */
+    double deadline;  /* CLOCK_MONOTONIC seconds, set when the outermost call starts */
     int stop;         /* enum clua_stop */
     int hook_interval;
     int depth;        /* clua_call nesting (a Swift function calling Lua) */
+    /* the watchdog (clua_watchdog.c): its list of calls in progress, under its lock */
+    volatile sig_atomic_t alarm; /* set by the alarm signal: the hook checks the clock now */
+    void *watch_next;
+    uint64_t watch_seq;      /* this call's number, carried by the signal */
+    uintptr_t watch_thread;  /* the pthread_t running the call */
+    int watch_alarmed;       /* the signal was sent */
     /* Swift callbacks, and the owning Swift LuaState (unretained) */
     clua_dispatch_fn dispatch;
     clua_release_fn release;
+    clua_print_fn print; /* NULL: print(...) is dropped */
     void *owner;
 } clua_context;
 

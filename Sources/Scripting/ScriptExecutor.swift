@@ -1,0 +1,36 @@
+import LuaBridge
+import NIOPosix
+
+/// The threads extract.lua runs on: a `TaskExecutor` over a thread pool of
+/// its own, one thread per Lua state.
+///
+/// A Lua call is synchronous: it holds its thread until it returns, which a
+/// hostile page can make last until the deadline (2 s). On Swift's
+/// cooperative pool (a thread per core) a call busy on every state left no
+/// thread for anything else, and the tasks that answer the protocol, `ping`
+/// included, waited for the deadline. Here the calls hold threads of their
+/// own; the kernel shares the cores between them and the cooperative pool,
+/// which keeps answering.
+///
+/// The extractor prefers this executor for its whole call (waiting for a
+/// state, the call, copying the result out). The document stays on the
+/// calling task; only the threads change. The cost is two thread hops per
+/// page, small beside a page's parse and extraction.
+final class ScriptExecutor: TaskExecutor {
+    /// For every extractor of the process; its threads live as long as it.
+    static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
+
+    private let pool: NIOThreadPool
+
+    private init(threads: Int) {
+        pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        // The pool never shuts down, so a job always runs (`.cancelled` too, then on the
+        // thread that stopped the pool): a job dropped would be a task that never resumes.
+        pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+/// Whatever one request's script does, its call ends at the deadline and a
+/// `ping` on another connection keeps answering, with the attack running on
+/// every Lua state (one per core) at once.
+@Suite struct DaemonContainmentTests {
+    /// extract.lua's `default` runs a backtracking pattern over 150 KB: O(n^2),
+    /// minutes of matching inside one C call that no instruction hook sees.
+    /// Only for the test server's pages, so that the set passes validation.
+    static let attack = """
+        local subject = "a" .. (" "):rep(150 * 1024) .. "a"
+        return {
+          sites = {},
+          default = function(doc, page)
+            if not page.url:find("127.0.0.1", 1, true) then return {} end
+            return { found = subject:find("(.-)x") }
+          end,
+        }
+        """
+
+    /// The daemon's Lua deadline (`LuaLimits` default).
+    static let deadline = Duration.seconds(2)
+
+    @Test func aBacktrackingPatternOnEveryStateEndsInScriptTimeoutWhilePingAnswers() async throws {
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        folder.write("extract.lua", Self.attack)
+        let daemon = try await DaemonProcess.start(arguments: ["--config", folder.path, "--redis", "none"])
+        defer { Task { await daemon.stop() } }
+        try await withTestHTTPServer { server in
+            let states = max(2, ProcessInfo.processInfo.activeProcessorCount)
+            async let attacks = Self.crawl(daemon, url: server.url("/status/200"), times: states)
+            let pinger = try await daemon.connect()
+            let clock = ContinuousClock()
+            let until = clock.now.advanced(by: Self.deadline)
+            var slowest = Duration.zero
+            var id: Int64 = 0
+            var unanswered: (any Error)?
+            while clock.now < until, unanswered == nil {
+                id += 1
+                let start = clock.now
+                do {
+                    let answer = try await pinger.request(["id": .int(id), "op": "ping"], timeout: .seconds(1)).answer
+                    #expect(answer["ok"] == true)
+                } catch {
+                    unanswered = error
+                }
+                slowest = max(slowest, clock.now - start)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await pinger.close()
+            #expect(unanswered == nil, "ping \(id): \(String(describing: unanswered))")
+            #expect(slowest < .seconds(1), "slowest ping: \(slowest)")
+            for (answer, elapsed) in try await attacks {
+                #expect(answer["error"]?.objectValue?["code"] == "script_timeout", "\(answer)")
+                // The deadline plus the fetch, the parse and a loaded machine's scheduler;
+                // LuaBridge's tests hold the call itself to the deadline.
+                #expect(elapsed < Self.deadline + .seconds(1), "\(elapsed)")
+            }
+        }
+    }
+
+    /// Crawls `url` `times` times at once, one connection each: the answers
+    /// and how long each took.
+    private static func crawl(_ daemon: DaemonProcess, url: String, times: Int) async throws -> [(JSONObject, Duration)] {
+        try await withThrowingTaskGroup(of: (JSONObject, Duration).self) { group in
+            for i in 0..<times {
+                group.addTask {
+                    let client = try await daemon.connect()
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let request: JSONValue = ["id": .string("attack-\(i)"), "op": "crawl", "url": .string(url)]
+                    do {
+                        let answer = try await client.request(request, timeout: .seconds(30)).answer
+                        let elapsed = clock.now - start
+                        await client.close()
+                        return (answer, elapsed)
+                    } catch {
+                        await client.close()
+                        throw error
+                    }
+                }
+            }
+            var results: [(JSONObject, Duration)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+    }
+}
