@@ -172,6 +172,8 @@ public struct Daemon: Sendable {
     private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
+        jobConfiguration.maxCrawlDelay = configuration.maxCrawlDelay
+        jobConfiguration.maxFrontier = configuration.maxFrontier
         let store: any JobCheckpointStore
         var cluster: JobCluster?
         if let redis {
