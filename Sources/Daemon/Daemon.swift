@@ -175,6 +175,8 @@ public struct Daemon: Sendable {
         jobConfiguration.maxRunningJobs = configuration.jobLimits.maxRunning
         jobConfiguration.keepFinishedJobs = configuration.jobLimits.keepFinished
         jobConfiguration.keepFinishedFor = configuration.jobLimits.keepFinishedFor
+        jobConfiguration.maxCrawlDelay = configuration.maxCrawlDelay
+        jobConfiguration.maxFrontier = configuration.maxFrontier
         let store: any JobCheckpointStore
         var cluster: JobCluster?
         if let redis {

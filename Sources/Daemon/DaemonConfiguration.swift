@@ -39,6 +39,10 @@ public struct DaemonConfiguration: Sendable {
     /// Threads of the event loop group that moves every socket's bytes
     /// (clients and fetched pages; Redis has threads of its own).
     public var eventLoopThreads: Int
+    /// `--max-crawl-delay`: the longest robots.txt `Crawl-delay` a job honours.
+    public var maxCrawlDelay: Duration
+    /// `--max-frontier`: the most URLs one job keeps queued.
+    public var maxFrontier: Int
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///
@@ -65,7 +69,9 @@ public struct DaemonConfiguration: Sendable {
         heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
         watchdogInterval: Duration = .seconds(10),
-        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads
+        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads,
+        maxCrawlDelay: Duration = .seconds(60),
+        maxFrontier: Int = 100_000
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -79,5 +85,7 @@ public struct DaemonConfiguration: Sendable {
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval
         self.eventLoopThreads = eventLoopThreads
+        self.maxCrawlDelay = maxCrawlDelay
+        self.maxFrontier = maxFrontier
     }
 }

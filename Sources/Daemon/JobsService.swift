@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// Runs the job manager: resumes interrupted jobs at start (from disk; with
 /// Redis, the manager reads them back from the queue itself), and on SIGTERM
-/// stops taking new pages, lets pages in flight finish, checkpoints and marks
-/// running jobs `interrupted` before the server drains.
+/// stops taking new pages, abandons the waits and fetches in flight (pending
+/// in the checkpoint), and marks running jobs `interrupted` before the server drains.
 struct JobsService: Service {
     let manager: JobManager
     let logger: Logger

@@ -48,23 +48,32 @@ public enum CrawlScope: String, Sendable, CaseIterable {
 /// A glob over the whole normalised URL, for a job's `include` / `exclude` lists.
 ///
 /// Globs, not regular expressions: a client's pattern runs on every link of
-/// every page, and a glob matches in O(pattern × url) time at worst, where a
-/// backtracking regex can take exponential time. `*` matches any run of
-/// characters (including `/`), `?` exactly one; everything else matches itself.
+/// every page, so it is compiled once and matched in linear time
+/// (`WildcardPattern`). `*` matches any run of characters (including `/`),
+/// `?` exactly one; everything else matches itself.
 /// Example: `https://docs.example.org/api/*`, `*.pdf`, `*?page=*`.
 public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
+    /// Patterns in one `include` or `exclude` list, at most.
+    public static let maxCount = 100
+    /// Bytes in one pattern, at most: 1 KiB covers any real URL glob and bounds
+    /// each link's match to ~17 machine words per URL byte per pattern.
+    public static let maxBytes = 1_024
+
     public let pattern: String
-    private let bytes: [UInt8]
+    private let matcher: WildcardPattern
 
     public init(_ pattern: String) {
         self.pattern = pattern
-        self.bytes = Array(pattern.utf8)
+        self.matcher = WildcardPattern(pattern.utf8, anyOne: UInt8(ascii: "?"))
     }
 
     public var description: String { pattern }
 
+    public static func == (a: URLPattern, b: URLPattern) -> Bool { a.pattern == b.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
+
     /// Whether the pattern matches all of `url`.
     public func matches(_ url: String) -> Bool {
-        Wildcard.matches(bytes, Array(url.utf8), anyOne: UInt8(ascii: "?"))
+        matcher.matches(url)
     }
 }

@@ -23,11 +23,19 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
     /// The normalised path and query, e.g. `/a/b?q=1`: what robots.txt rules match.
     public let pathAndQuery: String
 
-    /// Normalises `text`, or returns nil when it is not an absolute http(s) URL with a host.
+    /// The longest URL accepted, in bytes, before and after normalisation: 8 KiB,
+    /// nginx's default request-line limit, so few servers answer longer ones,
+    /// and each URL is matched against robots.txt rules and include/exclude
+    /// patterns in time proportional to its length.
+    public static let maxBytes = 8_192
+
+    /// Normalises `text`, or returns nil when it is not an absolute http(s) URL
+    /// with a host, or is longer than `maxBytes`.
     ///
     /// Works on UTF-8 bytes, not Characters: a job parses every link of every
     /// page, and grapheme-aware String operations cost ten times more.
     public init?(_ text: String) {
+        guard text.utf8.count <= Self.maxBytes else { return nil }
         let bytes = Array(text.utf8)
         var lo = 0
         var hi = bytes.count
@@ -56,6 +64,7 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
         let pathAndQuery = String(decoding: tail, as: UTF8.self)
         var s = scheme + "://" + authority.userinfo + authority.host
         if let port = authority.port { s += ":\(port)" }
+        guard s.utf8.count + pathAndQuery.utf8.count <= Self.maxBytes else { return nil }
         self.pathAndQuery = pathAndQuery
         self.string = s + pathAndQuery
     }

@@ -6,6 +6,16 @@
 /// `complete` or `release`, so that a checkpoint taken at any moment lists it as
 /// pending and a resumed job fetches it again (its record, if one was written
 /// after the checkpoint, is truncated away with the output's tail).
+///
+/// Bounded: the queue holds at most what the job can still crawl
+/// (`maxPages` minus pages done and in flight) plus `margin`, and never more
+/// than `maxQueued`. A URL past that is dropped and counted (`dropped`), not
+/// marked seen, so a later page may queue it again once there is room. In
+/// breadth-first order the dropped URLs are the ones the job would reach
+/// last, so only pages robots.txt refuses beyond the margin can cost a page
+/// the job would have crawled; a hostile site linking every page to
+/// thousands of fresh URLs costs memory and checkpoint bytes in proportion to
+/// `max_pages`, not to its links.
 public struct Frontier: Sendable {
     /// One page to fetch.
     public struct Entry: Sendable, Hashable {
@@ -24,35 +34,62 @@ public struct Frontier: Sendable {
         let depth: Int32
     }
 
+    /// The default of `maxQueued` (`--max-frontier`).
+    public static let defaultMaxQueued = 100_000
+    /// The default of `margin`.
+    public static let defaultMargin = 1_000
+
     public let maxPages: Int
     public let maxDepth: Int
+    /// The most URLs queued at once, whatever `maxPages` is.
+    public let maxQueued: Int
+    /// URLs queued beyond what the job can still crawl.
+    public let margin: Int
     private var queue: [Queued] = []
     private var head = 0
     private var inFlight: [String: Entry] = [:]
     private(set) public var seen = SeenSet()
     /// Pages handed out and completed (not released), counted against `maxPages`.
     private(set) public var completed = 0
+    /// URLs refused because the queue was full, since this frontier was made.
+    private(set) public var dropped = 0
 
-    public init(maxPages: Int, maxDepth: Int) {
+    public init(maxPages: Int, maxDepth: Int, maxQueued: Int = defaultMaxQueued, margin: Int = defaultMargin) {
         self.maxPages = maxPages
         self.maxDepth = maxDepth
+        self.maxQueued = max(1, maxQueued)
+        self.margin = max(0, margin)
     }
 
     /// Restores a frontier from a checkpoint: `pending` are queued again in order.
-    public init(maxPages: Int, maxDepth: Int, pending: [Entry], seen: SeenSet, completed: Int) {
-        self.init(maxPages: maxPages, maxDepth: maxDepth)
-        self.queue = pending.map { Queued(url: $0.url.string, depth: Int32($0.depth)) }
+    public init(
+        maxPages: Int, maxDepth: Int, maxQueued: Int = defaultMaxQueued, margin: Int = defaultMargin, pending: [Entry], seen: SeenSet,
+        completed: Int
+    ) {
+        self.init(maxPages: maxPages, maxDepth: maxDepth, maxQueued: maxQueued, margin: margin)
+        self.queue = pending.map { Queued(url: $0.url.string, depth: Int32(clamping: $0.depth)) }
         self.seen = seen
         self.completed = completed
     }
 
-    /// Queues `url` at `depth` unless it was seen before or is deeper than `maxDepth`.
+    /// Queues `url` at `depth` unless it was seen before, is deeper than
+    /// `maxDepth`, or the queue is full (then it is counted in `dropped`).
     /// - Returns: whether it was queued.
     @discardableResult
     public mutating func add(_ url: CrawlURL, depth: Int) -> Bool {
-        guard depth <= maxDepth, seen.insert(url.string) else { return false }
-        queue.append(Queued(url: url.string, depth: Int32(depth)))
+        guard depth <= maxDepth, !seen.contains(url.string) else { return false }
+        guard queuedCount < room else {
+            dropped += 1
+            return false
+        }
+        seen.insert(url.string)
+        queue.append(Queued(url: url.string, depth: Int32(clamping: depth)))
         return true
+    }
+
+    /// How many URLs the queue may hold now.
+    private var room: Int {
+        min(maxQueued, max(0, maxPages - completed - inFlight.count) + margin)
     }
 
     /// Marks a URL seen without queueing it (a redirect's target, already fetched).

@@ -1,86 +1,110 @@
 /// Per-host politeness, shared by every job of the daemon: at most
-/// `maxConcurrency` requests to a host at once, request starts at least
-/// `delay` apart, and no request starts sooner than `delay` after one to the
-/// same host ended (so a slow host gets the pause as well as a fast one).
+/// `maxConcurrency` requests to a host at once, and each request starts no
+/// sooner than its `delay` after the last request to that host started or
+/// ended (so a slow host gets the pause as well as a fast one).
 ///
-/// Each `acquire` reserves the next start time for its host before it sleeps,
-/// so waiting requests are served in order and never start together. Keyed by
-/// origin (`scheme://host:port`), so two servers on one machine are two hosts.
-/// The caller must `release` once per `acquire`, whether or not it fetched.
+/// The delay is the requesting job's (its `delay_ms`, the crawl-delay it
+/// obeys, policies.lua's), never the host's: the gate keeps the times of past
+/// requests, not a reservation in the future. So a job that obeys a site's
+/// `Crawl-delay: 60` waits a minute between its pages while a job to the same
+/// host that ignores robots.txt is held only by its own delay, and nothing a
+/// job asked for outlives it. Waiters that wake together re-check, so no two
+/// requests to a host start at once; order among them is not promised.
+///
+/// Every wait ends at once when its task is cancelled (`job.cancel`, SIGTERM):
+/// `acquire` then throws and holds no slot. Keyed by origin
+/// (`scheme://host:port`), so two servers on one machine are two hosts.
+/// The caller must `release` once per successful `acquire`.
 public actor HostGate {
     private struct HostState {
-        var nextStart: ContinuousClock.Instant
-        var delay: Duration = .zero
+        var lastStart: ContinuousClock.Instant?
+        var lastEnd: ContinuousClock.Instant?
         var inFlight = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The longest delay of a request so far: the state is needed until it has passed since the last end.
+        var longestDelay: Duration = .zero
+        var waiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        func readyTime(after delay: Duration) -> ContinuousClock.Instant? {
+            let last = [lastStart, lastEnd].compactMap { $0 }.max()
+            return last.map { $0 + delay }
+        }
+
+        var isIdle: Bool {
+            inFlight == 0 && waiters.isEmpty && (lastEnd.map { $0 + longestDelay <= .now } ?? true)
+        }
     }
 
     private var hosts: [String: HostState] = [:]
+    private var nextWaiter = 0
+    /// The host count at which `forgetIdleHosts` next sweeps (amortised: twice what the last sweep kept).
+    private var sweepAt = 64
 
     public init() {}
 
-    /// Waits for a slot of `origin` and its reserved start time.
-    ///
-    /// Returns early (holding the slot) if the task is cancelled while sleeping;
-    /// the caller checks cancellation and releases.
-    public func acquire(_ origin: String, delay: Duration, maxConcurrency: Int) async {
-        var state = hosts[origin] ?? HostState(nextStart: .now)
-        while state.inFlight >= max(1, maxConcurrency) {
-            await withCheckedContinuation { continuation in
-                state.waiters.append(continuation)
-                hosts[origin] = state
+    /// Waits for a slot of `origin` and for `delay` since its last request.
+    /// - Throws: `CancellationError` when the task is cancelled while waiting; no slot is held then.
+    public func acquire(_ origin: String, delay: Duration, maxConcurrency: Int) async throws {
+        while true {
+            try Task.checkCancellation()
+            var state = hosts[origin] ?? HostState()
+            if state.inFlight >= max(1, maxConcurrency) {
+                await waitForRelease(origin)
+                continue
             }
-            state = hosts[origin] ?? HostState(nextStart: .now)
+            let now = ContinuousClock.now
+            if let ready = state.readyTime(after: delay), ready > now {
+                try await Task.sleep(until: ready, clock: .continuous)
+                continue
+            }
+            state.inFlight += 1
+            state.lastStart = now
+            state.longestDelay = max(state.longestDelay, delay)
+            hosts[origin] = state
+            return
         }
-        let start = max(ContinuousClock.now, state.nextStart)
-        state.nextStart = start + delay
-        state.delay = delay
-        state.inFlight += 1
-        hosts[origin] = state
-        try? await Task.sleep(until: start, clock: .continuous)
     }
 
-    /// Gives back a slot of `origin` and wakes the first waiter.
+    /// Gives back a slot of `origin` and wakes every waiter of that host to re-check.
     public func release(_ origin: String) {
         guard var state = hosts[origin] else { return }
         state.inFlight -= 1
-        state.nextStart = max(state.nextStart, ContinuousClock.now + state.delay)
-        if !state.waiters.isEmpty {
-            state.waiters.removeFirst().resume()
-        }
-        if state.inFlight == 0, state.waiters.isEmpty, state.nextStart <= .now {
-            hosts[origin] = nil
-        } else {
-            hosts[origin] = state
-        }
-    }
-}
-
-/// The global cap on pages in flight across all jobs: a FIFO counting semaphore.
-public actor PageSlots {
-    public let limit: Int
-    private var inUse = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    public init(limit: Int) { self.limit = max(1, limit) }
-
-    /// Waits for a free slot.
-    public func acquire() async {
-        if inUse < limit {
-            inUse += 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
+        state.lastEnd = .now
+        let woken = state.waiters
+        state.waiters = []
+        hosts[origin] = state.isIdle ? nil : state
+        for waiter in woken { waiter.continuation.resume() }
+        forgetIdleHosts()
     }
 
-    /// Frees a slot, handing it straight to the first waiter if there is one.
-    public func release() {
-        if waiters.isEmpty {
-            inUse -= 1
-        } else {
-            waiters.removeFirst().resume()
+    /// Hosts the gate holds state for (requests in flight, waiters, or a delay still running).
+    public var hostCount: Int { hosts.count }
+
+    /// Suspends until the next `release` of `origin`, or until the task is cancelled.
+    private func waitForRelease(_ origin: String) async {
+        let id = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    hosts[origin, default: HostState()].waiters.append((id, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.withdraw(id, from: origin) }
         }
     }
 
-    public var inFlight: Int { inUse }
+    private func withdraw(_ id: Int, from origin: String) {
+        guard let index = hosts[origin]?.waiters.firstIndex(where: { $0.id == id }) else { return }
+        hosts[origin]?.waiters.remove(at: index).continuation.resume()
+    }
+
+    /// Drops hosts whose every delay has passed, so the gate does not grow with the hosts ever crawled.
+    private func forgetIdleHosts() {
+        guard hosts.count >= sweepAt else { return }
+        hosts = hosts.filter { !$0.value.isIdle }
+        sweepAt = max(64, hosts.count * 2)
+    }
 }

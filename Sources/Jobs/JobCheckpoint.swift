@@ -7,7 +7,7 @@ import JSON
 ///
 /// A plain JSON value (`json` / `init(json:)`), so the disk store and the
 /// Redis store hold the same bytes. The seen-set goes as base64 of its hashes
-/// (about 11 bytes per URL).
+/// (about 11 bytes per URL) and its key (`seen_key`, 32 hex digits).
 public struct JobCheckpoint: Sendable, Equatable {
     public var job: String
     public var state: JobState
@@ -49,7 +49,7 @@ public struct JobCheckpoint: Sendable, Equatable {
         let checkpoint: JSONObject = [
             "version": 1, "job": .string(job), "state": .string(state.rawValue), "parameters": .object(parameters),
             "output": .string(output), "output_offset": .int(Int64(outputOffset)), "records": .int(Int64(records)),
-            "pending": .array(pendingJSON), "seen": .string(seen.encoded), "completed": .int(Int64(completed)),
+            "pending": .array(pendingJSON), "seen": .string(seen.encoded), "seen_key": seen.encodedKey.map(JSONValue.string) ?? .null, "completed": .int(Int64(completed)),
             "progress": .object(progress.json), "saved_at": .string(Timestamp.iso8601(savedAt)),
         ]
         return .object(checkpoint)
@@ -74,7 +74,9 @@ public struct JobCheckpoint: Sendable, Equatable {
         output = try string("output")
         outputOffset = UInt64(try int("output_offset"))
         records = try int("records")
-        guard let seen = SeenSet(encoded: try string("seen")) else { throw Self.bad("seen", "not base64 hashes") }
+        guard let seen = SeenSet(encoded: try string("seen"), key: o["seen_key"]?.stringValue) else {
+            throw Self.bad("seen", "not base64 hashes with a 32 hex digit seen_key")
+        }
         self.seen = seen
         completed = try int("completed")
         var pending: [Frontier.Entry] = []
@@ -106,6 +108,7 @@ extension JobProgress {
         succeeded = int("succeeded")
         failed = int("failed")
         skipped = int("skipped")
+        urlsDropped = int("urls_dropped")
         dataItems = int("data_items")
         errorCount = int("error_count")
         runtimeSeconds = o["runtime_s"]?.doubleValue ?? 0

@@ -27,6 +27,16 @@ public struct JobConfiguration: Sendable {
     public var keepFinishedJobs = 1000
     /// `--jobs-keep-age`: how long a finished job is remembered after its end.
     public var keepFinishedFor: Duration = .seconds(86_400)
+    /// `--max-crawl-delay`: the longest robots.txt `Crawl-delay` a job honours;
+    /// a site asking for more gets this. A minute by default, so a site cannot
+    /// park a job for days, while any ordinary crawl-delay (1-30 s) holds.
+    public var maxCrawlDelay: Duration = .seconds(60)
+    /// `--max-frontier`: the most URLs any job keeps queued, whatever its
+    /// `max_pages`; links found past it are dropped and counted (`links_dropped`).
+    public var maxFrontier = Frontier.defaultMaxQueued
+    /// URLs a job queues beyond what it can still crawl, for pages robots.txt
+    /// then refuses (they give their slot back). Links past it are dropped and counted.
+    public var frontierMargin = Frontier.defaultMargin
 
     public init() {}
 }
@@ -42,6 +52,8 @@ public struct JobEnvironment: Sendable {
     public var retry: RetryPolicy
     public var hostGate: HostGate
     public var pageSlots: PageSlots
+    /// Where robots.txt rules and link patterns are matched, off the cooperative pool.
+    public var matching: MatchingThread
     public var logger: Logger
 
     public init(
@@ -55,6 +67,7 @@ public struct JobEnvironment: Sendable {
         self.retry = retry
         self.hostGate = HostGate()
         self.pageSlots = PageSlots(limit: configuration.maxPagesInFlight)
+        self.matching = MatchingThread()
         self.logger = logger
     }
 }

@@ -172,7 +172,7 @@ public actor JobManager {
     }
 
     /// SIGTERM: takes no new jobs and interrupts every running one; `run()`
-    /// returns when each has let its pages in flight finish and checkpointed.
+    /// returns when each has stopped its waits and fetches and checkpointed.
     public func drain() async {
         draining = true
         startContinuation.finish()

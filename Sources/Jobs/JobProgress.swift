@@ -25,6 +25,8 @@ public struct JobProgress: Sendable, Equatable {
     public var failed = 0
     /// URLs refused by robots.txt (no record is written for them).
     public var skipped = 0
+    /// Links (and seeds) not queued because the job's queue was full (see `Frontier`).
+    public var urlsDropped = 0
     public var currentURL: String?
     /// What the job is doing: `queued`, `crawling`, `stopping`, `done`.
     public var stage = "queued"
@@ -54,7 +56,7 @@ public struct JobProgress: Sendable, Equatable {
         return min(100, (Double(crawled) / Double(total) * 1000).rounded() / 10)
     }
 
-    /// The wire form, keys in protocol.md order, then `skipped`, `output`, `failure` and `instance`.
+    /// The wire form, keys in protocol.md order, then `skipped`, `urls_dropped`, `output`, `failure` and `instance`.
     public var json: JSONObject {
         var o: JSONObject = [
             "job": .string(job), "total": .int(Int64(total)), "crawled": .int(Int64(crawled)),
@@ -65,7 +67,7 @@ public struct JobProgress: Sendable, Equatable {
             "started_at": startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
             "last_success_at": lastSuccessAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
             "error_count": .int(Int64(errorCount)), "state": .string(state.rawValue),
-            "skipped": .int(Int64(skipped)), "output": .string(output),
+            "skipped": .int(Int64(skipped)), "urls_dropped": .int(Int64(urlsDropped)), "output": .string(output),
         ]
         if let failure { o["failure"] = .string(failure) }
         if let instance { o["instance"] = .string(instance) }

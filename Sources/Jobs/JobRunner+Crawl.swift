@@ -37,35 +37,67 @@ extension JobRunner {
     /// robots.txt, politeness, fetch with retries, then the record. Runs off the
     /// actor except for the state changes, so fetches of one job overlap.
     private nonisolated func process(_ entry: Frontier.Entry) async {
-        var crawlDelayMs = 0
+        var crawlDelay = Duration.zero
         if spec.obeyRobots {
             let rules = await robots.rules(for: entry.url)
-            guard rules.allows(entry.url) else {
+            guard await environment.matching.run({ rules.allows(entry.url) }) else {
                 await skip(entry)
                 return
             }
-            crawlDelayMs = Int((rules.crawlDelay ?? 0) * 1000)
+            crawlDelay = min(rules.crawlDelay ?? .zero, environment.configuration.maxCrawlDelay)
         }
         let polite = await environment.politeness(entry.url.host)
-        let delay = max(.milliseconds(max(spec.delayMs, crawlDelayMs)), polite.delay)
+        let delay = max(.milliseconds(spec.delayMs), crawlDelay, polite.delay)
         let origin = entry.url.origin
         var attempt = 1
         while true {
-            await environment.hostGate.acquire(origin, delay: delay, maxConcurrency: polite.maxConcurrency)
-            await environment.pageSlots.acquire()
+            // A cancelled wait leaves the page in flight: the job is stopping, and its checkpoint lists it as pending.
+            do {
+                try await environment.hostGate.acquire(origin, delay: delay, maxConcurrency: polite.maxConcurrency)
+            } catch {
+                return
+            }
+            do {
+                try await environment.pageSlots.acquire()
+            } catch {
+                await environment.hostGate.release(origin)
+                return
+            }
             let outcome = await fetchOnce(entry)
             await environment.pageSlots.release()
             await environment.hostGate.release(origin)
             if Task.isCancelled { return }
             guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
-                await complete(entry, outcome)
+                await complete(entry, outcome, links: await followable(entry, outcome))
                 return
             }
             await noteRetry(entry, outcome, attempt: attempt)
-            try? await Task.sleep(for: wait)
-            if Task.isCancelled { return }
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                return
+            }
             attempt += 1
         }
+    }
+
+    /// The page's links the job follows: parsed and matched against scope and
+    /// include/exclude on the matching thread, a few links at a time, so that
+    /// a site's thousands of links or a client's long pattern lists hold
+    /// neither the actor nor the cooperative pool that answers the protocol.
+    private nonisolated func followable(_ entry: Frontier.Entry, _ outcome: PageOutcome) async -> [CrawlURL] {
+        guard spec.followLinks, entry.depth < spec.maxDepth else { return [] }
+        let spec = self.spec
+        var urls: [CrawlURL] = []
+        var start = 0
+        while start < outcome.links.count {
+            let batch = Array(outcome.links[start..<min(start + 8, outcome.links.count)])
+            start += batch.count
+            urls += await environment.matching.run {
+                batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
+            }
+        }
+        return urls
     }
 
     private nonisolated func fetchOnce(_ entry: Frontier.Entry) async -> PageOutcome {
@@ -97,7 +129,7 @@ extension JobRunner {
     }
 
     /// Writes the record, queues the links and counts the page, in one turn.
-    private func complete(_ entry: Frontier.Entry, _ outcome: PageOutcome) async {
+    private func complete(_ entry: Frontier.Entry, _ outcome: PageOutcome, links: [CrawlURL]) async {
         guard stop == nil || stop == .interrupt else { return }
         let record = PageRecord(url: entry.url.string, depth: entry.depth, outcome: outcome, fetchedAt: Date())
         do {
@@ -109,12 +141,9 @@ extension JobRunner {
         }
         frontier.complete(entry)
         if let final = outcome.finalURL.flatMap(CrawlURL.init) { frontier.markSeen(final) }
-        if spec.followLinks, entry.depth < spec.maxDepth {
-            for link in outcome.links {
-                guard let url = CrawlURL(link), spec.admits(url) else { continue }
-                frontier.add(url, depth: entry.depth + 1)
-            }
-        }
+        let droppedBefore = frontier.dropped
+        for url in links { frontier.add(url, depth: entry.depth + 1) }
+        progress.urlsDropped += frontier.dropped - droppedBefore
         progress.crawled += 1
         progress.dataItems += record.dataItems
         if outcome.succeeded {

@@ -14,11 +14,13 @@ import Glibc
 /// queued. A checkpoint taken at any turn therefore lists every page without a
 /// record below `outputOffset` as pending, and every page with one as done.
 ///
-/// Stopping: `cancel()` ends the job as `cancelled` (pages in flight are
-/// abandoned); `interrupt()` takes no new pages, lets those in flight finish,
-/// checkpoints and ends as `interrupted`; cancelling the task that runs `run()`
-/// (the daemon's grace period ran out) abandons pages in flight, which the
-/// checkpoint then lists as pending.
+/// Stopping: `cancel()` ends the job as `cancelled`; `interrupt()` (SIGTERM)
+/// checkpoints and ends it as `interrupted`, and so does cancelling the task
+/// that runs `run()`. Either way every wait (politeness, a retry's backoff,
+/// the global page cap) ends at once and pages in flight are abandoned: the
+/// checkpoint lists them as pending, so a resume fetches them again. Stopping
+/// therefore takes as long as a fetch needs to see its cancellation, never a
+/// site's crawl-delay or a client's `delay_ms`.
 public actor JobRunner {
     enum Stop: Equatable {
         case cancel
@@ -60,9 +62,12 @@ public actor JobRunner {
     public init(id: String, spec: JobSpec, environment: JobEnvironment) throws(JobError) {
         let output = try OutputPath(spec.output ?? "\(id).jsonl", in: environment.configuration.outputDirectory)
         let writer = try JSONLWriter.create(at: output, overwrite: spec.overwrite)
-        var frontier = Frontier(maxPages: spec.maxPages, maxDepth: spec.maxDepth)
+        let configuration = environment.configuration
+        var frontier = Frontier(
+            maxPages: spec.maxPages, maxDepth: spec.maxDepth, maxQueued: configuration.maxFrontier, margin: configuration.frontierMargin)
         for seed in spec.seeds { frontier.add(seed, depth: 0) }
         var progress = JobProgress(job: id, output: output.relative)
+        progress.urlsDropped = frontier.dropped
         progress.total = min(spec.maxPages, frontier.queuedCount)
         self.init(id: id, spec: spec, output: output, writer: writer, frontier: frontier, progress: progress, environment: environment)
     }
@@ -84,9 +89,10 @@ public actor JobRunner {
             }
         }
         let writer = try JSONLWriter.resume(at: output, offset: checkpoint.outputOffset, records: checkpoint.records)
+        let configuration = environment.configuration
         let frontier = Frontier(
-            maxPages: spec.maxPages, maxDepth: spec.maxDepth, pending: checkpoint.pending, seen: checkpoint.seen,
-            completed: checkpoint.completed)
+            maxPages: spec.maxPages, maxDepth: spec.maxDepth, maxQueued: configuration.maxFrontier, margin: configuration.frontierMargin,
+            pending: checkpoint.pending, seen: checkpoint.seen, completed: checkpoint.completed)
         var progress = checkpoint.progress
         progress.state = .queued
         progress.stage = "queued"
@@ -104,7 +110,7 @@ public actor JobRunner {
         self.frontier = frontier
         self.environment = environment
         self.robots = RobotsCache(
-            fetcher: environment.fetcher, userAgent: environment.configuration.userAgent,
+            fetcher: environment.fetcher, matching: environment.matching, userAgent: environment.configuration.userAgent,
             unreachableRetry: environment.configuration.robotsUnreachableRetry)
         self.retryPlanner = RetryPlanner(
             policy: environment.retry, maxRetries: spec.maxRetries, maxRetryAfter: environment.configuration.maxRetryAfter)
@@ -162,11 +168,13 @@ public actor JobRunner {
         }
     }
 
-    /// Takes no new pages; `run()` returns once pages in flight are done, as `interrupted`.
+    /// Stops the job for a restart: waits end, pages in flight are abandoned
+    /// (pending in the checkpoint), and `run()` returns as `interrupted`.
     public func interrupt() {
         guard stop == nil, !ended else { return }
         stop = .interrupt
         progress.stage = "stopping"
+        work?.cancel()
         wakeWaiters()
     }
 

@@ -73,8 +73,8 @@ public struct JobSpec: Sendable, Equatable {
             }
             self.scope = scope
         }
-        include = try reader.strings("include", max: 1000).map(URLPattern.init)
-        exclude = try reader.strings("exclude", max: 1000).map(URLPattern.init)
+        include = try Self.patterns(reader, "include")
+        exclude = try Self.patterns(reader, "exclude")
         maxPages = try reader.int("max_pages", in: 1...10_000_000) ?? maxPages
         maxDepth = try reader.int("max_depth", in: 0...1000) ?? maxDepth
         delayMs = try reader.int("delay_ms", in: 0...3_600_000) ?? delayMs
@@ -117,11 +117,22 @@ public struct JobSpec: Sendable, Equatable {
         var seeds: [CrawlURL] = []
         for (index, text) in texts.enumerated() {
             guard let url = CrawlURL(text) else {
-                throw JobError(.invalidURL, "'\(text)' is not an absolute http or https URL", field: "urls[\(index)]")
+                throw JobError(
+                    .invalidURL, "'\(text.prefix(200))' is not an absolute http or https URL of at most \(CrawlURL.maxBytes) bytes",
+                    field: "urls[\(index)]")
             }
             seeds.append(url)
         }
         return seeds
+    }
+
+    /// An `include` / `exclude` list: at most `URLPattern.maxCount` patterns of at most `URLPattern.maxBytes` each.
+    private static func patterns(_ reader: FieldReader, _ key: String) throws(JobError) -> [URLPattern] {
+        let texts = try reader.strings(key, max: URLPattern.maxCount)
+        if let index = texts.firstIndex(where: { $0.utf8.count > URLPattern.maxBytes }) {
+            throw JobError(.badRequest, "a pattern has at most \(URLPattern.maxBytes) bytes, got \(texts[index].utf8.count)", field: "\(key)[\(index)]")
+        }
+        return texts.map(URLPattern.init)
     }
 
     private static func watchMode(_ value: JSONValue?) throws(JobError) -> WatchMode {

@@ -13,14 +13,17 @@ public actor RobotsCache {
     }
 
     private let fetcher: any PageFetcher
+    private let matching: MatchingThread
     private let userAgent: String
     private let unreachableRetry: Duration
     private var slots: [String: Slot] = [:]
     /// robots.txt requests made, per origin (for tests and logs).
     public private(set) var fetchCount: [String: Int] = [:]
 
-    public init(fetcher: any PageFetcher, userAgent: String, unreachableRetry: Duration = .seconds(600)) {
+    /// - Parameter matching: where a fetched robots.txt is parsed (up to 500 KiB of a site's choosing).
+    public init(fetcher: any PageFetcher, matching: MatchingThread, userAgent: String, unreachableRetry: Duration = .seconds(600)) {
         self.fetcher = fetcher
+        self.matching = matching
         self.userAgent = userAgent
         self.unreachableRetry = unreachableRetry
     }
@@ -37,10 +40,12 @@ public actor RobotsCache {
             break
         }
         let fetcher = self.fetcher
+        let matching = self.matching
         let userAgent = self.userAgent
         let task = Task { () -> (rules: RobotsRules, unreachable: Bool) in
             let response = await fetcher.fetchRobots(origin: origin)
-            return (Self.rules(from: response, userAgent: userAgent), Self.isUnreachable(response))
+            let rules = await matching.run { Self.rules(from: response, userAgent: userAgent) }
+            return (rules, Self.isUnreachable(response))
         }
         slots[origin] = .fetching(task)
         fetchCount[origin, default: 0] += 1

@@ -83,6 +83,12 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Seconds a finished job is remembered after its end.")
     var jobsKeepAge: Double = 86_400
 
+    @Option(help: "Longest robots.txt Crawl-delay a job honours, in seconds; a site asking for more gets this.")
+    var maxCrawlDelay: Double = 60
+
+    @Option(help: "Most URLs one job keeps queued, whatever its max_pages; links past it are dropped and counted (urls_dropped).")
+    var maxFrontier = 100_000
+
     @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
@@ -102,6 +108,8 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)") }
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
+        guard maxCrawlDelay >= 0, maxCrawlDelay <= 86_400 else { throw ValidationError("--max-crawl-delay must be between 0 and 86400 seconds") }
+        guard (1...10_000_000).contains(maxFrontier) else { throw ValidationError("--max-frontier must be between 1 and 10000000, got \(maxFrontier)") }
         guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
         guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
         guard maxRunningJobs >= 1 else { throw ValidationError("--max-running-jobs must be at least 1, got \(maxRunningJobs)") }
@@ -156,7 +164,9 @@ struct CrawldCommand: AsyncParsableCommand {
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             watchdogUDP: watchdogUDP,
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
-            eventLoopThreads: eventLoops
+            eventLoopThreads: eventLoops,
+            maxCrawlDelay: .milliseconds(Int64((maxCrawlDelay * 1000).rounded())),
+            maxFrontier: maxFrontier
         )
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep

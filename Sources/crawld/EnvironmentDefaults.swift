@@ -6,6 +6,7 @@ enum EnvironmentDefaults {
         "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
         "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval", "event-loops",
         "max-running-jobs", "jobs-keep", "jobs-keep-age",
+        "max-crawl-delay", "max-frontier",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

@@ -61,18 +61,42 @@ import Testing
         #expect(restored.completed == 1)
     }
 
-    @Test func seenSetSurvivesItsEncoding() throws {
-        var seen = SeenSet()
-        for i in 0..<1000 { seen.insert("http://h/\(i)") }
-        let restored = try #require(SeenSet(encoded: seen.encoded))
-        #expect(restored == seen)
-        #expect(restored.contains("http://h/999"))
-        #expect(!restored.contains("http://h/1000"))
-        #expect(SeenSet(encoded: "not base64!") == nil)
+    /// A site whose every page links to thousands of fresh URLs once grew the
+    /// queue (and the checkpoint) without bound: 749,986 URLs for 20 pages.
+    @Test func queueHoldsWhatTheJobCanStillCrawlPlusTheMargin() {
+        var frontier = Frontier(maxPages: 20, maxDepth: 5, maxQueued: 1_000, margin: 30)
+        frontier.add(url("/"), depth: 0)
+        let root = frontier.next()!
+        let queued = (0..<10_000).filter { frontier.add(url("/w/\($0)"), depth: 1) }.count
+        #expect(queued == 49, "20 pages, 1 of them in flight, margin 30")
+        #expect(frontier.dropped == 10_000 - 49)
+        frontier.complete(root)
+        let full = frontier.add(url("/w/9999"), depth: 1)
+        #expect(!full, "19 left to crawl + 30 margin = the 49 queued")
+        let again = frontier.add(url("/w/1"), depth: 1)
+        #expect(!again, "a URL queued once stays seen")
+        let taken = frontier.next()!
+        frontier.release(taken)
+        #expect(frontier.queuedCount == 48)
+        let room = frontier.add(url("/w/9998"), depth: 1)
+        #expect(room, "a released page frees its place")
     }
 
-    @Test func seenHashIsStable() {
-        #expect(SeenSet.hash("http://example.org/") == SeenSet.hash("http://example.org/"))
-        #expect(SeenSet.hash("http://example.org/a") != SeenSet.hash("http://example.org/b"))
+    @Test func operatorCeilingCapsAnyJob() {
+        var frontier = Frontier(maxPages: 10_000_000, maxDepth: 5, maxQueued: 100, margin: 1_000)
+        let queued = (0..<1_000).filter { frontier.add(url("/\($0)"), depth: 0) }.count
+        #expect(queued == 100)
+        #expect(frontier.dropped == 900)
+    }
+
+    @Test func droppedURLIsNotSeenAndMayComeBackLater() {
+        var frontier = Frontier(maxPages: 1, maxDepth: 5, maxQueued: 1, margin: 0)
+        frontier.add(url("/a"), depth: 0)
+        let dropped = frontier.add(url("/b"), depth: 0)
+        #expect(!dropped)
+        let a = frontier.next()!
+        frontier.release(a)
+        let queued = frontier.add(url("/b"), depth: 0)
+        #expect(queued, "room again: /b was never marked seen")
     }
 }

@@ -45,6 +45,10 @@ import TestSupport
         (["urls": ["http://a/"], "output": ""] as JSONObject, "output", .badRequest),
         (["urls": ["http://a/"], "watch": 3] as JSONObject, "watch", .badRequest),
         (["urls": ["http://a/"], "exclude": ["ok", false]] as JSONObject, "exclude[1]", .badRequest),
+        // Pattern lists are bounded: 100 patterns of at most 1 KiB each.
+        (["urls": ["http://a/"], "include": .array(Array(repeating: "*a*", count: 101))] as JSONObject, "include", .badRequest),
+        (["urls": ["http://a/"], "exclude": ["ok", .string(String(repeating: "*a", count: 513))]] as JSONObject, "exclude[1]", .badRequest),
+        (["urls": [.string("http://a/" + String(repeating: "x", count: 8_192))]] as JSONObject, "urls[0]", .invalidURL),
     ])
     func errorsNameTheField(parameters: JSONObject, field: String, code: JobError.Code) {
         #expect {

@@ -49,7 +49,7 @@ import Testing
         #expect(
             keys == [
                 "event", "job", "total", "crawled", "succeeded", "failed", "current_url", "stage", "data_items", "percent",
-                "runtime_s", "started_at", "last_success_at", "error_count", "state", "skipped", "output",
+                "runtime_s", "started_at", "last_success_at", "error_count", "state", "skipped", "urls_dropped", "output",
             ])
         #expect(progress.json["percent"] == 25.0)
         #expect(JobEvent.summary(progress).json["event"] == nil)

@@ -58,9 +58,19 @@ import Testing
 
     @Test func commentsCrawlDelayAndRobotsTxtItself() {
         let rules = RobotsRules(parsing: "# hi\nUser-agent: * # all\nCrawl-delay: 1.5\nDisallow: / # nothing\nSitemap: http://x/s.xml\n", userAgent: "crawld")
-        #expect(rules.crawlDelay == 1.5)
+        #expect(rules.crawlDelay == .milliseconds(1500))
         #expect(!rules.allows(path: "/x"))
         #expect(rules.allows(path: "/robots.txt"))
+    }
+
+    /// `1e16` seconds once trapped converting to milliseconds and killed the daemon.
+    @Test(arguments: [
+        ("1e16", RobotsRules.crawlDelayCeiling), ("1e300", RobotsRules.crawlDelayCeiling), ("-5", nil), ("nan", nil),
+        ("inf", nil), ("-inf", nil), ("soon", nil), ("0", .zero), ("2.5", .milliseconds(2500)),
+    ] as [(String, Duration?)])
+    func crawlDelayOfAnyNumberIsClampedOrIgnored(value: String, expected: Duration?) {
+        let rules = RobotsRules(parsing: "User-agent: *\nCrawl-delay: \(value)\nDisallow: /x\n", userAgent: "crawld")
+        #expect(rules.crawlDelay == expected)
     }
 
     @Test func percentEncodingIsNormalisedOnBothSides() throws {

@@ -8,8 +8,16 @@ Prints "PORT <n>" on stdout once listening. Pages:
                  out-of-scope link and one to /private/.
   /private/<i>   disallowed by robots.txt.
   /flaky/<name>  503 with Retry-After: 0 for the first two requests, then 200.
-  /robots.txt    "User-agent: *  Disallow: /private/", or an empty answer with
-                 --robots-status when that is not 200
+  /robots.txt    "User-agent: *  Disallow: /private/", plus "Crawl-delay: <v>" with
+                 --crawl-delay, plus 498 KiB of long wildcard rules with
+                 --hostile-robots; or an empty answer with --robots-status
+                 when that is not 200
+  /wide/<i>      a page linking to 10,000 fresh URLs /wide/<i>-<k> (a frontier that
+                 grows without bound unless the crawler bounds it)
+  /long/<i>      a page linking to 60 URLs of about 4 KB each (/long/<i>-<k>/aaaa...)
+  /collide.html  links to /c/<x> and /c/<y>, two paths whose full URLs have the
+                 same 64-bit FNV-1a hash on this server (see colliding_paths)
+  /c/<any>       a small page
 Every page waits --latency-ms before answering, so a test can stop a job mid-way.
 The server exits when its stdin closes, so it never outlives a killed test run.
 """
@@ -22,7 +30,55 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = None
 FLAKY = {}
+HOSTILE_ROBOTS = None
 LOCK = threading.Lock()
+
+
+# A short vector d with sum(d[i] * P**(11 - i)) = 0 mod 2**64 (P the FNV-1a 64
+# prime), found once with LLL. Two strings whose per-byte FNV steps differ by d
+# collide; colliding_paths picks such bytes for this server's URL prefix.
+FNV_PRIME = 0x100000001B3
+COLLISION_DELTA = [-1, -8, 2, 4, 10, 6, -14, -2, -18, -13, 15, -17]
+PATH_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def fnv1a64(data, h=0xCBF29CE484222325):
+    for b in data:
+        h = ((h ^ b) * FNV_PRIME) % (1 << 64)
+    return h
+
+
+def colliding_paths(prefix):
+    """Two different suffixes x, y with fnv1a64(prefix + x) == fnv1a64(prefix + y).
+
+    Byte i of FNV-1a adds d = (low ^ c) - low to the state before multiplying
+    (low: the state's low byte, whose path depends only on earlier low bytes),
+    so the final states differ by sum((d_x - d_y) * P**k): zero when the
+    differences follow COLLISION_DELTA. A depth-first search picks bytes.
+    """
+    start = fnv1a64(prefix) & 0xFF
+
+    def search(i, lx, ly, xs, ys):
+        if i == len(COLLISION_DELTA):
+            return xs, ys
+        for a in PATH_BYTES:
+            t = ly + ((lx ^ a) - lx) - COLLISION_DELTA[i]
+            if 0 <= t <= 255 and (ly ^ t) in PATH_BYTES:
+                b = ly ^ t
+                found = search(i + 1, ((lx ^ a) * 0xB3) & 0xFF, ((ly ^ b) * 0xB3) & 0xFF, xs + bytes([a]), ys + bytes([b]))
+                if found:
+                    return found
+        return None
+
+    x, y = search(0, start, start, b"", b"")
+    assert fnv1a64(prefix + x) == fnv1a64(prefix + y) and x != y
+    return x.decode(), y.decode()
+
+
+def hostile_robots():
+    """About 498 KiB of 1,000-byte wildcard rules that a backtracking matcher chokes on."""
+    rule = "Disallow: /" + "*a" * 494 + "*b\n"
+    return "".join(rule for _ in range(498 * 1024 // len(rule)))
 
 
 def page(i, n):
@@ -64,7 +120,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             if ARGS.robots_status != 200:
                 return self.send(ARGS.robots_status, "")
-            return self.send(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
+            robots = "User-agent: *\nDisallow: /private/\n"
+            if ARGS.crawl_delay is not None:
+                robots += f"Crawl-delay: {ARGS.crawl_delay}\n"
+            if ARGS.hostile_robots:
+                robots += HOSTILE_ROBOTS
+            return self.send(200, robots, "text/plain")
         time.sleep(ARGS.latency_ms / 1000)
         if path.startswith("/p/") and path.endswith(".html"):
             try:
@@ -73,6 +134,20 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(404, "not found")
             if 0 <= i < ARGS.pages:
                 return self.send(200, page(i, ARGS.pages))
+        if path.startswith("/wide/"):
+            name = path[len("/wide/"):]
+            body = "".join(f'<a href="/wide/{name}-{k}">w</a>\n' for k in range(10_000))
+            return self.send(200, f"<html><body>\n{body}</body></html>\n")
+        if path.startswith("/long/"):
+            name = path[len("/long/"):].split("/")[0]
+            body = "".join(f'<a href="/long/{name}-{k}/{"a" * 4000}">l</a>\n' for k in range(60))
+            return self.send(200, f"<html><body>\n{body}</body></html>\n")
+        if path == "/collide.html":
+            base = f"http://127.0.0.1:{self.server.server_address[1]}/c/"
+            x, y = colliding_paths(base.encode())
+            return self.send(200, f'<html><body><a href="/c/{x}">x</a> <a href="/c/{y}">y</a></body></html>\n')
+        if path.startswith("/c/"):
+            return self.send(200, "<html><head><title>Collision</title></head></html>")
         if path.startswith("/private/"):
             return self.send(200, "<html><head><title>Private</title></head></html>")
         if path.startswith("/flaky/"):
@@ -91,7 +166,11 @@ def main():
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--robots-status", type=int, default=200)
+    parser.add_argument("--crawl-delay", default=None)
+    parser.add_argument("--hostile-robots", action="store_true")
     ARGS = parser.parse_args()
+    global HOSTILE_ROBOTS
+    HOSTILE_ROBOTS = hostile_robots()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)

@@ -10,11 +10,15 @@ public final class JobSiteServer: @unchecked Sendable {
     public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server and reads the port it printed.
-    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
+    /// - Parameters:
+    ///   - crawlDelay: a `Crawl-delay` value for robots.txt, written as given (`1e16`, `nan`, …).
+    ///   - hostileRobots: append 498 KiB of long wildcard rules to robots.txt.
+    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
+            + (crawlDelay.map { ["--crawl-delay", $0] } ?? []) + (hostileRobots ? ["--hostile-robots"] : [])
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input

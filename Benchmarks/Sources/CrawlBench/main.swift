@@ -36,7 +36,7 @@ print("seen-set: \(count) URLs, \(seen.count) kept, RSS +\(megabytes(seenBytes))
 print("  insert \(insertTime), lookup \(lookupTime), checkpoint form \(megabytes(encoded.utf8.count)) in \(encodeTime)")
 
 let beforeFrontier = residentBytes()
-var frontier = Frontier(maxPages: count, maxDepth: 100)
+var frontier = Frontier(maxPages: count, maxDepth: 100, maxQueued: count, margin: 0)
 let queueTime = clock.measure {
     for url in urls { frontier.add(CrawlURL(url)!, depth: 1) }
 }

@@ -1,0 +1,68 @@
+import Testing
+
+@testable import Jobs
+
+/// Politeness waits end when their task is cancelled, and a job's delay holds
+/// only that job's requests. Before, each request reserved the host's next
+/// start for everyone and waited for a slot uncancellably: a site's
+/// `Crawl-delay: 1000000` held other jobs to that host and `job.cancel` behind it.
+@Suite(.timeLimit(.minutes(1))) struct HostGateTests {
+    let origin = "http://h:1"
+
+    @Test func cancelledDelayWaitEndsAtOnceHoldingNoSlot() async throws {
+        let gate = HostGate()
+        try await gate.acquire(origin, delay: .seconds(3600), maxConcurrency: 1)
+        await gate.release(origin)
+        let waiting = Task { try await gate.acquire(origin, delay: .seconds(3600), maxConcurrency: 1) }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        // Another job to the host, with no delay of its own, is not held by the first one's.
+        try await gate.acquire(origin, delay: .zero, maxConcurrency: 1)
+        await gate.release(origin)
+    }
+
+    @Test func cancelledWaitForASlotEndsAtOnce() async throws {
+        let gate = HostGate()
+        try await gate.acquire(origin, delay: .zero, maxConcurrency: 1)
+        let waiting = Task { try await gate.acquire(origin, delay: .zero, maxConcurrency: 1) }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        await gate.release(origin)
+        try await gate.acquire(origin, delay: .zero, maxConcurrency: 1)
+        await gate.release(origin)
+    }
+
+    @Test func aJobsDelaySpacesItsRequestsAndSlotsPassOn() async throws {
+        let gate = HostGate()
+        let clock = ContinuousClock()
+        try await gate.acquire(origin, delay: .milliseconds(200), maxConcurrency: 1)
+        let second = Task { try await gate.acquire(origin, delay: .milliseconds(200), maxConcurrency: 1) }
+        await gate.release(origin)
+        let released = clock.now
+        try await second.value
+        #expect(clock.now - released >= .milliseconds(200), "the delay runs from the last request's end")
+        await gate.release(origin)
+    }
+
+    @Test func idleHostsAreForgotten() async throws {
+        let gate = HostGate()
+        for i in 0..<200 {
+            try await gate.acquire("http://h:\(i)", delay: .zero, maxConcurrency: 1)
+            await gate.release("http://h:\(i)")
+        }
+        #expect(await gate.hostCount == 0)
+    }
+
+    @Test func cancelledWaitForAPageSlotEndsAtOnce() async throws {
+        let slots = PageSlots(limit: 1)
+        try await slots.acquire()
+        let waiting = Task { try await slots.acquire() }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        await slots.release()
+        #expect(await slots.inFlight == 0)
+    }
+}
