@@ -149,11 +149,13 @@ extension JobManager {
     /// claimed by another instance; the cluster's summaries answer for both.
     func ended(_ runner: JobRunner, _ final: JobProgress) async {
         active.remove(runner.id)
-        runners[runner.id] = nil
         let window = await runner.resultsWindow()
         var summary = final
         summary.instance = cluster?.store.instance
-        await remember(FinishedJob(progress: summary, outputOffset: window.length, records: window.records, endedAt: Date()))
+        // In one turn, so the job is always found in one of the two.
+        runners[runner.id] = nil
+        history[runner.id] = FinishedJob(progress: summary, outputOffset: window.length, records: window.records, endedAt: Date())
+        await forgetOld()
         guard let cluster, let entry = deliveries[runner.id] else { return }
         if await runner.movedAway {
             deliveries[runner.id] = nil

@@ -20,12 +20,6 @@ extension JobManager {
         cluster == nil ? history[job] : nil
     }
 
-    /// Keeps a finished job's summary, then forgets the oldest past the limits.
-    func remember(_ job: FinishedJob) async {
-        history[job.progress.job] = job
-        await forgetOld()
-    }
-
     /// Forgets finished jobs past `--jobs-keep-age`, then the oldest past
     /// `--jobs-keep`, from memory and from the checkpoint store (so a restart
     /// does not bring them back; a cluster's checkpoints expire in Redis by

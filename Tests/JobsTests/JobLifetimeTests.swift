@@ -69,7 +69,7 @@ import TestSupport
         }
         await #expect { try await manager.status(jobs[0]) } throws: { ($0 as? JobError)?.code == .notFound }
         #expect(try await manager.status(jobs[2]).state == .completed)
-        #expect(try await environment.store.all().map(\.job).sorted() == jobs.dropFirst().sorted())
+        try await waitUntil(seconds: 10) { try await environment.store.all().map(\.job).sorted() == jobs.dropFirst().sorted() }
         #expect(FileManager.default.fileExists(atPath: dir.path + "/output/0.jsonl"), "outputs are the operator's data")
         await manager.drain()
         await running.value
