@@ -58,11 +58,12 @@ public final class Crawler: Sendable {
     public func crawl(_ request: CrawlRequest) async throws -> PageResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let url = try await validator.validate(request.url).absoluteString
+        let target = try await validator.check(request.url)
+        let url = target.url.absoluteString
         if let config = request.config { try EngineConfigLimits.check(config) }
         var selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
-        var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+        var page = try await fetch(target, with: selection, for: request, queue: &timing.queue)
         var document: HTMLDocument?
         if case .http = selection.engine, request.engine == nil {
             let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
@@ -70,7 +71,7 @@ public final class Crawler: Sendable {
             if let browser = escalation.browser {
                 selection = browser
                 document = nil
-                page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+                page = try await fetch(target, with: selection, for: request, queue: &timing.queue)
             }
         }
         let fetched = page.fetched
@@ -95,9 +96,12 @@ public final class Crawler: Sendable {
         var browser = PageResult.BrowserOutput()
     }
 
-    /// Fetches (HTTP) or renders (browser) `url` on a pooled engine for `selection`.
+    /// Fetches (HTTP) or renders (browser) `target` on a pooled engine for `selection`.
     /// - Parameter queue: the time spent waiting for the engine is added to it.
-    private func fetch(_ url: String, with selection: EngineSelection, for request: CrawlRequest, queue: inout Duration) async throws -> Fetched {
+    private func fetch(
+        _ target: URLValidator.CheckedURL, with selection: EngineSelection, for request: CrawlRequest, queue: inout Duration
+    ) async throws -> Fetched {
+        let url = target.url.absoluteString
         let clock = ContinuousClock()
         let start = clock.now
         switch selection.engine {
@@ -109,7 +113,8 @@ public final class Crawler: Sendable {
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let fetched = try await lease.engine.fetch(
-                url: url, timeout: request.timeout, checkRedirect: { target in _ = try URLValidator.checkSyntax(target) }, pin: addressPin
+                url: url, timeout: request.timeout, checkRedirect: { next in _ = try URLValidator.checkSyntax(next) },
+                pin: addressPin(checked: target)
             )
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)
@@ -146,14 +151,18 @@ public final class Crawler: Sendable {
     // MARK: - Steps
 
     /// Under `--deny-private`, where the HTTP engine connects for each host
-    /// of a fetch (the URL's and every redirect target's): the first address
-    /// `AddressPolicy` resolved and allowed, so the address checked is the
-    /// address connected to. The check of `validate` before the engine is
-    /// chosen answers early (and covers the browser); this one is the one the
-    /// connection obeys.
-    private var addressPin: HTTPEngine.AddressPin? {
+    /// of a fetch: for the URL's own host the first address `validate`
+    /// already resolved and allowed (one lookup, and the address checked is
+    /// the address connected to), for every other redirect target's host the
+    /// first address `AddressPolicy` allows in a lookup of its own.
+    private func addressPin(checked target: URLValidator.CheckedURL) -> HTTPEngine.AddressPin? {
         guard let policy = validator.addressPolicy else { return nil }
-        return { host in try await policy.checkedAddresses(of: host).first }
+        let checkedHost = target.url.lookupHost
+        let checkedAddress = target.addresses.first
+        return { host in
+            if host == checkedHost, let checkedAddress { return checkedAddress }
+            return try await policy.checkedAddresses(of: host).first
+        }
     }
 
     /// `policies.engine_for(url, request)`: the script sees the request's

@@ -29,12 +29,24 @@ public struct URLValidator: Sendable {
 
     public var denyPrivate: Bool { addressPolicy != nil }
 
+    /// A URL that passed, and under `--deny-private` the addresses its host
+    /// resolved to, each allowed (empty without it: nothing was looked up).
+    public struct CheckedURL: Sendable {
+        public let url: URL
+        public let addresses: [IPAddress]
+    }
+
     /// Checks `text` and returns it as a URL.
-    /// - Throws: `CrawlError` with code `invalidURL` and a message that says what is wrong.
+    /// - Throws: `CrawlError` with code `invalidURL` (or `blockedAddress`) and a message that says what is wrong.
     public func validate(_ text: String) async throws(CrawlError) -> URL {
+        try await check(text).url
+    }
+
+    /// `validate`, keeping the addresses it checked so that the fetch can connect to them.
+    public func check(_ text: String) async throws(CrawlError) -> CheckedURL {
         let url = try Self.checkSyntax(text)
-        if let addressPolicy { _ = try await Self.checkedAddresses(of: url, policy: addressPolicy) }
-        return url
+        guard let addressPolicy else { return CheckedURL(url: url, addresses: []) }
+        return CheckedURL(url: url, addresses: try await Self.checkedAddresses(of: url, policy: addressPolicy))
     }
 
     /// The syntax checks alone, without any lookup.
@@ -54,8 +66,8 @@ public struct URLValidator: Sendable {
     }
 
     /// The addresses `url`'s host resolves to, each allowed by `policy`.
-    static func checkedAddresses(of url: URL, policy: AddressPolicy) async throws(CrawlError) -> [IPAddress] {
-        let host = (url.host ?? "").filter { $0 != "[" && $0 != "]" }
+    private static func checkedAddresses(of url: URL, policy: AddressPolicy) async throws(CrawlError) -> [IPAddress] {
+        let host = url.lookupHost
         do {
             return try await policy.checkedAddresses(of: host)
         } catch where error.code == .blockedAddress {

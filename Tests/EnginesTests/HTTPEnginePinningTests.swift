@@ -20,6 +20,9 @@ import TestSupport
                 #expect(result.status == 200)
                 #expect(try jsonBody(result)["host"] as? String == "pinned.invalid:\(server.port)")
                 #expect(asked.withLock { $0 } == ["pinned.invalid"])
+                // The name as the URL spells it is the name pinned, whatever its case.
+                let shouted = try await engine.fetch(url: "http://PINNED.Invalid:\(server.port)/status/200", pin: { _ in IPAddress("127.0.0.1") })
+                #expect(shouted.status == 200)
                 // Without a pin the name is looked up, and does not resolve.
                 #expect(await fetchError(engine, "http://pinned.invalid:\(server.port)/headers")?.code == .dns)
             }

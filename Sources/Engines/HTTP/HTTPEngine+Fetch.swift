@@ -104,7 +104,7 @@ extension HTTPEngine {
     private func withClient<T>(
         for url: URL, shared: HTTPClient, pin: AddressPin?, _ body: (HTTPClient) async throws -> T
     ) async throws -> T {
-        let host = (url.host ?? "").filter { $0 != "[" && $0 != "]" }
+        let host = url.lookupHost
         guard let pin, let address = try await pin(host), IPAddress(host) == nil else { return try await body(shared) }
         let (client, key) = try pinned.acquire(host: host, address: address)
         defer { pinned.release(key) }
