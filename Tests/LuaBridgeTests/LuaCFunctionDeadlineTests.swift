@@ -3,7 +3,10 @@ import Testing
 
 /// The deadline holds inside the C functions the instruction hook never
 /// interrupts: string patterns and the table functions poll it themselves.
-@Suite struct LuaCFunctionDeadlineTests {
+///
+/// Serialized: each test keeps a core busy until its deadline, and several
+/// at once would starve the other suites' calls into their own deadlines.
+@Suite(.serialized) struct LuaCFunctionDeadlineTests {
     /// A 2 s deadline, as the daemon's default, and no instruction budget to
     /// hit first: only the deadline can stop these calls.
     private static let limits = LuaLimits(instructions: .max, timeout: .seconds(2))
@@ -33,10 +36,12 @@ import Testing
     }
 
     /// Runs `run` of `source` with a `timeout` deadline and no instruction
-    /// budget, and checks it stopped at the deadline; returns the state.
+    /// budget (after `setup`, which runs outside any deadline), and checks it
+    /// stopped at the deadline; returns the state.
     @discardableResult
-    private func expectDeadline(_ source: String, timeout: Duration) throws -> LuaState {
+    private func expectDeadline(_ source: String, timeout: Duration, setup: (LuaState) throws -> Void = { _ in }) throws -> LuaState {
         let state = try state(source, limits: LuaLimits(instructions: .max, timeout: timeout))
+        try setup(state)
         let (error, elapsed) = try stopped(state, "run")
         #expect(error.kind == .deadlineExceeded, "\(error)")
         #expect(elapsed < timeout + Self.allowedOverrun, "\(elapsed)")
@@ -95,11 +100,10 @@ import Testing
     /// arms the hook for the next instruction instead.
     @Test(arguments: ["utf8.len(s)", "s:upper()", "#(s .. s)"])
     func aLoopOfLongCallsEndsAtTheDeadline(expression: String) throws {
-        let source = """
-            local s = ("x"):rep(1 << 20):rep(16)
-            function run() local n = 0 while true do n = n + #tostring(\(expression)) end end
-            """
-        try expectDeadline(source, timeout: .milliseconds(300))
+        let source = "function run() local n = 0 while true do n = n + #tostring(\(expression)) end end"
+        try expectDeadline(source, timeout: .milliseconds(300)) { state in
+            try state.setGlobal("s", .string([UInt8](repeating: 120, count: 16 << 20)))
+        }
     }
 
     /// Compiling 16 MB takes most of a second and runs no instruction; the
