@@ -28,12 +28,15 @@
  *     (clua_table.c) polls every 4,096 element steps or comparisons.
  *   - string.rep: empty copies return at once (Lua 5.4.4 looped n times);
  *     the copy loop polls; the result fits the memory cap.
+ *   - load: the parser gets the chunk 64 KB at a time and the deadline is
+ *     looked at before each piece (clua_load.c).
  *   - Everything else the sandbox offers (string.byte/char/sub/upper/lower/
- *     reverse/format/pack/unpack, utf8.*, tostring, tonumber, load of a
- *     text chunk, table.unpack, math, os.time/clock/date, collectgarbage's
+ *     reverse/format/pack/unpack, utf8.*, tostring, tonumber,
+ *     table.unpack, math, os.time/clock/date, collectgarbage's
  *     allowed options) does work linear in its arguments and result, which
  *     the memory cap bounds (byte, char and unpack also by Lua's stack of
- *     1,000,000 values): at the default 64 MiB, tens of milliseconds.
+ *     1,000,000 values): at the default 64 MiB, 0.1 s for the slowest
+ *     (utf8.len over 60 MB); a larger cap lengthens it in proportion.
  *   - Finalizers: scripts cannot install any (clua_sandbox.c's
  *     setmetatable); the only ones are the handles' __gc, O(1) in C.
  *   - Swift functions the scripts call bound their own work (the HTML
@@ -62,6 +65,9 @@ void clua_watch_end(clua_context *ctx);
 /* Replaces string.find, match, gmatch, gsub and rep in the table on top with
    versions that poll (clua_match_lib.c). [-0, +0] */
 void clua_open_match(lua_State *L);
+
+/* The sandbox's `load`: text only, compiled in pieces that poll (clua_load.c). */
+int clua_sandbox_load(lua_State *L);
 
 /* Lua 5.4.4's table library with polling loops (clua_table.c). */
 int clua_open_table(lua_State *L);

@@ -7,22 +7,6 @@
 
 /* MARK: - Sandbox */
 
-/* `load` for text chunks only: binary chunks can break the VM's invariants. */
-static int clua_sandbox_load(lua_State *L) {
-    int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_pushvalue(L, 1);
-    if (n >= 2) lua_pushvalue(L, 2); else lua_pushnil(L);
-    lua_pushliteral(L, "t");
-    int args = 3;
-    if (n >= 4) {
-        lua_pushvalue(L, 4);
-        args = 4;
-    }
-    lua_call(L, args, LUA_MULTRET);
-    return lua_gettop(L) - n;
-}
-
 /*
  * setmetatable, refusing a metatable with a __gc field. Lua runs finalizers
  * with hooks off, at any allocation, during a reload and at lua_close: a
@@ -109,7 +93,8 @@ static int clua_open_sandbox_protected(lua_State *L) {
     lua_setfield(L, -2, "dofile");
     lua_pushnil(L);
     lua_setfield(L, -2, "loadfile");
-    clua_wrap_global(L, "load", clua_sandbox_load);
+    lua_pushcfunction(L, clua_sandbox_load);
+    lua_setfield(L, -2, "load");
     clua_wrap_global(L, "setmetatable", clua_sandbox_setmetatable);
     clua_wrap_global(L, "collectgarbage", clua_sandbox_collectgarbage);
     lua_pushcfunction(L, clua_sandbox_print);

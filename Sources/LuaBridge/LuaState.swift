@@ -111,7 +111,7 @@ public final class LuaState {
     var stack: LuaStack { LuaStack(L: L, copyLimit: limits.copyLimit) }
 
     /// Where a script's `print(...)` goes: the values joined by tabs (cut at
-    /// 1 KiB) and where it was called (`extract.lua:12:`). Nil drops them;
+    /// 1 KiB) and where it was called (`extract.lua:12: `). Nil drops them;
     /// they never reach stdout, which a full pipe would block.
     public var printHandler: ((_ line: String, _ location: String) -> Void)? {
         didSet { context.pointee.print = printHandler == nil ? nil : luaPrint }

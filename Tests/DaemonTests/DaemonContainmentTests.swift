@@ -32,34 +32,33 @@ import TestSupport
         try await withTestHTTPServer { server in
             let states = max(2, ProcessInfo.processInfo.activeProcessorCount)
             async let attacks = Self.crawl(daemon, url: server.url("/status/200"), times: states)
-            let pinger = try await daemon.connect()
-            let clock = ContinuousClock()
-            let until = clock.now.advanced(by: Self.deadline)
-            var slowest = Duration.zero
-            var id: Int64 = 0
-            var unanswered: (any Error)?
-            while clock.now < until, unanswered == nil {
-                id += 1
-                let start = clock.now
-                do {
-                    let answer = try await pinger.request(["id": .int(id), "op": "ping"], timeout: .seconds(1)).answer
-                    #expect(answer["ok"] == true)
-                } catch {
-                    unanswered = error
-                }
-                slowest = max(slowest, clock.now - start)
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            await pinger.close()
-            #expect(unanswered == nil, "ping \(id): \(String(describing: unanswered))")
-            #expect(slowest < .seconds(1), "slowest ping: \(slowest)")
+            let pings = try await Self.ping(daemon, for: Self.deadline)
+            #expect(pings.hasPrefix("pings "), "\(pings)")
             for (answer, elapsed) in try await attacks {
                 #expect(answer["error"]?.objectValue?["code"] == "script_timeout", "\(answer)")
-                // The deadline plus the fetch, the parse and a loaded machine's scheduler;
-                // LuaBridge's tests hold the call itself to the deadline.
-                #expect(elapsed < Self.deadline + .seconds(1), "\(elapsed)")
+                // The deadline plus the fetch, the parse and the scheduling of this process,
+                // which other tests keep busy: LuaBridge's tests hold the call itself to
+                // the deadline + 100 ms; here the point is an answer, not a hang.
+                #expect(elapsed < Self.deadline + .seconds(2), "\(elapsed)")
             }
         }
+    }
+
+    /// Runs Tests/Servers/pinger.py against the daemon for `duration` (a
+    /// process of its own: other tests keep this process's threads busy) and
+    /// returns its report, `pings N p99_ms X max_ms Y` when every ping was
+    /// answered within a second.
+    private static func ping(_ daemon: DaemonProcess, for duration: Duration) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = URL(fileURLWithPath: TestHTTPServer.scriptPath).deletingLastPathComponent().appendingPathComponent("pinger.py").path
+        process.arguments = ["python3", script, "\(daemon.port)", "\(Double(duration.components.seconds))"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return report.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Crawls `url` `times` times at once, one connection each: the answers

@@ -3,7 +3,10 @@ import Testing
 
 /// The deadline holds inside the C functions the instruction hook never
 /// interrupts: string patterns and the table functions poll it themselves.
-@Suite struct LuaCFunctionDeadlineTests {
+///
+/// Serialized: each test keeps a core busy until its deadline, and several
+/// at once would starve the other suites' calls into their own deadlines.
+@Suite(.serialized) struct LuaCFunctionDeadlineTests {
     /// A 2 s deadline, as the daemon's default, and no instruction budget to
     /// hit first: only the deadline can stop these calls.
     private static let limits = LuaLimits(instructions: .max, timeout: .seconds(2))
@@ -32,6 +35,19 @@ import Testing
         return (try #require(caught), elapsed)
     }
 
+    /// Runs `run` of `source` with a `timeout` deadline and no instruction
+    /// budget (after `setup`, which runs outside any deadline), and checks it
+    /// stopped at the deadline; returns the state.
+    @discardableResult
+    private func expectDeadline(_ source: String, timeout: Duration, setup: (LuaState) throws -> Void = { _ in }) throws -> LuaState {
+        let state = try state(source, limits: LuaLimits(instructions: .max, timeout: timeout))
+        try setup(state)
+        let (error, elapsed) = try stopped(state, "run")
+        #expect(error.kind == .deadlineExceeded, "\(error)")
+        #expect(elapsed < timeout + Self.allowedOverrun, "\(elapsed)")
+        return state
+    }
+
     /// The issue's examples: backtracking over a 150 KB subject is O(n^2),
     /// minutes of matching, with no instruction to hook.
     @Test(arguments: [
@@ -45,10 +61,7 @@ import Testing
             local subject = ("a" .. (" "):rep(150 * 1024) .. "a")
             function run() return \(expression) end
             """
-        let state = try state(source)
-        let (error, elapsed) = try stopped(state, "run")
-        #expect(error.kind == .deadlineExceeded, "\(error)")
-        #expect(elapsed < Self.limits.timeout + Self.allowedOverrun, "\(elapsed)")
+        let state = try expectDeadline(source, timeout: Self.limits.timeout)
         #expect(try state.call(.global("ok")) == ["ok"])
     }
 
@@ -78,11 +91,7 @@ import Testing
         "table.concat(setmetatable({}, { __index = type }), '', 1, 1 << 40)",
     ])
     func aTableFunctionEndsAtTheDeadline(expression: String) throws {
-        let limits = LuaLimits(instructions: .max, timeout: .milliseconds(300))
-        let state = try state("function run() return \(expression) end", limits: limits)
-        let (error, elapsed) = try stopped(state, "run")
-        #expect(error.kind == .deadlineExceeded, "\(error)")
-        #expect(elapsed < limits.timeout + Self.allowedOverrun, "\(elapsed)")
+        try expectDeadline("function run() return \(expression) end", timeout: .milliseconds(300))
     }
 
     /// Each call is a pass over 16 MB (tens of milliseconds) and a loop
@@ -91,15 +100,30 @@ import Testing
     /// arms the hook for the next instruction instead.
     @Test(arguments: ["utf8.len(s)", "s:upper()", "#(s .. s)"])
     func aLoopOfLongCallsEndsAtTheDeadline(expression: String) throws {
-        let limits = LuaLimits(instructions: .max, timeout: .milliseconds(300))
+        let source = "function run() local n = 0 while true do n = n + #tostring(\(expression)) end end"
+        try expectDeadline(source, timeout: .milliseconds(300)) { state in
+            try state.setGlobal("s", .string([UInt8](repeating: 120, count: 16 << 20)))
+        }
+    }
+
+    /// Compiling 16 MB takes most of a second and runs no instruction; the
+    /// parser gets the chunk in pieces and the deadline is looked at between them.
+    @Test(arguments: [
+        #"load("return " .. ("1+"):rep(1 << 20):rep(8) .. "1")"#,
+        #"load(function() if done then return nil end done = true return "return " .. ("1+"):rep(1 << 20):rep(8) .. "1" end)"#,
+    ])
+    func compilingAHugeChunkEndsAtTheDeadline(expression: String) throws {
+        try expectDeadline("done = false\nfunction run() return \(expression) end", timeout: .milliseconds(300))
+    }
+
+    @Test func loadStillCompilesFromAReaderFunction() throws {
         let source = """
-            local s = ("x"):rep(1 << 20):rep(16)
-            function run() local n = 0 while true do n = n + #tostring(\(expression)) end end
+            function run()
+              local parts, i = { "return ", "1 +", " 41" }, 0
+              return load(function() i = i + 1 return parts[i] end, "=parts")()
+            end
             """
-        let state = try state(source, limits: limits)
-        let (error, elapsed) = try stopped(state, "run")
-        #expect(error.kind == .deadlineExceeded, "\(error)")
-        #expect(elapsed < limits.timeout + Self.allowedOverrun, "\(elapsed)")
+        #expect(try state(source).call(.global("run")) == [42])
     }
 
     /// `string.rep` of empty copies looped 2^62 times in Lua 5.4.4.

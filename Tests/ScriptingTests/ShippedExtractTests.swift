@@ -39,8 +39,11 @@ import Testing
         #expect(sameJSON(data, ["headings": ["h1": [], "h2": [], "h3": []], "word_count": 0]))
     }
 
+    /// The call's deadline runs from its start and counts the Swift work
+    /// (walks over 100,000 levels, about half a second here): a generous one
+    /// keeps a loaded machine from turning this test of depth into one of speed.
     @Test func theDefaultHandlerOnHundredThousandNestedTags() async throws {
-        let (registry, _) = try await ExtractorFixtures.registry()
+        let (registry, _) = try await ExtractorFixtures.registry(limits: LuaLimits(timeout: .seconds(30)))
         let html = "<title>Deep</title>" + String(repeating: "<div>", count: 100_000) + "<h1>Bottom</h1><p>three words here</p>"
         let data = try await ExtractorFixtures.extract(registry, html, url: "https://deep.test/")
         #expect(sameJSON(data, ["title": "Deep", "headings": ["h1": ["Bottom"], "h2": [], "h3": []], "word_count": 4]))
