@@ -5,7 +5,9 @@ import TestSupport
 
 /// What a hostile website (or a client's job) does to jobs, against the real
 /// binary, with a fresh connection's `ping` checked beside each attack.
-@Suite struct DaemonHostileSiteTests {
+/// Serialized: the wildcard attack keeps a core busy, and the other tests'
+/// `ping` bounds are about their own daemon, not about that one.
+@Suite(.serialized) struct DaemonHostileSiteTests {
     private func start(_ folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
         try await DaemonProcess.start(arguments: [
             "--config", ScriptFolder.shipped, "--redis", "none",
@@ -136,7 +138,7 @@ import TestSupport
             ]).answer
             #expect(tooMany["ok"] == false)
             #expect(tooMany["error"]?.objectValue?["code"] == "bad_request", "\(tooMany)")
-            let robotsJob = try await submit(client, ["urls": [.string(site.base + "/long/r")], "max_pages": 40])
+            let robotsJob = try await submit(client, ["urls": [.string(site.base + "/long/r")], "max_pages": 20])
             var patternJobs: [String] = []
             for name in ["p", "q"] {
                 patternJobs.append(try await submit(client, [
@@ -146,7 +148,7 @@ import TestSupport
                 ]))
             }
             let jobs = [robotsJob] + patternJobs
-            let slowest = try await PingProbe.slowestAnswer(port: daemon.port) {
+            let slowest = try await PingProbe.slowestAnswer(port: daemon.port, seconds: 300) {
                 for job in jobs {
                     if try await jobStatus(client, job)["state"] != "completed" { return false }
                 }
@@ -154,7 +156,7 @@ import TestSupport
             }
             #expect(slowest < .seconds(1))
             for job in jobs { #expect(try await jobStatus(client, job)["state"] == "completed") }
-            #expect(try await jobStatus(client, robotsJob)["crawled"] == 40, "the rules match none of the long links")
+            #expect(try await jobStatus(client, robotsJob)["crawled"] == 20, "the rules match none of the long links")
         }
     }
 }
