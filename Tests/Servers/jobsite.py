@@ -76,8 +76,9 @@ def colliding_paths(prefix):
 
 
 def hostile_robots():
-    """About 498 KiB of 1,000-byte wildcard rules that a backtracking matcher chokes on."""
-    rule = "Disallow: /" + "*a" * 494 + "*b\n"
+    """About 498 KiB of 1,000-byte wildcard rules: a matcher that backtracks to
+    the last `*` compares the 1,000 a's again at every byte of a long path of a's."""
+    rule = "Disallow: /*" + "a" * 1000 + "b\n"
     return "".join(rule for _ in range(498 * 1024 // len(rule)))
 
 
