@@ -100,12 +100,12 @@ private final class FirstAnswer<Value: Sendable>: Sendable {
     private let state = Mutex<(waiter: CheckedContinuation<Value, Never>?, early: Value?, done: Bool)>((nil, nil, false))
 
     func wait(_ continuation: CheckedContinuation<Value, Never>) {
-        let early = state.withLock { state -> Value?? in
-            guard !state.done else { return .some(state.early) }
+        let given = state.withLock { state -> Value? in
+            if state.done { return state.early }
             state.waiter = continuation
-            return .none
+            return nil
         }
-        if case .some(let value) = early { continuation.resume(returning: value!) }
+        if let given { continuation.resume(returning: given) }
     }
 
     func give(_ value: Value) {
