@@ -12,10 +12,12 @@
 /// than `maxQueued`. A URL past that is dropped and counted (`dropped`), not
 /// marked seen, so a later page may queue it again once there is room. In
 /// breadth-first order the dropped URLs are the ones the job would reach
-/// last, so only pages robots.txt refuses beyond the margin can cost a page
-/// the job would have crawled; a hostile site linking every page to
-/// thousands of fresh URLs costs memory and checkpoint bytes in proportion to
-/// `max_pages`, not to its links.
+/// last: under the margin, only pages robots.txt refuses beyond it can cost
+/// a page the job would have crawled; a job whose `max_pages` is above
+/// `maxQueued` loses the links found while its queue is full (unless found
+/// again later). Either way a hostile site linking every page to thousands
+/// of fresh URLs costs memory and checkpoint bytes in proportion to
+/// `max_pages` (at most `maxQueued`), not to its links.
 public struct Frontier: Sendable {
     /// One page to fetch.
     public struct Entry: Sendable, Hashable {

@@ -39,7 +39,8 @@ extension JobRunner {
     private nonisolated func process(_ entry: Frontier.Entry) async {
         var crawlDelay = Duration.zero
         if spec.obeyRobots {
-            let rules = await robots.rules(for: entry.url)
+            // nil: the job stopped while robots.txt was being fetched; the page stays pending.
+            guard let rules = await robots.rules(for: entry.url) else { return }
             guard await environment.matching.run({ rules.allows(entry.url) }) else {
                 await skip(entry)
                 return

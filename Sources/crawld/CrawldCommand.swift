@@ -107,11 +107,16 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)") }
-        guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
+        // Seconds are turned into Int64 milliseconds: a day at most, so 1e300 is refused instead of trapping.
+        guard drainTimeout >= 0, drainTimeout <= 86_400 else { throw ValidationError("--drain-timeout must be between 0 and 86400 seconds") }
         guard maxCrawlDelay >= 0, maxCrawlDelay <= 86_400 else { throw ValidationError("--max-crawl-delay must be between 0 and 86400 seconds") }
         guard (1...10_000_000).contains(maxFrontier) else { throw ValidationError("--max-frontier must be between 1 and 10000000, got \(maxFrontier)") }
-        guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
-        guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
+        guard heartbeatInterval > 0, heartbeatInterval <= 86_400 else {
+            throw ValidationError("--heartbeat-interval must be more than 0 and at most 86400 seconds")
+        }
+        guard watchdogInterval > 0, watchdogInterval <= 86_400 else {
+            throw ValidationError("--watchdog-interval must be more than 0 and at most 86400 seconds")
+        }
         guard maxRunningJobs >= 1 else { throw ValidationError("--max-running-jobs must be at least 1, got \(maxRunningJobs)") }
         guard jobsKeep >= 0 else { throw ValidationError("--jobs-keep must be 0 or more, got \(jobsKeep)") }
         guard (0...(10 * 365 * 86_400)).contains(jobsKeepAge) else { throw ValidationError("--jobs-keep-age must be a number of seconds from 0 to ten years") }

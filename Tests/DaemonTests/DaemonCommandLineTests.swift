@@ -66,6 +66,17 @@ import TestSupport
         await client.close()
     }
 
+    /// Seconds become Int64 milliseconds: `--drain-timeout 1e300` once passed validation and trapped (SIGILL).
+    @Test(arguments: ["--drain-timeout", "--heartbeat-interval", "--watchdog-interval", "--max-crawl-delay"])
+    func hugeOrNonNumericSecondsExitTwo(option: String) throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        for value in ["1e300", "nan", "-1"] {
+            let (status, stderr) = try runToExit(["--config", scripts, "--redis", "none", option, value])
+            #expect(status == 2, "\(option) \(value)")
+            #expect(stderr.contains(option), "\(stderr)")
+        }
+    }
+
     @Test func eventLoopsOutsideItsRangeExitsTwo() throws {
         let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
         let (status, stderr) = try runToExit(["--config", scripts, "--event-loops", "0"])

@@ -11,7 +11,7 @@ Prints "PORT <n>" on stdout once listening. Pages:
   /robots.txt    "User-agent: *  Disallow: /private/", plus "Crawl-delay: <v>" with
                  --crawl-delay, plus 498 KiB of long wildcard rules with
                  --hostile-robots; or an empty answer with --robots-status
-                 when that is not 200
+                 when that is not 200; after --robots-latency-ms
   /wide/<i>      a page linking to 10,000 fresh URLs /wide/<i>-<k> (a frontier that
                  grows without bound unless the crawler bounds it)
   /long/<i>      a page linking to 60 URLs of about 4 KB each (/long/<i>-<k>/aaaa...)
@@ -76,8 +76,9 @@ def colliding_paths(prefix):
 
 
 def hostile_robots():
-    """About 498 KiB of 1,000-byte wildcard rules that a backtracking matcher chokes on."""
-    rule = "Disallow: /" + "*a" * 494 + "*b\n"
+    """About 498 KiB of 1,000-byte wildcard rules: a matcher that backtracks to
+    the last `*` compares the 1,000 a's again at every byte of a long path of a's."""
+    rule = "Disallow: /*" + "a" * 1000 + "b\n"
     return "".join(rule for _ in range(498 * 1024 // len(rule)))
 
 
@@ -118,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = self.path.split("?")[0]
         if path == "/robots.txt":
+            time.sleep(ARGS.robots_latency_ms / 1000)
             if ARGS.robots_status != 200:
                 return self.send(ARGS.robots_status, "")
             robots = "User-agent: *\nDisallow: /private/\n"
@@ -168,6 +170,7 @@ def main():
     parser.add_argument("--robots-status", type=int, default=200)
     parser.add_argument("--crawl-delay", default=None)
     parser.add_argument("--hostile-robots", action="store_true")
+    parser.add_argument("--robots-latency-ms", type=int, default=0)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()

@@ -109,6 +109,21 @@ public final class DaemonProcess: Sendable {
     public func connect() async throws -> LineClient {
         try await LineClient.connect(port: port)
     }
+
+    /// Runs `body` with a client connected to this daemon, and closes the
+    /// client however `body` ends: a client dropped unclosed aborts the test
+    /// process (NIO's writer traps), which hides the failure that threw.
+    public func withClient<T>(_ body: (LineClient) async throws -> T) async throws -> T {
+        let client = try await connect()
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
 }
 
 /// A temporary directory removed when the value is dropped by `remove()`.

@@ -13,12 +13,17 @@ public final class JobSiteServer: @unchecked Sendable {
     /// - Parameters:
     ///   - crawlDelay: a `Crawl-delay` value for robots.txt, written as given (`1e16`, `nan`, …).
     ///   - hostileRobots: append 498 KiB of long wildcard rules to robots.txt.
-    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false) throws {
+    ///   - robotsLatencyMs: how long robots.txt takes to answer.
+    public init(
+        pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
+        robotsLatencyMs: Int = 0
+    ) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
             + (crawlDelay.map { ["--crawl-delay", $0] } ?? []) + (hostileRobots ? ["--hostile-robots"] : [])
+            + ["--robots-latency-ms", String(robotsLatencyMs)]
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input

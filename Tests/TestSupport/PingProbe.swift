@@ -9,8 +9,14 @@ public enum PingProbe {
         let clock = ContinuousClock()
         let start = clock.now
         let client = try await LineClient.connect(port: port)
-        defer { Task { await client.close() } }
-        let answer = try await client.request(["op": "ping"], timeout: .seconds(30)).answer
+        let answer: JSONObject
+        do {
+            answer = try await client.request(["op": "ping"], timeout: .seconds(30)).answer
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
         guard answer["ok"] == true else { throw LineClientError(message: "ping answered \(answer)") }
         return clock.now - start
     }
