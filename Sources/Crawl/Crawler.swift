@@ -136,7 +136,9 @@ public final class Crawler: Sendable {
                 headers: ResponseHeaders([.init(name: "content-type", value: "text/html; charset=utf-8")]),
                 body: Array(rendered.html.utf8), timing: FetchTiming(firstByte: rendered.duration, total: rendered.duration)
             )
-            let output = PageResult.BrowserOutput(js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64)
+            let output = PageResult.BrowserOutput(
+                js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64, dialogs: rendered.dialogs
+            )
             return Fetched(fetched: fetched, pool: poolUse, browser: output)
         }
     }
@@ -204,7 +206,23 @@ public final class Crawler: Sendable {
     }
 
     private func makeBrowserEngine(_ configuration: BrowserEngineConfiguration) -> @Sendable () throws -> BrowserEngine {
-        { [browserLaunch, logger] in BrowserEngine(configuration: configuration, launch: browserLaunch, logger: logger) }
+        { [browserLaunch, addressGuard, logger] in
+            BrowserEngine(configuration: configuration, launch: browserLaunch, addressGuard: addressGuard, logger: logger)
+        }
+    }
+
+    /// With `--deny-private`, the browser's check of every request a page
+    /// makes: the validator's rule, applied to the request's host.
+    private var addressGuard: BrowserAddressGuard? {
+        guard validator.denyPrivate else { return nil }
+        return BrowserAddressGuard { [validator] host in
+            do throws(CrawlError) {
+                _ = try await validator.validate("http://\(host.contains(":") ? "[\(host)]" : host)/")
+                return nil
+            } catch {
+                return error.message
+            }
+        }
     }
 
     private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {

@@ -17,6 +17,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let unknownOp = ErrorCode("unknown_op")
     public static let unauthorized = ErrorCode("unauthorized")
     public static let invalidURL = ErrorCode("invalid_url")
+    public static let blockedAddress = ErrorCode("blocked_address")
     public static let fetchFailed = ErrorCode("fetch_failed")
     public static let timeout = ErrorCode("timeout")
     public static let memoryPressure = ErrorCode("memory_pressure")

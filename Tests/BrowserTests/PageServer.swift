@@ -7,18 +7,20 @@ import Synchronization
 /// process even when a test crashes. Every line it prints after the port
 /// (`GET /path`) is kept, so a test can wait until the browser reached a page.
 final class PageServer: Sendable {
+    /// The loopback address it binds: 127.0.0.1 unless a test needs a second site.
+    let host: String
     let port: Int
     private let process: Process
     private let stdin: Pipe
     private let lines: LineLog
 
-    init() async throws {
+    init(host: String = "127.0.0.1") async throws {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/browserpages.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", script.path]
+        process.arguments = ["-u", script.path, host]
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -44,6 +46,7 @@ final class PageServer: Sendable {
             }
             lines.append(complete)
         }
+        self.host = host
         self.process = process
         self.stdin = stdin
         self.lines = lines
@@ -61,8 +64,8 @@ final class PageServer: Sendable {
 
     deinit { stop() }
 
-    /// `http://127.0.0.1:<port><path>`.
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    /// `http://<host>:<port><path>`.
+    func url(_ path: String) -> String { "http://\(host):\(port)\(path)" }
 
     /// Waits until the server has logged `GET <path>`.
     func waitForRequest(_ path: String) async throws {
@@ -77,6 +80,9 @@ final class PageServer: Sendable {
     func received(_ path: String) -> Bool {
         lines.first(where: { $0 == "GET \(path)" }) != nil
     }
+
+    /// Whether any request at all reached the server.
+    var receivedAny: Bool { lines.first(where: { $0.hasPrefix("GET ") }) != nil }
 
     func stop() {
         try? stdin.fileHandleForWriting.close()
