@@ -5,6 +5,7 @@ public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case invalidURL = "invalid_url"
+            case blockedAddress = "blocked_address"
             case badRequest = "bad_request"
             case engineUnavailable = "engine_unavailable"
         }
@@ -12,8 +13,10 @@ public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
-        /// Not an absolute http/https URL with a host, too long, or refused by `--deny-private`.
+        /// Not an absolute http/https URL with a host, too long, or a host that does not resolve under `--deny-private`.
         public static let invalidURL = Code(.invalidURL)
+        /// `--deny-private` refused an address the host resolves to (`AddressPolicy`).
+        public static let blockedAddress = Code(.blockedAddress)
         /// A parameter or engine configuration the crawl cannot use.
         public static let badRequest = Code(.badRequest)
         /// The engine asked for cannot run here (unknown kind, or not installed).

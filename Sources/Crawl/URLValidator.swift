@@ -1,3 +1,4 @@
+import Engines
 import FoundationEssentials
 
 /// Decides whether crawld may fetch a URL, before any engine sees it.
@@ -7,28 +8,29 @@ import FoundationEssentials
 ///
 /// With `denyPrivate` (the operator's `--deny-private`), the host is also
 /// resolved (getaddrinfo, on a thread of its own, never on an event loop or
-/// a Swift concurrency thread) and the URL is refused when any address it
-/// resolves to is loopback, private, link-local, or otherwise not a public
-/// unicast address (`IPAddressClass`). A literal IP is judged without a
-/// lookup. Pass `validate` as the HTTP engine's redirect check too, so that a
-/// public page cannot redirect the crawler inward. The engine resolves the
-/// name again when it connects, so a DNS server that answers differently the
-/// second time (DNS rebinding) is not stopped by this check alone.
+/// a Swift concurrency thread) and the URL is refused with `blocked_address`
+/// when any address it resolves to is refused by `AddressPolicy` (not public
+/// unicast, or one of this host's own addresses). A literal IP is judged
+/// without a lookup. Pass `validate` as the HTTP engine's redirect check too,
+/// so that a public page cannot redirect the crawler inward.
 public struct URLValidator: Sendable {
     /// The longest URL accepted, in UTF-8 bytes.
     public static let maxLength = 8 * 1024
 
-    public let denyPrivate: Bool
+    /// The `--deny-private` rule; nil when the operator did not ask for it.
+    public let addressPolicy: AddressPolicy?
 
-    public init(denyPrivate: Bool = false) {
-        self.denyPrivate = denyPrivate
+    public init(denyPrivate: Bool = false, hostAddresses: HostAddresses = .shared) {
+        addressPolicy = denyPrivate ? AddressPolicy(hostAddresses: hostAddresses) : nil
     }
+
+    public var denyPrivate: Bool { addressPolicy != nil }
 
     /// Checks `text` and returns it as a URL.
     /// - Throws: `CrawlError` with code `invalidURL` and a message that says what is wrong.
     public func validate(_ text: String) async throws(CrawlError) -> URL {
         let url = try Self.checkSyntax(text)
-        if denyPrivate { try await checkAddresses(of: url) }
+        if let addressPolicy { _ = try await Self.checkedAddresses(of: url, policy: addressPolicy) }
         return url
     }
 
@@ -48,20 +50,15 @@ public struct URLValidator: Sendable {
         return url
     }
 
-    private func checkAddresses(of url: URL) async throws(CrawlError) {
+    /// The addresses `url`'s host resolves to, each allowed by `policy`.
+    static func checkedAddresses(of url: URL, policy: AddressPolicy) async throws(CrawlError) -> [IPAddress] {
         let host = (url.host ?? "").filter { $0 != "[" && $0 != "]" }
-        let addresses: [IPAddress]
         do {
-            addresses = try await IPAddress.resolve(host)
+            return try await policy.checkedAddresses(of: host)
+        } catch where error.code == .blockedAddress {
+            throw CrawlError(.blockedAddress, error.message)
         } catch {
-            throw Self.invalid("cannot resolve host '\(host)': \(error.message)")
-        }
-        for address in addresses {
-            let kind = address.classification
-            guard kind == .publicUnicast else {
-                let article = kind == .unspecified ? "an" : "a"
-                throw Self.invalid("\(host) resolves to \(address), \(article) \(kind) address (refused by --deny-private)")
-            }
+            throw invalid(error.message)
         }
     }
 

@@ -43,6 +43,7 @@ enum ErrorMapping {
         switch error.code {
         case .invalidConfiguration: return ProtocolError(.badRequest, error.message)
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
+        case .blockedAddress: return ProtocolError(.blockedAddress, error.message)
         case .notRunning: return ProtocolError(.engineUnavailable, error.message)
         default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
         }

@@ -131,7 +131,7 @@ import TestSupport
         let refused = await #expect(throws: CrawlError.self) {
             try await fixture.crawler.crawl(CrawlRequest(url: "http://127.0.0.1:9/"))
         }
-        #expect(refused?.code == .invalidURL)
+        #expect(refused?.code == .blockedAddress)
         await fixture.pool.shutdown()
     }
 }

@@ -37,22 +37,24 @@ import Testing
     }
 
     @Test(arguments: [
-        ("http://127.0.0.1:8080/", "127.0.0.1 resolves to 127.0.0.1, a loopback address (refused by --deny-private)"),
-        ("http://localhost/", "localhost resolves to 127.0.0.1, a loopback address (refused by --deny-private)"),
-        ("http://[::1]/", "::1 resolves to ::1, a loopback address (refused by --deny-private)"),
-        ("http://10.1.2.3/", "10.1.2.3 resolves to 10.1.2.3, a private address (refused by --deny-private)"),
-        ("http://172.20.0.1/", "172.20.0.1 resolves to 172.20.0.1, a private address (refused by --deny-private)"),
-        ("http://192.168.1.1/", "192.168.1.1 resolves to 192.168.1.1, a private address (refused by --deny-private)"),
-        ("http://100.64.0.1/", "100.64.0.1 resolves to 100.64.0.1, a private address (refused by --deny-private)"),
-        ("http://169.254.169.254/", "169.254.169.254 resolves to 169.254.169.254, a link-local address (refused by --deny-private)"),
-        ("http://[fe80::1]/", "fe80::1 resolves to fe80::1, a link-local address (refused by --deny-private)"),
-        ("http://[fd00::1]/", "fd00::1 resolves to fd00::1, a private address (refused by --deny-private)"),
-        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 resolves to ::ffff:127.0.0.1, a loopback address (refused by --deny-private)"),
-        ("http://0.0.0.0/", "0.0.0.0 resolves to 0.0.0.0, an unspecified address (refused by --deny-private)"),
-        ("http://224.0.0.1/", "224.0.0.1 resolves to 224.0.0.1, a multicast address (refused by --deny-private)"),
+        ("http://127.0.0.1:8080/", "127.0.0.1: 127.0.0.1 is a loopback address (refused by --deny-private)"),
+        ("http://localhost/", "localhost: 127.0.0.1 is a loopback address (refused by --deny-private)"),
+        ("http://[::1]/", "::1: ::1 is a loopback address (refused by --deny-private)"),
+        ("http://10.1.2.3/", "10.1.2.3: 10.1.2.3 is a private address (refused by --deny-private)"),
+        ("http://172.20.0.1/", "172.20.0.1: 172.20.0.1 is a private address (refused by --deny-private)"),
+        ("http://192.168.1.1/", "192.168.1.1: 192.168.1.1 is a private address (refused by --deny-private)"),
+        ("http://100.64.0.1/", "100.64.0.1: 100.64.0.1 is a private address (refused by --deny-private)"),
+        ("http://169.254.169.254/", "169.254.169.254: 169.254.169.254 is a link-local address (refused by --deny-private)"),
+        ("http://[fe80::1]/", "fe80::1: fe80::1 is a link-local address (refused by --deny-private)"),
+        ("http://[fd00::1]/", "fd00::1: fd00::1 is a private address (refused by --deny-private)"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1: ::ffff:127.0.0.1 is a loopback address (refused by --deny-private)"),
+        ("http://[::127.0.0.1]/", "::127.0.0.1: ::127.0.0.1 is a loopback address (refused by --deny-private)"),
+        ("http://0.0.0.0/", "0.0.0.0: 0.0.0.0 is an unspecified address (refused by --deny-private)"),
+        ("http://224.0.0.1/", "224.0.0.1: 224.0.0.1 is a multicast address (refused by --deny-private)"),
+        ("http://203.0.113.7/", "203.0.113.7: 203.0.113.7 is a documentation address (refused by --deny-private)"),
     ])
     func denyPrivateRefusesInwardTargets(_ text: String, _ message: String) async throws {
-        await #expect(throws: CrawlError(.invalidURL, message)) { try await URLValidator(denyPrivate: true).validate(text) }
+        await #expect(throws: CrawlError(.blockedAddress, message)) { try await URLValidator(denyPrivate: true).validate(text) }
         _ = try await URLValidator().validate(text)
     }
 

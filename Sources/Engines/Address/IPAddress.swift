@@ -7,8 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// An IPv4 or IPv6 address as bytes in network order, and what kind of
-/// target it is for `--deny-private`.
+/// An IPv4 or IPv6 address as bytes in network order.
+///
+/// What kind of target it is for `--deny-private` is in
+/// `IPAddress+Classification.swift`; whether crawld may connect to it is
+/// `AddressPolicy`'s call.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// 4 bytes for IPv4, 16 for IPv6.
     public let bytes: [UInt8]
@@ -18,54 +21,22 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// What kind of address this is. Everything but `publicUnicast` is refused by `--deny-private`.
-    public enum Classification: String, Sendable, CustomStringConvertible {
-        case publicUnicast = "public"
-        case loopback
-        /// RFC 1918, IPv6 unique local (fc00::/7) and the CGNAT range 100.64.0.0/10.
-        case privateNetwork = "private"
-        /// 169.254.0.0/16 (cloud metadata lives there) and fe80::/10.
-        case linkLocal = "link-local"
-        case unspecified
-        case multicast
-        /// 0.0.0.0/8, 192.0.0.0/24, 198.18.0.0/15, 240.0.0.0/4 (broadcast included), fec0::/10.
-        case reserved
-
-        public var description: String { rawValue }
+    /// A literal address (`127.0.0.1`, `::1`; no brackets, no zone); nil for anything else.
+    public init?(_ text: String) {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self.init(bytes: withUnsafeBytes(of: v4) { Array($0) })
+            return
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        self.init(bytes: withUnsafeBytes(of: v6) { Array($0) })
     }
 
-    public var classification: Classification {
-        if bytes.count == 4 { return Self.classifyV4(bytes) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-            return Self.classifyV4(Array(bytes[12...]))
-        }
-        if bytes.allSatisfy({ $0 == 0 }) { return .unspecified }
-        if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return .loopback }
-        switch (bytes[0], bytes[1] & 0xc0) {
-        case (0xff, _): return .multicast
-        case (0xfe, 0x80): return .linkLocal
-        case (0xfe, 0xc0): return .reserved
-        case (0xfc, _), (0xfd, _): return .privateNetwork
-        default: return .publicUnicast
-        }
-    }
-
-    private static func classifyV4(_ b: [UInt8]) -> Classification {
-        switch (b[0], b[1]) {
-        case (0, _) where b == [0, 0, 0, 0]: return .unspecified
-        case (0, _): return .reserved
-        case (127, _): return .loopback
-        case (10, _), (172, 16...31), (192, 168), (100, 64...127): return .privateNetwork
-        case (169, 254): return .linkLocal
-        case (192, 0) where b[2] == 0, (198, 18...19): return .reserved
-        case (224...239, _): return .multicast
-        case (240...255, _): return .reserved
-        default: return .publicUnicast
-        }
-    }
+    public var isIPv4: Bool { bytes.count == 4 }
 
     public var description: String {
-        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         var raw = in6_addr()
         withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
@@ -105,9 +76,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         var addresses: [IPAddress] = []
         var node = list
         while let entry = node?.pointee {
-            if let address = entry.ai_addr, let parsed = IPAddress(socketAddress: address, family: entry.ai_family),
-                !addresses.contains(parsed)
-            {
+            if let address = entry.ai_addr, let parsed = IPAddress(socketAddress: address), !addresses.contains(parsed) {
                 addresses.append(parsed)
             }
             node = entry.ai_next
@@ -115,8 +84,9 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         return addresses.isEmpty ? .failure(ResolveError(message: "no addresses")) : .success(addresses)
     }
 
-    private init?(socketAddress: UnsafeMutablePointer<sockaddr>, family: Int32) {
-        switch family {
+    /// The address in a `sockaddr_in` or `sockaddr_in6`; nil for other families.
+    init?(socketAddress: UnsafeMutablePointer<sockaddr>) {
+        switch Int32(socketAddress.pointee.sa_family) {
         case AF_INET:
             let raw = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
             self.init(bytes: withUnsafeBytes(of: raw) { Array($0) })
