@@ -212,17 +212,9 @@ public final class Crawler: Sendable {
     }
 
     /// With `--deny-private`, the browser's check of every request a page
-    /// makes: the validator's rule, applied to the request's host.
+    /// makes: the same `AddressPolicy` the validator and the HTTP engine apply.
     private var addressGuard: BrowserAddressGuard? {
-        guard validator.denyPrivate else { return nil }
-        return BrowserAddressGuard { [validator] host in
-            do throws(CrawlError) {
-                _ = try await validator.validate("http://\(host.contains(":") ? "[\(host)]" : host)/")
-                return nil
-            } catch {
-                return error.message
-            }
-        }
+        validator.addressPolicy.map(BrowserAddressGuard.init(policy:))
     }
 
     private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {

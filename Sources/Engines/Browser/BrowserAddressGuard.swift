@@ -2,10 +2,9 @@
 /// every request a page makes: the document, its redirects, script and meta
 /// refresh navigations, subresources, frames, workers, `fetch`/XHR.
 ///
-/// A seam over the shared address rule: the engine asks only "may this host
-/// be reached?", so the rule (resolve the name, refuse it when any address
-/// it gives is not public) lives in one place for every engine and is handed
-/// in by whoever builds the engine.
+/// The engine asks only "may this host be reached?": the rule itself is
+/// `AddressPolicy`, the one every engine applies (``init(policy:)``); tests
+/// hand in a rule of their own to stand a loopback address in for a public site.
 ///
 /// What Chromium does not let the engine hold for a decision, it does not
 /// let through either: WebSockets are refused outright (see
@@ -20,5 +19,18 @@ public struct BrowserAddressGuard: Sendable {
     /// - Parameter refusal: the rule; returns why a host is refused, nil when it is allowed.
     public init(_ refusal: @escaping @Sendable (_ host: String) async -> String?) {
         self.refusal = refusal
+    }
+
+    /// The operator's `--deny-private` rule: a host is refused when it does not
+    /// resolve or any address it resolves to is refused.
+    public init(policy: AddressPolicy) {
+        self.init { host in
+            do throws(EngineError) {
+                _ = try await policy.checkedAddresses(of: host)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
     }
 }
