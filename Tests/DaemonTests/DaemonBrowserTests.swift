@@ -7,8 +7,9 @@ import TestSupport
 /// HTTP engine cannot see, `js`, a screenshot, the connection closing after
 /// the answer, and no Chromium left once crawld stops.
 @Suite(.serialized) struct DaemonBrowserTests {
+    /// The browsers of the crawld with `pid` (their profiles are named for it); other tests' crawlds run browsers too.
     private static func chromiumChildren(of pid: Int32) -> [Int32] {
-        processes(containing: ["chromium", "crawld-chromium"])
+        processes(containing: ["chromium", "/crawld-chromium/\(pid)-"])
     }
 
     @Test func javascriptPageThroughTheBrowserEngine() async throws {
