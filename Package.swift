@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
-        .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", logging]),
+        .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),

@@ -143,7 +143,9 @@ public final class Crawler: Sendable {
                 headers: ResponseHeaders([.init(name: "content-type", value: "text/html; charset=utf-8")]),
                 body: Array(rendered.html.utf8), timing: FetchTiming(firstByte: rendered.duration, total: rendered.duration)
             )
-            let output = PageResult.BrowserOutput(js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64)
+            let output = PageResult.BrowserOutput(
+                js: rendered.scriptResult, screenshot: rendered.screenshotBase64, pdf: rendered.pdfBase64, dialogs: rendered.dialogs
+            )
             return Fetched(fetched: fetched, pool: poolUse, browser: output)
         }
     }
@@ -232,7 +234,15 @@ public final class Crawler: Sendable {
     }
 
     private func makeBrowserEngine(_ configuration: BrowserEngineConfiguration) -> @Sendable () throws -> BrowserEngine {
-        { [browserLaunch, logger] in BrowserEngine(configuration: configuration, launch: browserLaunch, logger: logger) }
+        { [browserLaunch, addressGuard, logger] in
+            BrowserEngine(configuration: configuration, launch: browserLaunch, addressGuard: addressGuard, logger: logger)
+        }
+    }
+
+    /// With `--deny-private`, the browser's check of every request a page
+    /// makes: the same `AddressPolicy` the validator and the HTTP engine apply.
+    private var addressGuard: BrowserAddressGuard? {
+        validator.addressPolicy.map(BrowserAddressGuard.init(policy:))
     }
 
     private func makeHTTPEngine(_ configuration: HTTPEngineConfiguration) -> @Sendable () throws -> HTTPEngine {

@@ -30,6 +30,8 @@ public struct PageResult: Sendable {
         public var js: JSONValue?
         public var screenshot: String?
         public var pdf: String?
+        /// The JavaScript dialogs the page opened (each dismissed); nil from the HTTP engine.
+        public var dialogs: [JavaScriptDialog]?
     }
 
     /// Which engine served the page, as `pool` in the answer.
@@ -66,6 +68,9 @@ public struct PageResult: Sendable {
         if let js = browser.js { object["js"] = js }
         if let screenshot = browser.screenshot { object["screenshot"] = .string(screenshot) }
         if let pdf = browser.pdf { object["pdf"] = .string(pdf) }
+        if let dialogs = browser.dialogs {
+            object["dialogs"] = .array(dialogs.map { ["type": .string($0.type), "message": .string($0.message)] })
+        }
         object["engine"] = .string(engine)
         object["pool"] = ["tier": .string(pool.tier.rawValue), "hit": .bool(pool.hit), "sig": .string(pool.signature.short)]
         object["timing_ms"] = [

@@ -1,4 +1,5 @@
 import Crawl
+import Engines
 import FoundationEssentials
 import Jobs
 import Logging
@@ -34,9 +35,13 @@ public struct Daemon: Sendable {
         do {
             try await serve(on: group)
         } catch {
+            await BrowserEngine.stopAllBrowsers()
             try? await group.shutdownGracefully()
             throw error
         }
+        // Last, after the pool closed what it could: a browser still busy when
+        // drain ended is stopped and reaped here, so none outlives crawld.
+        await BrowserEngine.stopAllBrowsers()
         try await group.shutdownGracefully()
     }
 

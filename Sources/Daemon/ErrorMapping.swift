@@ -58,6 +58,7 @@ enum ErrorMapping {
         case .crashed, .navigationFailed: return ProtocolError(.fetchFailed, error.message)
         case .script: return ProtocolError(.scriptError, "js: \(error.message)")
         case .badOption: return ProtocolError(.badRequest, error.message)
+        case .blockedAddress: return ProtocolError(.blockedAddress, error.message)
         default: return ProtocolError(.internal, error.message)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 @testable import Engines
 
@@ -27,19 +28,29 @@ extension BrowserSuites {
             #expect(result.html.contains("Small page"))
         }
 
-        @Test func infiniteLoopTimesOutAndTheEngineTurnsUnhealthy() async throws {
-            // The default beat: a deadline does not wait for a beat, so none shorter is needed.
-            try await withBrowser { engine in
+        @Test func infiniteLoopTimesOutAndItsRendererGoes() async throws {
+            // No spare page: the one renderer is the looping page's.
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
+            try await withBrowser(launch: launch) { engine in
                 let group = try #require(engine.processID)
-                let error = await #expect(throws: BrowserError.self) {
-                    try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(3)))
-                }
+                let rendering = Task { try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(3))) }
+                try await server.waitForRequest("/loop")
+                #expect(!renderers(of: group).isEmpty)
+                let error = await #expect(throws: BrowserError.self) { _ = try await rendering.value }
                 #expect(error?.code == .timeout)
                 #expect(error?.message.contains("deadline") == true)
-                #expect(await engine.isHealthy() == false)
-                // The watchdog killed the whole group, before close() did.
-                let profile = try #require(engine.state.withLock { $0.running?.process.profile })
-                await expectGone(group: group, profile: profile)
+                #expect(await engine.isHealthy())
+                // The looping page's renderer ended with its context; the browser lives on.
+                for _ in 0..<100 where !renderers(of: group).isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+                #expect(renderers(of: group).isEmpty)
+                #expect(engine.processID == group)
+            }
+        }
+
+        /// The live renderer processes of a browser's group (the spare page has one).
+        private func renderers(of group: Int32) -> [Int32] {
+            ProcFS.members(ofGroup: group).filter { pid in
+                ProcFS.arguments(pid).contains(where: { $0.contains("--type=renderer") }) && ProcFS.stat(pid)?.isZombie == false
             }
         }
 

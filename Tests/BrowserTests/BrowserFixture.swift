@@ -9,9 +9,10 @@ import Testing
 func withBrowser<T>(
     _ configuration: BrowserEngineConfiguration = BrowserEngineConfiguration(),
     launch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(profileRoot: testProfileRoot),
+    addressGuard: BrowserAddressGuard? = nil,
     _ body: (BrowserEngine) async throws -> T
 ) async throws -> T {
-    let engine = BrowserEngine(configuration: configuration, launch: launch, logger: silentLogger)
+    let engine = BrowserEngine(configuration: configuration, launch: launch, addressGuard: addressGuard, logger: silentLogger)
     try await engine.start()
     let group = try #require(engine.processID)
     let profile = try #require(engine.state.withLock { $0.running?.process.profile })

@@ -46,25 +46,39 @@ struct BrowserWatchdogTests {
         #expect(watchdog.tick(now: start + .seconds(2)).action == .ping)
     }
 
-    @Test func requestPastItsDeadlineKills() {
-        var watchdog = BrowserWatchdog(interval: .seconds(10), maxMissedBeats: 3)
+    @Test func probeWithNoPingInFlightPingsNowAndKillsWithoutAnAnswer() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 5)
         _ = watchdog.tick(now: start)
         watchdog.pong()
-        watchdog.begin(1, deadline: start + .seconds(2))
-        #expect(watchdog.tick(now: start + .seconds(1)) == (.none, .seconds(1)))
-        guard case .kill(let error) = watchdog.tick(now: start + .seconds(2)).action else {
-            Issue.record("expected a kill at the deadline")
+        watchdog.probe(now: start + .milliseconds(300))
+        #expect(watchdog.tick(now: start + .milliseconds(300)) == (.ping, .seconds(1)))
+        guard case .kill(let error) = watchdog.tick(now: start + .milliseconds(1300)).action else {
+            Issue.record("expected a kill one interval after an unanswered probe, not at the fifth missed beat")
             return
         }
         #expect(error.code == .timeout)
+        #expect(error.message.contains("deadline"))
     }
 
-    @Test func endedRequestNoLongerCounts() {
-        var watchdog = BrowserWatchdog(interval: .seconds(10), maxMissedBeats: 3)
+    @Test func answeredProbeKeepsTheBrowser() {
+        var watchdog = BrowserWatchdog(interval: .seconds(1), maxMissedBeats: 5)
         _ = watchdog.tick(now: start)
         watchdog.pong()
-        watchdog.begin(1, deadline: start + .seconds(2))
-        watchdog.end(1)
-        #expect(watchdog.tick(now: start + .seconds(5)) == (.none, .seconds(5)))
+        watchdog.probe(now: start + .milliseconds(300))
+        #expect(watchdog.tick(now: start + .milliseconds(300)).action == .ping)
+        watchdog.pong()
+        #expect(watchdog.tick(now: start + .milliseconds(1300)).action == .ping)
+        #expect(watchdog.tick(now: start + .milliseconds(2300)).action == .none)
+    }
+
+    @Test func probeWithAPingInFlightKillsWhenThatPingMissesItsBeat() {
+        var watchdog = BrowserWatchdog(interval: .seconds(10), maxMissedBeats: 5)
+        #expect(watchdog.tick(now: start).action == .ping)
+        watchdog.probe(now: start + .seconds(2))
+        #expect(watchdog.tick(now: start + .seconds(2)) == (.none, .seconds(8)))
+        guard case .kill = watchdog.tick(now: start + .seconds(10)).action else {
+            Issue.record("expected a kill when the ping in flight misses its beat during a probe")
+            return
+        }
     }
 }

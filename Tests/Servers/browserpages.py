@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Pages for the browser engine's tests and benchmark (Python 3 standard library only).
 
-Binds 127.0.0.1 on a free port and prints `PORT <n>` on stdout; then prints
+Binds 127.0.0.1 (or the address given as its one argument) on a free port
+and prints `PORT <n>` on stdout; then prints
 `GET <path>` for every request, so a test knows when the browser reached a
 page. Exits when stdin reaches EOF (the test process closed the pipe or died).
 
@@ -15,8 +16,15 @@ Routes:
   /status/N     an HTML page with status N
   /img?T        a page showing the image /pixel.png?T (T tells runs apart)
   /pixel.png?T  a 1x1 PNG
+  /dialogs      a page that calls alert, confirm and prompt, then shows what they returned
+  /delay?ms=N   a small page served after N ms
+  /secret       a page holding the word SECRET (the private target of the deny-private tests)
+  /to/KIND?u=U  a page that reaches URL U by KIND: redirect (302), jsnav (location=),
+                meta (meta refresh), iframe, img, fetch, websocket
 """
 
+import html
+import json
 import sys
 import threading
 import time
@@ -36,6 +44,20 @@ PAGES = {
     "const p = document.createElement('p'); p.id = 'late'; p.textContent = 'arrived late';"
     "document.body.appendChild(p); }, 300);</script></body></html>",
     "/loop": "<!doctype html><html><body><p>looping</p><script>while (true) {}</script></body></html>",
+    "/dialogs": "<!doctype html><html><body><p id='out'></p><script>alert('hello'); const c = confirm('sure?');"
+    "const p = prompt('name?', 'x'); document.getElementById('out').textContent = 'confirm=' + c + ' prompt=' + p;"
+    "</script></body></html>",
+    "/secret": "<!doctype html><html><body><p>SECRET</p></body></html>",
+}
+
+# How /to/KIND reaches its target U; the page also says DONE once its own script ran.
+REACH = {
+    "jsnav": "<script>location.href = {js};</script>",
+    "meta": "<meta http-equiv='refresh' content='0; url={attr}'>",
+    "iframe": "<iframe src='{attr}'></iframe>",
+    "img": "<img src='{attr}'>",
+    "fetch": "<script>fetch({js}).then(r => r.text()).then(t => document.body.append(t)).catch(() => {{}});</script>",
+    "websocket": "<script>const ws = new WebSocket({js}); ws.onmessage = e => document.body.append(e.data);</script>",
 }
 
 
@@ -58,6 +80,19 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/img?"):
             tag = self.path.split("?", 1)[1]
             body = f"<!doctype html><html><body><img src='/pixel.png?{tag}'></body></html>"
+        elif self.path.startswith("/delay?ms="):
+            time.sleep(int(self.path.split("=", 1)[1]) / 1000)
+            body = "<!doctype html><html><body><p>delayed</p></body></html>"
+        elif self.path.startswith("/to/"):
+            kind, target = self.path[4:].split("?u=", 1)
+            if kind == "redirect":
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            reach = REACH[kind].format(js=json.dumps(target), attr=html.escape(target, quote=True))
+            body = f"<!doctype html><html><head>{reach}</head><body><p>DONE</p></body></html>"
         elif self.path.startswith("/pixel.png"):
             body, content_type = PNG_1X1, "image/png"
         elif body is None:
@@ -74,7 +109,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT", server.server_address[1], flush=True)

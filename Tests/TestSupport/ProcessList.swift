@@ -11,3 +11,28 @@ public func processes(containing all: [String], excluding none: [String] = []) -
         return all.allSatisfy(text.contains) && !none.contains(where: text.contains)
     }
 }
+
+/// The process group of each of `pids` that is still alive.
+public func processGroups(of pids: [Int32]) -> Set<Int32> {
+    Set(pids.compactMap { procStat($0)?.group })
+}
+
+/// The live (not zombie) processes whose process group is one of `groups`:
+/// a browser's renderers and helpers, whose command lines do not name its profile.
+public func processes(inGroups groups: Set<Int32>) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+        guard let stat = procStat(pid) else { return false }
+        return groups.contains(stat.group) && stat.state != "Z"
+    }
+}
+
+/// State and process group from `/proc/PID/stat` (fields counted after the command name's last `)`).
+private func procStat(_ pid: Int32) -> (state: Character, group: Int32)? {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    guard let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 2, let state = fields[0].first, let group = Int32(fields[2]) else { return nil }
+    return (state, group)
+}

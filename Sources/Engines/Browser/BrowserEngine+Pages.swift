@@ -30,6 +30,10 @@ extension BrowserEngine {
             connection.subscribe(session: session) { [connection] method, params in
                 if method == "Fetch.requestPaused", let id = params.objectValue?["requestId"] {
                     connection.send("Fetch.failRequest", ["requestId": id, "errorReason": "BlockedByClient"], session: session) { _ in }
+                } else if method == "Page.javascriptDialogOpening" {
+                    let accept = JavaScriptDialog.accepts(params.objectValue?["type"]?.stringValue ?? "")
+                    connection.send("Page.handleJavaScriptDialog", ["accept": .bool(accept)], session: session) { _ in }
+                    page.tracker.handle(method, params)
                 } else {
                     page.tracker.handle(method, params)
                 }
@@ -74,7 +78,8 @@ extension BrowserEngine {
             let headers = JSONObject(uniqueKeysWithValues: configuration.headers.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
             commands.append(("Network.setExtraHTTPHeaders", ["headers": .object(headers)]))
         }
-        if !configuration.blocked.isEmpty {
+        // With an address guard the browser-wide interception fails blocked types too.
+        if !configuration.blocked.isEmpty, addressGuard == nil {
             let patterns = configuration.blocked.sorted().map { JSONValue.object(["resourceType": .string($0.devtoolsName), "requestStage": "Request"]) }
             commands.append(("Fetch.enable", ["patterns": .array(patterns)]))
         }

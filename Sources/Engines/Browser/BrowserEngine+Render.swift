@@ -6,30 +6,66 @@ extension BrowserEngine {
     /// serialise the DOM, capture what was asked, dispose the context.
     ///
     /// The deadline is `options.timeout`, else the configuration's
-    /// `timeout_ms`. Past it the watchdog kills the browser (a page in
-    /// `while(true){}` leaves no gentler way), this render and any other in
-    /// flight on this browser fail with `timeout`, and the engine reports
-    /// itself unhealthy.
+    /// `timeout_ms`. Past it this render alone fails with `timeout`: its
+    /// DevTools commands and waits are cancelled and its context is disposed,
+    /// which ends its renderer even in `while(true){}`. Other renders on this
+    /// browser go on; the browser is killed (and every render on it fails)
+    /// only if it then misses the watchdog's probe (see `BrowserWatchdog`).
+    /// JavaScript dialogs are dismissed as they open and listed in the result.
     /// - Throws: `BrowserError`: `navigationFailed` (DNS, connect, ...),
-    ///   `timeout`, `crashed`, `script` (the script threw), `protocol`.
+    ///   `timeout`, `crashed`, `script` (the script threw), `protocol`,
+    ///   `blockedAddress` (the address guard refused the page's own navigation).
     public func render(url: String, options: RenderOptions = RenderOptions()) async throws -> RenderResult {
         let started = ContinuousClock.now
-        let deadline = started + (options.timeout ?? configuration.timeout)
-        let (request, connection) = try beginRequest(deadline: deadline)
+        let timeout = options.timeout ?? configuration.timeout
+        let deadline = started + timeout
+        let (request, connection) = try beginRequest()
         defer { endRequest(request) }
-        var stage = "creating the page"
-        do {
-            let page = try await takePage(on: connection)
-            defer { dispose(page, on: connection) }
-            track(page.tracker, for: request)
-            var result = try await render(url, options: options, page: page, deadline: deadline, stage: &stage, on: connection)
-            result.duration = ContinuousClock.now - started
-            return result
-        } catch {
-            // Say where the page was when time ran out or the browser died: a
-            // page stuck loading and a script that never settles read differently.
-            guard let error = error as? BrowserError, error.code == .timeout || error.code == .crashed else { throw error }
-            throw BrowserError(error.code, "\(error.message) (while \(stage))")
+        return try await withDeadline(deadline) { [self] in
+            var stage = "creating the page"
+            do {
+                let page = try await takePage(on: connection)
+                defer { dispose(page, on: connection) }
+                track(page.tracker, for: request)
+                do {
+                    var result = try await render(url, options: options, page: page, deadline: deadline, stage: &stage, on: connection)
+                    result.duration = ContinuousClock.now - started
+                    return result
+                } catch {
+                    // A refused navigation shows up as whatever it broke (a failed load, a
+                    // destroyed script context): the refusal is the reason to report.
+                    if let refused = page.tracker.failure, refused.code == .blockedAddress { throw refused }
+                    throw error
+                }
+            } catch {
+                // Say where the page was when time ran out or the browser died: a
+                // page stuck loading and a script that never settles read differently.
+                guard let error = error as? BrowserError, error.code == .timeout || error.code == .crashed else { throw error }
+                let reason = ContinuousClock.now >= deadline ? "page passed its deadline of \(timeout)" : error.message
+                throw BrowserError(error.code, "\(reason) (while \(stage))")
+            }
+        }
+    }
+
+    /// Runs `body` until `deadline`. Past it the body's task is cancelled,
+    /// which fails its pending DevTools commands and waits with `timeout`, and
+    /// the watchdog probes the browser.
+    private func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+                group.cancelAll()
+                probeBrowser()
+            }
+            throw BrowserError(.timeout, "render ended without a result")
         }
     }
 
@@ -42,7 +78,7 @@ extension BrowserEngine {
         stage = "navigating to \(url)"
         let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
         if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
-            throw BrowserError(.navigationFailed, "\(error) loading \(url)")
+            throw tracker.failure ?? BrowserError(.navigationFailed, "\(error) loading \(url)")
         }
         if navigation["isDownload"]?.boolValue == true {
             throw BrowserError(.navigationFailed, "\(url) is a download, not a page")
@@ -71,12 +107,16 @@ extension BrowserEngine {
         let pdf = options.pdf
             ? try await connection.send("Page.printToPDF", ["printBackground": true], session: session).member("data", in: "Page.printToPDF")
             : nil
+        // A script or meta refresh navigation refused while the page was read.
+        if let failure = tracker.failure { throw failure }
         let page = tracker.page
         let response = loader.flatMap { page.responses[$0] }
-        return RenderResult(
+        var result = RenderResult(
             url: url, finalURL: page.url ?? url, status: response?.status ?? 0, mimeType: response?.mimeType, html: html,
             scriptResult: scriptResult, screenshotBase64: screenshot, pdfBase64: pdf, duration: .zero
         )
+        result.dialogs = page.dialogs
+        return result
     }
 
     /// Doctype (when there is one) and `outerHTML`: the page as a parser would want it.
@@ -84,7 +124,7 @@ extension BrowserEngine {
         "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + (document.documentElement ? document.documentElement.outerHTML : '')"
 
     /// How long before the deadline a selector wait gives up, so that its
-    /// answer arrives before the watchdog kills the browser at the deadline.
+    /// answer (a `timeout` naming the selector) arrives before the deadline cancels the render.
     private static let selectorMargin = Duration.milliseconds(250)
 
     /// Polls for `selector` inside the page until shortly before the deadline,
@@ -117,7 +157,7 @@ extension BrowserEngine {
 
     // MARK: - Requests in flight
 
-    private func beginRequest(deadline: ContinuousClock.Instant) throws -> (Int, CDPConnection) {
+    private func beginRequest() throws -> (Int, CDPConnection) {
         try state.withLock { state in
             guard !state.closed, let running = state.running else {
                 throw BrowserError(.crashed, "browser engine is not running")
@@ -125,11 +165,19 @@ extension BrowserEngine {
             if let failure = running.connection.failure { throw failure }
             let request = state.nextRequest
             state.nextRequest += 1
-            state.watchdog.begin(request, deadline: deadline)
             state.rendering += 1
-            running.connection.wakeReader()
             return (request, running.connection)
         }
+    }
+
+    /// A render passed its deadline: the browser must answer a ping within
+    /// one beat (`BrowserWatchdog.probe(now:)`); the reader thread ticks now.
+    private func probeBrowser() {
+        let connection = state.withLock { state in
+            state.watchdog.probe(now: .now)
+            return state.running?.connection
+        }
+        connection?.wakeReader()
     }
 
     private func track(_ tracker: PageTracker, for request: Int) {
@@ -142,7 +190,6 @@ extension BrowserEngine {
 
     private func endRequest(_ request: Int) {
         state.withLock { state in
-            state.watchdog.end(request)
             state.trackers.removeValue(forKey: request)
             state.rendering -= 1
             state.lastRender = .now

@@ -18,14 +18,18 @@ import Synchronization
 /// storage never leak between requests.
 ///
 /// Health: the watchdog (see `BrowserWatchdog`) runs on the connection's reader
-/// thread. A browser that misses `maxMissedBeats` pings, or a render that passes
-/// its deadline, gets the process group killed; renders in flight fail with
-/// `timeout` and the reason, and `isHealthy()` turns false so the pool
-/// replaces the engine. A crash is seen at once as EOF on the DevTools pipe.
+/// thread. A browser that misses `maxMissedBeats` pings, or the probe that
+/// follows a render passing its deadline, gets the process group killed;
+/// renders in flight fail with `timeout` and the reason, and `isHealthy()`
+/// turns false so the pool replaces the engine. A render past its deadline
+/// alone only loses its own page (see `render(url:options:)`). A crash is
+/// seen at once as EOF on the DevTools pipe.
 public final class BrowserEngine: PooledEngine {
     public let kind = BrowserEngineConfiguration.kind
     public let configuration: BrowserEngineConfiguration
     public let launch: BrowserLaunchConfiguration
+    /// The `--deny-private` rule every request of every page passes; nil without it.
+    let addressGuard: BrowserAddressGuard?
     let logger: Logger
 
     struct Running {
@@ -51,14 +55,18 @@ public final class BrowserEngine: PooledEngine {
     /// - Parameters:
     ///   - configuration: the per-signature settings (viewport, user agent, ...).
     ///   - launch: the per-machine settings (binary, profiles, heartbeat).
-    ///   - logger: where launches, kills and crashes are logged (at `info`).
+    ///   - addressGuard: with `--deny-private`, the rule every request a page
+    ///     makes must pass (see `BrowserAddressGuard`); WebSockets are then refused.
+    ///   - logger: where launches, kills, crashes and refused requests are logged (at `info`).
     public init(
         configuration: BrowserEngineConfiguration = BrowserEngineConfiguration(),
         launch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        addressGuard: BrowserAddressGuard? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
         self.launch = launch
+        self.addressGuard = addressGuard
         self.logger = logger
         self.state = Mutex(State(watchdog: BrowserWatchdog(interval: launch.heartbeatInterval, maxMissedBeats: launch.maxMissedBeats)))
     }
@@ -71,13 +79,16 @@ public final class BrowserEngine: PooledEngine {
 
     /// Spawns Chromium and waits for its first DevTools answer. The first
     /// start for a profile root also kills browsers orphaned by a dead crawld.
+    /// With an address guard, request interception is on before the first
+    /// page (see `startInterception(on:)`).
     /// - Throws: `BrowserError.unavailable` (no binary; the message has the
     ///   install hint), `.launchFailed`, or `.timeout` when the new browser
     ///   misses its heartbeats.
     public func start() async throws {
         let executable = try ChromiumProcess.locate(override: launch.executable)
         Self.cleanOrphansOnce(root: launch.profileRoot, logger: logger)
-        let process = try ChromiumProcess(executable: executable, profileRoot: launch.profileRoot)
+        let arguments = addressGuard == nil ? [] : try ChromiumProcess.webSocketRefusalFlags()
+        let process = try ChromiumProcess(executable: executable, profileRoot: launch.profileRoot, arguments: arguments)
         let connection = CDPConnection(
             socket: process.socket,
             tick: { [weak self] now in self?.watchdogTick(now) ?? .seconds(1) },
@@ -98,6 +109,7 @@ public final class BrowserEngine: PooledEngine {
         do {
             try connection.start()
             let version = try await connection.send("Browser.getVersion")
+            if addressGuard != nil { try await startInterception(on: connection) }
             logger.info(
                 "browser started",
                 metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
@@ -172,6 +184,14 @@ public final class BrowserEngine: PooledEngine {
 
     private func failTrackers(_ error: BrowserError) {
         for tracker in state.withLock({ Array($0.trackers.values) }) { tracker.fail(error) }
+    }
+
+    /// Stops every Chromium this process started that is still running,
+    /// whichever engine owns it, and reaps it (see
+    /// `ChromiumProcess.terminateAll(grace:)`): SIGTERM, up to `grace`, then SIGKILL.
+    /// The daemon's last step, so that a supervisor never sees orphaned browsers.
+    public static func stopAllBrowsers(grace: Duration = .seconds(1)) async {
+        await ChromiumProcess.terminateAll(grace: grace)
     }
 
     private static let cleanedRoots = Mutex<Set<String>>([])

@@ -3,12 +3,13 @@
 /// One error type for the whole browser engine, so the Daemon maps it to a wire
 /// code in one place: `unavailable` → `engine_unavailable`, `timeout` →
 /// `timeout`, `crashed` / `navigationFailed` → `fetch_failed`, `script` →
-/// the answer's `js` error, `protocol` / `launchFailed` → `internal`.
+/// the answer's `js` error, `blockedAddress` → `blocked_address`,
+/// `protocol` / `launchFailed` → `internal`.
 public struct BrowserError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a closed set the Daemon can switch over.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: String, Sendable, Hashable {
-            case unavailable, launchFailed, timeout, crashed, navigationFailed, script, `protocol`, badOption
+            case unavailable, launchFailed, timeout, crashed, navigationFailed, script, `protocol`, badOption, blockedAddress
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -27,6 +28,9 @@ public struct BrowserError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let script = Code(.script)
         /// Chromium answered something the engine did not expect.
         public static let `protocol` = Code(.protocol)
+        /// `--deny-private` refused the page's own navigation (the first URL,
+        /// a redirect, a script or meta refresh navigation of the main frame).
+        public static let blockedAddress = Code(.blockedAddress)
         /// A configuration or render option was invalid.
         public static let badOption = Code(.badOption)
 

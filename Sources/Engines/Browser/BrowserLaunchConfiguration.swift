@@ -12,7 +12,8 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     /// Where temporary profiles live, and where orphans of a dead crawld are looked for.
     public var profileRoot: String
     /// How often the watchdog pings each browser. Request deadlines do not
-    /// wait for a beat: a request is killed at its deadline.
+    /// wait for a beat; after a request passes its deadline the browser must
+    /// answer a ping within one interval or be killed.
     public var heartbeatInterval: Duration
     /// Unanswered pings in a row after which the browser is killed as hung.
     public var maxMissedBeats: Int

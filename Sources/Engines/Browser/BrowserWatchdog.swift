@@ -3,10 +3,14 @@
 ///
 /// Every `interval` the browser is pinged (`Browser.getVersion`). A ping not
 /// answered by the next beat is a missed beat; at `maxMissedBeats` the browser
-/// is declared hung. Independently, each request in flight registers its
-/// deadline; one that passes it gets the browser killed too: a page stuck in
-/// `while(true){}` wedges its renderer, and killing the process group is the
-/// one way to take it back.
+/// is declared hung and killed.
+///
+/// A page that passes its deadline is not the browser's fault: the render
+/// closes that page's context (which takes its renderer, even one stuck in
+/// `while(true){}`, down with it) and calls ``probe(now:)``. The browser must
+/// then answer a ping within one interval, or it is killed at once: a
+/// browser that cannot answer while one of its pages is stuck is hung for
+/// every page on it.
 struct BrowserWatchdog {
     /// What the owner must do after a tick.
     enum Action: Equatable {
@@ -19,8 +23,9 @@ struct BrowserWatchdog {
     let maxMissedBeats: Int
     private(set) var missedBeats = 0
     private var awaitingPong = false
+    /// A probe is under way: the ping in flight must be answered by the next beat.
+    private var probing = false
     private var nextBeat: ContinuousClock.Instant?
-    private var deadlines: [Int: ContinuousClock.Instant] = [:]
 
     init(interval: Duration, maxMissedBeats: Int) {
         self.interval = interval
@@ -30,13 +35,13 @@ struct BrowserWatchdog {
     /// Decides what to do at `now`, and how long until the next tick is due.
     mutating func tick(now: ContinuousClock.Instant) -> (action: Action, next: Duration) {
         var action = Action.none
-        if let (_, deadline) = deadlines.min(by: { $0.value < $1.value }), deadline <= now {
-            action = .kill(BrowserError(.timeout, "request passed its deadline"))
-        } else if nextBeat.map({ now >= $0 }) ?? true {
+        if nextBeat.map({ now >= $0 }) ?? true {
             nextBeat = now + interval
             if awaitingPong {
                 missedBeats += 1
-                if missedBeats >= maxMissedBeats {
+                if probing {
+                    action = .kill(BrowserError(.timeout, "browser did not answer within \(interval) after a page passed its deadline"))
+                } else if missedBeats >= maxMissedBeats {
                     action = .kill(BrowserError(.timeout, "browser missed \(missedBeats) heartbeats of \(interval)"))
                 }
             } else {
@@ -44,23 +49,22 @@ struct BrowserWatchdog {
                 action = .ping
             }
         }
-        let wake = ([nextBeat ?? now + interval] + deadlines.values).min()!
-        return (action, max(.zero, wake - now))
+        return (action, max(.zero, (nextBeat ?? now + interval) - now))
     }
 
     /// The browser answered a ping: it is alive, the miss count starts over.
     mutating func pong() {
         awaitingPong = false
+        probing = false
         missedBeats = 0
     }
 
-    /// A request started; its deadline now counts.
-    mutating func begin(_ request: Int, deadline: ContinuousClock.Instant) {
-        deadlines[request] = deadline
-    }
-
-    /// A request ended, however it ended.
-    mutating func end(_ request: Int) {
-        deadlines.removeValue(forKey: request)
+    /// A page passed its deadline: the browser must answer a ping within one
+    /// interval from `now`. A ping already in flight counts; otherwise the
+    /// next tick (make it run now) sends one.
+    mutating func probe(now: ContinuousClock.Instant) {
+        probing = true
+        let due = awaitingPong ? now + interval : now
+        nextBeat = min(nextBeat ?? due, due)
     }
 }

@@ -14,7 +14,7 @@ import Musl
 /// socket, so no event loop and no cooperative thread ever waits on Chromium.
 /// The same thread runs the owner's `tick` between reads (the engine's
 /// watchdog), so a browser costs one thread, not two; ``wakeReader()`` makes
-/// it tick at once, when a new deadline may be sooner than the wake it sleeps
+/// it tick at once, when a probe must not wait for the wake it sleeps
 /// towards. EOF on the socket means
 /// the browser is gone: every pending command fails at once with the reason,
 /// and later commands fail without being written.
@@ -188,8 +188,8 @@ final class CDPConnection: Sendable {
     }
 
     /// Makes the reader thread run its tick now rather than at the wake it
-    /// computed last: a request that just registered a deadline sooner than
-    /// the next beat is then killed at its deadline, not up to a beat late.
+    /// computed last: the probe after a render's deadline pings at once, not
+    /// up to a beat late.
     func wakeReader() {
         guard wakeup.write >= 0 else { return }
         var byte: UInt8 = 1

@@ -66,6 +66,7 @@ final class ChromiumProcess: @unchecked Sendable {
         }
         self.socket = pair[0]
         self.profile = profile
+        Self.spawned.withLock { $0[pid] = self }
     }
 
     deinit {
@@ -142,11 +143,20 @@ final class ChromiumProcess: @unchecked Sendable {
             killpg(pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            Self.spawned.withLock { $0[pid] = nil }
             for _ in 0..<3 {
                 guard (try? FileManager.default.removeItem(atPath: profile)) == nil,
                     FileManager.default.fileExists(atPath: profile)
                 else { break }
             }
+        }
+    }
+
+    /// Sends `signal` to the browser's process group unless ``terminate()``
+    /// has run: after it the group id may name someone else's processes.
+    func signalGroup(_ signal: Int32) {
+        terminated.withLock { done in
+            if !done { killpg(pid, signal) }
         }
     }
 

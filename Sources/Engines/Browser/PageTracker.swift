@@ -15,6 +15,8 @@ final class PageTracker: Sendable {
         var responses: [String: Response] = [:]
         /// The main frame's URL as of its last navigation.
         var url: String?
+        /// The dialogs opened so far, the first `JavaScriptDialog.maxListed`.
+        var dialogs: [JavaScriptDialog] = []
     }
 
     /// The main document's response, as `Network.responseReceived` gave it.
@@ -46,6 +48,9 @@ final class PageTracker: Sendable {
     /// What has been seen so far.
     var page: Page { state.withLock { $0.page } }
 
+    /// Why the page failed (see ``fail(_:)``), or nil.
+    var failure: BrowserError? { state.withLock { $0.failure } }
+
     /// Records one event and wakes every waiter whose condition now holds.
     func handle(_ method: String, _ params: JSONValue) {
         guard let params = params.objectValue else { return }
@@ -59,6 +64,11 @@ final class PageTracker: Sendable {
             case "Page.frameNavigated":
                 guard let frame = params["frame"]?.objectValue, frame["id"]?.stringValue == mainFrame else { return [] }
                 state.page.url = frame["url"]?.stringValue
+            case "Page.javascriptDialogOpening":
+                guard state.page.dialogs.count < JavaScriptDialog.maxListed else { return [] }
+                let dialog = JavaScriptDialog(type: params["type"]?.stringValue ?? "alert", message: params["message"]?.stringValue ?? "")
+                state.page.dialogs.append(dialog)
+                return []
             case "Network.responseReceived":
                 guard params["type"]?.stringValue == "Document", params["frameId"]?.stringValue == mainFrame,
                     let loader = params["loaderId"]?.stringValue, let response = params["response"]?.objectValue

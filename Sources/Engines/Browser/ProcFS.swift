@@ -18,6 +18,8 @@ enum ProcFS {
         /// Clock ticks after boot at which the process started: with the pid it
         /// names one process for the life of the machine.
         var startTime: UInt64
+        /// `Z`: exited, waiting to be reaped; it holds no memory and runs nothing.
+        var isZombie = false
     }
 
     /// The whole file, or nil when it cannot be opened (the process is gone).
@@ -66,12 +68,17 @@ enum ProcFS {
             let group = Int32(String(decoding: fields[2], as: UTF8.self)),
             let start = UInt64(String(decoding: fields[19], as: UTF8.self))
         else { return nil }
-        return Stat(ppid: ppid, processGroup: group, startTime: start)
+        return Stat(ppid: ppid, processGroup: group, startTime: start, isZombie: fields[0].first == UInt8(ascii: "Z"))
     }
 
     /// The pids whose process group is `group`.
     static func members(ofGroup group: Int32) -> [Int32] {
         pids().filter { stat($0)?.processGroup == group }
+    }
+
+    /// Whether some process of `group` still runs (zombies do not count).
+    static func hasLiveMembers(group: Int32) -> Bool {
+        pids().contains { pid in stat(pid).map { $0.processGroup == group && !$0.isZombie } ?? false }
     }
 
     /// Proportional set size in bytes from `/proc/PID/smaps_rollup`: shared

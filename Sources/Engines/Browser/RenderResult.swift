@@ -23,6 +23,8 @@ public struct RenderResult: Sendable {
     public var pdfBase64: String?
     /// From the call to `render` until the result was ready.
     public var duration: Duration
+    /// The JavaScript dialogs the page opened, each dismissed (see `JavaScriptDialog`).
+    public var dialogs: [JavaScriptDialog] = []
 
     public init(
         url: String, finalURL: String, status: Int, mimeType: String?, html: String,

@@ -1,24 +1,31 @@
 import Foundation
 import Synchronization
 
-/// `Tests/Servers/browserpages.py` on a free loopback port, for one test.
+/// `Tests/Servers/browserpages.py` on a free port of a loopback address (or
+/// of a `NetworkNamespace`'s address, run inside it), for one test.
 ///
 /// The server exits when its stdin closes, so it goes away with the test
 /// process even when a test crashes. Every line it prints after the port
 /// (`GET /path`) is kept, so a test can wait until the browser reached a page.
-final class PageServer: Sendable {
-    let port: Int
+public final class PageServer: Sendable {
+    /// The address it binds: 127.0.0.1 unless a test needs a second site.
+    public let host: String
+    public let port: Int
     private let process: Process
     private let stdin: Pipe
     private let lines: LineLog
 
-    init() async throws {
+    /// - Parameters:
+    ///   - host: the address to bind.
+    ///   - namespace: the network namespace to run in (`NetworkNamespace.name`), whose address `host` is.
+    public init(host: String = "127.0.0.1", namespace: String? = nil) async throws {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/browserpages.py")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", script.path]
+        let python = ["python3", "-u", script.path, host]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + python
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -44,6 +51,7 @@ final class PageServer: Sendable {
             }
             lines.append(complete)
         }
+        self.host = host
         self.process = process
         self.stdin = stdin
         self.lines = lines
@@ -61,11 +69,11 @@ final class PageServer: Sendable {
 
     deinit { stop() }
 
-    /// `http://127.0.0.1:<port><path>`.
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    /// `http://<host>:<port><path>`.
+    public func url(_ path: String) -> String { "http://\(host):\(port)\(path)" }
 
     /// Waits until the server has logged `GET <path>`.
-    func waitForRequest(_ path: String) async throws {
+    public func waitForRequest(_ path: String) async throws {
         for _ in 0..<1200 {
             if received(path) { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -74,11 +82,14 @@ final class PageServer: Sendable {
     }
 
     /// Whether the server has logged `GET <path>` so far.
-    func received(_ path: String) -> Bool {
+    public func received(_ path: String) -> Bool {
         lines.first(where: { $0 == "GET \(path)" }) != nil
     }
 
-    func stop() {
+    /// Whether any request at all reached the server.
+    public var receivedAny: Bool { lines.first(where: { $0.hasPrefix("GET ") }) != nil }
+
+    public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -86,9 +97,9 @@ final class PageServer: Sendable {
 }
 
 /// A failure of the test set-up itself, with a message.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// The lines a server printed, shared between its reader callback and the test.
