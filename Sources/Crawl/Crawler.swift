@@ -17,17 +17,21 @@ public final class Crawler: Sendable {
     let validator: URLValidator
     let eventLoopGroup: any EventLoopGroup
     let browserLaunch: BrowserLaunchConfiguration
+    let limits: CrawlLimits
     let logger: Logger
     let selections = EngineSelectionCache()
 
-    /// - Parameter browserLaunch: where Chromium is and how its watchdog
-    ///   beats; per machine, not part of any signature.
+    /// - Parameters:
+    ///   - browserLaunch: where Chromium is and how its watchdog beats; per
+    ///     machine, not part of any signature.
+    ///   - limits: the operator's body ceiling and request-memory budget.
     public init(
         pool: EnginePool<ContinuousClock>,
         scripts: ScriptRegistry,
         validator: URLValidator,
         eventLoopGroup: any EventLoopGroup,
         browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        limits: CrawlLimits = CrawlLimits(),
         logger: Logger
     ) {
         self.pool = pool
@@ -35,6 +39,7 @@ public final class Crawler: Sendable {
         self.validator = validator
         self.eventLoopGroup = eventLoopGroup
         self.browserLaunch = browserLaunch
+        self.limits = limits
         self.logger = logger
     }
 
@@ -54,14 +59,33 @@ public final class Crawler: Sendable {
     /// Crawls one page.
     /// - Throws: `CrawlError` (bad URL, bad config, unavailable engine),
     ///   `PoolError` (memory pressure…), `EngineError` (fetch failures,
-    ///   timeouts), `LuaError` (extract.lua), `HTMLError`.
+    ///   timeouts), `LuaError` (extract.lua), `HTMLError`; `CrawlError(.memoryPressure)`
+    ///   when the page does not fit the request-memory budget.
     public func crawl(_ request: CrawlRequest) async throws -> PageResult {
         let clock = ContinuousClock()
         let start = clock.now
+        try limits.check(request)
         let url = try await validator.validate(request.url).absoluteString
-        var selection = try await select(for: request, url: url)
+        let selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
-        var page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+        let page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
+        // From here the body is in and will be parsed: its estimated cost is held until the answer is built.
+        let cost = RequestMemoryBudget.cost(of: page.fetched.body)
+        return try await limits.memory.withReservation(cost, limit: limits.requestMemory, for: url) {
+            try await read(page, url: url, selection: selection, request: request, timing: timing, start: start)
+        }
+    }
+
+    /// The rest of `crawl` once the first fetch is in: the browser
+    /// escalation, one parse, extract.lua, the formats.
+    private func read(
+        _ first: Fetched, url: String, selection: EngineSelection, request: CrawlRequest,
+        timing: PageResult.PageTiming, start: ContinuousClock.Instant
+    ) async throws -> PageResult {
+        let clock = ContinuousClock()
+        var page = first
+        var selection = selection
+        var timing = timing
         var document: HTMLDocument?
         if case .http = selection.engine, request.engine == nil {
             let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
@@ -147,7 +171,7 @@ public final class Crawler: Sendable {
     /// `engine` and `config` and returns the ones to use.
     func select(for request: CrawlRequest, url: String) async throws(CrawlError) -> EngineSelection {
         let choice = await scripts.policies.engine(for: url, request: request.policyView)
-        return try selections.selection(kind: choice.engine, config: choice.config)
+        return try selections.selection(kind: choice.engine, config: limits.clamped(choice.config, kind: choice.engine))
     }
 
     /// Parses an HTML body once (or takes the document the escalation check

@@ -57,21 +57,23 @@ public struct Daemon: Sendable {
         }
         let crawler = Crawler(
             pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: configuration.denyPrivate),
-            eventLoopGroup: group, logger: logger
+            eventLoopGroup: group, limits: makeCrawlLimits(probe: probe), logger: logger
         )
         do {
             try await crawler.startPermanentEngine()
         } catch {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
+        let admission = makeCrawlAdmission()
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
-        let supervisor = try makeSupervisorHeartbeat(eventLoop: group.next())
-        let jobs = try makeJobManager(crawler: crawler, scripts: scripts, redis: redis, monitor: monitor)
+        let jobs = try makeJobManager(
+            fetcher: JobPageFetcher(crawler: crawler, admission: admission), scripts: scripts, redis: redis, monitor: monitor
+        )
 
         var registry = OpRegistry()
         registry.register(PingOp())
         registry.register(AuthOp(expectedToken: configuration.authToken))
-        registry.register(CrawlOp(crawler: crawler))
+        registry.register(CrawlOp(crawler: crawler, admission: admission))
         registry.register(ReloadOp(reloader: reloader))
         registry.register(PoolCleanupOp(pool: pool))
         registry.register(PoolKillOp(pool: pool))
@@ -92,6 +94,9 @@ public struct Daemon: Sendable {
         registry.register(JobResultsOp(manager: jobs))
 
         let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
+        let supervisor = try makeSupervisorHeartbeat(
+            eventLoop: group.next(), probe: RequestPathProbe(dispatcher: dispatcher, scripts: scripts)
+        )
         let logger = self.logger
         let server = LineServer(
             configuration: configuration.server,
@@ -169,7 +174,7 @@ public struct Daemon: Sendable {
 
     /// Jobs with Redis: checkpoints in Redis and the cluster's queue; with
     /// `--redis none`: checkpoints in `--state-dir`, jobs of this process only.
-    private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
+    private func makeJobManager(fetcher: JobPageFetcher, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
         let store: any JobCheckpointStore
@@ -192,7 +197,7 @@ public struct Daemon: Sendable {
         }
         let policies = scripts.policies
         let environment = JobEnvironment(
-            configuration: jobConfiguration, fetcher: JobPageFetcher(crawler: crawler), store: store,
+            configuration: jobConfiguration, fetcher: fetcher, store: store,
             politeness: { host in
                 let politeness = await policies.politeness(host: host)
                 return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
@@ -203,13 +208,33 @@ public struct Daemon: Sendable {
         return JobManager(environment: environment, cluster: cluster)
     }
 
-    private func makeSupervisorHeartbeat(eventLoop: any EventLoop) throws -> SupervisorHeartbeat {
+    /// The body ceiling and the request-memory budget: the operator's, or a
+    /// quarter of the memory crawld may use.
+    private func makeCrawlLimits(probe: MemoryProbe) -> CrawlLimits {
+        let capacity = configuration.requestMemory ?? RequestMemoryBudget.defaultCapacity(totalMemory: probe.read()?.limitBytes ?? 4 << 30)
+        logger.info("request limits", metadata: ["crawld.max_body_bytes": "\(configuration.maxBodyBytes)", "crawld.request_memory": "\(capacity)"])
+        return CrawlLimits(maxBodyBytes: configuration.maxBodyBytes, memory: RequestMemoryBudget(capacity: capacity))
+    }
+
+    /// The crawl ceilings: the operator's, or derived from the descriptor
+    /// limit after raising it to the hard limit.
+    private func makeCrawlAdmission() -> CrawlAdmission {
+        let descriptors = DescriptorBudget.raiseToHardLimit()
+        let total = configuration.maxCrawlsInFlight ?? DescriptorBudget.defaultCrawlCeiling(limit: descriptors)
+        let perClient = configuration.maxCrawlsPerClient ?? max(1, total / 2)
+        logger.info(
+            "crawl ceilings", metadata: ["crawld.fd_limit": "\(descriptors)", "crawld.crawls.max": "\(total)", "crawld.crawls.per_client": "\(perClient)"]
+        )
+        return CrawlAdmission(limits: .init(total: total, perClient: min(perClient, total), patience: configuration.crawlQueueWait))
+    }
+
+    private func makeSupervisorHeartbeat(eventLoop: any EventLoop, probe: RequestPathProbe) throws -> SupervisorHeartbeat {
         do {
             return try SupervisorHeartbeat(
                 watchdogUDP: configuration.watchdogUDP,
                 interval: .nanoseconds(Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
                     + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
-                eventLoop: eventLoop, logger: logger
+                eventLoop: eventLoop, logger: logger, probe: probe.run
             )
         } catch {
             throw DaemonError(kind: .configuration, message: "\(error)")

@@ -28,6 +28,24 @@ public struct DaemonConfiguration: Sendable {
     /// Threads of the event loop group that moves every socket's bytes
     /// (clients and fetched pages; Redis has threads of its own).
     public var eventLoopThreads: Int
+    /// Crawls (fetches and renders) in flight at once, daemon-wide; nil
+    /// derives it from the file-descriptor limit (`DescriptorBudget`).
+    public var maxCrawlsInFlight: Int?
+    /// Crawls in flight at once from one client (peer address); nil is half
+    /// the daemon-wide ceiling, so one client never takes all of it.
+    public var maxCrawlsPerClient: Int?
+    /// How long a `crawl` past a ceiling waits for a slot before `busy`.
+    public var crawlQueueWait: Duration
+    /// The ceiling on a crawl's `max_body_bytes`; clients may only ask for less.
+    public var maxBodyBytes: Int
+    /// Bytes all crawls may hold at once while parsed and extracted; nil is
+    /// a quarter of the memory crawld may use (`RequestMemoryBudget`).
+    public var requestMemory: Int?
+
+    /// The default `maxBodyBytes`: 32 MiB, three times the engine's default
+    /// (10 MiB), so a client can still raise it for a large page while five
+    /// such pages at once stay inside a 1 GiB budget.
+    public static let defaultMaxBodyBytes = 32 << 20
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///
@@ -54,7 +72,12 @@ public struct DaemonConfiguration: Sendable {
         heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
         watchdogInterval: Duration = .seconds(10),
-        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads
+        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads,
+        maxCrawlsInFlight: Int? = nil,
+        maxCrawlsPerClient: Int? = nil,
+        crawlQueueWait: Duration = .seconds(1),
+        maxBodyBytes: Int = DaemonConfiguration.defaultMaxBodyBytes,
+        requestMemory: Int? = nil
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -68,5 +91,10 @@ public struct DaemonConfiguration: Sendable {
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval
         self.eventLoopThreads = eventLoopThreads
+        self.maxCrawlsInFlight = maxCrawlsInFlight
+        self.maxCrawlsPerClient = maxCrawlsPerClient
+        self.crawlQueueWait = crawlQueueWait
+        self.maxBodyBytes = maxBodyBytes
+        self.requestMemory = requestMemory
     }
 }

@@ -44,6 +44,7 @@ enum ErrorMapping {
         case .invalidConfiguration: return ProtocolError(.badRequest, error.message)
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
         case .notRunning: return ProtocolError(.engineUnavailable, error.message)
+        case .resourceExhausted: return ProtocolError(.resourceExhausted, error.message)
         default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
         }
     }

@@ -4,7 +4,8 @@
 /// refused: 127.0.0.1:1", "body larger than 1048576 bytes"). The code says
 /// which wire error it becomes; Daemon does that mapping, in one place:
 /// `isTimeout` codes become `timeout`, `invalidConfiguration` becomes
-/// `bad_request`, `invalidURL` becomes `invalid_url`, every other code becomes
+/// `bad_request`, `invalidURL` becomes `invalid_url`, `resourceExhausted` becomes
+/// `resource_exhausted`, every other code becomes
 /// `fetch_failed` with `code.reason` as its reason.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a stable reason string (`code.reason`).
@@ -24,6 +25,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             case timeout
             case connectTimeout = "connect_timeout"
             case notRunning = "not_running"
+            case resourceExhausted = "resource_exhausted"
         }
 
         private let base: Base
@@ -57,6 +59,9 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let connectTimeout = Code(.connectTimeout)
         /// The engine was asked to fetch before `start()` or after `close()`.
         public static let notRunning = Code(.notRunning)
+        /// crawld (or the machine) is out of file descriptors (EMFILE / ENFILE):
+        /// a limit of the moment, not the site's fault.
+        public static let resourceExhausted = Code(.resourceExhausted)
 
         /// The stable snake_case reason (`"connection_refused"`), for the wire's error message and logs.
         public var reason: String { base.rawValue }

@@ -74,6 +74,21 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads for sockets (parsing and scripts run on a thread per core besides). Default: a quarter of the cores, at least 1.")
     var eventLoops = DaemonConfiguration.defaultEventLoopThreads
 
+    @Option(help: "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default: derived from the file-descriptor limit (raised to its hard limit at start), keeping a quarter of it for everything else.")
+    var maxCrawlsInFlight: Int?
+
+    @Option(help: "Crawls in flight at once from one client address, over all its connections. Default: half of --max-crawls-in-flight.")
+    var maxCrawlsPerClient: Int?
+
+    @Option(help: "Seconds a crawl past a ceiling waits for a slot before it is answered busy.")
+    var crawlQueueWait: Double = 1
+
+    @Option(help: "The largest page body (bytes, after decompression) a crawl may ask for with config.max_body_bytes; a request asking more gets bad_request.")
+    var maxBodyBytes = DaemonConfiguration.defaultMaxBodyBytes
+
+    @Option(help: "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use.")
+    var requestMemory: Int?
+
     @Flag(help: "Refuse crawl targets (and redirects) that resolve to loopback, private or link-local addresses.")
     var denyPrivate = false
 
@@ -92,6 +107,11 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)") }
+        if let maxCrawlsInFlight, maxCrawlsInFlight < 1 { throw ValidationError("--max-crawls-in-flight must be at least 1, got \(maxCrawlsInFlight)") }
+        if let maxCrawlsPerClient, maxCrawlsPerClient < 1 { throw ValidationError("--max-crawls-per-client must be at least 1, got \(maxCrawlsPerClient)") }
+        guard (0...3600).contains(crawlQueueWait) else { throw ValidationError("--crawl-queue-wait must be between 0 and 3600 seconds") }
+        guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1 and 1073741824, got \(maxBodyBytes)") }
+        if let requestMemory, requestMemory < 1 << 20 { throw ValidationError("--request-memory must be at least 1048576 bytes, got \(requestMemory)") }
         guard drainTimeout >= 0, drainTimeout.isFinite else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
         guard heartbeatInterval > 0, heartbeatInterval.isFinite else { throw ValidationError("--heartbeat-interval must be a number of seconds > 0") }
         guard watchdogInterval > 0, watchdogInterval.isFinite else { throw ValidationError("--watchdog-interval must be a number of seconds > 0") }
@@ -144,7 +164,12 @@ struct CrawldCommand: AsyncParsableCommand {
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             watchdogUDP: watchdogUDP,
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
-            eventLoopThreads: eventLoops
+            eventLoopThreads: eventLoops,
+            maxCrawlsInFlight: maxCrawlsInFlight,
+            maxCrawlsPerClient: maxCrawlsPerClient,
+            crawlQueueWait: .milliseconds(Int64(crawlQueueWait * 1000)),
+            maxBodyBytes: maxBodyBytes,
+            requestMemory: requestMemory
         )
         try await Daemon(configuration: configuration, logger: logger).run()
     }

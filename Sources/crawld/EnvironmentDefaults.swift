@@ -5,6 +5,7 @@ enum EnvironmentDefaults {
     static let options = [
         "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
         "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval", "event-loops",
+        "max-crawls-in-flight", "max-crawls-per-client", "crawl-queue-wait", "max-body-bytes", "request-memory",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

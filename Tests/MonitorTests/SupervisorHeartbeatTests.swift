@@ -31,7 +31,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let port = try #require(receiver.localAddress?.port)
         let heartbeat = try SupervisorHeartbeat(
             watchdogUDP: "127.0.0.1:\(port)", interval: .milliseconds(50), environment: [:],
-            eventLoop: group.next(), logger: Logger(label: "test")
+            eventLoop: group.next(), logger: Logger(label: "test"), probe: {}
         )
         try await heartbeat.start()
         #expect(await pollUntil { collector.received.count >= 3 })
@@ -54,7 +54,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let receiver = try UnixDatagramReceiver(path: path)
         let heartbeat = try SupervisorHeartbeat(
             watchdogUDP: nil, environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"],
-            eventLoop: group.next(), logger: Logger(label: "test")
+            eventLoop: group.next(), logger: Logger(label: "test"), probe: {}
         )
         try await heartbeat.start()
         heartbeat.notifyReady()
@@ -70,7 +70,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         for bad in ["nohostport", "host:", ":99", "host:70000"] {
             #expect(throws: MonitorError.self) {
-                try SupervisorHeartbeat(watchdogUDP: bad, environment: [:], eventLoop: group.next(), logger: Logger(label: "test"))
+                try SupervisorHeartbeat(watchdogUDP: bad, environment: [:], eventLoop: group.next(), logger: Logger(label: "test"), probe: {})
             }
         }
     }
