@@ -70,7 +70,8 @@ public final class Crawler: Sendable {
         var timing = PageResult.PageTiming()
         let page = try await fetch(url, with: selection, for: request, queue: &timing.queue)
         // From here the body is in and will be parsed: its estimated cost is held until the answer is built.
-        let cost = RequestMemoryBudget.cost(of: page.fetched.body)
+        let parsesTree = request.extract || !request.formats.isSubset(of: [.links]) || scripts.policies.settings.escalates
+        let cost = RequestMemoryBudget.cost(of: page.fetched.body, parsesTree: parsesTree)
         return try await limits.memory.withReservation(cost, limit: limits.requestMemory, for: url) {
             try await read(page, url: url, selection: selection, request: request, timing: timing, start: start)
         }

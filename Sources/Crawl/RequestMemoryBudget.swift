@@ -34,11 +34,13 @@ public final class RequestMemoryBudget: Sendable {
     }
 
     /// The estimate reserved for a page: the body and one copy of it (a
-    /// transcoding, the `text` or `html` format), plus the libxml2 tree its
-    /// tags make. Counting `<` reads the body once, about a microsecond for
-    /// an ordinary page; a body that is not HTML has few and costs twice
-    /// its size.
-    public static func cost(of body: [UInt8]) -> Int {
+    /// transcoding, the `text` or `html` format), plus, when the page will
+    /// be parsed into a tree, the libxml2 tree its tags make. Counting `<`
+    /// reads the body once, about a microsecond for an ordinary page; a
+    /// body that is not HTML has few. A crawl that wants only the title
+    /// and links streams the page (`PageOutline`) and builds no tree.
+    public static func cost(of body: [UInt8], parsesTree: Bool) -> Int {
+        guard parsesTree else { return 2 * body.count }
         let tags = body.withUnsafeBufferPointer { bytes in
             var count = 0
             for byte in bytes where byte == UInt8(ascii: "<") { count += 1 }
