@@ -26,9 +26,10 @@ public struct CrawlLimits: Sendable {
         self.memory = memory
     }
 
-    /// - Throws: `CrawlError(.badRequest)` when the request's own config asks for a larger body than the ceiling.
-    func check(_ request: CrawlRequest) throws(CrawlError) {
-        guard let asked = request.config?["max_body_bytes"]?.intValue, asked > maxBodyBytes else { return }
+    /// Checks a client's engine config (a `crawl`'s or a job's) against the ceiling.
+    /// - Throws: `CrawlError(.badRequest)` when it asks for a larger body than the ceiling.
+    public func check(config: JSONObject?) throws(CrawlError) {
+        guard let asked = config?["max_body_bytes"]?.intValue, asked > maxBodyBytes else { return }
         throw CrawlError(
             .badRequest, "config.max_body_bytes \(asked) is above this crawld's ceiling of \(maxBodyBytes) bytes (--max-body-bytes); ask for less"
         )

@@ -17,7 +17,8 @@ public final class Crawler: Sendable {
     let validator: URLValidator
     let eventLoopGroup: any EventLoopGroup
     let browserLaunch: BrowserLaunchConfiguration
-    let limits: CrawlLimits
+    /// The operator's limits every crawl is held to.
+    public let limits: CrawlLimits
     let logger: Logger
     let selections = EngineSelectionCache()
 
@@ -64,7 +65,7 @@ public final class Crawler: Sendable {
     public func crawl(_ request: CrawlRequest) async throws -> PageResult {
         let clock = ContinuousClock()
         let start = clock.now
-        try limits.check(request)
+        try limits.check(config: request.config)
         let url = try await validator.validate(request.url).absoluteString
         let selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()

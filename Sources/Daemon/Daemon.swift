@@ -86,7 +86,7 @@ public struct Daemon: Sendable {
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
-        registry.register(JobSubmitOp(manager: jobs))
+        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits))
         registry.register(JobWatchOp(manager: jobs))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))

@@ -14,6 +14,8 @@ import TestSupport
         let raised = try await client.request(["op": "crawl", "url": .string(site.url("/big?bytes=100000")), "config": ["max_body_bytes": 1_073_741_824]]).answer
         #expect(raised["error"]?.objectValue?["code"] == "bad_request")
         #expect(raised["error"]?.objectValue?["message"]?.stringValue?.contains("65536") == true, "the message names the ceiling: \(raised)")
+        let job = try await client.request(["op": "job.submit", "urls": [.string(site.url("/redirect/0"))], "config": ["max_body_bytes": 1_073_741_824]]).answer
+        #expect(job["error"]?.objectValue?["code"] == "bad_request", "a job's config is held to the same ceiling: \(job)")
         // Without a config of its own the engine's default (10 MiB) is lowered to the ceiling.
         let plain = try await client.request(["op": "crawl", "url": .string(site.url("/big?bytes=100000"))]).answer
         #expect(plain["error"]?.objectValue?["code"] == "fetch_failed")
