@@ -66,6 +66,27 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         try await group.shutdownGracefully()
     }
 
+    /// No beat while the probe of the request path is out; beats again once it answers.
+    @Test func beatsWaitForTheProbe() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let receiver = try UnixDatagramReceiver(path: path)
+        let hung = Atomic<Bool>(true)
+        let heartbeat = try SupervisorHeartbeat(
+            watchdogUDP: nil, environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"],
+            eventLoop: group.next(), logger: Logger(label: "test"),
+            probe: { while hung.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) } }
+        )
+        try await heartbeat.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!receiver.drain().contains("WATCHDOG=1"), "ten rounds of a hung probe send nothing")
+        hung.store(false, ordering: .releasing)
+        #expect(await pollUntil { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
+        await heartbeat.stop()
+        try await group.shutdownGracefully()
+    }
+
     @Test func refusesMalformedAddresses() {
         let group = MultiThreadedEventLoopGroup.singleton
         for bad in ["nohostport", "host:", ":99", "host:70000"] {
