@@ -118,7 +118,7 @@ public final class SupervisorHeartbeat: Sendable {
         try? await channel?.close()
     }
 
-    /// Sent from the event loop, like the periodic messages.
+    /// `READY=1` and `STOPPING=1` go out from the event loop; they need no probe.
     private func send(_ message: String) {
         guard let notifySocket else { return }
         eventLoop.execute { notifySocket.send(message) }
