@@ -64,7 +64,8 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
-        let admission = makeCrawlAdmission()
+        let descriptors = DescriptorBudget.raisingToHardLimit()
+        let admission = makeCrawlAdmission(descriptors: descriptors)
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
         let jobs = try makeJobManager(
             fetcher: JobPageFetcher(crawler: crawler, admission: admission), scripts: scripts, redis: redis, monitor: monitor
@@ -99,7 +100,7 @@ public struct Daemon: Sendable {
         )
         let logger = self.logger
         let server = LineServer(
-            configuration: configuration.server,
+            configuration: serverConfiguration(descriptors: descriptors),
             dispatcher: dispatcher,
             group: group,
             logger: logger,
@@ -216,16 +217,28 @@ public struct Daemon: Sendable {
         return CrawlLimits(maxBodyBytes: configuration.maxBodyBytes, memory: RequestMemoryBudget(capacity: capacity))
     }
 
-    /// The crawl ceilings: the operator's, or derived from the descriptor
-    /// limit after raising it to the hard limit.
-    private func makeCrawlAdmission() -> CrawlAdmission {
-        let descriptors = DescriptorBudget.raiseToHardLimit()
-        let total = configuration.maxCrawlsInFlight ?? DescriptorBudget.defaultCrawlCeiling(limit: descriptors)
-        let perClient = configuration.maxCrawlsPerClient ?? max(1, total / 2)
+    /// The crawl ceilings: the operator's, never above what the descriptor
+    /// limit allows (`DescriptorBudget`).
+    private func makeCrawlAdmission(descriptors: DescriptorBudget) -> CrawlAdmission {
+        let total = min(configuration.maxCrawlsInFlight ?? descriptors.crawls, descriptors.crawls)
+        if let asked = configuration.maxCrawlsInFlight, asked > total {
+            logger.warning("--max-crawls-in-flight \(asked) is more than \(descriptors.limit) file descriptors allow; using \(total) (raise the hard limit for more)")
+        }
+        let perClient = min(configuration.maxCrawlsPerClient ?? max(1, total / 2), total)
         logger.info(
-            "crawl ceilings", metadata: ["crawld.fd_limit": "\(descriptors)", "crawld.crawls.max": "\(total)", "crawld.crawls.per_client": "\(perClient)"]
+            "crawl ceilings", metadata: ["crawld.fd_limit": "\(descriptors.limit)", "crawld.crawls.max": "\(total)", "crawld.crawls.per_client": "\(perClient)"]
         )
-        return CrawlAdmission(limits: .init(total: total, perClient: min(perClient, total), patience: configuration.crawlQueueWait))
+        return CrawlAdmission(limits: .init(total: total, perClient: perClient, patience: configuration.crawlQueueWait))
+    }
+
+    /// The server's configuration with `--max-connections` no higher than the descriptor limit allows.
+    private func serverConfiguration(descriptors: DescriptorBudget) -> LineServerConfiguration {
+        var server = configuration.server
+        if server.maximumConnections > descriptors.connections {
+            logger.notice("--max-connections \(server.maximumConnections) is more than \(descriptors.limit) file descriptors allow; using \(descriptors.connections)")
+            server.maximumConnections = descriptors.connections
+        }
+        return server
     }
 
     private func makeSupervisorHeartbeat(eventLoop: any EventLoop, probe: RequestPathProbe) throws -> SupervisorHeartbeat {

@@ -41,7 +41,7 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Longest request line in bytes; longer lines get line_too_long.")
     var maxLineBytes = 1 << 20
 
-    @Option(help: "Open connections allowed; past it a client gets one busy line.")
+    @Option(help: "Open connections allowed; past it a client gets one busy line. At most a quarter of the file-descriptor limit (lowered to it).")
     var maxConnections = 10_000
 
     @Option(help: "Requests in flight per connection before crawld stops reading it.")
@@ -74,7 +74,7 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads for sockets (parsing and scripts run on a thread per core besides). Default: a quarter of the cores, at least 1.")
     var eventLoops = DaemonConfiguration.defaultEventLoopThreads
 
-    @Option(help: "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default: derived from the file-descriptor limit (raised to its hard limit at start), keeping a quarter of it for everything else.")
+    @Option(help: "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default and maximum: what the file-descriptor limit (raised to its hard limit at start) leaves after a quarter for connections and a quarter for everything else, two per crawl.")
     var maxCrawlsInFlight: Int?
 
     @Option(help: "Crawls in flight at once from one client address, over all its connections. Default: half of --max-crawls-in-flight.")
