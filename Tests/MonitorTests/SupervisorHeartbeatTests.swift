@@ -21,6 +21,9 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
     var received: [String] { messages.withLock { $0 } }
 }
 
+/// Beats need a free thread of the cooperative pool (their probe runs
+/// there), which in a full test run other suites may hold for a minute:
+/// the polls for beats wait up to 120 s.
 @Suite struct SupervisorHeartbeatTests {
     @Test func udpWatchdogSendsPidAndTimestamp() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -34,7 +37,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
             eventLoop: group.next(), logger: Logger(label: "test"), probe: {}
         )
         try await heartbeat.start()
-        #expect(await pollUntil { collector.received.count >= 3 })
+        #expect(await pollUntil(seconds: 120) { collector.received.count >= 3 })
         await heartbeat.stop()
         for message in collector.received {
             let parts = message.split(separator: ";")
@@ -59,7 +62,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         try await heartbeat.start()
         heartbeat.notifyReady()
         #expect(await pollUntil { receiver.drain().contains("READY=1") })
-        #expect(await pollUntil { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
+        #expect(await pollUntil(seconds: 120) { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
         heartbeat.notifyStopping()
         #expect(await pollUntil { receiver.drain().contains("STOPPING=1") })
         await heartbeat.stop()
@@ -82,7 +85,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         try await Task.sleep(for: .milliseconds(500))
         #expect(!receiver.drain().contains("WATCHDOG=1"), "ten rounds of a hung probe send nothing")
         hung.store(false, ordering: .releasing)
-        #expect(await pollUntil { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
+        #expect(await pollUntil(seconds: 120) { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
         await heartbeat.stop()
         try await group.shutdownGracefully()
     }
