@@ -41,6 +41,8 @@ public struct Daemon: Sendable {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        // First, before anything opens descriptors under the soft limit's accounting.
+        let descriptors = DescriptorBudget.raisingToHardLimit()
         let scripts = try await loadScripts()
         let probe = MemoryProbe()
         let tiers = PoolSnapshotCache()
@@ -64,7 +66,6 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
-        let descriptors = DescriptorBudget.raisingToHardLimit()
         let admission = makeCrawlAdmission(descriptors: descriptors)
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
         let jobs = try makeJobManager(

@@ -29,7 +29,8 @@ public struct DaemonConfiguration: Sendable {
     /// (clients and fetched pages; Redis has threads of its own).
     public var eventLoopThreads: Int
     /// Crawls (fetches and renders) in flight at once, daemon-wide; nil
-    /// derives it from the file-descriptor limit (`DescriptorBudget`).
+    /// derives it from the file-descriptor limit, and a value above what
+    /// that limit allows is lowered to it (`DescriptorBudget`).
     public var maxCrawlsInFlight: Int?
     /// Crawls in flight at once from one client (peer address); nil is half
     /// the daemon-wide ceiling, so one client never takes all of it.
