@@ -5,15 +5,15 @@
 
 # Debian packages the daemon and its tests need.
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev redis-server \
-                chromium-headless-shell netcat-openbsd python3 python3-lxml
+                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv
 # Only the benchmarks need these.
-BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15 python3-venv
+BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
 
 LISTEN ?= 127.0.0.1:7070
 REDIS  ?= redis://127.0.0.1:6379
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps build run test bench clean
+.PHONY: deps test-deps bench-deps build run test bench clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -21,6 +21,10 @@ deps:
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# circus, whose real watchdog plugin restarts a hung crawld in DaemonWatchdogTests.
+test-deps: deps
+	@[ -x Tests/.venv/bin/circusd ] || { python3 -m venv Tests/.venv && Tests/.venv/bin/pip install -q circus; }
 
 bench-deps: deps
 	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -39,7 +43,7 @@ run: build
 	fi
 	.build/release/crawld --config scripts/ --listen $(LISTEN) --redis $(REDIS)
 
-test: deps
+test: test-deps
 	swift build --build-tests
 	swift test --skip-build
 

@@ -8,6 +8,7 @@ public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
             case blockedAddress = "blocked_address"
             case badRequest = "bad_request"
             case engineUnavailable = "engine_unavailable"
+            case memoryPressure = "memory_pressure"
         }
 
         private let base: Base
@@ -21,6 +22,8 @@ public struct CrawlError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let badRequest = Code(.badRequest)
         /// The engine asked for cannot run here (unknown kind, or not installed).
         public static let engineUnavailable = Code(.engineUnavailable)
+        /// The page would take more of the request-memory budget than is free.
+        public static let memoryPressure = Code(.memoryPressure)
 
         public var description: String { base.rawValue }
     }

@@ -17,17 +17,22 @@ public final class Crawler: Sendable {
     let validator: URLValidator
     let eventLoopGroup: any EventLoopGroup
     let browserLaunch: BrowserLaunchConfiguration
+    /// The operator's limits every crawl is held to.
+    public let limits: CrawlLimits
     let logger: Logger
     let selections = EngineSelectionCache()
 
-    /// - Parameter browserLaunch: where Chromium is and how its watchdog
-    ///   beats; per machine, not part of any signature.
+    /// - Parameters:
+    ///   - browserLaunch: where Chromium is and how its watchdog beats; per
+    ///     machine, not part of any signature.
+    ///   - limits: the operator's body ceiling and request-memory budget.
     public init(
         pool: EnginePool<ContinuousClock>,
         scripts: ScriptRegistry,
         validator: URLValidator,
         eventLoopGroup: any EventLoopGroup,
         browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        limits: CrawlLimits = CrawlLimits(),
         logger: Logger
     ) {
         self.pool = pool
@@ -35,6 +40,7 @@ public final class Crawler: Sendable {
         self.validator = validator
         self.eventLoopGroup = eventLoopGroup
         self.browserLaunch = browserLaunch
+        self.limits = limits
         self.logger = logger
     }
 
@@ -54,16 +60,37 @@ public final class Crawler: Sendable {
     /// Crawls one page.
     /// - Throws: `CrawlError` (bad URL, bad config, unavailable engine),
     ///   `PoolError` (memory pressure…), `EngineError` (fetch failures,
-    ///   timeouts), `LuaError` (extract.lua), `HTMLError`.
+    ///   timeouts), `LuaError` (extract.lua), `HTMLError`; `CrawlError(.memoryPressure)`
+    ///   when the page does not fit the request-memory budget.
     public func crawl(_ request: CrawlRequest) async throws -> PageResult {
         let clock = ContinuousClock()
         let start = clock.now
+        try limits.check(config: request.config)
         let target = try await validator.check(request.url)
         let url = target.url.absoluteString
         if let config = request.config { try EngineConfigLimits.check(config) }
-        var selection = try await select(for: request, url: url)
+        let selection = try await select(for: request, url: url)
         var timing = PageResult.PageTiming()
-        var page = try await fetch(target, with: selection, for: request, queue: &timing.queue)
+        let page = try await fetch(target, with: selection, for: request, queue: &timing.queue)
+        // From here the body is in and will be parsed: its estimated cost is held until the answer is built.
+        let parsesTree = request.extract || !request.formats.isSubset(of: [.links]) || scripts.policies.settings.escalates
+        let cost = RequestMemoryBudget.cost(of: page.fetched.body, parsesTree: parsesTree)
+        return try await limits.memory.withReservation(cost, limit: limits.requestMemory, for: url) {
+            try await read(page, target: target, selection: selection, request: request, timing: timing, start: start)
+        }
+    }
+
+    /// The rest of `crawl` once the first fetch is in: the browser
+    /// escalation, one parse, extract.lua, the formats.
+    private func read(
+        _ first: Fetched, target: URLValidator.CheckedURL, selection: EngineSelection, request: CrawlRequest,
+        timing: PageResult.PageTiming, start: ContinuousClock.Instant
+    ) async throws -> PageResult {
+        let clock = ContinuousClock()
+        let url = target.url.absoluteString
+        var page = first
+        var selection = selection
+        var timing = timing
         var document: HTMLDocument?
         if case .http = selection.engine, request.engine == nil {
             let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
@@ -177,7 +204,7 @@ public final class Crawler: Sendable {
         let policies = scripts.policies
         let choice = try await policies.engine(for: url, request: request.policyView)
         let config = try EngineSelection.resolvingProxy(in: choice.config, declared: policies.settings.proxies)
-        return try selections.selection(kind: choice.engine, config: config)
+        return try selections.selection(kind: choice.engine, config: limits.clamped(config, kind: choice.engine))
     }
 
     /// Parses an HTML body once (or takes the document the escalation check

@@ -46,6 +46,8 @@ public struct Daemon: Sendable {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        // First, before anything opens descriptors under the soft limit's accounting.
+        let descriptors = DescriptorBudget.raisingToHardLimit()
         let scripts = try await loadScripts()
         let probe = MemoryProbe()
         let tiers = PoolSnapshotCache()
@@ -62,21 +64,23 @@ public struct Daemon: Sendable {
         }
         let crawler = Crawler(
             pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: configuration.denyPrivate),
-            eventLoopGroup: group, logger: logger
+            eventLoopGroup: group, limits: makeCrawlLimits(probe: probe), logger: logger
         )
         do {
             try await crawler.startPermanentEngine()
         } catch {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
+        let admission = makeCrawlAdmission(descriptors: descriptors)
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
-        let supervisor = try makeSupervisorHeartbeat(eventLoop: group.next())
-        let jobs = try makeJobManager(crawler: crawler, scripts: scripts, redis: redis, monitor: monitor)
+        let jobs = try makeJobManager(
+            fetcher: JobPageFetcher(crawler: crawler, admission: admission), scripts: scripts, redis: redis, monitor: monitor
+        )
 
         var registry = OpRegistry()
         registry.register(PingOp())
         registry.register(AuthOp(expectedToken: configuration.authToken))
-        registry.register(CrawlOp(crawler: crawler))
+        registry.register(CrawlOp(crawler: crawler, admission: admission))
         registry.register(ReloadOp(reloader: reloader))
         registry.register(PoolCleanupOp(pool: pool))
         registry.register(PoolKillOp(pool: pool))
@@ -89,7 +93,7 @@ public struct Daemon: Sendable {
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
-        registry.register(JobSubmitOp(manager: jobs))
+        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits))
         registry.register(JobWatchOp(manager: jobs))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))
@@ -97,9 +101,12 @@ public struct Daemon: Sendable {
         registry.register(JobResultsOp(manager: jobs))
 
         let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
+        let supervisor = try makeSupervisorHeartbeat(
+            eventLoop: group.next(), probe: RequestPathProbe(dispatcher: dispatcher, scripts: scripts)
+        )
         let logger = self.logger
         let server = LineServer(
-            configuration: configuration.server,
+            configuration: serverConfiguration(descriptors: descriptors),
             dispatcher: dispatcher,
             group: group,
             logger: logger,
@@ -174,7 +181,7 @@ public struct Daemon: Sendable {
 
     /// Jobs with Redis: checkpoints in Redis and the cluster's queue; with
     /// `--redis none`: checkpoints in `--state-dir`, jobs of this process only.
-    private func makeJobManager(crawler: Crawler, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
+    private func makeJobManager(fetcher: JobPageFetcher, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
         jobConfiguration.maxRunningJobs = configuration.jobLimits.maxRunning
@@ -203,7 +210,7 @@ public struct Daemon: Sendable {
         }
         let policies = scripts.policies
         let environment = JobEnvironment(
-            configuration: jobConfiguration, fetcher: JobPageFetcher(crawler: crawler), store: store,
+            configuration: jobConfiguration, fetcher: fetcher, store: store,
             politeness: { host in
                 let politeness = await policies.politeness(host: host)
                 return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
@@ -214,13 +221,45 @@ public struct Daemon: Sendable {
         return JobManager(environment: environment, cluster: cluster)
     }
 
-    private func makeSupervisorHeartbeat(eventLoop: any EventLoop) throws -> SupervisorHeartbeat {
+    /// The body ceiling and the request-memory budget: the operator's, or a
+    /// quarter of the memory crawld may use.
+    private func makeCrawlLimits(probe: MemoryProbe) -> CrawlLimits {
+        let capacity = configuration.requestMemory ?? RequestMemoryBudget.defaultCapacity(totalMemory: probe.read()?.limitBytes ?? 4 << 30)
+        logger.info("request limits", metadata: ["crawld.max_body_bytes": "\(configuration.maxBodyBytes)", "crawld.request_memory": "\(capacity)"])
+        return CrawlLimits(maxBodyBytes: configuration.maxBodyBytes, memory: RequestMemoryBudget(capacity: capacity))
+    }
+
+    /// The crawl ceilings: the operator's, never above what the descriptor
+    /// limit allows (`DescriptorBudget`).
+    private func makeCrawlAdmission(descriptors: DescriptorBudget) -> CrawlAdmission {
+        let total = min(configuration.maxCrawlsInFlight ?? descriptors.crawls, descriptors.crawls)
+        if let asked = configuration.maxCrawlsInFlight, asked > total {
+            logger.warning("--max-crawls-in-flight \(asked) is more than \(descriptors.limit) file descriptors allow; using \(total) (raise the hard limit for more)")
+        }
+        let perClient = min(configuration.maxCrawlsPerClient ?? max(1, total / 2), total)
+        logger.info(
+            "crawl ceilings", metadata: ["crawld.fd_limit": "\(descriptors.limit)", "crawld.crawls.max": "\(total)", "crawld.crawls.per_client": "\(perClient)"]
+        )
+        return CrawlAdmission(limits: .init(total: total, perClient: perClient, patience: configuration.crawlQueueWait))
+    }
+
+    /// The server's configuration with `--max-connections` no higher than the descriptor limit allows.
+    private func serverConfiguration(descriptors: DescriptorBudget) -> LineServerConfiguration {
+        var server = configuration.server
+        if server.maximumConnections > descriptors.connections {
+            logger.notice("--max-connections \(server.maximumConnections) is more than \(descriptors.limit) file descriptors allow; using \(descriptors.connections)")
+            server.maximumConnections = descriptors.connections
+        }
+        return server
+    }
+
+    private func makeSupervisorHeartbeat(eventLoop: any EventLoop, probe: RequestPathProbe) throws -> SupervisorHeartbeat {
         do {
             return try SupervisorHeartbeat(
                 watchdogUDP: configuration.watchdogUDP,
                 interval: .nanoseconds(Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
                     + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
-                eventLoop: eventLoop, logger: logger
+                eventLoop: eventLoop, logger: logger, probe: probe.run
             )
         } catch {
             throw DaemonError(kind: .configuration, message: "\(error)")

@@ -43,6 +43,25 @@ public struct DaemonConfiguration: Sendable {
     public var maxCrawlDelay: Duration
     /// `--max-frontier`: the most URLs one job keeps queued.
     public var maxFrontier: Int
+    /// Crawls (fetches and renders) in flight at once, daemon-wide; nil
+    /// derives it from the file-descriptor limit, and a value above what
+    /// that limit allows is lowered to it (`DescriptorBudget`).
+    public var maxCrawlsInFlight: Int?
+    /// Crawls in flight at once from one client (peer address); nil is half
+    /// the daemon-wide ceiling, so one client never takes all of it.
+    public var maxCrawlsPerClient: Int?
+    /// How long a `crawl` past a ceiling waits for a slot before `busy`.
+    public var crawlQueueWait: Duration
+    /// The ceiling on a crawl's `max_body_bytes`; clients may only ask for less.
+    public var maxBodyBytes: Int
+    /// Bytes all crawls may hold at once while parsed and extracted; nil is
+    /// a quarter of the memory crawld may use (`RequestMemoryBudget`).
+    public var requestMemory: Int?
+
+    /// The default `maxBodyBytes`: 32 MiB, three times the engine's default
+    /// (10 MiB), so a client can still raise it for a large page while five
+    /// such pages at once stay inside a 1 GiB budget.
+    public static let defaultMaxBodyBytes = 32 << 20
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///
@@ -71,7 +90,12 @@ public struct DaemonConfiguration: Sendable {
         watchdogInterval: Duration = .seconds(10),
         eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads,
         maxCrawlDelay: Duration = .seconds(60),
-        maxFrontier: Int = 100_000
+        maxFrontier: Int = 100_000,
+        maxCrawlsInFlight: Int? = nil,
+        maxCrawlsPerClient: Int? = nil,
+        crawlQueueWait: Duration = .seconds(1),
+        maxBodyBytes: Int = DaemonConfiguration.defaultMaxBodyBytes,
+        requestMemory: Int? = nil
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -87,5 +111,10 @@ public struct DaemonConfiguration: Sendable {
         self.eventLoopThreads = eventLoopThreads
         self.maxCrawlDelay = maxCrawlDelay
         self.maxFrontier = maxFrontier
+        self.maxCrawlsInFlight = maxCrawlsInFlight
+        self.maxCrawlsPerClient = maxCrawlsPerClient
+        self.crawlQueueWait = crawlQueueWait
+        self.maxBodyBytes = maxBodyBytes
+        self.requestMemory = requestMemory
     }
 }

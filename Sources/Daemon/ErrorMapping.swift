@@ -47,6 +47,7 @@ enum ErrorMapping {
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
         case .blockedAddress: return ProtocolError(.blockedAddress, error.message)
         case .notRunning: return ProtocolError(.engineUnavailable, error.message)
+        case .resourceExhausted: return ProtocolError(.resourceExhausted, error.message)
         default: return ProtocolError(.fetchFailed, "\(error.code.reason): \(error.message)")
         }
     }

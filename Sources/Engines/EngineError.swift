@@ -5,7 +5,7 @@
 /// which wire error it becomes; Daemon does that mapping, in one place:
 /// `isTimeout` codes become `timeout`, `invalidConfiguration` becomes
 /// `bad_request`, `invalidURL` becomes `invalid_url`, `blockedAddress` becomes
-/// `blocked_address`, every other code becomes
+/// `blocked_address`, `resourceExhausted` becomes `resource_exhausted`, every other code becomes
 /// `fetch_failed` with `code.reason` as its reason.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a stable reason string (`code.reason`).
@@ -26,6 +26,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             case connectTimeout = "connect_timeout"
             case notRunning = "not_running"
             case blockedAddress = "blocked_address"
+            case resourceExhausted = "resource_exhausted"
         }
 
         private let base: Base
@@ -61,6 +62,9 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let notRunning = Code(.notRunning)
         /// `--deny-private` refused the address a request would connect to (`AddressPolicy`).
         public static let blockedAddress = Code(.blockedAddress)
+        /// crawld (or the machine) is out of file descriptors (EMFILE / ENFILE):
+        /// a limit of the moment, not the site's fault.
+        public static let resourceExhausted = Code(.resourceExhausted)
 
         /// The stable snake_case reason (`"connection_refused"`), for the wire's error message and logs.
         public var reason: String { base.rawValue }

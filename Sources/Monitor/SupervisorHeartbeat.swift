@@ -11,8 +11,12 @@ import Glibc
 /// Tells a supervisor the daemon is alive: circus's watchdog over UDP and
 /// systemd's `sd_notify`.
 ///
-/// Both are sent from tasks scheduled on the event loop that serves requests,
-/// so a daemon whose loop hangs stops sending and gets restarted.
+/// A beat proves the request path works, not that a timer fires: each round
+/// is started by a task scheduled on the event loop that serves requests (a
+/// hung loop starts none), runs `probe` on the cooperative pool (dispatch,
+/// ops, scripts), and sends only when the probe came back within one beat
+/// interval (`ProbedBeat`). A daemon whose requests hang therefore stops
+/// beating and its supervisor restarts it.
 ///
 /// - UDP (`--watchdog-udp HOST:PORT`): a `pid;timestamp` datagram every
 ///   `interval`, the format circus's watchdog plugin reads.
@@ -25,6 +29,7 @@ public final class SupervisorHeartbeat: Sendable {
     private let notifySocket: NotifySocket?
     private let watchdogInterval: TimeAmount?
     private let logger: Logger
+    private let probe: @Sendable () async -> Void
     private let running = Mutex<(channel: (any Channel)?, tasks: [RepeatedTask])>((nil, []))
 
     /// - Parameters:
@@ -32,15 +37,19 @@ public final class SupervisorHeartbeat: Sendable {
     ///   - interval: between UDP datagrams.
     ///   - environment: where `NOTIFY_SOCKET`, `WATCHDOG_USEC`, `WATCHDOG_PID` are read.
     ///   - eventLoop: the loop that serves requests.
+    ///   - probe: returns once a probe through the request path answered;
+    ///     a beat is sent only when it did so within the beat's interval.
     /// - Throws: `MonitorError(.invalidAddress)` for a malformed address or socket.
     public init(
         watchdogUDP: String?,
         interval: TimeAmount = .seconds(10),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         eventLoop: any EventLoop,
-        logger: Logger
+        logger: Logger,
+        probe: @escaping @Sendable () async -> Void
     ) throws(MonitorError) {
         self.eventLoop = eventLoop
+        self.probe = probe
         self.interval = interval
         self.logger = logger
         udpTarget = try watchdogUDP.map { text throws(MonitorError) in try Self.parseHostPort(text) }
@@ -71,15 +80,19 @@ public final class SupervisorHeartbeat: Sendable {
         var tasks: [RepeatedTask] = []
         if let channel, let target {
             let pid = getpid()
+            let gate = ProbedBeat(bound: Self.duration(interval), probe: probe)
             tasks.append(eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in
-                let message = "\(pid);\(Date().timeIntervalSince1970)"
-                let envelope = AddressedEnvelope(remoteAddress: target, data: channel.allocator.buffer(string: message))
-                channel.writeAndFlush(envelope, promise: nil)
+                gate.beat {
+                    let message = "\(pid);\(Date().timeIntervalSince1970)"
+                    let envelope = AddressedEnvelope(remoteAddress: target, data: channel.allocator.buffer(string: message))
+                    channel.writeAndFlush(envelope, promise: nil)
+                }
             })
         }
         if let notifySocket, let watchdogInterval {
+            let gate = ProbedBeat(bound: Self.duration(watchdogInterval), probe: probe)
             tasks.append(eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: watchdogInterval) { _ in
-                notifySocket.send("WATCHDOG=1")
+                gate.beat { notifySocket.send("WATCHDOG=1") }
             })
         }
         running.withLock { $0 = (channel, tasks) }
@@ -105,10 +118,14 @@ public final class SupervisorHeartbeat: Sendable {
         try? await channel?.close()
     }
 
-    /// Sent from the event loop, like the periodic messages.
+    /// `READY=1` and `STOPPING=1` go out from the event loop; they need no probe.
     private func send(_ message: String) {
         guard let notifySocket else { return }
         eventLoop.execute { notifySocket.send(message) }
+    }
+
+    private static func duration(_ amount: TimeAmount) -> Duration {
+        .nanoseconds(amount.nanoseconds)
     }
 
     /// `host:port` or `[v6]:port`.

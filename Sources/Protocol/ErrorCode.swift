@@ -27,6 +27,9 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let scriptTimeout = ErrorCode("script_timeout")
     public static let notFound = ErrorCode("not_found")
     public static let busy = ErrorCode("busy")
+    /// Out of file descriptors or another operating-system resource: a limit
+    /// of the moment, like `busy`; the daemon stays up and the client retries.
+    public static let resourceExhausted = ErrorCode("resource_exhausted")
     public static let shuttingDown = ErrorCode("shutting_down")
     public static let `internal` = ErrorCode("internal")
 }

@@ -21,6 +21,7 @@ extension LineServer {
                 let session = Session(
                     connectionID: connectionID,
                     peer: connection.channel.remoteAddress.map { "\($0)" } ?? "?",
+                    peerAddress: connection.channel.remoteAddress?.ipAddress,
                     authenticated: !configuration.requiresAuthentication
                 )
                 await serveRequests(inbound: inbound, outbound: outbound, session: session)

@@ -47,11 +47,16 @@ public final class Session: Sendable {
     public let connectionID: Int
     /// The peer, as NIO describes it (`[IPv4]127.0.0.1/127.0.0.1:53122`).
     public let peer: String
+    /// The peer's IP address without its port (`127.0.0.1`): what per-client
+    /// limits count by, since one client may open many connections.
+    public let peerAddress: String
     private let authenticatedFlag: Atomic<Bool>
 
-    public init(connectionID: Int, peer: String, authenticated: Bool) {
+    /// - Parameter peerAddress: the peer's IP address; `peer` when nil (a unix socket, a probe).
+    public init(connectionID: Int, peer: String, peerAddress: String? = nil, authenticated: Bool) {
         self.connectionID = connectionID
         self.peer = peer
+        self.peerAddress = peerAddress ?? peer
         self.authenticatedFlag = Atomic(authenticated)
     }
 

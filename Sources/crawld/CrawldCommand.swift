@@ -41,7 +41,7 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Longest request line in bytes; longer lines get line_too_long.")
     var maxLineBytes = 1 << 20
 
-    @Option(help: "Open connections allowed; past it a client gets one busy line.")
+    @Option(help: "Open connections allowed; past it a client gets one busy line. At most a quarter of the file-descriptor limit (lowered to it).")
     var maxConnections = 10_000
 
     @Option(help: "Requests in flight per connection before crawld stops reading it.")
@@ -89,6 +89,21 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Most URLs one job keeps queued, whatever its max_pages; links past it are dropped and counted (urls_dropped).")
     var maxFrontier = 100_000
 
+    @Option(help: "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default and maximum: what the file-descriptor limit (raised to its hard limit at start) leaves after a quarter for connections and a quarter for everything else, two per crawl.")
+    var maxCrawlsInFlight: Int?
+
+    @Option(help: "Crawls in flight at once from one client address, over all its connections. Default: half of --max-crawls-in-flight.")
+    var maxCrawlsPerClient: Int?
+
+    @Option(help: "Seconds a crawl past a ceiling waits for a slot before it is answered busy.")
+    var crawlQueueWait: Double = 1
+
+    @Option(help: "The largest page body (bytes, after decompression) a crawl may ask for with config.max_body_bytes; a request asking more gets bad_request.")
+    var maxBodyBytes = DaemonConfiguration.defaultMaxBodyBytes
+
+    @Option(help: "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use.")
+    var requestMemory: Int?
+
     @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
@@ -120,6 +135,11 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxRunningJobs >= 1 else { throw ValidationError("--max-running-jobs must be at least 1, got \(maxRunningJobs)") }
         guard jobsKeep >= 0 else { throw ValidationError("--jobs-keep must be 0 or more, got \(jobsKeep)") }
         guard (0...(10 * 365 * 86_400)).contains(jobsKeepAge) else { throw ValidationError("--jobs-keep-age must be a number of seconds from 0 to ten years") }
+        if let maxCrawlsInFlight, maxCrawlsInFlight < 1 { throw ValidationError("--max-crawls-in-flight must be at least 1, got \(maxCrawlsInFlight)") }
+        if let maxCrawlsPerClient, maxCrawlsPerClient < 1 { throw ValidationError("--max-crawls-per-client must be at least 1, got \(maxCrawlsPerClient)") }
+        guard (0...3600).contains(crawlQueueWait) else { throw ValidationError("--crawl-queue-wait must be between 0 and 3600 seconds") }
+        guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1 and 1073741824, got \(maxBodyBytes)") }
+        if let requestMemory, requestMemory < 1 << 20 { throw ValidationError("--request-memory must be at least 1048576 bytes, got \(requestMemory)") }
         if let tokenFile {
             _ = try readToken(tokenFile)
         }
@@ -171,7 +191,12 @@ struct CrawldCommand: AsyncParsableCommand {
             watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
             eventLoopThreads: eventLoops,
             maxCrawlDelay: .milliseconds(Int64((maxCrawlDelay * 1000).rounded())),
-            maxFrontier: maxFrontier
+            maxFrontier: maxFrontier,
+            maxCrawlsInFlight: maxCrawlsInFlight,
+            maxCrawlsPerClient: maxCrawlsPerClient,
+            crawlQueueWait: .milliseconds(Int64(crawlQueueWait * 1000)),
+            maxBodyBytes: maxBodyBytes,
+            requestMemory: requestMemory
         )
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep

@@ -7,6 +7,7 @@ enum EnvironmentDefaults {
         "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval", "event-loops",
         "max-running-jobs", "jobs-keep", "jobs-keep-age",
         "max-crawl-delay", "max-frontier",
+        "max-crawls-in-flight", "max-crawls-per-client", "crawl-queue-wait", "max-body-bytes", "request-memory",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

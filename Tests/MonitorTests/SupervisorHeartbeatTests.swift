@@ -21,6 +21,9 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
     var received: [String] { messages.withLock { $0 } }
 }
 
+/// Beats need a free thread of the cooperative pool (their probe runs
+/// there), which in a full test run other suites may hold for a minute:
+/// the polls for beats wait up to 120 s.
 @Suite struct SupervisorHeartbeatTests {
     @Test func udpWatchdogSendsPidAndTimestamp() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -31,10 +34,10 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let port = try #require(receiver.localAddress?.port)
         let heartbeat = try SupervisorHeartbeat(
             watchdogUDP: "127.0.0.1:\(port)", interval: .milliseconds(50), environment: [:],
-            eventLoop: group.next(), logger: Logger(label: "test")
+            eventLoop: group.next(), logger: Logger(label: "test"), probe: {}
         )
         try await heartbeat.start()
-        #expect(await pollUntil { collector.received.count >= 3 })
+        #expect(await pollUntil(seconds: 120) { collector.received.count >= 3 })
         await heartbeat.stop()
         for message in collector.received {
             let parts = message.split(separator: ";")
@@ -54,14 +57,35 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let receiver = try UnixDatagramReceiver(path: path)
         let heartbeat = try SupervisorHeartbeat(
             watchdogUDP: nil, environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"],
-            eventLoop: group.next(), logger: Logger(label: "test")
+            eventLoop: group.next(), logger: Logger(label: "test"), probe: {}
         )
         try await heartbeat.start()
         heartbeat.notifyReady()
         #expect(await pollUntil { receiver.drain().contains("READY=1") })
-        #expect(await pollUntil { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
+        #expect(await pollUntil(seconds: 120) { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
         heartbeat.notifyStopping()
         #expect(await pollUntil { receiver.drain().contains("STOPPING=1") })
+        await heartbeat.stop()
+        try await group.shutdownGracefully()
+    }
+
+    /// No beat while the probe of the request path is out; beats again once it answers.
+    @Test func beatsWaitForTheProbe() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let receiver = try UnixDatagramReceiver(path: path)
+        let hung = Atomic<Bool>(true)
+        let heartbeat = try SupervisorHeartbeat(
+            watchdogUDP: nil, environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"],
+            eventLoop: group.next(), logger: Logger(label: "test"),
+            probe: { while hung.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) } }
+        )
+        try await heartbeat.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!receiver.drain().contains("WATCHDOG=1"), "ten rounds of a hung probe send nothing")
+        hung.store(false, ordering: .releasing)
+        #expect(await pollUntil(seconds: 120) { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
         await heartbeat.stop()
         try await group.shutdownGracefully()
     }
@@ -70,7 +94,7 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         for bad in ["nohostport", "host:", ":99", "host:70000"] {
             #expect(throws: MonitorError.self) {
-                try SupervisorHeartbeat(watchdogUDP: bad, environment: [:], eventLoop: group.next(), logger: Logger(label: "test"))
+                try SupervisorHeartbeat(watchdogUDP: bad, environment: [:], eventLoop: group.next(), logger: Logger(label: "test"), probe: {})
             }
         }
     }

@@ -24,15 +24,24 @@ public final class DaemonProcess: Sendable {
 
     /// Starts crawld with `arguments` (add `--config`, `--redis` as needed;
     /// `--listen 127.0.0.1:0` is added unless given) and waits until it listens.
+    /// - Parameter openFileLimit: when set, crawld runs with this soft and
+    ///   hard `RLIMIT_NOFILE` (through util-linux's `prlimit`, which execs it:
+    ///   `pid` stays crawld's).
     public static func start(
         arguments: [String],
         environment: [String: String] = [:],
+        openFileLimit: Int? = nil,
         timeout: Duration = .seconds(60)
     ) async throws -> DaemonProcess {
         let process = Process()
-        process.executableURL = binary
         var arguments = arguments
         if !arguments.contains(where: { $0.hasPrefix("--listen") }) { arguments += ["--listen", "127.0.0.1:0"] }
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            arguments = ["--nofile=\(openFileLimit):\(openFileLimit)", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+        }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let stderr = Pipe()
@@ -79,6 +88,18 @@ public final class DaemonProcess: Sendable {
     }
 
     public var pid: Int32 { process.processIdentifier }
+
+    /// crawld's resident memory now and its peak since it started (`VmRSS`
+    /// and `VmHWM` of /proc/PID/status), in bytes; nil once it has exited.
+    public var residentMemory: (now: Int, peak: Int)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        func kilobytes(_ field: String) -> Int? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+        guard let now = kilobytes("VmRSS"), let peak = kilobytes("VmHWM") else { return nil }
+        return (now * 1024, peak * 1024)
+    }
 
     /// Everything crawld wrote to stderr so far.
     public var logText: String { log.text }

@@ -16,9 +16,13 @@ public final class LineClient: Sendable {
     }
 
     /// Connects to `host:port`.
-    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> LineClient {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// - Parameter source: the local address to connect from (`127.0.0.2`),
+    ///   so that crawld sees another client; any when nil.
+    public static func connect(host: String = "127.0.0.1", port: Int, from source: String? = nil) async throws -> LineClient {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -7,9 +7,14 @@ struct CrawlOp: Op {
     let name = "crawl"
     let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf"]
     let crawler: Crawler
+    let admission: CrawlAdmission
 
+    /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        try await crawler.crawl(Self.crawlRequest(request.parameters)).json
+        let crawl = try Self.crawlRequest(request.parameters)
+        return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) {
+            try await crawler.crawl(crawl).json
+        }
     }
 
     /// Reads the crawl parameters of protocol.md; shared with `job.submit`.

@@ -1,16 +1,20 @@
+import Crawl
 import JSON
 import Jobs
 import Protocol
 
 /// `job.submit`: queues a crawl job; with `watch`, streams its events and
-/// answers with the final summary.
+/// answers with the final summary. A config asking for more than the
+/// operator's body ceiling is refused here, not on each of its pages.
 struct JobSubmitOp: Op {
     let name = "job.submit"
     let parameterKeys = JobSpec.keys
     let manager: JobManager
+    let limits: CrawlLimits
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         let spec = try JobSpec(parameters: request.parameters.values)
+        try limits.check(config: spec.config)
         let job = try await manager.submit(spec)
         switch spec.watch {
         case .none: return ["job": .string(job)]

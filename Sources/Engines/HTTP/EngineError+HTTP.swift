@@ -79,6 +79,7 @@ extension EngineError {
         case ECONNRESET, EPIPE: return EngineError(.connectionReset, "connection reset by \(target)")
         case ETIMEDOUT: return EngineError(.connectTimeout, "connecting to \(target) timed out")
         case ENETUNREACH, EHOSTUNREACH: return EngineError(.connectFailed, "no route to \(target)")
+        case EMFILE, ENFILE: return EngineError(.resourceExhausted, "no file descriptor left to connect to \(target): \(detail)")
         default: return EngineError(.connectFailed, "cannot connect to \(target): \(detail)")
         }
     }

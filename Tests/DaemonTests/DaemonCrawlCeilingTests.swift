@@ -1,0 +1,95 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+/// The crawl ceilings through the real binary, run with a file-descriptor
+/// limit of 256 so that the attack stays small.
+@Suite(.serialized) struct DaemonCrawlCeilingTests {
+    /// One client (127.0.0.1): `connections` connections, each sending
+    /// `crawls` crawls spread over the silent site's ports.
+    private func attack(_ daemon: DaemonProcess, silent: SilentTCPServer, connections: Int, crawls: Int) async throws -> [LineClient] {
+        var attackers: [LineClient] = []
+        for connection in 0..<connections {
+            let client = try await daemon.connect()
+            for index in 0..<crawls {
+                let url = silent.urls[(connection * crawls + index) % silent.urls.count]
+                try await client.send(["id": .int(Int64(index)), "op": "crawl", "url": .string(url), "timeout_ms": 60_000])
+            }
+            attackers.append(client)
+        }
+        return attackers
+    }
+
+    /// One client (127.0.0.1) opens 8 connections × 64 crawls against a site
+    /// that accepts and never answers, spread over 40 ports (an engine keeps
+    /// a few connections per host and port): 320 sockets without a ceiling,
+    /// more than crawld's 256 descriptors. Another client (127.0.0.2) must
+    /// still crawl a healthy site, and a fresh `ping` answers within 1 s.
+    @Test func oneClientsHangingCrawlsLeaveRoomForOthers() async throws {
+        let silent = try await SilentTCPServer.start(ports: 40)
+        let site = try await TestHTTPServer.start()
+        defer { site.stop() }
+        let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"], openFileLimit: 256)
+        defer { Task { await daemon.stop() } }
+
+        let attackers = try await attack(daemon, silent: silent, connections: 8, crawls: 64)
+        // Past its ceiling the attacker waits 1 s, then gets busy. Reads fail
+        // softly (nil) so that every client is closed whatever happens.
+        let first = try? await attackers[0].readJSON(timeout: .seconds(20))?.objectValue
+        #expect(first?["error"]?.objectValue?["code"] == "busy", "\(String(describing: first))")
+
+        let other = try await LineClient.connect(port: daemon.port, from: "127.0.0.2")
+        let start = ContinuousClock.now
+        let pong = try? await other.request(["op": "ping"], timeout: .seconds(5)).answer
+        #expect(pong?["ok"] == true)
+        #expect(ContinuousClock.now - start < .seconds(1), "a fresh ping answers within 1 s")
+        let page = try? await other.request(["op": "crawl", "url": .string(site.url("/redirect/0"))], timeout: .seconds(30)).answer
+        #expect(page?["ok"] == true, "another client's crawl of a healthy site succeeds: \(String(describing: page))")
+        #expect(page?["title"] == "end of redirects")
+
+        await other.close()
+        for client in attackers { await client.close() }
+        await silent.stop()
+    }
+
+    /// Ceilings the operator set above what 256 descriptors allow are
+    /// lowered to fit: 48 connections × 16 crawls against the silent site
+    /// never take crawld to its limit (running out would let libdispatch
+    /// crash it), and another client still gets in, crawls and pings.
+    @Test func ceilingsSetTooHighAreLoweredToTheDescriptorLimit() async throws {
+        let silent = try await SilentTCPServer.start(ports: 40)
+        let site = try await TestHTTPServer.start()
+        defer { site.stop() }
+        let daemon = try await DaemonProcess.start(
+            arguments: [
+                "--config", ScriptFolder.shipped, "--redis", "none",
+                "--max-crawls-in-flight", "5000", "--max-connections", "10000",
+            ],
+            openFileLimit: 256
+        )
+        defer { Task { await daemon.stop() } }
+        let attackers = try await attack(daemon, silent: silent, connections: 48, crawls: 16)
+        var most = 0
+        for _ in 0..<20 {
+            most = max(most, Self.openDescriptors(daemon.pid))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(most > 0 && most < 256, "crawld held \(most) descriptors of 256")
+
+        let other = try await LineClient.connect(port: daemon.port, from: "127.0.0.2")
+        let start = ContinuousClock.now
+        let pong = try? await other.request(["op": "ping"], timeout: .seconds(5)).answer
+        #expect(pong?["ok"] == true)
+        #expect(ContinuousClock.now - start < .seconds(1), "a fresh ping answers within 1 s")
+        let page = try? await other.request(["op": "crawl", "url": .string(site.url("/redirect/0"))], timeout: .seconds(30)).answer
+        #expect(page?["ok"] == true, "another client's crawl of a healthy site succeeds: \(String(describing: page))")
+        await other.close()
+        for client in attackers { await client.close() }
+        await silent.stop()
+    }
+
+    private static func openDescriptors(_ pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? 0
+    }
+}
