@@ -41,6 +41,10 @@ public struct Daemon: Sendable {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        var serverConfiguration = configuration.server
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            serverConfiguration.tls = try ListenerTLS.context(certificatePath: certificate, keyPath: key)
+        }
         let scripts = try await loadScripts()
         let probe = MemoryProbe()
         let tiers = PoolSnapshotCache()
@@ -70,7 +74,7 @@ public struct Daemon: Sendable {
 
         var registry = OpRegistry()
         registry.register(PingOp())
-        registry.register(AuthOp(expectedToken: configuration.authToken))
+        registry.register(AuthOp(expectedToken: configuration.authToken, throttle: AuthThrottle()))
         registry.register(CrawlOp(crawler: crawler))
         registry.register(ReloadOp(reloader: reloader))
         registry.register(PoolCleanupOp(pool: pool))
@@ -84,8 +88,9 @@ public struct Daemon: Sendable {
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
-        registry.register(JobSubmitOp(manager: jobs))
-        registry.register(JobWatchOp(manager: jobs))
+        let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
+        registry.register(JobSubmitOp(manager: jobs, slots: watchSlots))
+        registry.register(JobWatchOp(manager: jobs, slots: watchSlots))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))
         registry.register(JobListOp(manager: jobs))
@@ -94,7 +99,7 @@ public struct Daemon: Sendable {
         let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
         let logger = self.logger
         let server = LineServer(
-            configuration: configuration.server,
+            configuration: serverConfiguration,
             dispatcher: dispatcher,
             group: group,
             logger: logger,

@@ -28,6 +28,13 @@ public struct DaemonConfiguration: Sendable {
     /// Threads of the event loop group that moves every socket's bytes
     /// (clients and fetched pages; Redis has threads of its own).
     public var eventLoopThreads: Int
+    /// PEM certificate chain and key: with both set, the listener speaks TLS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// Job watches open at once over the whole daemon; past it `busy`.
+    public var maximumWatchers: Int
+    /// Job watches open at once on one connection; past it `busy`.
+    public var maximumWatchersPerConnection: Int
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///
@@ -54,7 +61,11 @@ public struct DaemonConfiguration: Sendable {
         heartbeatInterval: Duration = .seconds(30),
         watchdogUDP: String? = nil,
         watchdogInterval: Duration = .seconds(10),
-        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads
+        eventLoopThreads: Int = DaemonConfiguration.defaultEventLoopThreads,
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil,
+        maximumWatchers: Int = 1000,
+        maximumWatchersPerConnection: Int = 16
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -68,5 +79,9 @@ public struct DaemonConfiguration: Sendable {
         self.watchdogUDP = watchdogUDP
         self.watchdogInterval = watchdogInterval
         self.eventLoopThreads = eventLoopThreads
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+        self.maximumWatchers = maximumWatchers
+        self.maximumWatchersPerConnection = maximumWatchersPerConnection
     }
 }

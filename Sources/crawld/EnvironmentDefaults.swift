@@ -5,6 +5,7 @@ enum EnvironmentDefaults {
     static let options = [
         "config", "listen", "redis", "instance-id", "max-line-bytes", "max-connections", "max-inflight",
         "token-file", "drain-timeout", "log-level", "deny-private", "output-dir", "state-dir", "heartbeat-interval", "watchdog-udp", "watchdog-interval", "event-loops",
+        "auth-timeout", "tls-cert", "tls-key", "max-partial-line-bytes", "max-watchers",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

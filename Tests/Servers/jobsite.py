@@ -5,7 +5,8 @@ Prints "PORT <n>" on stdout once listening. Pages:
   /p/<i>.html    page i of --pages, linking to pages (i*7+1)%N, (i*3+2)%N and i+1
                  (when < N), each written in a different but equivalent form
                  (relative, with a fragment, through dot segments), plus an
-                 out-of-scope link and one to /private/.
+                 out-of-scope link, one to /private/, and --extra-links more
+                 out-of-scope links (to make big page records).
   /private/<i>   disallowed by robots.txt.
   /flaky/<name>  503 with Retry-After: 0 for the first two requests, then 200.
   /robots.txt    "User-agent: *  Disallow: /private/", or an empty answer with
@@ -39,6 +40,7 @@ def page(i, n):
             links.append(f"/p/../p/./{j}.html")
     links.append("http://elsewhere.invalid/out.html")
     links.append(f"/private/{i}")
+    links.extend(f"http://elsewhere.invalid/{i}/{k}.html" for k in range(ARGS.extra_links))
     body = "".join(f'<a href="{href}">link</a>\n' for href in links)
     return f"<html><head><title>Page {i}</title></head><body>\n{body}</body></html>\n"
 
@@ -91,6 +93,7 @@ def main():
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--robots-status", type=int, default=200)
+    parser.add_argument("--extra-links", type=int, default=0)
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

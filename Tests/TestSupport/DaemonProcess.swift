@@ -80,8 +80,39 @@ public final class DaemonProcess: Sendable {
 
     public var pid: Int32 { process.processIdentifier }
 
+    /// The daemon's resident memory now, in bytes (VmRSS of /proc/PID/status).
+    public var residentBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     /// Everything crawld wrote to stderr so far.
     public var logText: String { log.text }
+
+    /// How much the daemon's resident memory grew at most while `body` ran
+    /// and for `settle` after it (sampled every 50 ms), in bytes.
+    public func peakResidentGrowth<T: Sendable>(settle: Duration = .seconds(1), during body: () async throws -> T) async throws -> (result: T, growth: Int) {
+        let before = residentBytes
+        let sampler = Task {
+            var peak = before
+            while !Task.isCancelled {
+                peak = max(peak, residentBytes)
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return peak
+        }
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            sampler.cancel()
+            throw error
+        }
+        try? await Task.sleep(for: settle)
+        sampler.cancel()
+        return (result, await sampler.value - before)
+    }
 
     /// Sends a signal (SIGHUP, SIGTERM, SIGKILL…).
     public func signal(_ signal: Int32) {
@@ -108,6 +139,21 @@ public final class DaemonProcess: Sendable {
     /// A client connected to this daemon.
     public func connect() async throws -> LineClient {
         try await LineClient.connect(port: port)
+    }
+
+    /// Runs `body` with a client connected to this daemon, closed afterwards
+    /// whether `body` returns or throws (a client dropped unclosed traps in
+    /// NIO's writer).
+    public func withClient<T: Sendable>(_ body: (LineClient) async throws -> T) async throws -> T {
+        let client = try await connect()
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
     }
 }
 

@@ -10,11 +10,11 @@ public final class JobSiteServer: @unchecked Sendable {
     public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server and reads the port it printed.
-    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200) throws {
+    public init(pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, extraLinks: Int = 0) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
+        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus), "--extra-links", String(extraLinks)]
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input
