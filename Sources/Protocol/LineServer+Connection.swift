@@ -36,7 +36,10 @@ extension LineServer {
     /// the others get a child task that writes its own answer and keeps its
     /// slot until the write is accepted, so a client that does not read ends
     /// up with every slot held and is read no further. `answers` goes out in
-    /// one write and flush per batch, and before any wait.
+    /// one write and flush per batch, and before any wait. An inline request
+    /// that asked for the connection to end (`Session.closeAfterAnswer`, e.g.
+    /// the last wrong token allowed) stops the loop once answered: what the
+    /// client sent after it is not run.
     private func serveRequests(
         inbound: NIOAsyncChannelInboundStream<[InboundLine]>,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,

@@ -64,24 +64,24 @@ import TestSupport
             "--config", DaemonProtocolTests.scripts, "--redis", "none", "--max-line-bytes", "2000000",
         ])
         defer { Task { await daemon.stop() } }
-        let client = try await daemon.connect()
-        let megabyte = String(repeating: "i", count: 1_000_000)
-        for n in 0..<100 {
-            try await client.send(JSONValue.object(["id": .string("\(n)" + megabyte), "op": "ping"]))
-            let line = try #require(try await client.readLine())
-            #expect(line.utf8.count < 1000, "the refusal does not echo the id back")
-            #expect(line.contains("bad_request"))
+        try await daemon.withClient { client in
+            let megabyte = String(repeating: "i", count: 1_000_000)
+            for n in 0..<100 {
+                try await client.send(JSONValue.object(["id": .string("\(n)" + megabyte), "op": "ping"]))
+                let line = try #require(try await client.readLine())
+                #expect(line.utf8.count < 1000, "the refusal does not echo the id back")
+                #expect(line.contains("bad_request"))
+            }
+            let kilobyte = String(repeating: "k", count: 1000)
+            for n in 0..<100 {
+                let answer = try await client.request(["id": .string("\(n)" + kilobyte), "op": "crawl", "url": "not a url"]).answer
+                #expect(answer["id"]?.stringValue?.hasSuffix(kilobyte) == true, "ids up to 1 KiB are echoed whole")
+            }
+            try await client.send(JSONValue.object(["id": 1, "op": "monitor.requests", "limit": 100]))
+            let requests = try #require(try await client.readLine())
+            #expect(requests.utf8.count < 100_000, "monitor.requests is \(requests.utf8.count) bytes")
+            #expect(requests.contains("…[cut]"))
         }
-        let kilobyte = String(repeating: "k", count: 1000)
-        for n in 0..<100 {
-            let answer = try await client.request(["id": .string("\(n)" + kilobyte), "op": "crawl", "url": "not a url"]).answer
-            #expect(answer["id"]?.stringValue?.hasSuffix(kilobyte) == true, "ids up to 1 KiB are echoed whole")
-        }
-        try await client.send(JSONValue.object(["id": 1, "op": "monitor.requests", "limit": 100]))
-        let requests = try #require(try await client.readLine())
-        #expect(requests.utf8.count < 100_000, "monitor.requests is \(requests.utf8.count) bytes")
-        #expect(requests.contains("…[cut]"))
-        await client.close()
     }
 }
 
