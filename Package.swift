@@ -42,7 +42,10 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
-            dependencies: ["JSON", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio
+            dependencies: [
+                "JSON", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ] + nio
         ),
         .target(
             name: "Engines",
@@ -63,6 +66,8 @@ let package = Package(
             dependencies: [
                 "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", "CProcessShims", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
@@ -78,7 +83,12 @@ let package = Package(
         // MARK: - Tests (one target per module, plus end-to-end tests of the real binary)
         .target(name: "TestSupport", dependencies: ["JSON"] + nio, path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "JSON", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
+        .testTarget(
+            name: "ProtocolTests",
+            dependencies: [
+                "Protocol", "JSON", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ] + nio
+        ),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),

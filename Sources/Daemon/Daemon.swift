@@ -48,6 +48,10 @@ public struct Daemon: Sendable {
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
         // First, before anything opens descriptors under the soft limit's accounting.
         let descriptors = DescriptorBudget.raisingToHardLimit()
+        var listener = serverConfiguration(descriptors: descriptors)
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            listener.tls = try ListenerTLS.context(certificatePath: certificate, keyPath: key)
+        }
         let scripts = try await loadScripts()
         let probe = MemoryProbe()
         let tiers = PoolSnapshotCache()
@@ -79,7 +83,7 @@ public struct Daemon: Sendable {
 
         var registry = OpRegistry()
         registry.register(PingOp())
-        registry.register(AuthOp(expectedToken: configuration.authToken))
+        registry.register(AuthOp(expectedToken: configuration.authToken, throttle: AuthThrottle()))
         registry.register(CrawlOp(crawler: crawler, admission: admission))
         registry.register(ReloadOp(reloader: reloader))
         registry.register(PoolCleanupOp(pool: pool))
@@ -93,8 +97,9 @@ public struct Daemon: Sendable {
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
-        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits))
-        registry.register(JobWatchOp(manager: jobs))
+        let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
+        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots))
+        registry.register(JobWatchOp(manager: jobs, slots: watchSlots))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))
         registry.register(JobListOp(manager: jobs))
@@ -106,7 +111,7 @@ public struct Daemon: Sendable {
         )
         let logger = self.logger
         let server = LineServer(
-            configuration: serverConfiguration(descriptors: descriptors),
+            configuration: listener,
             dispatcher: dispatcher,
             group: group,
             logger: logger,

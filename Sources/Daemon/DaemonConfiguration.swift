@@ -62,6 +62,13 @@ public struct DaemonConfiguration: Sendable {
     /// (10 MiB), so a client can still raise it for a large page while five
     /// such pages at once stay inside a 1 GiB budget.
     public static let defaultMaxBodyBytes = 32 << 20
+    /// PEM certificate chain and key: with both set, the listener speaks TLS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// Job watches open at once over the whole daemon; past it `busy`.
+    public var maximumWatchers: Int
+    /// Job watches open at once on one connection; past it `busy`.
+    public var maximumWatchersPerConnection: Int
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///
@@ -95,7 +102,11 @@ public struct DaemonConfiguration: Sendable {
         maxCrawlsPerClient: Int? = nil,
         crawlQueueWait: Duration = .seconds(1),
         maxBodyBytes: Int = DaemonConfiguration.defaultMaxBodyBytes,
-        requestMemory: Int? = nil
+        requestMemory: Int? = nil,
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil,
+        maximumWatchers: Int = 1000,
+        maximumWatchersPerConnection: Int = 16
     ) {
         self.scriptsDirectory = scriptsDirectory
         self.server = server
@@ -116,5 +127,9 @@ public struct DaemonConfiguration: Sendable {
         self.crawlQueueWait = crawlQueueWait
         self.maxBodyBytes = maxBodyBytes
         self.requestMemory = requestMemory
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+        self.maximumWatchers = maximumWatchers
+        self.maximumWatchersPerConnection = maximumWatchersPerConnection
     }
 }

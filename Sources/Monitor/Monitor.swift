@@ -18,6 +18,10 @@ import Synchronization
 public final class Monitor: Sendable {
     static let keep = 100
     static let timelinePoints = 60
+    /// Request ids are stored cut to this many bytes (marked `…[cut]`).
+    public static let maximumRequestIDBytes = 128
+    /// Error messages are stored cut to this many bytes (marked `…[cut]`).
+    public static let maximumErrorMessageBytes = 1024
 
     let configuration: MonitorConfiguration
     let keys: MonitorKeys
@@ -61,12 +65,14 @@ public final class Monitor: Sendable {
 
     /// Notes the start of a request. Cheap; call it on the request's task.
     /// - Parameters:
+    ///   - requestID: cut to `maximumRequestIDBytes`.
     ///   - url: cut to 100 characters.
     ///   - signature: the engine config signature, if known yet.
     public func recordStart(op: String, requestID: String?, url: String?, signature: String? = nil) -> MonitorRequestToken {
         let now = ContinuousClock.now
         let memory = memory.value(at: now)
         let url = url?.cut(to: 100)
+        let requestID = requestID?.cut(toBytes: Self.maximumRequestIDBytes)
         return state.withLock { state in
             state.nextToken += 1
             let request = ActiveRequest(
@@ -85,6 +91,8 @@ public final class Monitor: Sendable {
     /// newest completed entries and the counters' growth since the last
     /// flush (`Monitor+Persistence`), so persistence adds nothing per request.
     public func recordEnd(_ token: MonitorRequestToken, outcome: MonitorOutcome) {
+        var outcome = outcome
+        outcome.errorMessage = outcome.errorMessage?.cut(toBytes: Self.maximumErrorMessageBytes)
         let now = ContinuousClock.now
         let memory = memory.value(at: now)
         state.withLock { state in

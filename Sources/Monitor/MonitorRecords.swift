@@ -164,4 +164,26 @@ extension Double {
 extension String {
     /// At most `limit` characters, so a huge URL cannot bloat the monitor.
     func cut(to limit: Int) -> String { count <= limit ? self : String(prefix(limit)) }
+
+    /// What marks a value the monitor cut: kept text, then this.
+    static let cutMarker = "…[cut]"
+
+    /// At most `limit` bytes of UTF-8, ending in `cutMarker` when cut, never
+    /// splitting a character. What clients send (request ids, and error
+    /// messages that quote their input) is stored this way, in memory and in
+    /// Redis, so a megabyte id costs the monitor `limit` bytes, not a megabyte
+    /// per entry kept.
+    func cut(toBytes limit: Int) -> String {
+        guard utf8.count > limit else { return self }
+        let room = Swift.max(0, limit - Self.cutMarker.utf8.count)
+        var end = utf8.index(utf8.startIndex, offsetBy: room)
+        while end > startIndex, !end.isScalarBoundary(in: self) { end = utf8.index(before: end) }
+        return String(self[..<end]) + Self.cutMarker
+    }
+}
+
+extension String.Index {
+    fileprivate func isScalarBoundary(in text: String) -> Bool {
+        samePosition(in: text.unicodeScalars) != nil
+    }
 }

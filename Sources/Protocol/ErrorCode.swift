@@ -16,6 +16,10 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let lineTooLong = ErrorCode("line_too_long")
     public static let unknownOp = ErrorCode("unknown_op")
     public static let unauthorized = ErrorCode("unauthorized")
+    /// Too many wrong tokens from one address: `auth` is refused for a while.
+    public static let authThrottled = ErrorCode("auth_throttled")
+    /// A `job.watch` fell too far behind (the client did not read): the watch ended.
+    public static let slowConsumer = ErrorCode("slow_consumer")
     public static let invalidURL = ErrorCode("invalid_url")
     public static let blockedAddress = ErrorCode("blocked_address")
     public static let fetchFailed = ErrorCode("fetch_failed")

@@ -7,27 +7,22 @@ private let largeLineBytes = 16 * 1024
 
 /// One client connection: batches of lines in, one final answer line per request out.
 extension LineServer {
-    func serve(_ connection: NIOAsyncChannel<[InboundLine], ByteBuffer>) async {
+    func serve(_ connection: Connection) async {
         let open = counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
         defer { counters.connections.wrappingSubtract(1, ordering: .relaxed) }
-        let connectionID = counters.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
+        let session = connection.session
+        let channel = connection.channel.channel
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.channel.executeThenClose { inbound, outbound in
                 if open > configuration.maximumConnections {
                     let error = ProtocolError(.busy, "too many connections (limit \(configuration.maximumConnections)); try again later")
                     try await outbound.write(ByteBuffer(bytes: AnswerLine.failure(id: .null, error)))
                     return
                 }
-                let session = Session(
-                    connectionID: connectionID,
-                    peer: connection.channel.remoteAddress.map { "\($0)" } ?? "?",
-                    peerAddress: connection.channel.remoteAddress?.ipAddress,
-                    authenticated: !configuration.requiresAuthentication
-                )
-                await serveRequests(inbound: inbound, outbound: outbound, session: session)
+                await serveRequests(inbound: inbound, outbound: outbound, session: session, isWritable: { channel.isWritable })
             }
         } catch {
-            logger.debug("connection closed", metadata: ["crawld.connection": "\(connectionID)", "crawld.error": "\(error)"])
+            logger.debug("connection closed", metadata: ["crawld.connection": "\(session.connectionID)", "crawld.error": "\(error)"])
         }
     }
 
@@ -41,11 +36,15 @@ extension LineServer {
     /// the others get a child task that writes its own answer and keeps its
     /// slot until the write is accepted, so a client that does not read ends
     /// up with every slot held and is read no further. `answers` goes out in
-    /// one write and flush per batch, and before any wait.
+    /// one write and flush per batch, and before any wait. An inline request
+    /// that asked for the connection to end (`Session.closeAfterAnswer`, e.g.
+    /// the last wrong token allowed) stops the loop once answered: what the
+    /// client sent after it is not run.
     private func serveRequests(
         inbound: NIOAsyncChannelInboundStream<[InboundLine]>,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        session: Session
+        session: Session,
+        isWritable: @escaping @Sendable () -> Bool
     ) async {
         let limiter = InflightLimiter(limit: configuration.maximumInflightPerConnection)
         let write: @Sendable ([UInt8]) async throws -> Void = { bytes in try await outbound.write(ByteBuffer(bytes: bytes)) }
@@ -79,14 +78,15 @@ extension LineServer {
                         counters.inflight.wrappingAdd(1, ordering: .relaxed)
                         let decoded = item.isLarge ? nil : decode(item)
                         if let decoded, answersInline(decoded) {
-                            await answer(decoded, session: session, write: write, into: &answers)
+                            await answer(decoded, session: session, isWritable: isWritable, write: write, into: &answers)
                             limiter.release()
                             unsent += 1
+                            if session.isClosing { break batches }
                             continue
                         }
                         group.addTask {
                             var line: [UInt8] = []
-                            await self.answer(decoded ?? self.decode(item), session: session, write: write, into: &line)
+                            await self.answer(decoded ?? self.decode(item), session: session, isWritable: isWritable, write: write, into: &line)
                             try? await write(line)
                             limiter.release()
                             self.counters.inflight.wrappingSubtract(1, ordering: .relaxed)
@@ -140,6 +140,7 @@ extension LineServer {
     private func answer(
         _ decoded: Result<Request, RequestDecodingError>,
         session: Session,
+        isWritable: @escaping @Sendable () -> Bool,
         write: @escaping @Sendable ([UInt8]) async throws -> Void,
         into output: inout [UInt8]
     ) async {
@@ -151,7 +152,7 @@ extension LineServer {
         case .success(let decodedRequest):
             request = decodedRequest
         }
-        let context = RequestContext(session: session, events: EventSink(id: request.id, write: write))
+        let context = RequestContext(session: session, events: EventSink(id: request.id, isWritable: isWritable, write: write))
         do {
             AnswerLine.appendSuccess(id: request.id, try await dispatcher.dispatch(request, context: context), to: &output)
         } catch {

@@ -2,6 +2,7 @@ import JSON
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -24,6 +25,7 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
     private let onBound: @Sendable (SocketAddress) -> Void
     private let onDrain: @Sendable () -> Void
     let counters = LineServerCounters()
+    let ledger: PartialLineLedger
 
     /// - Parameters:
     ///   - onBound: called once listening, with the bound address (the real
@@ -43,6 +45,7 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
         self.logger = logger
         self.onBound = onBound
         self.onDrain = onDrain
+        self.ledger = PartialLineLedger(budgetBytes: configuration.partialLineBudgetBytes)
     }
 
     /// Requests being answered right now, over all connections.
@@ -50,6 +53,9 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
 
     /// Open client connections.
     public var openConnections: Int { counters.connections.load(ordering: .relaxed) }
+
+    /// Bytes of partial lines counted against `partialLineBudgetBytes` now.
+    public var partialLineBytes: Int { ledger.totalBytes }
 
     public func run() async throws {
         let serverChannel = try await bind()
@@ -74,8 +80,10 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
         logger.info("server stopped")
     }
 
-    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<[InboundLine], ByteBuffer>, Never> {
-        let maximumLineBytes = configuration.maximumLineBytes
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        let configuration = self.configuration
+        let counters = self.counters
+        let ledger = self.ledger
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -85,16 +93,34 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maximumLineBytes)), LineBatchHandler()
+                    let session = Session(
+                        connectionID: counters.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue,
+                        peer: channel.remoteAddress.map { "\($0)" } ?? "?",
+                        peerAddress: channel.remoteAddress?.ipAddress,
+                        authenticated: !configuration.requiresAuthentication
+                    )
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls = configuration.tls {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    let decoder = LineFrameDecoder(
+                        maximumLineBytes: configuration.maximumLineBytes,
+                        unauthenticatedLineBytes: configuration.maximumUnauthenticatedLineBytes,
+                        session: session, ledger: ledger
+                    )
+                    let authTimeout: TimeAmount? = configuration.requiresAuthentication ? TimeAmount(configuration.authTimeout) : nil
+                    try pipeline.addHandlers(
+                        ByteToMessageHandler(decoder), LineBatchHandler(),
+                        ConnectionGuardHandler(session: session, ledger: ledger, authTimeout: authTimeout)
                     )
                     // Elements are batches of one read each (at most
                     // `maxMessagesPerRead` socket reads): a few of them
                     // buffered keep the task busy without holding much memory.
-                    return try NIOAsyncChannel<[InboundLine], ByteBuffer>(
+                    let asyncChannel = try NIOAsyncChannel<[InboundLine], ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
                     )
+                    return Connection(channel: asyncChannel, session: session)
                 }
             }
     }
@@ -110,6 +136,12 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
             logger.warning("drain timeout: \(requestsInFlight) requests still in flight are cut off")
         }
     }
+}
+
+/// One accepted connection: its channel and the session its pipeline was built for.
+struct Connection: Sendable {
+    let channel: NIOAsyncChannel<[InboundLine], ByteBuffer>
+    let session: Session
 }
 
 /// The server's shared counters; atomics, read by the monitor without locks.

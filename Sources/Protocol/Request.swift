@@ -4,6 +4,13 @@ import JSON
 public struct Request: Sendable {
     /// Echoed on every answer line; a string, a number or null.
     public let id: JSONValue
+
+    /// The longest string id accepted. Every answer and event line repeats
+    /// the id, so a megabyte id would cost a megabyte per line; an id is a
+    /// correlation key, and 1 KiB is far more than any client needs. A
+    /// longer one is refused with `bad_request` under `id: null`, the one
+    /// id the answer can carry without repeating it.
+    public static let maximumIDBytes = 1024
     public let op: String
     public let parameters: Parameters
 
@@ -23,7 +30,14 @@ public struct Request: Sendable {
         }
         let id = members.removeValue(forKey: "id") ?? .null
         switch id {
-        case .null, .int, .double, .string: break
+        case .null, .int, .double: break
+        case .string(let text):
+            let bytes = text.utf8.count
+            guard bytes <= Self.maximumIDBytes else {
+                throw RequestDecodingError(
+                    id: .null, error: ProtocolError(.badRequest, "'id' is \(bytes) bytes long; at most \(Self.maximumIDBytes) are accepted")
+                )
+            }
         default:
             throw RequestDecodingError(id: .null, error: ProtocolError(.badRequest, "'id' must be a string or a number, got \(id.typeName)"))
         }

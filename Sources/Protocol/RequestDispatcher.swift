@@ -51,6 +51,8 @@ public final class Session: Sendable {
     /// limits count by, since one client may open many connections.
     public let peerAddress: String
     private let authenticatedFlag: Atomic<Bool>
+    private let closeFlag = Atomic<Bool>(false)
+    private let authFailureCount = Atomic<Int>(0)
 
     /// - Parameter peerAddress: the peer's IP address; `peer` when nil (a unix socket, a probe).
     public init(connectionID: Int, peer: String, peerAddress: String? = nil, authenticated: Bool) {
@@ -67,15 +69,36 @@ public final class Session: Sendable {
     public func markAuthenticated() {
         authenticatedFlag.store(true, ordering: .releasing)
     }
+
+    /// Counts one failed `auth` on this connection.
+    /// - Returns: the failures so far, this one included.
+    public func recordAuthFailure() -> Int {
+        authFailureCount.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    /// Asks the server to close this connection once the current answer is
+    /// written (e.g. after too many wrong tokens); requests read after it
+    /// are not run.
+    public func closeAfterAnswer() {
+        closeFlag.store(true, ordering: .releasing)
+    }
+
+    /// Whether `closeAfterAnswer()` was called.
+    public var isClosing: Bool { closeFlag.load(ordering: .acquiring) }
 }
 
 /// Sends event lines (`{"id":…, "event":…}`) for the request it was made for.
 public struct EventSink: Sendable {
     private let write: @Sendable ([UInt8]) async throws -> Void
+    private let writable: @Sendable () -> Bool
     private let id: JSONValue
 
-    public init(id: JSONValue, write: @escaping @Sendable ([UInt8]) async throws -> Void) {
+    /// - Parameter isWritable: whether the connection takes more bytes now
+    ///   without waiting (NIO's writability: its outbound buffer is under the
+    ///   high watermark).
+    public init(id: JSONValue, isWritable: @escaping @Sendable () -> Bool = { true }, write: @escaping @Sendable ([UInt8]) async throws -> Void) {
         self.id = id
+        self.writable = isWritable
         self.write = write
     }
 
@@ -85,4 +108,19 @@ public struct EventSink: Sendable {
     public func send(_ event: String, _ fields: JSONObject) async throws {
         try await write(AnswerLine.event(id: id, event, fields))
     }
+
+    /// The event line `send` would write, for a caller that queues lines
+    /// itself and needs their size.
+    public func line(_ event: String, _ fields: JSONObject) -> [UInt8] {
+        AnswerLine.event(id: id, event, fields)
+    }
+
+    /// Writes a line made by `line(_:_:)`; waits as `send` does.
+    public func send(line: [UInt8]) async throws {
+        try await write(line)
+    }
+
+    /// Whether a line written now is taken without waiting. A stream that
+    /// must not wait on a slow reader keeps its lines while this is false.
+    public var isWritable: Bool { writable() }
 }

@@ -50,6 +50,21 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "File holding the token every connection must send with auth first.")
     var tokenFile: String?
 
+    @Option(help: "With --token-file: seconds a connection has to authenticate before it is closed.")
+    var authTimeout: Double = 10
+
+    @Option(help: "PEM certificate chain for the listener; with --tls-key, clients must speak TLS.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "Bytes of unfinished lines all connections may hold together; past it the longest is closed with line_too_long.")
+    var maxPartialLineBytes = 64 << 20
+
+    @Option(help: "Job watches (job.watch, job.submit with watch) open at once; past it busy.")
+    var maxWatchers = 1000
+
     @Option(help: "Seconds requests in flight may take to finish on SIGTERM.")
     var drainTimeout: Double = 30
 
@@ -143,6 +158,12 @@ struct CrawldCommand: AsyncParsableCommand {
         if let tokenFile {
             _ = try readToken(tokenFile)
         }
+        guard authTimeout > 0, authTimeout <= 3600 else { throw ValidationError("--auth-timeout must be a number of seconds from 0 to 3600") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
+        guard maxPartialLineBytes >= maxLineBytes else {
+            throw ValidationError("--max-partial-line-bytes must be at least --max-line-bytes (\(maxLineBytes)), got \(maxPartialLineBytes)")
+        }
+        guard maxWatchers >= 1 else { throw ValidationError("--max-watchers must be at least 1, got \(maxWatchers)") }
         if let instanceID {
             do {
                 _ = try InstanceID(instanceID)
@@ -172,10 +193,12 @@ struct CrawldCommand: AsyncParsableCommand {
             host: address.host,
             port: address.port,
             maximumLineBytes: maxLineBytes,
+            partialLineBudgetBytes: maxPartialLineBytes,
             maximumConnections: maxConnections,
             maximumInflightPerConnection: maxInflight,
             drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
-            requiresAuthentication: tokenFile != nil
+            requiresAuthentication: tokenFile != nil,
+            authTimeout: .milliseconds(Int64(authTimeout * 1000))
         )
         var configuration = DaemonConfiguration(
             scriptsDirectory: config,
@@ -196,7 +219,10 @@ struct CrawldCommand: AsyncParsableCommand {
             maxCrawlsPerClient: maxCrawlsPerClient,
             crawlQueueWait: .milliseconds(Int64(crawlQueueWait * 1000)),
             maxBodyBytes: maxBodyBytes,
-            requestMemory: requestMemory
+            requestMemory: requestMemory,
+            tlsCertificatePath: tlsCert,
+            tlsKeyPath: tlsKey,
+            maximumWatchers: maxWatchers
         )
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep

@@ -8,6 +8,7 @@ enum EnvironmentDefaults {
         "max-running-jobs", "jobs-keep", "jobs-keep-age",
         "max-crawl-delay", "max-frontier",
         "max-crawls-in-flight", "max-crawls-per-client", "crawl-queue-wait", "max-body-bytes", "request-memory",
+        "auth-timeout", "tls-cert", "tls-key", "max-partial-line-bytes", "max-watchers",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

@@ -33,6 +33,20 @@ import TestSupport
         #expect(stderr.contains("config directory '/nonexistent/crawld-scripts'"))
     }
 
+    @Test func unreadableTLSFilesExitTwoBeforeListening() throws {
+        let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
+        let (status, stderr) = try runToExit([
+            "--config", scripts, "--redis", "none", "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem",
+        ])
+        #expect(status == 2)
+        #expect(stderr.contains("--tls-cert '/nonexistent/cert.pem'"))
+        #expect(!stderr.contains("listening on"))
+        let pem = DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/selfsigned.pem").path
+        let (alone, message) = try runToExit(["--config", scripts, "--tls-cert", pem])
+        #expect(alone == 2)
+        #expect(message.contains("--tls-cert and --tls-key go together"))
+    }
+
     @Test func badValueFromTheEnvironmentExitsTwo() throws {
         let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts").path
         let (status, stderr) = try runToExit(["--config", scripts], environment: ["CRAWLD_LISTEN": "no-port-here"])

@@ -4,7 +4,7 @@ import Synchronization
 
 /// A dispatcher for server tests: `echo` returns its parameters, `sleep`
 /// waits `ms`, `hold` waits until the test opens the gate, counting how many
-/// requests are held at once. Ops named in `inlineOps` are declared
+/// requests are held at once, `login` marks the connection authenticated. Ops named in `inlineOps` are declared
 /// `runsInline`, so the server answers them on the connection's task.
 final class TestDispatcher: RequestDispatcher {
     private let state = Mutex(State())
@@ -34,6 +34,9 @@ final class TestDispatcher: RequestDispatcher {
         switch request.op {
         case "echo":
             return request.parameters.values
+        case "login":
+            context.session.markAuthenticated()
+            return [:]
         case "sleep":
             let ms = try request.parameters.int("ms") ?? 0
             try? await Task.sleep(for: .milliseconds(ms))

@@ -5,7 +5,8 @@ Prints "PORT <n>" on stdout once listening. Pages:
   /p/<i>.html    page i of --pages, linking to pages (i*7+1)%N, (i*3+2)%N and i+1
                  (when < N), each written in a different but equivalent form
                  (relative, with a fragment, through dot segments), plus an
-                 out-of-scope link and one to /private/.
+                 out-of-scope link, one to /private/, and --extra-links more
+                 out-of-scope links (to make big page records).
   /private/<i>   disallowed by robots.txt.
   /flaky/<name>  503 with Retry-After: 0 for the first two requests, then 200.
   /robots.txt    "User-agent: *  Disallow: /private/", plus "Crawl-delay: <v>" with
@@ -96,6 +97,7 @@ def page(i, n):
             links.append(f"/p/../p/./{j}.html")
     links.append("http://elsewhere.invalid/out.html")
     links.append(f"/private/{i}")
+    links.extend(f"http://elsewhere.invalid/{i}/{k}.html" for k in range(ARGS.extra_links))
     body = "".join(f'<a href="{href}">link</a>\n' for href in links)
     return f"<html><head><title>Page {i}</title></head><body>\n{body}</body></html>\n"
 
@@ -171,6 +173,7 @@ def main():
     parser.add_argument("--crawl-delay", default=None)
     parser.add_argument("--hostile-robots", action="store_true")
     parser.add_argument("--robots-latency-ms", type=int, default=0)
+    parser.add_argument("--extra-links", type=int, default=0)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()

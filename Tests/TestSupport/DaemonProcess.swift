@@ -101,8 +101,37 @@ public final class DaemonProcess: Sendable {
         return (now * 1024, peak * 1024)
     }
 
+    /// The daemon's resident memory now, in bytes (0 once it has exited).
+    public var residentBytes: Int {
+        residentMemory?.now ?? 0
+    }
+
     /// Everything crawld wrote to stderr so far.
     public var logText: String { log.text }
+
+    /// How much the daemon's resident memory grew at most while `body` ran
+    /// and for `settle` after it (sampled every 50 ms), in bytes.
+    public func peakResidentGrowth<T: Sendable>(settle: Duration = .seconds(1), during body: () async throws -> T) async throws -> (result: T, growth: Int) {
+        let before = residentBytes
+        let sampler = Task {
+            var peak = before
+            while !Task.isCancelled {
+                peak = max(peak, residentBytes)
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return peak
+        }
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            sampler.cancel()
+            throw error
+        }
+        try? await Task.sleep(for: settle)
+        sampler.cancel()
+        return (result, await sampler.value - before)
+    }
 
     /// Sends a signal (SIGHUP, SIGTERM, SIGKILL…).
     public func signal(_ signal: Int32) {

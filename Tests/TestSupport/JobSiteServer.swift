@@ -14,16 +14,17 @@ public final class JobSiteServer: @unchecked Sendable {
     ///   - crawlDelay: a `Crawl-delay` value for robots.txt, written as given (`1e16`, `nan`, …).
     ///   - hostileRobots: append 498 KiB of long wildcard rules to robots.txt.
     ///   - robotsLatencyMs: how long robots.txt takes to answer.
+    ///   - extraLinks: out-of-scope links added to every page (big records).
     public init(
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
-        robotsLatencyMs: Int = 0
+        robotsLatencyMs: Int = 0, extraLinks: Int = 0
     ) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
             + (crawlDelay.map { ["--crawl-delay", $0] } ?? []) + (hostileRobots ? ["--hostile-robots"] : [])
-            + ["--robots-latency-ms", String(robotsLatencyMs)]
+            + ["--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input

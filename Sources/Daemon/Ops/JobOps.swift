@@ -11,15 +11,22 @@ struct JobSubmitOp: Op {
     let parameterKeys = JobSpec.keys
     let manager: JobManager
     let limits: CrawlLimits
+    let slots: WatchSlots
 
+    /// A watched submit takes its watch slot first, so a `busy` refusal
+    /// leaves no job behind that the client did not learn the id of.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         let spec = try JobSpec(parameters: request.parameters.values)
         try limits.check(config: spec.config)
-        let job = try await manager.submit(spec)
+        let pages: Bool
         switch spec.watch {
-        case .none: return ["job": .string(job)]
-        case .progress: return try await JobWatch.stream(try await manager.watch(job, pages: false), to: context.events)
-        case .pages: return try await JobWatch.stream(try await manager.watch(job, pages: true), to: context.events)
+        case .none: return ["job": .string(try await manager.submit(spec))]
+        case .progress: pages = false
+        case .pages: pages = true
+        }
+        return try await slots.withSlot(for: context.session) {
+            let job = try await manager.submit(spec)
+            return try await JobWatch.stream(try await manager.watch(job, pages: pages), to: context.events)
         }
     }
 }
@@ -29,10 +36,14 @@ struct JobWatchOp: Op {
     let name = "job.watch"
     let parameterKeys: Set<String> = ["job", "pages"]
     let manager: JobManager
+    let slots: WatchSlots
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        let stream = try await manager.watch(try request.parameters.requiredString("job"), pages: try request.parameters.bool("pages") ?? false)
-        return try await JobWatch.stream(stream, to: context.events)
+        let job = try request.parameters.requiredString("job")
+        let pages = try request.parameters.bool("pages") ?? false
+        return try await slots.withSlot(for: context.session) {
+            try await JobWatch.stream(try await manager.watch(job, pages: pages), to: context.events)
+        }
     }
 }
 
@@ -95,24 +106,5 @@ struct JobResultsOp: Op {
             limit: try parameters.int("limit", in: limits.records) ?? 100,
             maxBytes: try parameters.int("max_bytes", in: limits.maxBytes) ?? 1 << 20)
         return ["records": .array(page.records), "total": .int(Int64(page.total)), "next": page.next.map { .string($0.description) } ?? .null]
-    }
-}
-
-/// Streams a job's events as event lines; the summary becomes the answer.
-enum JobWatch {
-    static func stream(_ events: AsyncStream<JobEvent>, to sink: EventSink) async throws -> JSONObject {
-        var last: JSONObject = [:]
-        for await event in events {
-            switch event {
-            case .summary(let progress):
-                return progress.json
-            case .progress(let progress):
-                last = progress.json
-                try await sink.send("progress", progress.json)
-            case .page(let job, let record):
-                try await sink.send("page", ["job": .string(job), "record": record.json])
-            }
-        }
-        return last
     }
 }

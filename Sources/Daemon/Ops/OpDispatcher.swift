@@ -17,7 +17,10 @@ struct OpDispatcher: RequestDispatcher {
 
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
         guard let op = ops[request.op] else {
-            throw ProtocolError(.unknownOp, "unknown op '\(request.op)'; known: \(ops.keys.sorted().joined(separator: ", "))")
+            // Before auth a stranger learns only that auth exists, not what
+            // else this daemon can be asked to do.
+            let known = context.session.isAuthenticated ? ops.keys.sorted().joined(separator: ", ") : "auth (this connection must authenticate first)"
+            throw ProtocolError(.unknownOp, "unknown op '\(String(request.op.prefix(64)))'; known: \(known)")
         }
         if !context.session.isAuthenticated && op.name != "auth" {
             throw ProtocolError(.unauthorized, "this connection must send {\"op\":\"auth\",\"token\":…} first")
