@@ -46,8 +46,8 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     private static func path(of steps: [CSSSelectorParser.Step]) -> String {
         var path = ""
         for (index, step) in steps.enumerated() {
-            let test = step.compound.tag
-            let predicates = step.compound.conditions.map { "[\($0.xpath)]" }.joined()
+            let (test, nameCheck) = nameTest(step.compound)
+            let predicates = nameCheck + step.compound.conditions.map { "[\($0.xpath)]" }.joined()
             let separator = index == 0 ? "" : "/"
             switch step.combinator {
             case .descendant: path += "\(separator)descendant::\(test)\(predicates)"
@@ -57,6 +57,17 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
             }
         }
         return path
+    }
+
+    /// The XPath name test of a compound: its tag when XPath reads it as a plain name, else `*` and
+    /// a `name()` predicate, so that an escaped name stays the literal name CSS means (`\*` is an
+    /// element named `*`, not every element, as libFuzzer found the translation had it).
+    private static func nameTest(_ compound: CSSSelectorParser.Compound) -> (test: String, predicate: String) {
+        guard compound.element != nil else { return ("*", "") }
+        let tag = compound.tag
+        let isPlain = tag.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+            && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        return isPlain ? (tag, "") : ("*", "[name() = \(literal(tag))]")
     }
 
     /// An XPath string literal for any text (XPath 1.0 has no escapes, hence `concat`).
