@@ -39,7 +39,7 @@ for (name, document) in shapes {
     for source in selectors {
         let selector = try CSSSelector(source)
         let (time, count) = milliseconds { document.select(selector).count }
-        print(String(format: "  %-28@ %8.2f ms  %7d matches", source as NSString, time, count))
+        print("  " + source.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %8.2f ms  %7d matches", time, count))
     }
 }
 
@@ -47,5 +47,5 @@ print("== XPath refused at the operation limit (\(HTMLDocument.xpathOperationLim
 let nested = page(String(repeating: "<div><p>x</p>", count: 5_000))
 for expression in ["//*[count(ancestor::*) > count(descendant::*)]", "//div[.//div[.//p]]", "count(//p[count(preceding::p) > 1])"] {
     let (time, _) = milliseconds { (try? nested.xpath(expression)) == nil ? 0 : 1 }
-    print(String(format: "  %-48@ %8.2f ms", expression as NSString, time))
+    print("  " + expression.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: " %8.2f ms", time))
 }
