@@ -2,6 +2,8 @@
 #   make run    install what is missing, build in release mode, start crawld on scripts/
 #   make test   install what is missing, run the whole test suite
 #   make bench  run the benchmarks (see README, "Benchmarks")
+#   make fuzz   build the libFuzzer targets of Fuzz/ and run each for FUZZ_SECONDS
+#   make fuzz-ci  the same, 8 s per target: 56 s of fuzzing for the seven targets
 
 # Debian packages the daemon and its tests need.
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev redis-server \
@@ -13,7 +15,9 @@ LISTEN ?= 127.0.0.1:7070
 REDIS  ?= redis://127.0.0.1:6379
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps bench-deps build run test bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps test-deps bench-deps build run test bench fuzz fuzz-ci clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -50,5 +54,11 @@ test: test-deps
 bench: bench-deps
 	Benchmarks/scripts/run-all.sh
 
+fuzz: deps
+	Fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-ci: deps
+	Fuzz/run.sh 8
+
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build .build-fuzz Benchmarks/.build

@@ -19,6 +19,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("xml2")]
         ),
         .executableTarget(name: "ExtractBench", dependencies: [kit, "HTMLBaseline"]),
+        .executableTarget(name: "SelectorBench", dependencies: [kit]),
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),

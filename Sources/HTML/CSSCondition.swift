@@ -75,10 +75,13 @@ enum CSSCondition: Hashable, Sendable {
     // MARK: - Native form
 
     /// Whether `element` satisfies the condition, exactly as `xpath` would decide.
-    func matches(_ element: xmlNodePtr) -> Bool {
+    /// - Parameter siblingIndex: The element's 1-based position among its parent's elements, which
+    ///   the caller's walk counts once per parent (`:nth-child` used to count the preceding
+    ///   siblings of every candidate, quadratic on a long list). Read only by `:nth-child`.
+    func matches(_ element: xmlNodePtr, siblingIndex: Int) -> Bool {
         switch self {
         case .attribute(let name, let match): Self.matches(Self.value(of: name, in: element), match)
-        case .position(let position): Self.matches(element, position)
+        case .position(let position): Self.matches(element, position, siblingIndex: siblingIndex)
         }
     }
 
@@ -105,25 +108,22 @@ enum CSSCondition: Hashable, Sendable {
         }
     }
 
-    private static func matches(_ element: xmlNodePtr, _ position: Position) -> Bool {
+    /// `:first-child` and friends look only at the neighbouring elements: each run of text and
+    /// comment nodes between two elements is skipped by at most two such looks, so a walk stays
+    /// linear.
+    private static func matches(_ element: xmlNodePtr, _ position: Position, siblingIndex index: Int) -> Bool {
         switch position {
         case .first: return previousElement(element) == nil
         case .last: return nextElement(element) == nil
         case .only: return previousElement(element) == nil && nextElement(element) == nil
         case .nth(let a, let b):
-            var index = 1
-            var sibling = previousElement(element)
-            while let current = sibling {
-                index += 1
-                sibling = previousElement(current)
-            }
             if a == 0 { return index == b }
             if a > 0 { return index >= b && (index - b) % a == 0 }
             return index <= b && (b - index) % -a == 0
         }
     }
 
-    static func previousElement(_ node: xmlNodePtr) -> xmlNodePtr? {
+    private static func previousElement(_ node: xmlNodePtr) -> xmlNodePtr? {
         var sibling = node.pointee.prev
         while let current = sibling, current.pointee.type != XML_ELEMENT_NODE { sibling = current.pointee.prev }
         return sibling

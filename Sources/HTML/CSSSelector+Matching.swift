@@ -4,68 +4,37 @@ extension CSSSelector {
     // MARK: - Native matching
 
     /// The elements below `start` (not `start` itself) that match, in document order: what
-    /// `xpath` selects from `start`, found by one walk. Only for `matchesNatively` selectors.
+    /// `xpath` selects from `start`, found by one walk (`CSSSelectorMatcher`).
     func elements(below start: xmlNodePtr) -> [xmlNodePtr] {
-        var collector = SelectorCollector(selector: self, start: start)
-        HTMLDocument.walk(start, &collector)
-        return collector.found
+        var matcher = CSSSelectorMatcher(selector: self, start: start)
+        HTMLDocument.walk(start, &matcher)
+        return matcher.found
     }
 
     /// The elements of the whole document that match, from its index: only the elements of the
-    /// selector's tag are looked at when all its groups name the same one.
-    func elements(in index: ElementIndex, document: xmlNodePtr) -> [xmlNodePtr] {
-        let names = Set(groups.map { $0.last?.compound.element })
+    /// selector's tag are looked at when all its groups name the same one. Only for `scansIndex`
+    /// selectors, whose single compounds test nothing but the element itself.
+    func elements(in index: ElementIndex) -> [xmlNodePtr] {
+        let names = Set(groups.map { $0[0].compound.element })
         let candidates = names.count == 1 ? names.first!.map(index.elements(named:)) ?? index.elements : index.elements
-        return candidates.filter { matches($0, below: document) }
-    }
-
-    /// Whether `element`, a descendant of `start`, matches one of the groups.
-    fileprivate func matches(_ element: xmlNodePtr, below start: xmlNodePtr) -> Bool {
-        groups.contains { steps in Self.matches(element, steps, steps.count - 1, below: start) }
-    }
-
-    /// Right to left: `element` matches step `index`, and what the step's combinator points at
-    /// (the parent for `>`, the previous element sibling for `+`) matches the step before it.
-    private static func matches(_ element: xmlNodePtr, _ steps: [CSSSelectorParser.Step], _ index: Int, below start: xmlNodePtr) -> Bool {
-        let step = steps[index]
-        guard step.compound.matches(element) else { return false }
-        guard index > 0 else { return true }
-        let related: xmlNodePtr?
-        switch step.combinator {
-        case .child:
-            related = element.pointee.parent.flatMap { $0 != start && $0.pointee.type == XML_ELEMENT_NODE ? $0 : nil }
-        case .adjacent:
-            related = CSSCondition.previousElement(element)
-        case .descendant, .sibling:
-            preconditionFailure("selectors with descendant or sibling combinators are matched through XPath")
-        }
-        guard let related else { return false }
-        return matches(related, steps, index - 1, below: start)
+        // A sibling index of 0 is never read: `scansIndex` excludes `:nth-child`.
+        return candidates.filter { element in groups.contains { $0[0].compound.matches(element, siblingIndex: 0) } }
     }
 }
 
 extension CSSSelectorParser.Compound {
     /// The type test (XPath's name test: the name, and no namespace) and every condition.
-    func matches(_ element: xmlNodePtr) -> Bool {
+    /// - Parameter siblingIndex: The element's 1-based position among its parent's elements,
+    ///   read only by `:nth-child`.
+    func matches(_ element: xmlNodePtr, siblingIndex: Int) -> Bool {
         if let name = self.element {
             guard ElementName.key(of: element.pointee.name) == name.key, name.matches(element) else { return false }
         }
-        return conditions.allSatisfy { $0.matches(element) }
-    }
-}
-
-/// Collects the matching elements of a walk.
-private struct SelectorCollector: NodeVisitor {
-    let selector: CSSSelector
-    let start: xmlNodePtr
-    var found: [xmlNodePtr] = []
-
-    mutating func enter(_ node: xmlNodePtr) -> Bool {
-        if node == start { return true }
-        guard node.pointee.type == XML_ELEMENT_NODE else { return false }
-        if selector.matches(node, below: start) { found.append(node) }
-        return true
+        return conditions.allSatisfy { $0.matches(element, siblingIndex: siblingIndex) }
     }
 
-    mutating func exit(_ node: xmlNodePtr) {}
+    /// Whether a condition needs the element's position among its siblings.
+    var needsSiblingIndex: Bool {
+        conditions.contains { if case .position(.nth) = $0 { true } else { false } }
+    }
 }

@@ -11,11 +11,13 @@
 /// Tag and attribute names are matched in lowercase, as libxml2's HTML parser stores them.
 /// Compile once and reuse (extract.lua handlers run on every page).
 ///
-/// Selecting is done natively (one walk of the subtree, each element tested by
-/// `CSSSelector+Matching.swift`) whenever that is as cheap as the XPath in the worst case: for
-/// groups whose combinators after the first compound are only `>` and `+`, which look at one
-/// parent or sibling each. A `div p` or `h2 ~ p` could make a right-to-left test climb the whole
-/// ancestry of every element (quadratic on 100,000 nested tags), so those go through `xpath`.
+/// Selecting is done natively, never through `xpath`, in O(nodes × selector length) whatever the
+/// page's shape (libxml2's evaluation of `descendant::` chains is roughly cubic on nested markup:
+/// `div p` over 111 KB of nested divs gave no answer in 25 s). Whole-document selectors of one compound
+/// with no `:nth-child` (`h1`, `meta[property=og:title]`, what extract.lua asks on every page)
+/// scan the document's `ElementIndex`; everything else is one walk that carries, per element, which
+/// prefixes of the selector end there (`CSSSelectorMatcher`). `xpath` stays as the specification
+/// the native matching is tested against.
 public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     /// The selector as written.
     public let source: String
@@ -23,8 +25,9 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     public let xpath: String
     /// The parsed groups (`a, b` is two), each a list of steps.
     let groups: [[CSSSelectorParser.Step]]
-    /// Whether `HTMLDocument.select` matches this selector natively instead of through `xpath`.
-    let matchesNatively: Bool
+    /// Whether a whole-document `select` may scan the element index: every group is one compound,
+    /// and no compound needs an element's position among its siblings (`:nth-child`).
+    let scansIndex: Bool
 
     /// Compiles `source`.
     /// - Throws: `HTMLError` `.invalidSelector` with the offset of the first unsupported character.
@@ -33,7 +36,7 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
         var parser = CSSSelectorParser(source)
         groups = try parser.parseGroups()
         xpath = groups.map { Self.path(of: $0) }.joined(separator: " | ")
-        matchesNatively = groups.allSatisfy { steps in steps.dropFirst().allSatisfy { $0.combinator == .child || $0.combinator == .adjacent } }
+        scansIndex = groups.allSatisfy { steps in steps.count == 1 && !steps[0].compound.needsSiblingIndex }
     }
 
     public var description: String { source }
@@ -43,8 +46,8 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     private static func path(of steps: [CSSSelectorParser.Step]) -> String {
         var path = ""
         for (index, step) in steps.enumerated() {
-            let test = step.compound.tag
-            let predicates = step.compound.conditions.map { "[\($0.xpath)]" }.joined()
+            let (test, nameCheck) = nameTest(step.compound)
+            let predicates = nameCheck + step.compound.conditions.map { "[\($0.xpath)]" }.joined()
             let separator = index == 0 ? "" : "/"
             switch step.combinator {
             case .descendant: path += "\(separator)descendant::\(test)\(predicates)"
@@ -54,6 +57,17 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
             }
         }
         return path
+    }
+
+    /// The XPath name test of a compound: its tag when XPath reads it as a plain name, else `*` and
+    /// a `name()` predicate, so that an escaped name stays the literal name CSS means (`\*` is an
+    /// element named `*`, not every element, as libFuzzer found the translation had it).
+    private static func nameTest(_ compound: CSSSelectorParser.Compound) -> (test: String, predicate: String) {
+        guard compound.element != nil else { return ("*", "") }
+        let tag = compound.tag
+        let isPlain = tag.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+            && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        return isPlain ? (tag, "") : ("*", "[name() = \(literal(tag))]")
     }
 
     /// An XPath string literal for any text (XPath 1.0 has no escapes, hence `concat`).
@@ -77,16 +91,13 @@ extension HTMLDocument {
         try select(CSSSelector(selector), from: node)
     }
 
-    /// The elements matching a compiled selector, in document order.
-    public func select(_ selector: CSSSelector, from node: HTMLNode? = nil) throws(HTMLError) -> [HTMLNode] {
-        if selector.matchesNatively {
-            let found = node.map { selector.elements(below: $0.pointer) } ?? selector.elements(in: elementIndex, document: documentNode)
-            return found.map { HTMLNode(document: self, pointer: $0) }
-        }
-        do {
-            return try nodes(xpath: selector.xpath, from: node)
-        } catch {
-            throw HTMLError(.invalidSelector, expression: selector.source, message: "compiled XPath failed: \(error.message)")
-        }
+    /// The elements matching a compiled selector, in document order, found in
+    /// O(nodes × selector length) (see `CSSSelector`).
+    public func select(_ selector: CSSSelector, from node: HTMLNode? = nil) -> [HTMLNode] {
+        let found =
+            if let node { selector.elements(below: node.pointer) }
+            else if selector.scansIndex { selector.elements(in: elementIndex) }
+            else { selector.elements(below: documentNode) }
+        return found.map { HTMLNode(document: self, pointer: $0) }
     }
 }

@@ -139,19 +139,24 @@ struct CSSSelectorParser {
         }
     }
 
-    /// Parses `an+b`, `odd`, `even` or an integer into (a, b).
+    /// Parses `an+b`, `odd`, `even` or an integer into (a, b), each within `nthRange`.
     static func parseNth(_ text: String) -> (Int, Int)? {
         if text == "odd" { return (2, 1) }
         if text == "even" { return (2, 0) }
-        if let b = Int(text) { return (0, b) }
+        if let b = Int(text) { return nthRange.contains(b) ? (0, b) : nil }
         guard let n = text.firstIndex(of: "n") else { return nil }
         let aText = text[..<n]
         let a = aText.isEmpty || aText == "+" ? 1 : aText == "-" ? -1 : Int(aText)
         let bText = text[text.index(after: n)...]
         let b = bText.isEmpty ? 0 : Int(bText.hasPrefix("+") ? bText.dropFirst() : bText)
-        guard let a, let b, !bText.hasPrefix("+-"), !bText.hasPrefix("++") else { return nil }
+        guard let a, let b, !bText.hasPrefix("+-"), !bText.hasPrefix("++"), nthRange.contains(a), nthRange.contains(b) else { return nil }
         return (a, b)
     }
+
+    /// The values `a` and `b` of `:nth-child(an+b)` may take. No page has a billion siblings, and
+    /// the bound keeps `index - b` and `-a` far from overflow: `-9223372036854775808n` used to
+    /// crash the daemon while the selector was compiled.
+    static let nthRange = -1_000_000_000...1_000_000_000
 
     // MARK: - Lexing
 

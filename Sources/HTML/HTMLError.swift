@@ -10,6 +10,7 @@ public struct HTMLError: Error, CustomStringConvertible, Sendable {
             case parseFailed = "parse_failed"
             case invalidXPath = "invalid_xpath"
             case invalidSelector = "invalid_selector"
+            case xpathLimit = "xpath_limit"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -20,6 +21,9 @@ public struct HTMLError: Error, CustomStringConvertible, Sendable {
         public static let invalidXPath = Code(.invalidXPath)
         /// A CSS selector is outside the supported subset or malformed.
         public static let invalidSelector = Code(.invalidSelector)
+        /// An XPath expression needed more than `HTMLDocument.xpathOperationLimit` operations:
+        /// the expression, not the page, is at fault (it is polynomial in the page's size).
+        public static let xpathLimit = Code(.xpathLimit)
 
         public var description: String { value.rawValue }
     }

@@ -93,6 +93,12 @@ public struct CrawlURL: Sendable, Hashable, CustomStringConvertible {
             portText = hostPort[(colon + 1)...]
         }
         guard !hostPart.isEmpty, hostPart.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }) else { return nil }
+        // `:`, `[` and `]` belong in a host only as an IPv6 literal: `[::1]:443s:` once gave the
+        // host `[::1]:443s`, whose normal form did not parse again (found by Fuzz/URLFuzz.swift).
+        let isLiteral = hostPart.first == UInt8(ascii: "[") && hostPart.last == UInt8(ascii: "]")
+        guard isLiteral || !hostPart.contains(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }) else {
+            return nil
+        }
         let host = String(decoding: hostPart.map(lowercase), as: UTF8.self)
         var port: Int?
         if !portText.isEmpty {

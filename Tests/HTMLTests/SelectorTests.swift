@@ -50,8 +50,8 @@ import Testing
         #expect(try texts(selector) == expected)
     }
 
-    /// `select` matches most selectors natively; what it finds must be exactly what the selector's
-    /// XPath finds, corner cases included (a missing attribute reads as "" in `^=`, `$=`, `*=`).
+    /// `select` matches natively; what it finds must be exactly what the selector's XPath finds,
+    /// corner cases included (a missing attribute reads as "" in `^=`, `$=`, `*=`).
     @Test(arguments: [
         "li", "*", "#main > h2", ".special", "li.odd.special", "[data-kind]", "li[data-kind=first-item]",
         "a[href^='https:']", "a[href$=\".pdf\"]", "a[href*=local]", "li[class~=odd]", "li[lang|=en]", "li[lang|=en-GB]",
@@ -59,6 +59,9 @@ import Testing
         "[id=main]", "[class='content wide']", "li[class=odd]", "li:first-child", "li:last-child", "li:only-child",
         "li:nth-child(2)", "li:nth-child(odd)", "li:nth-child(2n+2)", "li:nth-child(-n+2)", "li:nth-child(2n-1)",
         "h2 + ul > li:first-child", "div > p, p.outside", "p.outside, h2", "ul > li + li", "*#main > .title", "DIV > UL",
+        "div p", "h2 ~ p a", "ul li", "div li:nth-child(2)", "h2 ~ *", "li ~ li", "div * li", "#main li + li ~ li", "* *",
+        "div ul li:last-child, li:first-child ~ li:nth-child(odd)", "li + li ~ li[lang]", "p a + a",
+        #"\*"#, #"li\[x"#, "\u{e9}l", #"\31 li"#, #"ul > \*, li"#,
     ])
     func nativeMatchingAgreesWithTheXPath(selector: String) throws {
         let document = try Fixtures.parse(Self.page + "<ul><li class=' odd\tspecial  '>tab</li></ul>")
@@ -100,6 +103,15 @@ import Testing
         #expect(error.expression == selector)
         #expect(error.position == position)
         #expect(error.description.contains("\"\(selector)\""))
+    }
+
+    /// `a` and `b` past a billion are refused: `-a` and `index - b` overflowed and trapped.
+    @Test(arguments: ["li:nth-child(-9223372036854775808n)", "li:nth-child(n-9223372036854775808)", "li:nth-child(1000000001)", "li:nth-child(-2n+9223372036854775807)"])
+    func nthChildArgumentsOutOfRangeAreInvalid(selector: String) throws {
+        let error = try #require(throws: HTMLError.self) { try CSSSelector(selector) }
+        #expect(error.code == .invalidSelector)
+        #expect(error.message.hasPrefix("bad :nth-child argument"))
+        #expect(try Fixtures.parse(Self.page).select("li:nth-child(-1000000000n+1000000000)").isEmpty)
     }
 
     @Test func xpathReturnsEachType() throws {

@@ -34,6 +34,15 @@ import Testing
         #expect(CrawlURL(input) == nil)
     }
 
+    /// Hosts with `:`, `[` or `]` outside an IPv6 literal are refused. The first input is the
+    /// crash libFuzzer found (Fuzz/URLFuzz.swift): it normalised to a URL that did not parse again.
+    @Test(arguments: ["https://[::1]:443s:/./b/..:a", "http://a:b:80/", "http://[::1/", "http://ex[a]mple.org/", "http://::/"])
+    func hostsWithStrayColonsOrBracketsAreInvalid(input: String) {
+        #expect(CrawlURL(input) == nil)
+        #expect(CrawlURL("https://[::1]:8443/x")?.string == "https://[::1]:8443/x")
+        #expect(CrawlURL("http://host:/x")?.string == "http://host/x")
+    }
+
     @Test func equivalentFormsDedupe() {
         let forms = ["http://h/p/4.html", "http://H:80/p/../p/./4.html", "http://h/p/4.html#section", "HTTP://h/p/%34.html"]
         #expect(Set(forms.compactMap { CrawlURL($0)?.string }).count == 1)

@@ -106,6 +106,20 @@ import Testing
         #expect(error?.message.contains("\"//li[\"") == true)
     }
 
+    /// A quadratic XPath on 5,000 nested divs stops at libxml2's operation limit, as an error the
+    /// script may catch; uncaught, the call fails with it (the daemon answers `script_error`).
+    @Test func anXPathPastTheOperationLimitIsALuaError() async throws {
+        let nested = String(repeating: "<div><p>x</p>", count: 5_000)
+        let error = await #expect(throws: LuaError.self) { try await run("return doc:xpath('//div[.//div[.//p]]')", html: nested) }
+        #expect(error?.kind == .runtime)
+        #expect(error?.message.hasPrefix("extract.lua:3: xpath_limit:") == true, "\(error?.message ?? "")")
+        let data = try await run("""
+            local ok, err = pcall(doc.xpath, doc, "//*[count(ancestor::*) > count(descendant::*)]")
+            return { ok = ok, limit = err:find("xpath_limit", 1, true) ~= nil, after = #doc:css("div div p") }
+            """, html: nested)
+        #expect(sameJSON(data, ["ok": false, "limit": true, "after": 4_999]))
+    }
+
     @Test func anInvalidSelectorIsALuaErrorNamingIt() async throws {
         let error = await #expect(throws: LuaError.self) { try await run("return doc:css('li::before')") }
         #expect(error?.message.hasPrefix("extract.lua:3: invalid_selector:") == true, "\(error?.message ?? "")")

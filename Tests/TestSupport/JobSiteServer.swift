@@ -22,9 +22,11 @@ public final class JobSiteServer: @unchecked Sendable {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs), "--robots-status", String(robotsStatus)]
-            + (crawlDelay.map { ["--crawl-delay", $0] } ?? []) + (hostileRobots ? ["--hostile-robots"] : [])
-            + ["--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
+        var arguments: [String] = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs)]
+        arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
+        if let crawlDelay { arguments += ["--crawl-delay", crawlDelay] }
+        if hostileRobots { arguments.append("--hostile-robots") }
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input
