@@ -4,7 +4,7 @@
 #   make bench  run the benchmarks (see README, "Benchmarks")
 
 # Debian packages the daemon and its tests need.
-APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev redis-server \
+APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml
 # Only the benchmarks need these.
 BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15 python3-venv

@@ -108,7 +108,7 @@ public final class Crawler: Sendable {
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let checkRedirect: @Sendable (String) async throws -> Void = { [validator] target in _ = try await validator.validate(target) }
-            let fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, checkRedirect: checkRedirect)
+            let fetched = try await lease.engine.fetch(url: url, timeout: request.timeout, cookies: request.cookies, checkRedirect: checkRedirect)
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)
         case .browser(let configuration):

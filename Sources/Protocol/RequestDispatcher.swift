@@ -48,6 +48,7 @@ public final class Session: Sendable {
     /// The peer, as NIO describes it (`[IPv4]127.0.0.1/127.0.0.1:53122`).
     public let peer: String
     private let authenticatedFlag: Atomic<Bool>
+    private let attachments = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     public init(connectionID: Int, peer: String, authenticated: Bool) {
         self.connectionID = connectionID
@@ -61,6 +62,18 @@ public final class Session: Sendable {
     /// Marks the connection authenticated (after a correct `auth`).
     public func markAuthenticated() {
         authenticatedFlag.store(true, ordering: .releasing)
+    }
+
+    /// This connection's value of type `Value`, made by `make` on first use:
+    /// state an op keeps per connection (the `crawl` op's cookie jar), freed
+    /// with the connection, without Protocol knowing its type.
+    public func attachment<Value: Sendable>(_ make: () -> Value) -> Value {
+        attachments.withLock { values in
+            if let value = values[ObjectIdentifier(Value.self)] as? Value { return value }
+            let value = make()
+            values[ObjectIdentifier(Value.self)] = value
+            return value
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Crawl
+import Engines
 import JSON
 import Protocol
 
@@ -9,7 +10,9 @@ struct CrawlOp: Op {
     let crawler: Crawler
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        try await crawler.crawl(Self.crawlRequest(request.parameters)).json
+        var crawl = try Self.crawlRequest(request.parameters)
+        crawl.cookies = context.session.attachment { CookieJar() }
+        return try await crawler.crawl(crawl).json
     }
 
     /// Reads the crawl parameters of protocol.md; shared with `job.submit`.

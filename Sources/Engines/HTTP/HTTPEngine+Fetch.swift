@@ -14,6 +14,8 @@ extension HTTPEngine {
     /// - Parameters:
     ///   - url: an absolute http or https URL (Crawl validates it first).
     ///   - timeout: the caller's deadline for this fetch, if shorter than the config's.
+    ///   - cookies: the jar of the client this fetch is for; nil keeps and sends
+    ///     none. Ignored when the config shares the engine's jar.
     ///   - checkRedirect: called with each redirect target before it is
     ///     requested; what it throws ends the fetch unchanged (Crawl passes
     ///     its `URLValidator`, so `--deny-private` also holds for redirects).
@@ -21,10 +23,11 @@ extension HTTPEngine {
     ///   ...), what `checkRedirect` threw, or `CancellationError` when the
     ///   calling task is cancelled.
     public func fetch(
-        url: String, timeout: Duration? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil
+        url: String, timeout: Duration? = nil, cookies: CookieJar? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil
     ) async throws -> FetchResult {
         let client = try beginRequest()
         defer { endRequest() }
+        let jar = configuration.cookies == .shared ? sharedCookies : cookies
         let limit = min(timeout ?? configuration.timeout, configuration.timeout)
         let clock = ContinuousClock()
         let start = clock.now
@@ -33,13 +36,13 @@ extension HTTPEngine {
             on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
             expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
         ) {
-            try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect)
+            try await self.follow(url, client: client, cookies: jar, start: start, deadline: deadline, checkRedirect: checkRedirect)
         }
     }
 
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
-        _ url: String, client: HTTPClient, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
         checkRedirect: (@Sendable (String) async throws -> Void)?
     ) async throws -> FetchResult {
         guard var current = Self.httpURL(url) else {
@@ -48,7 +51,7 @@ extension HTTPEngine {
         var redirects: [String] = []
         var visited: Set<String> = [current.absoluteString]
         while true {
-            let response = try await execute(current, client: client, deadline: deadline)
+            let response = try await execute(current, client: client, cookies: cookies, deadline: deadline)
             let firstByte = ContinuousClock.now - start
             if configuration.followRedirects, let next = try redirectTarget(of: response, from: current) {
                 await Self.drain(response.body)
@@ -78,7 +81,9 @@ extension HTTPEngine {
     }
 
     /// One request: headers from the config, cookies from the jar; stores the response's cookies.
-    private func execute(_ url: URL, client: HTTPClient, deadline: ContinuousClock.Instant) async throws -> HTTPClientResponse {
+    private func execute(
+        _ url: URL, client: HTTPClient, cookies: CookieJar?, deadline: ContinuousClock.Instant
+    ) async throws -> HTTPClientResponse {
         let host = url.host ?? ""
         var request = HTTPClientRequest(url: url.absoluteString)
         request.headers.add(name: "user-agent", value: configuration.userAgent)
@@ -89,7 +94,7 @@ extension HTTPEngine {
         for (name, value) in configuration.headers where name != "cookie" {
             request.headers.add(name: name, value: value)
         }
-        if let stored = cookies.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
+        if let stored = cookies?.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
             cookie = cookie.map { "\($0); \(stored)" } ?? stored
         }
         if let cookie { request.headers.add(name: "cookie", value: cookie) }
@@ -101,7 +106,7 @@ extension HTTPEngine {
             throw EngineError.from(error, url: url, configuration: configuration)
         }
         let setCookies = response.headers["set-cookie"]
-        if !setCookies.isEmpty { cookies.store(setCookieHeaders: setCookies, host: host) }
+        if !setCookies.isEmpty { cookies?.store(setCookieHeaders: setCookies, host: host, path: url.path) }
         return response
     }
 
