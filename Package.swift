@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -33,12 +33,14 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "CProcessShims"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
 
         // MARK: - Modules (leaves first)
         .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"]),
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
+        .target(name: "PublicSuffix", dependencies: ["CPSL"]),
         .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "Engines",
             dependencies: [
-                "Pool", "JSON", "CProcessShims", logging,
+                "Pool", "JSON", "PublicSuffix", "CProcessShims", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "Redis", "Monitor", "JSON", logging]),
+        .target(name: "Jobs", dependencies: ["Crawl", "PublicSuffix", "Redis", "Monitor", "JSON", logging]),
         .target(
             name: "Daemon",
             dependencies: [

@@ -1,3 +1,4 @@
+import Engines
 import JSON
 
 /// One page to crawl, as the `crawl` op and crawl jobs ask for it.
@@ -21,6 +22,10 @@ public struct CrawlRequest: Sendable {
     public var depth: Int
     /// What only the browser engine can do.
     public var browser = BrowserOptions()
+    /// The jar of the connection or job this page is for: its HTTP fetches send
+    /// and keep these cookies. Nil keeps none (robots.txt). An engine config
+    /// with `cookies = "shared"` uses the engine's own jar instead.
+    public var cookies: CookieJar?
 
     /// The browser-only asks of a request; any of them makes the shipped
     /// `engine_for` choose the browser.

@@ -140,8 +140,8 @@ public final class Crawler: Sendable {
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let fetched = try await lease.engine.fetch(
-                url: url, timeout: request.timeout, checkRedirect: { next in _ = try URLValidator.checkSyntax(next) },
-                pin: addressPin(checked: target)
+                url: url, timeout: request.timeout, cookies: request.cookies,
+                checkRedirect: { next in _ = try URLValidator.checkSyntax(next) }, pin: addressPin(checked: target)
             )
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)

@@ -1,4 +1,5 @@
 import Crawl
+import Engines
 import Jobs
 
 /// Jobs get their pages through the same crawl path as the `crawl` op:
@@ -8,12 +9,23 @@ import Jobs
 /// `ErrorMapping`), so a job record says `fetch_failed` or `timeout` exactly
 /// as a `crawl` answer would. Each page counts against the daemon-wide
 /// crawl ceiling and waits for a slot (`CrawlAdmission`).
+///
+/// Each job gets its own copy (`forJob`) with a cookie jar of its own: its
+/// pages share their cookies, no other job or connection sees them, and a
+/// resumed job starts with an empty jar.
 struct JobPageFetcher: PageFetcher {
     let crawler: Crawler
     let admission: CrawlAdmission
+    /// Nil on the daemon's shared fetcher, which only fetches robots.txt.
+    var cookies: CookieJar?
+
+    func forJob() -> any PageFetcher {
+        JobPageFetcher(crawler: crawler, admission: admission, cookies: CookieJar())
+    }
 
     func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome {
-        let request = CrawlRequest(url: url.string, engine: spec.engine, config: spec.config, extract: spec.extract, formats: [.links], depth: depth)
+        var request = CrawlRequest(url: url.string, engine: spec.engine, config: spec.config, extract: spec.extract, formats: [.links], depth: depth)
+        request.cookies = cookies
         do {
             let page = try await admission.withSlot(client: nil, patience: nil) { try await crawler.crawl(request) }
             return PageOutcome(
@@ -29,7 +41,7 @@ struct JobPageFetcher: PageFetcher {
     }
 
     /// robots.txt through the HTTP engine with the default configuration,
-    /// redirects followed, no extraction.
+    /// redirects followed, no extraction, no cookies kept or sent.
     func fetchRobots(origin: String) async -> RobotsResponse {
         let request = CrawlRequest(url: origin + "/robots.txt", engine: "http", extract: false, formats: [.text])
         guard let page = try? await admission.withSlot(client: nil, patience: nil, { try await crawler.crawl(request) }) else {

@@ -1,3 +1,5 @@
+import PublicSuffix
+
 /// Which links a job follows, relative to its seed URLs.
 public enum CrawlScope: String, Sendable, CaseIterable {
     /// Only the seed's exact host (and port).
@@ -20,28 +22,12 @@ public enum CrawlScope: String, Sendable, CaseIterable {
         }
     }
 
-    /// Second-level labels that, under a two-letter country TLD, are public suffixes
-    /// themselves (`co.uk`, `com.au`, `ac.jp`, ...).
-    private static let countrySecondLevels: Set<Substring> = [
-        "ac", "co", "com", "edu", "gob", "go", "gov", "ltd", "mil", "ne", "net", "nic", "or", "org", "plc", "sch",
-    ]
-
-    /// The registrable domain of `host`, approximated without the Public Suffix List.
-    ///
-    /// Shipping and updating the PSL is out of scope, so: the last two labels
-    /// (`docs.example.org` -> `example.org`), or the last three when the TLD has two
-    /// letters and the label before it is a common second level (`a.b.co.uk` ->
-    /// `b.co.uk`). IP literals and single-label hosts are their own domain. The
-    /// approximation errs towards a larger scope on private suffixes such as
-    /// `github.io` (all of `*.github.io` counts as one domain).
+    /// The registrable domain of `host` from the Public Suffix List (libpsl):
+    /// `a.b.example.co.uk` -> `example.co.uk`, and `x.github.io` stays
+    /// `x.github.io`, since `github.io` is a suffix anyone can register under.
+    /// IP literals, single-label hosts and public suffixes are their own domain.
     public static func registrableDomain(of host: String) -> String {
-        if host.hasPrefix("[") || host.allSatisfy({ $0.isNumber || $0 == "." }) { return host }
-        let labels = host.split(separator: ".")
-        guard labels.count > 2 else { return host }
-        let tld = labels[labels.count - 1]
-        let second = labels[labels.count - 2]
-        let keep = tld.count == 2 && countrySecondLevels.contains(second) ? 3 : 2
-        return labels.suffix(keep).joined(separator: ".")
+        PublicSuffixList.shared.registrableDomain(of: host)
     }
 }
 

@@ -103,7 +103,7 @@ extension JobRunner {
 
     private nonisolated func fetchOnce(_ entry: Frontier.Entry) async -> PageOutcome {
         do {
-            return try await environment.fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec)
+            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec)
         } catch {
             return PageOutcome(errorCode: "internal", errorMessage: "\(error)")
         }

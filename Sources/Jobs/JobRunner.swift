@@ -34,6 +34,8 @@ public actor JobRunner {
     public nonisolated let spec: JobSpec
     public nonisolated let output: OutputPath
     let environment: JobEnvironment
+    /// This job's own fetcher (`PageFetcher.forJob`), with what it keeps between pages.
+    let fetcher: any PageFetcher
     let robots: RobotsCache
     let retryPlanner: RetryPlanner
     var frontier: Frontier
@@ -109,6 +111,7 @@ public actor JobRunner {
         self.writer = writer
         self.frontier = frontier
         self.environment = environment
+        self.fetcher = environment.fetcher.forJob()
         self.robots = RobotsCache(
             fetcher: environment.fetcher, matching: environment.matching, userAgent: environment.configuration.userAgent,
             unreachableRetry: environment.configuration.robotsUnreachableRetry)

@@ -53,6 +53,10 @@ public enum RobotsResponse: Sendable, Equatable {
 public protocol PageFetcher: Sendable {
     /// Fetches one page of a job (one attempt; the runner does the retries).
     func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome
+    /// The fetcher for the pages of one job, made when its runner is: what it
+    /// keeps between pages (the daemon's keeps the job's cookie jar) belongs
+    /// to that job alone and goes with it. Not checkpointed.
+    func forJob() -> any PageFetcher
     /// Fetches `origin/robots.txt` (redirects followed), without extraction.
     func fetchRobots(origin: String) async -> RobotsResponse
 }

@@ -53,6 +53,7 @@ public final class Session: Sendable {
     private let authenticatedFlag: Atomic<Bool>
     private let closeFlag = Atomic<Bool>(false)
     private let authFailureCount = Atomic<Int>(0)
+    private let attachments = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     /// - Parameter peerAddress: the peer's IP address; `peer` when nil (a unix socket, a probe).
     public init(connectionID: Int, peer: String, peerAddress: String? = nil, authenticated: Bool) {
@@ -85,6 +86,18 @@ public final class Session: Sendable {
 
     /// Whether `closeAfterAnswer()` was called.
     public var isClosing: Bool { closeFlag.load(ordering: .acquiring) }
+
+    /// This connection's value of type `Value`, made by `make` on first use:
+    /// state an op keeps per connection (the `crawl` op's cookie jar), freed
+    /// with the connection, without Protocol knowing its type.
+    public func attachment<Value: Sendable>(_ make: () -> Value) -> Value {
+        attachments.withLock { values in
+            if let value = values[ObjectIdentifier(Value.self)] as? Value { return value }
+            let value = make()
+            values[ObjectIdentifier(Value.self)] = value
+            return value
+        }
+    }
 }
 
 /// Sends event lines (`{"id":…, "event":…}`) for the request it was made for.

@@ -28,7 +28,7 @@ import Testing
     @Test(arguments: [
         ["timeout_ms": 29999] as JSONValue, ["user_agent": "bot/2"], ["headers": ["x-a": "1"]], ["proxy": "http://127.0.0.1:3128"],
         ["verify_tls": false], ["decompression": false], ["max_body_bytes": 1024], ["follow_redirects": false],
-        ["max_redirects": 3], ["connect_timeout_ms": 500],
+        ["max_redirects": 3], ["connect_timeout_ms": 500], ["cookies": "shared"],
     ])
     func anyDifferentValueGivesADifferentSignature(_ json: JSONValue) throws {
         let changed = try HTTPEngineConfiguration(json: json)
@@ -65,11 +65,12 @@ import Testing
     }
 
     static let badConfigs: [(JSONValue, String)] = [
-        (["timout_ms": 10], "http config: unknown key 'timout_ms' (known keys: connect_timeout_ms, decompression,"),
+        (["timout_ms": 10], "http config: unknown key 'timout_ms' (known keys: connect_timeout_ms, cookies, decompression,"),
         (["timeout_ms": "10"], "http config: 'timeout_ms' must be an integer, got string"),
         (["timeout_ms": 1.5], "http config: 'timeout_ms' must be an integer, got 1.5"),
         (["timeout_ms": 0], "http config: 'timeout_ms' must be between 1 and 600000, got 0"),
         (["verify_tls": "yes"], "http config: 'verify_tls' must be a boolean, got string"),
+        (["cookies": "per-site"], "http config: 'cookies' must be \"client\" or \"shared\", got 'per-site'"),
         (["headers": ["x": 1]], "http config: 'headers' must be an object of strings, but 'x' is number"),
         (["headers": ["Host": "a"]], "http config: 'headers' may not set 'host' (the engine sets it)"),
         (["headers": ["User-Agent": "a"]], "http config: 'headers' may not set 'user-agent' (use 'user_agent')"),

@@ -17,17 +17,32 @@ import Testing
         }
     }
 
-    @Test func cookiesComeBackToTheSameEngineOnly() async throws {
+    /// One engine serves many clients: each request's cookies come from its own jar.
+    @Test func cookiesComeBackToTheSameJarOnly() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine { engine in
-                _ = try await engine.fetch(url: server.url("/set-cookie?a=1&b=2"))
-                let echoed = try jsonBody(try await engine.fetch(url: server.url("/echo-cookie")))
+                let mine = CookieJar()
+                _ = try await engine.fetch(url: server.url("/set-cookie?a=1&b=2"), cookies: mine)
+                let echoed = try jsonBody(try await engine.fetch(url: server.url("/echo-cookie"), cookies: mine))
                 #expect(echoed["cookie"] as? String == "a=1; b=2")
-                #expect(engine.cookies.count == 2)
+                #expect(mine.count == 2)
+                let other = try jsonBody(try await engine.fetch(url: server.url("/echo-cookie"), cookies: CookieJar()))
+                #expect(other["cookie"] as? String == "")
+                let none = try jsonBody(try await engine.fetch(url: server.url("/echo-cookie")))
+                #expect(none["cookie"] as? String == "")
+                #expect(engine.sharedCookies.count == 0)
             }
-            try await withHTTPEngine { other in
-                let echoed = try jsonBody(try await other.fetch(url: server.url("/echo-cookie")))
-                #expect(echoed["cookie"] as? String == "")
+        }
+    }
+
+    /// `cookies = "shared"`: the engine's jar, whatever jar the request brings.
+    @Test func aSharedConfigKeepsCookiesInTheEngine() async throws {
+        try await withTestHTTPServer { server in
+            try await withHTTPEngine(["cookies": "shared"]) { engine in
+                _ = try await engine.fetch(url: server.url("/set-cookie?a=1"), cookies: CookieJar())
+                let echoed = try jsonBody(try await engine.fetch(url: server.url("/echo-cookie")))
+                #expect(echoed["cookie"] as? String == "a=1")
+                #expect(engine.sharedCookies.count == 1)
             }
         }
     }
@@ -35,7 +50,8 @@ import Testing
     @Test func aCookieSetOnARedirectReachesTheNextHop() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine(["headers": ["cookie": "fixed=1"]]) { engine in
-                let result = try await engine.fetch(url: server.url("/set-cookie-raw?h=session%3Dabc%3B%20Path%3D%2F&to=/echo-cookie"))
+                let result = try await engine.fetch(
+                    url: server.url("/set-cookie-raw?h=session%3Dabc%3B%20Path%3D%2F&to=/echo-cookie"), cookies: CookieJar())
                 #expect(result.finalURL == server.url("/echo-cookie"))
                 #expect(try jsonBody(result)["cookie"] as? String == "fixed=1; session=abc")
             }

@@ -20,10 +20,21 @@ import Testing
         #expect(CrawlScope.any.allows(CrawlURL("https://example.com/")!, seeds: [seed]))
     }
 
+    /// The registrable domain comes from the Public Suffix List, so sites under a
+    /// suffix anyone can register under (`github.io`) are different domains.
+    @Test(arguments: [
+        ("https://a.b.example.co.uk/", "https://c.example.co.uk/", true), ("https://x.github.io/", "https://y.github.io/", false),
+        ("https://a.example.co.uk/", "https://b.other.co.uk/", false), ("https://shop.example.com.au/", "https://example.com.au/", true),
+        ("https://a.s3.amazonaws.com/", "https://b.s3.amazonaws.com/", false), ("http://127.0.0.1/", "http://10.0.0.1/", false),
+    ])
+    func sameDomainUsesThePublicSuffixList(seed: String, link: String, inScope: Bool) {
+        #expect(CrawlScope.sameDomain.allows(CrawlURL(link)!, seeds: [CrawlURL(seed)!]) == inScope)
+    }
+
     @Test(arguments: [
         ("docs.example.org", "example.org"), ("a.b.example.co.uk", "example.co.uk"), ("shop.example.com.au", "example.com.au"),
         ("example.org", "example.org"), ("localhost", "localhost"), ("127.0.0.1", "127.0.0.1"), ("[::1]", "[::1]"),
-        ("www.bbc.co.uk", "bbc.co.uk"), ("a.example.de", "example.de"),
+        ("www.bbc.co.uk", "bbc.co.uk"), ("a.example.de", "example.de"), ("x.github.io", "x.github.io"), ("co.uk", "co.uk"),
     ])
     func registrableDomain(host: String, domain: String) {
         #expect(CrawlScope.registrableDomain(of: host) == domain)

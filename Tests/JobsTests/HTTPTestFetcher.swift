@@ -20,6 +20,9 @@ struct HTTPTestFetcher: PageFetcher {
             links: Self.links(response.body, base: url.string), retryAfter: response.headers["retry-after"])
     }
 
+    /// Keeps nothing between pages, so one fetcher (and its request log) serves every job.
+    func forJob() -> any PageFetcher { self }
+
     func fetchRobots(origin: String) async -> RobotsResponse {
         await log.robots(origin)
         guard let url = CrawlURL(origin + "/robots.txt"), let response = await Self.get(url) else { return .unreachable }

@@ -1,4 +1,5 @@
 import Crawl
+import Engines
 import JSON
 import Protocol
 
@@ -11,8 +12,9 @@ struct CrawlOp: Op {
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        let crawl = try Self.crawlRequest(request.parameters)
-        return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) {
+        var crawl = try Self.crawlRequest(request.parameters)
+        crawl.cookies = context.session.attachment { CookieJar() }
+        return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
             try await crawler.crawl(crawl).json
         }
     }

@@ -19,6 +19,8 @@ extension HTTPEngine {
     /// - Parameters:
     ///   - url: an absolute http or https URL (Crawl validates it first).
     ///   - timeout: the caller's deadline for this fetch, if shorter than the config's.
+    ///   - cookies: the jar of the client this fetch is for; nil keeps and sends
+    ///     none. Ignored when the config shares the engine's jar.
     ///   - checkRedirect: called with each redirect target before it is
     ///     requested; what it throws ends the fetch unchanged.
     ///   - pin: called with the host of the URL and of each redirect target
@@ -31,10 +33,12 @@ extension HTTPEngine {
     ///   ...), what `checkRedirect` or `pin` threw, or `CancellationError`
     ///   when the calling task is cancelled.
     public func fetch(
-        url: String, timeout: Duration? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil, pin: AddressPin? = nil
+        url: String, timeout: Duration? = nil, cookies: CookieJar? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil,
+        pin: AddressPin? = nil
     ) async throws -> FetchResult {
         let client = try beginRequest()
         defer { endRequest() }
+        let jar = configuration.cookies == .shared ? sharedCookies : cookies
         let limit = min(timeout ?? configuration.timeout, configuration.timeout)
         let clock = ContinuousClock()
         let start = clock.now
@@ -43,7 +47,7 @@ extension HTTPEngine {
             on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
             expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
         ) {
-            try await self.follow(url, client: client, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin)
+            try await self.follow(url, client: client, cookies: jar, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin)
         }
     }
 
@@ -55,7 +59,7 @@ extension HTTPEngine {
 
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
-        _ url: String, client: HTTPClient, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
         checkRedirect: (@Sendable (String) async throws -> Void)?, pin: AddressPin?
     ) async throws -> FetchResult {
         guard var current = Self.httpURL(url) else {
@@ -66,7 +70,7 @@ extension HTTPEngine {
         while true {
             let target = current
             let hop = try await withClient(for: target, shared: client, pin: pin) { hopClient in
-                let response = try await self.execute(target, client: hopClient, deadline: deadline)
+                let response = try await self.execute(target, client: hopClient, cookies: cookies, deadline: deadline)
                 let firstByte = ContinuousClock.now - start
                 if self.configuration.followRedirects, let next = try self.redirectTarget(of: response, from: target) {
                     await Self.drain(response.body)
@@ -112,7 +116,9 @@ extension HTTPEngine {
     }
 
     /// One request: headers from the config, cookies from the jar; stores the response's cookies.
-    private func execute(_ url: URL, client: HTTPClient, deadline: ContinuousClock.Instant) async throws -> HTTPClientResponse {
+    private func execute(
+        _ url: URL, client: HTTPClient, cookies: CookieJar?, deadline: ContinuousClock.Instant
+    ) async throws -> HTTPClientResponse {
         let host = url.host ?? ""
         var request = HTTPClientRequest(url: url.absoluteString)
         request.headers.add(name: "user-agent", value: configuration.userAgent)
@@ -123,7 +129,7 @@ extension HTTPEngine {
         for (name, value) in configuration.headers where name != "cookie" {
             request.headers.add(name: name, value: value)
         }
-        if let stored = cookies.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
+        if let stored = cookies?.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
             cookie = cookie.map { "\($0); \(stored)" } ?? stored
         }
         if let cookie { request.headers.add(name: "cookie", value: cookie) }
@@ -135,7 +141,7 @@ extension HTTPEngine {
             throw EngineError.from(error, url: url, configuration: configuration)
         }
         let setCookies = response.headers["set-cookie"]
-        if !setCookies.isEmpty { cookies.store(setCookieHeaders: setCookies, host: host) }
+        if !setCookies.isEmpty { cookies?.store(setCookieHeaders: setCookies, host: host, path: url.path) }
         return response
     }
 

@@ -6,8 +6,10 @@ import Pool
 import Synchronization
 
 /// Fetches pages over HTTP/1.1 and HTTP/2 with one `HTTPClient`, whose
-/// keep-alive connections and cookies every request of this engine shares:
-/// the reason the pool keeps engines around.
+/// keep-alive connections every request of this engine shares: the reason the
+/// pool keeps engines around. Cookies are not the engine's: each request
+/// brings the jar of its client (`CookieSharing`), unless the config says
+/// `cookies = "shared"`.
 ///
 /// The client runs on the daemon's `EventLoopGroup` (it owns no threads).
 /// Redirects are followed here, not by AsyncHTTPClient, so that a `Set-Cookie`
@@ -25,8 +27,8 @@ public final class HTTPEngine: PooledEngine {
     public let kind = HTTPEngineConfiguration.kind
     public let configuration: HTTPEngineConfiguration
     public let signature: EngineSignature
-    /// Cookies received by this engine's requests.
-    public let cookies = CookieJar()
+    /// Cookies received by this engine's requests when its config says `cookies = "shared"`.
+    public let sharedCookies = CookieJar()
 
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
@@ -95,10 +97,11 @@ public final class HTTPEngine: PooledEngine {
     /// at once, since HTTP/1.1 needs one connection per request in flight;
     /// 64 KiB for each request in flight now (its body as it streams; a body
     /// handed back belongs to the caller); 64 KiB for each pinned client; and
-    /// the cookie jar.
+    /// the shared cookie jar (a client's jar is its connection's or job's,
+    /// not the engine's).
     public func memoryBytes() async -> Int {
         let (peak, inFlight) = state.withLock { ($0.peakInFlight, $0.inFlight) }
-        return 64 * 1024 * (1 + pinned.count) + peak * 48 * 1024 + inFlight * 64 * 1024 + cookies.approximateBytes
+        return 64 * 1024 * (1 + pinned.count) + peak * 48 * 1024 + inFlight * 64 * 1024 + sharedCookies.approximateBytes
     }
 
     // MARK: - Bookkeeping for fetch

@@ -16,6 +16,7 @@ import JSON
 /// | `proxy` | string or null | null | `http://host:port` (CONNECT for https) or `socks5://host:port` |
 /// | `verify_tls` | boolean | true | false accepts any certificate |
 /// | `decompression` | boolean | true | asks for and inflates gzip/deflate |
+/// | `cookies` | string | `client` | `client`: each connection and job keeps its own jar; `shared`: one jar per engine (see `CookieSharing`) |
 ///
 /// `headers` may not set what the engine manages itself: `host`,
 /// `content-length`, `transfer-encoding`, `connection` and `user-agent` (use
@@ -36,6 +37,7 @@ public struct HTTPEngineConfiguration: EngineConfiguration {
     public var proxy: HTTPProxy?
     public var verifyTLS = true
     public var decompression = true
+    public var cookies = CookieSharing.client
 
     /// The default configuration: what a request without a config gets.
     public init() {}
@@ -59,11 +61,16 @@ public struct HTTPEngineConfiguration: EngineConfiguration {
         }
         verifyTLS = try reader.bool("verify_tls", default: verifyTLS)
         decompression = try reader.bool("decompression", default: decompression)
+        let sharing = try reader.string("cookies", default: cookies.rawValue)
+        guard let parsed = CookieSharing(rawValue: sharing) else {
+            throw reader.error("cookies", "must be \"client\" or \"shared\", got '\(sharing)'")
+        }
+        cookies = parsed
         try reader.finish()
     }
 
     public var canonicalJSON: JSONValue {
-        let object: JSONValue = [
+        var object: JSONObject = [
             "user_agent": .string(userAgent),
             "headers": .object(JSONObject(uniqueKeysWithValues: headers.map { ($0.key, JSONValue.string($0.value)) })),
             "timeout_ms": .int(Int64(timeoutMilliseconds)),
@@ -75,7 +82,9 @@ public struct HTTPEngineConfiguration: EngineConfiguration {
             "verify_tls": .bool(verifyTLS),
             "decompression": .bool(decompression),
         ]
-        return object.sortingKeys()
+        // Written only when not the default, so the signatures of existing configs stay as they were.
+        if cookies != .client { object["cookies"] = .string(cookies.rawValue) }
+        return JSONValue.object(object).sortingKeys()
     }
 
     public var timeout: Duration { .milliseconds(timeoutMilliseconds) }
@@ -114,6 +123,19 @@ public struct HTTPEngineConfiguration: EngineConfiguration {
         default: return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
+}
+
+/// Whose cookies a request of an HTTP engine sends and keeps.
+///
+/// `client` (the default): the jar of the connection or job the request is
+/// for (`CrawlRequest.cookies`), so one client's session cookies never go out
+/// on another client's requests, even on the shared permanent engine.
+/// `shared`: the engine's own jar, shared by every request that engine serves,
+/// for an operator who wants a logged-in engine config in policies.lua. A
+/// client may ask for it in its own `config` too; it then shares cookies only
+/// with the requests that ask for the same engine config.
+public enum CookieSharing: String, Sendable {
+    case client, shared
 }
 
 /// A proxy the HTTP engine sends every request through.
