@@ -10,7 +10,9 @@ import TestSupport
     static let token = "s3cret-token"
 
     /// A daemon requiring `token` (read from a file removed once it started).
-    static func start(extra: [String] = []) async throws -> DaemonProcess {
+    /// The auth deadline is long unless a test sets it: a loaded machine must
+    /// not turn a test of tokens into a test of the deadline.
+    static func start(extra: [String] = ["--auth-timeout", "600"]) async throws -> DaemonProcess {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let tokenFile = directory.url.appendingPathComponent("token")

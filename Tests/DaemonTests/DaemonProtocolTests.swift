@@ -38,20 +38,20 @@ import TestSupport
         defer { directory.remove() }
         let tokenFile = directory.url.appendingPathComponent("token")
         try "s3cret-token\n".write(to: tokenFile, atomically: true, encoding: .utf8)
-        let daemon = try await DaemonProcess.start(arguments: ["--config", Self.scripts, "--redis", "none", "--token-file", tokenFile.path])
+        let daemon = try await DaemonProcess.start(
+            arguments: ["--config", Self.scripts, "--redis", "none", "--token-file", tokenFile.path, "--auth-timeout", "600"]
+        )
         defer { Task { await daemon.stop() } }
-        let client = try await daemon.connect()
-
-        #expect(errorCode(try await client.request(["id": 1, "op": "ping"]).answer) == "unauthorized")
-        #expect(errorCode(try await client.request(["id": 2, "op": "auth", "token": "s3cret-tokeN"]).answer) == "unauthorized")
-        #expect(errorCode(try await client.request(["id": 3, "op": "auth", "token": "s3cret"]).answer) == "unauthorized")
-        #expect(try await client.request(["id": 4, "op": "auth", "token": "s3cret-token"]).answer["ok"] == true)
-        #expect(try await client.request(["id": 5, "op": "ping"]).answer["pong"] == true)
-
-        let other = try await daemon.connect()
-        #expect(errorCode(try await other.request(["id": 6, "op": "ping"]).answer) == "unauthorized")
-        await other.close()
-        await client.close()
+        try await daemon.withClient { client in
+            #expect(errorCode(try await client.request(["id": 1, "op": "ping"]).answer) == "unauthorized")
+            #expect(errorCode(try await client.request(["id": 2, "op": "auth", "token": "s3cret-tokeN"]).answer) == "unauthorized")
+            #expect(errorCode(try await client.request(["id": 3, "op": "auth", "token": "s3cret"]).answer) == "unauthorized")
+            #expect(try await client.request(["id": 4, "op": "auth", "token": "s3cret-token"]).answer["ok"] == true)
+            #expect(try await client.request(["id": 5, "op": "ping"]).answer["pong"] == true)
+        }
+        try await daemon.withClient { other in
+            #expect(errorCode(try await other.request(["id": 6, "op": "ping"]).answer) == "unauthorized")
+        }
     }
 
     @Test func sigtermDrainsAndExitsZero() async throws {

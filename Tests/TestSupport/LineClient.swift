@@ -15,6 +15,14 @@ public final class LineClient: Sendable {
         self.lines = AsyncLineReader(channel.inbound)
     }
 
+    /// A client a failing test dropped without `close()` is closed here: NIO
+    /// traps when an unfinished writer is freed, and that trap would end the
+    /// whole test run and hide the failure that threw.
+    deinit {
+        channel.outbound.finish()
+        channel.channel.close(promise: nil)
+    }
+
     /// Connects to `host:port`.
     /// - Parameter source: the local address to connect from (`127.0.0.2`),
     ///   so that crawld sees another client; any when nil.
