@@ -42,16 +42,18 @@ import TestSupport
             arguments: ["--config", Self.scripts, "--redis", "none", "--token-file", tokenFile.path, "--auth-timeout", "600"]
         )
         defer { Task { await daemon.stop() } }
-        try await daemon.withClient { client in
-            #expect(errorCode(try await client.request(["id": 1, "op": "ping"]).answer) == "unauthorized")
-            #expect(errorCode(try await client.request(["id": 2, "op": "auth", "token": "s3cret-tokeN"]).answer) == "unauthorized")
-            #expect(errorCode(try await client.request(["id": 3, "op": "auth", "token": "s3cret"]).answer) == "unauthorized")
-            #expect(try await client.request(["id": 4, "op": "auth", "token": "s3cret-token"]).answer["ok"] == true)
-            #expect(try await client.request(["id": 5, "op": "ping"]).answer["pong"] == true)
-        }
-        try await daemon.withClient { other in
-            #expect(errorCode(try await other.request(["id": 6, "op": "ping"]).answer) == "unauthorized")
-        }
+        let client = try await daemon.connect()
+
+        #expect(errorCode(try await client.request(["id": 1, "op": "ping"]).answer) == "unauthorized")
+        #expect(errorCode(try await client.request(["id": 2, "op": "auth", "token": "s3cret-tokeN"]).answer) == "unauthorized")
+        #expect(errorCode(try await client.request(["id": 3, "op": "auth", "token": "s3cret"]).answer) == "unauthorized")
+        #expect(try await client.request(["id": 4, "op": "auth", "token": "s3cret-token"]).answer["ok"] == true)
+        #expect(try await client.request(["id": 5, "op": "ping"]).answer["pong"] == true)
+
+        let other = try await daemon.connect()
+        #expect(errorCode(try await other.request(["id": 6, "op": "ping"]).answer) == "unauthorized")
+        await other.close()
+        await client.close()
     }
 
     @Test func sigtermDrainsAndExitsZero() async throws {
