@@ -47,9 +47,15 @@ run: build
 	fi
 	.build/release/crawld --config scripts/ --listen $(LISTEN) --redis $(REDIS)
 
+# Suites that attack a real daemon and bound how fast it still answers run
+# one test at a time, after the others: beside each other on two cores, a
+# liveness bound would measure the other tests' load, not crawld.
+SOLO_SUITES := DaemonHostileSiteTests|DaemonContainmentTests|DaemonCrawlCeilingTests|DaemonPartialLineTests|DaemonWatcherTests|DaemonRequestMemoryTests|DaemonWatchdogTests|DaemonJobResultsTests|DaemonJobFilesTests|DaemonBrowserDenyPrivateTests|DaemonAuthTests
+
 test: test-deps
 	swift build --build-tests
-	swift test --skip-build
+	swift test --skip-build --skip '$(SOLO_SUITES)'
+	swift test --skip-build --no-parallel --filter '$(SOLO_SUITES)'
 
 bench: bench-deps
 	Benchmarks/scripts/run-all.sh
