@@ -49,10 +49,10 @@ build() {
             libraries=(-lHTML) ;;
         url)
             library HTML Sources/HTML/*.swift
-            library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/Wildcard.swift
+            library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lHTML -lJobs) ;;
         robots)
-            library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/Wildcard.swift
+            library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lJobs) ;;
         json | lua-json)
             mapfile -t objects < <(spm_objects OrderedCollections)

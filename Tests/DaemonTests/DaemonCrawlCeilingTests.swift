@@ -39,13 +39,7 @@ import TestSupport
         let first = try? await attackers[0].readJSON(timeout: .seconds(20))?.objectValue
         #expect(first?["error"]?.objectValue?["code"] == "busy", "\(String(describing: first))")
 
-        let other = try await LineClient.connect(port: daemon.port, from: "127.0.0.2")
-        let start = ContinuousClock.now
-        let pong = try? await other.request(["op": "ping"], timeout: .seconds(5)).answer
-        #expect(pong?["ok"] == true)
-        #expect(ContinuousClock.now - start < .seconds(1), "a fresh ping answers within 1 s")
-        let page = try? await other.request(["op": "crawl", "url": .string(site.url("/redirect/0"))], timeout: .seconds(30)).answer
-        #expect(page?["ok"] == true, "another client's crawl of a healthy site succeeds: \(String(describing: page))")
+        let (other, page) = try await anotherClientsCrawl(daemon, site)
         #expect(page?["title"] == "end of redirects")
 
         await other.close()
@@ -77,13 +71,7 @@ import TestSupport
         }
         #expect(most > 0 && most < 256, "crawld held \(most) descriptors of 256")
 
-        let other = try await LineClient.connect(port: daemon.port, from: "127.0.0.2")
-        let start = ContinuousClock.now
-        let pong = try? await other.request(["op": "ping"], timeout: .seconds(5)).answer
-        #expect(pong?["ok"] == true)
-        #expect(ContinuousClock.now - start < .seconds(1), "a fresh ping answers within 1 s")
-        let page = try? await other.request(["op": "crawl", "url": .string(site.url("/redirect/0"))], timeout: .seconds(30)).answer
-        #expect(page?["ok"] == true, "another client's crawl of a healthy site succeeds: \(String(describing: page))")
+        let (other, _) = try await anotherClientsCrawl(daemon, site)
         await other.close()
         for client in attackers { await client.close() }
         await silent.stop()
@@ -91,5 +79,19 @@ import TestSupport
 
     private static func openDescriptors(_ pid: Int32) -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? 0
+    }
+
+    /// A client from another address: its fresh `ping` answers within 1 s and
+    /// its crawl of a healthy site succeeds while the attack goes on.
+    /// - Returns: the client (for the caller to close) and the crawl's answer.
+    private func anotherClientsCrawl(_ daemon: DaemonProcess, _ site: TestHTTPServer) async throws -> (LineClient, JSONObject?) {
+        let other = try await LineClient.connect(port: daemon.port, from: "127.0.0.2")
+        let start = ContinuousClock.now
+        let pong = try? await other.request(["op": "ping"], timeout: .seconds(5)).answer
+        #expect(pong?["ok"] == true)
+        #expect(ContinuousClock.now - start < .seconds(1), "a fresh ping answers within 1 s")
+        let page = try? await other.request(["op": "crawl", "url": .string(site.url("/redirect/0"))], timeout: .seconds(30)).answer
+        #expect(page?["ok"] == true, "another client's crawl of a healthy site succeeds: \(String(describing: page))")
+        return (other, page)
     }
 }

@@ -8,14 +8,6 @@ import TestSupport
 /// Serialized: the wildcard attack keeps a core busy, and the other tests'
 /// `ping` bounds are about their own daemon, not about that one.
 @Suite(.serialized) struct DaemonHostileSiteTests {
-    private func start(_ folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
-        try await DaemonProcess.start(arguments: [
-            "--config", ScriptFolder.shipped, "--redis", "none",
-            "--output-dir", folder.url.appendingPathComponent("output").path,
-            "--state-dir", folder.url.appendingPathComponent("state").path,
-        ] + extra)
-    }
-
     private func submit(_ client: LineClient, _ parameters: JSONObject) async throws -> String {
         var request = parameters
         request["op"] = "job.submit"
@@ -28,7 +20,7 @@ import TestSupport
     @Test func crawlDelayOfAnyNumberNeitherKillsTheDaemonNorOutlivesItsJob() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         var sites: [JobSiteServer] = []
         try await daemon.withClient { client in
@@ -56,7 +48,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 40, crawlDelay: "1000000")
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         try await daemon.withClient { client in
             let seeds = (0..<20).map { JSONValue.string(site.base + "/p/\($0).html") }
@@ -78,7 +70,7 @@ import TestSupport
         defer { folder.remove() }
         let slowSite = try JobSiteServer(pages: 40, crawlDelay: "1000000")
         let otherSite = try JobSiteServer(pages: 40)
-        let daemon = try await start(folder, ["--drain-timeout", "5"])
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--drain-timeout", "5"])
         let jobs = try await daemon.withClient { client in
             let robotsJob = try await submit(client, ["urls": [.string(slowSite.base + "/p/0.html")]])
             let delayJob = try await submit(
@@ -104,7 +96,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 1, latencyMs: 300)
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         let job = try await daemon.withClient { client in
             let job = try await submit(client, ["urls": [.string(site.base + "/wide/0")], "max_pages": 20, "concurrency": 2, "obey_robots": false])
             #expect(try await pollUntil(seconds: 60) { (try await jobStatus(client, job)["crawled"]?.intValue ?? 0) >= 6 })
@@ -129,7 +121,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 1, hostileRobots: true)
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         try await daemon.withClient { client in
             // 1 KiB that a matcher backtracking to the last `*` compares again at every byte of a 4 KB URL.

@@ -9,15 +9,6 @@ import TestSupport
 /// descriptor and are remembered within `--jobs-keep`, and running out of
 /// descriptors is a `busy` answer, never a crash.
 @Suite(.serialized) struct DaemonJobFilesTests {
-    private func start(_ folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
-        try await DaemonProcess.start(
-            arguments: [
-                "--config", ScriptFolder.shipped, "--redis", "none",
-                "--output-dir", folder.url.appendingPathComponent("output").path,
-                "--state-dir", folder.url.appendingPathComponent("state").path,
-            ] + extra)
-    }
-
     private func submit(_ client: LineClient, _ parameters: JSONObject) async throws -> JSONObject {
         var request = parameters
         request["op"] = "job.submit"
@@ -28,7 +19,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 30, latencyMs: 100)
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
         let seed: JSONValue = .string(site.base + "/p/0.html")
@@ -57,7 +48,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: output + "/link", withDestinationPath: elsewhere)
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
         let refused = try await submit(client, ["urls": ["http://127.0.0.1:9/"], "output": "link/sub/out.jsonl"])
@@ -73,7 +64,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 3)
-        let daemon = try await start(folder, ["--jobs-keep", "50"])
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--jobs-keep", "50"])
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
         var jobs: [String] = []
@@ -108,7 +99,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 40, latencyMs: 300)
-        let daemon = try await start(folder, ["--max-running-jobs", "1000"])
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--max-running-jobs", "1000"])
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
         let limit = try openDescriptors(daemon.pid) + 12

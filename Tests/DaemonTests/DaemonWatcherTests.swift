@@ -6,14 +6,6 @@ import TestSupport
 /// Job watchers that do not read (issue 20 item 6): each is bounded by
 /// bytes and dropped with `slow_consumer`; watches have ceilings (`busy`).
 @Suite(.serialized) struct DaemonWatcherTests {
-    private func start(_ folder: TemporaryDirectory, extra: [String] = []) async throws -> DaemonProcess {
-        try await DaemonProcess.start(arguments: [
-            "--config", ScriptFolder.shipped, "--redis", "none",
-            "--output-dir", folder.url.appendingPathComponent("output").path,
-            "--state-dir", folder.url.appendingPathComponent("state").path,
-        ] + extra)
-    }
-
     private func submit(_ client: LineClient, _ site: JobSiteServer, pages: Int, concurrency: Int) async throws -> String {
         let answer = try await client.request([
             "op": "job.submit", "urls": [.string(site.base + "/p/0.html")], "max_pages": .int(Int64(pages)),
@@ -30,7 +22,7 @@ import TestSupport
         // (about a megabyte on loopback) fill after a few hundred pages.
         let pages = 4500
         let site = try JobSiteServer(pages: pages, latencyMs: 2, extraLinks: 100)
-        let daemon = try await start(folder)
+        let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         try await daemon.withClient { control in
             let (watchers, growth) = try await daemon.peakResidentGrowth(settle: .seconds(2)) {
@@ -58,7 +50,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let site = try JobSiteServer(pages: 50, latencyMs: 500)
-        let daemon = try await start(folder, extra: ["--max-watchers", "20"])
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--max-watchers", "20"])
         defer { Task { await daemon.stop() } }
         try await daemon.withClient { control in
             let job = try await submit(control, site, pages: 50, concurrency: 1)

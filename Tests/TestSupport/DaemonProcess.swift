@@ -22,6 +22,16 @@ public final class DaemonProcess: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// A daemon on the shipped scripts without Redis, its job outputs and
+    /// checkpoints in `folder` (`output/`, `state/`): what job tests start.
+    public static func startForJobs(in folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
+        try await start(arguments: [
+            "--config", ScriptFolder.shipped, "--redis", "none",
+            "--output-dir", folder.url.appendingPathComponent("output").path,
+            "--state-dir", folder.url.appendingPathComponent("state").path,
+        ] + extra)
+    }
+
     /// Starts crawld with `arguments` (add `--config`, `--redis` as needed;
     /// `--listen 127.0.0.1:0` is added unless given) and waits until it listens.
     /// - Parameter openFileLimit: when set, crawld runs with this soft and
