@@ -29,7 +29,9 @@ MARKS = (1, 10, 25, 50, 75, 100)
 class JobSlots:
     """--job-slots threads, each with its own connection, submitting one job at a time with
     `watch` and waiting for its summary. A job refused as `busy` (a ceiling on running jobs)
-    is submitted again after a pause: the soak measures leaks, not admission."""
+    is submitted again after a pause: the soak measures leaks, not admission. Each job writes
+    its own output (`<job id>.jsonl`, a few KB): a finished job's output name cannot be taken
+    again while the daemon runs, since it still holds the job (issue 20's second defect)."""
 
     def __init__(self, port, seeds, slots):
         self.seeds, self.work, self.failed = seeds, queue.Queue(), []
@@ -43,8 +45,7 @@ class JobSlots:
         while True:
             number = self.work.get()
             request = {"id": number, "op": "job.submit", "max_pages": 3, "extract": False, "watch": True,
-                       "urls": generator.sample(self.seeds, generator.randint(1, 3)),
-                       "output": "soak-%d.jsonl" % slot, "overwrite": True}
+                       "urls": generator.sample(self.seeds, generator.randint(1, 3))}
             try:
                 connection = connection or Connection(port)
                 answer = self.submit(connection, request)
@@ -85,7 +86,7 @@ def crawl_errors(port):
 def verdict(readings, tolerances):
     """The figures that left the 10% reading's tolerance, as text; empty when all are flat."""
     base = readings[10]
-    return ["%s %+.1f at %d%%" % (name, row[name] - base[name], mark)
+    return [("%s %+.1f MB at %d%%" if name == "rss" else "%s %+d at %d%%") % (name, row[name] - base[name], mark)
             for mark, row in readings.items() if mark > 10
             for name, tolerance in tolerances.items() if abs(row[name] - base[name]) > tolerance]
 
