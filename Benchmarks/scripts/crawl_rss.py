@@ -8,17 +8,9 @@ rate of the one before to end near the next mark: with fixed 10-second slices at
 crawls/s the "10,000" reading came after 42,000. Run by `crawl.sh rss`.
 """
 import argparse
-import re
-import subprocess
 import time
 
-
-def resident(pid):
-    with open("/proc/%d/status" % pid) as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
+from crawld_bench import CrawlSlices, resident
 
 
 def main():
@@ -33,20 +25,14 @@ def main():
     # The marks between 10,000 and the last show the curve: a plateau (allocator caches filling)
     # or a line (a leak).
     steps = [10_000, 50_000, 100_000, 200_000, 400_000, 600_000, 800_000]
-    done, marks = 0, [mark for mark in steps if mark < options.crawls] + [options.crawls]
-    rate = None
+    marks = [mark for mark in steps if mark < options.crawls] + [options.crawls]
+    crawls = CrawlSlices(options.bench, options.port, options.urls)
     while marks:
-        # The first slice (1 s) measures the rate; one under half a second would be mostly
-        # connection setup.
-        seconds = 1.0 if rate is None else min(10.0, max(0.5, (marks[0] - done) / rate))
-        output = subprocess.run([options.bench, "crawl", str(options.port), "%.2f" % seconds, "8", "8", options.urls],
-                                check=True, capture_output=True, text=True).stdout
-        count = int(re.search(r"\((\d+) requests\)", output).group(1))
-        done, rate = done + count, max(count / seconds, 1.0)
-        while marks and done >= marks[0]:
+        output = crawls.run(marks[0])
+        while marks and crawls.done >= marks[0]:
             mark = marks.pop(0)
             print("after %d crawls (mark %d): RSS %.1f MB; last slice: %s"
-                  % (done, mark, resident(options.pid) / 1048576, output.strip()), flush=True)
+                  % (crawls.done, mark, resident(options.pid) / 1048576, output), flush=True)
             if mark in (steps[0], options.crawls):
                 # At rest too: what the process keeps once the pages in flight are gone and
                 # the allocator has had its decay time to return freed pages.

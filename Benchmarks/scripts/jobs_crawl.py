@@ -12,24 +12,10 @@ import subprocess
 import sys
 import time
 
+from crawld_bench import Connection
+
 crawld, scrapy, start, work, label = sys.argv[1:6]
 port = 17176
-
-
-def request(line):
-    with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall((json.dumps(line) + "\n").encode())
-        buffer = b""
-        while True:
-            chunk = s.recv(1 << 20)
-            if not chunk:
-                raise RuntimeError("crawld closed the connection")
-            buffer += chunk
-            while b"\n" in buffer:
-                raw, buffer = buffer.split(b"\n", 1)
-                answer = json.loads(raw)
-                if "ok" in answer:
-                    return answer
 
 
 def wait_usage(process):
@@ -55,8 +41,10 @@ def run_crawld():
         except OSError:
             time.sleep(0.05)
     began = time.monotonic()
-    summary = request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16, "max_pages": 1000000,
-                       "max_depth": 1000, "extract": False, "output": "bench.jsonl", "overwrite": True, "watch": True})
+    with Connection(port) as connection:
+        summary = connection.request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16,
+                                      "max_pages": 1000000, "max_depth": 1000, "extract": False,
+                                      "output": "bench.jsonl", "overwrite": True, "watch": True})
     elapsed = time.monotonic() - began
     process.send_signal(signal.SIGTERM)
     cpu, rss = wait_usage(process)
