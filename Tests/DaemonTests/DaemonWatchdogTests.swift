@@ -6,16 +6,17 @@ import TestSupport
 /// The supervisor watchdog through the real binary: beats stop while the
 /// request path hangs, and circus's real watchdog plugin then restarts crawld.
 ///
-/// The hang is a real one: extract.lua's handler spins until its
-/// instruction budget or deadline stops it, and many more crawls than Lua
-/// states are sent at once, so every state (and every thread of the
-/// cooperative pool, which Lua calls occupy) is busy for many seconds: a
-/// fresh crawl would wait that long too.
+/// The hang is a real one: extract.lua's handler runs a backtracking
+/// pattern match, which executes no Lua instructions (so the instruction
+/// budget never ends it, however fast the machine) and stops only at the
+/// call's 2 s deadline; many more crawls than Lua states are sent at once,
+/// so every state is busy for many seconds: a fresh crawl would wait that
+/// long too.
 @Suite(.serialized) struct DaemonWatchdogTests {
     private static let spinningExtract = """
         local function spin(doc, page)
           if page.url:find("/redirect/", 1, true) then
-            while true do end
+            string.rep(" ", 300000):find("(.-)x")
           end
           return {}
         end
