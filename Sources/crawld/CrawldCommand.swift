@@ -137,7 +137,7 @@ struct CrawldCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxInflight >= 1 else { throw ValidationError("--max-inflight must be at least 1, got \(maxInflight)") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)") }
-        // Seconds are turned into Int64 milliseconds: a day at most, so 1e300 is refused instead of trapping.
+        // Seconds become a Duration, which traps past its range: a day at most, so 1e300 is refused instead.
         guard drainTimeout >= 0, drainTimeout <= 86_400 else { throw ValidationError("--drain-timeout must be between 0 and 86400 seconds") }
         guard maxCrawlDelay >= 0, maxCrawlDelay <= 86_400 else { throw ValidationError("--max-crawl-delay must be between 0 and 86400 seconds") }
         guard (1...10_000_000).contains(maxFrontier) else { throw ValidationError("--max-frontier must be between 1 and 10000000, got \(maxFrontier)") }
@@ -196,9 +196,9 @@ struct CrawldCommand: AsyncParsableCommand {
             partialLineBudgetBytes: maxPartialLineBytes,
             maximumConnections: maxConnections,
             maximumInflightPerConnection: maxInflight,
-            drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
+            drainTimeout: .seconds(drainTimeout),
             requiresAuthentication: tokenFile != nil,
-            authTimeout: .milliseconds(Int64(authTimeout * 1000))
+            authTimeout: .seconds(authTimeout)
         )
         var configuration = DaemonConfiguration(
             scriptsDirectory: config,
@@ -209,15 +209,15 @@ struct CrawldCommand: AsyncParsableCommand {
             denyPrivate: denyPrivate,
             outputDirectory: outputDir,
             stateDirectory: stateDir,
-            heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
+            heartbeatInterval: .seconds(heartbeatInterval),
             watchdogUDP: watchdogUDP,
-            watchdogInterval: .milliseconds(Int64(watchdogInterval * 1000)),
+            watchdogInterval: .seconds(watchdogInterval),
             eventLoopThreads: eventLoops,
-            maxCrawlDelay: .milliseconds(Int64((maxCrawlDelay * 1000).rounded())),
+            maxCrawlDelay: .seconds(maxCrawlDelay),
             maxFrontier: maxFrontier,
             maxCrawlsInFlight: maxCrawlsInFlight,
             maxCrawlsPerClient: maxCrawlsPerClient,
-            crawlQueueWait: .milliseconds(Int64(crawlQueueWait * 1000)),
+            crawlQueueWait: .seconds(crawlQueueWait),
             maxBodyBytes: maxBodyBytes,
             requestMemory: requestMemory,
             tlsCertificatePath: tlsCert,
@@ -226,7 +226,7 @@ struct CrawldCommand: AsyncParsableCommand {
         )
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep
-        configuration.jobLimits.keepFinishedFor = .milliseconds(Int64(jobsKeepAge * 1000))
+        configuration.jobLimits.keepFinishedFor = .seconds(jobsKeepAge)
         try await Daemon(configuration: configuration, logger: logger).run()
     }
 
