@@ -57,13 +57,29 @@ enum ProfileDirectory {
         }
         guard !orphans.isEmpty else { return 0 }
         let flags = Set(orphans.map { "--user-data-dir=\(root)/\($0)" })
-        for pid in ProcFS.pids() where ProcFS.arguments(pid).contains(where: flags.contains) {
+        for pid in users(of: flags) {
             if let group = ProcFS.stat(pid)?.processGroup, group > 1, group != getpgrp() {
                 logger.info("killing orphaned chromium", metadata: ["crawld.browser.pgid": "\(group)"])
                 killpg(group, SIGKILL)
             }
         }
+        awaitExit(of: flags)
         for entry in orphans { try? FileManager.default.removeItem(atPath: "\(root)/\(entry)") }
         return orphans.count
+    }
+
+    /// Live processes whose command line names one of `flags`. A zombie's
+    /// command line is empty, so a killed process stops counting once it has exited.
+    private static func users(of flags: Set<String>) -> [Int32] {
+        ProcFS.pids().filter { ProcFS.arguments($0).contains(where: flags.contains) }
+    }
+
+    /// SIGKILL is delivered at once but a process takes a moment to exit, and
+    /// until it has, it may still write into its profile: removing the
+    /// directory before then leaves files behind. Waits up to 5 s.
+    private static func awaitExit(of flags: Set<String>) {
+        for _ in 0..<250 where !users(of: flags).isEmpty {
+            usleep(20_000)
+        }
     }
 }
