@@ -69,6 +69,24 @@ struct JobCancelOp: Op {
     }
 }
 
+/// `job.pause {job}` / `job.resume {job}`: a cluster job stops taking pages, its frontier kept exactly, or goes on.
+struct JobPauseOp: Op {
+    let name: String
+    let parameterKeys: Set<String> = ["job"]
+    let manager: JobManager
+    let pause: Bool
+
+    init(manager: JobManager, pause: Bool) {
+        self.manager = manager
+        self.pause = pause
+        name = pause ? "job.pause" : "job.resume"
+    }
+
+    func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
+        try await manager.setPaused(try request.parameters.requiredString("job"), pause).json
+    }
+}
+
 /// `job.list {state}`: every job's state and progress.
 struct JobListOp: Op {
     let name = "job.list"
