@@ -98,7 +98,8 @@ public struct Daemon: Sendable {
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
         let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
-        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots))
+        let policies = scripts.policies
+        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots) { policies.settings.clusterJobs })
         registry.register(JobWatchOp(manager: jobs, slots: watchSlots))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))

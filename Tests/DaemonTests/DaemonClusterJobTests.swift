@@ -63,13 +63,15 @@ import TestSupport
 }
 
 /// An instance of a test cluster: its own id and state folder, the shared
-/// output folder, heartbeats every second that expire after two.
-func startClusterInstance(_ id: String, _ folder: TemporaryDirectory, redis: RedisServer, config: String = ScriptFolder.shipped) async throws -> DaemonProcess {
+/// output folder, heartbeats every second that expire after `heartbeatTTL` seconds.
+func startClusterInstance(
+    _ id: String, _ folder: TemporaryDirectory, redis: RedisServer, config: String = ScriptFolder.shipped, heartbeatTTL: Int = 2, _ extra: [String] = []
+) async throws -> DaemonProcess {
     try await DaemonProcess.start(
-        arguments: [
+        arguments: extra + [
             "--config", config, "--redis", redis.url, "--instance-id", id, "--heartbeat-interval", "1",
             "--output-dir", folder.url.appendingPathComponent("output").path,
             "--state-dir", folder.url.appendingPathComponent("state-\(id)").path,
         ],
-        environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": "2"])
+        environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": String(heartbeatTTL)])
 }

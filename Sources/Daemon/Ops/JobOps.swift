@@ -12,11 +12,14 @@ struct JobSubmitOp: Op {
     let manager: JobManager
     let limits: CrawlLimits
     let slots: WatchSlots
+    /// policies.lua's `jobs.cluster`, for a request that leaves `cluster` out.
+    let clusterDefault: @Sendable () -> Bool
 
     /// A watched submit takes its watch slot first, so a `busy` refusal
     /// leaves no job behind that the client did not learn the id of.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        let spec = try JobSpec(parameters: request.parameters.values)
+        var spec = try JobSpec(parameters: request.parameters.values)
+        if request.parameters.values["cluster"] == nil { spec.cluster = clusterDefault() }
         try limits.check(config: spec.config)
         let pages: Bool
         switch spec.watch {

@@ -26,7 +26,12 @@ extension ClusterCrawls {
         let jobs = try await JobManager.redis { try await redis.command(["SMEMBERS", all]).array?.compactMap(\.string) ?? [] }
         var result: [JobProgress] = []
         for job in jobs.sorted() {
-            if let progress = try await status(job) { result.append(progress) }
+            if let progress = try await status(job) {
+                result.append(progress)
+            } else {
+                // Its keys expired: the job leaves the list.
+                _ = try? await redis.command(["SREM", all, job])
+            }
         }
         return result
     }

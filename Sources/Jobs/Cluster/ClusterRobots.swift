@@ -45,7 +45,8 @@ actor ClusterRobots {
             if try await redis.command(["SET", lock, frontier.instance, "NX", "PX", String(Self.lockTime)]).string == "OK" {
                 // Stored between the read above and the lock: the fetch is done already.
                 if let rules = try await stored(origin, key: key) { return rules }
-                return try await fetch(origin, key: key, lock: lock)
+                guard let rules = try await fetch(origin, key: key, lock: lock) else { break }
+                return rules
             }
             await waker.wait(on: wake, after: generation, upTo: .seconds(1))
         }
@@ -60,10 +61,15 @@ actor ClusterRobots {
         return rules
     }
 
-    private func fetch(_ origin: String, key: String, lock: String) async throws -> RobotsRules {
+    /// nil when the task was cancelled meanwhile: a fetch cut short by a drain is no verdict on the site.
+    private func fetch(_ origin: String, key: String, lock: String) async throws -> RobotsRules? {
         let response = await fetcher.fetchRobots(origin: origin)
-        let rules = await matching.run { [userAgent] in RobotsCache.rules(from: response, userAgent: userAgent) }
         let redis = frontier.redis
+        if Task.isCancelled {
+            _ = try await redis.command(["DEL", lock])
+            return nil
+        }
+        let rules = await matching.run { [userAgent] in RobotsCache.rules(from: response, userAgent: userAgent) }
         var set = ["SET", key, Self.encode(response)]
         if RobotsCache.isUnreachable(response) {
             set += ["PX", String(unreachableRetry.components.seconds * 1000 + 1)]

@@ -21,6 +21,7 @@
 /// - `seen:<xx>` (sets): 128-bit keyed URL hashes (32 hex), sharded by their first byte;
 /// - `log` (list): `part|start|end` of each record, in commit order (what `job.results` reads);
 /// - `parts` (hash): part file -> committed length; `by` (hash): instance -> pages crawled;
+/// - `origins` (set): every origin queued, so the end of the job can drop their keys;
 /// - `wake` (stream): an entry after every change that may let a waiting instance claim.
 enum ClusterScripts {
     /// Helpers every script starts with.
@@ -55,7 +56,18 @@ enum ClusterScripts {
           local h = B .. 'h:' .. origin
           if redis.call('HSETNX', h, 'delay', delay) == 1 then redis.call('HSET', h, 'max', max) end
           redis.call('RPUSH', B .. 'q:' .. origin, entry)
+          redis.call('SADD', B .. 'origins', origin)
           schedule(origin)
+        end
+        -- At the job's end: the frontier goes, what job.status and job.results read stays for `kept` seconds.
+        local kept = 7 * 86400
+        local function cleanup()
+          for _, origin in ipairs(redis.call('SMEMBERS', B .. 'origins')) do
+            redis.call('DEL', B .. 'q:' .. origin, B .. 'h:' .. origin, B .. 'robots:' .. origin)
+          end
+          for i = 0, 255 do redis.call('DEL', B .. 'seen:' .. string.format('%02x', i)) end
+          redis.call('DEL', B .. 'origins', B .. 'ready', B .. 'delayed')
+          for _, key in ipairs({'meta', 'log', 'parts', 'by', 'members'}) do redis.call('EXPIRE', B .. key, kept) end
         end
         local function wake() redis.call('XADD', B .. 'wake', 'MAXLEN', '~', '64', '*', 'w', '1') end
         local function finish_if_done()
@@ -63,6 +75,7 @@ enum ClusterScripts {
           if num(meta, 'queued') == 0 and num(meta, 'pending') == 0 and redis.call('HGET', meta, 'state') == 'running' then
             redis.call('HSET', meta, 'state', 'completed', 'ended_at', now)
             redis.call('SREM', ARGV[1], ARGV[2])
+            cleanup()
             redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
             wake()
           end
@@ -146,7 +159,10 @@ enum ClusterScripts {
           redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
           if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
         end
-        for i = 12, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+        local state = redis.call('HGET', meta, 'state')
+        if state == 'running' or state == 'paused' then
+          for i = 12, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+        end
         finish_if_done()
         wake()
         return 'ok'
@@ -198,6 +214,7 @@ enum ClusterScripts {
         if ARGV[3] == 'cancelled' then
           redis.call('HSET', meta, 'ended_at', now)
           redis.call('SREM', ARGV[1], ARGV[2])
+          cleanup()
         end
         redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
         wake()
