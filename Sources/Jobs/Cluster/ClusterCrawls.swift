@@ -23,6 +23,8 @@ public actor ClusterCrawls {
     let liveInstances: @Sendable () async -> Set<String>?
     private var running: [String: Task<Void, Never>] = [:]
     private var draining = false
+    /// Jobs this instance could not join; not tried again.
+    private var refused: Set<String> = []
     /// How often members whose heartbeat expired are looked for.
     static let reclaimInterval: Duration = .seconds(1)
 
@@ -94,11 +96,10 @@ public actor ClusterCrawls {
         let waking = Task { await waker.run() }
         var lastReclaim = ContinuousClock.now - Self.reclaimInterval
         while !draining {
-            let generation = await waker.generation(of: events)
             do {
                 let jobs = try await redis.command(["SMEMBERS", registry]).array?.compactMap(\.string).filter(JobID.isValid) ?? []
                 if takesPages {
-                    for job in jobs where running[job] == nil { try await join(job) }
+                    for job in jobs where running[job] == nil { await tryJoin(job) }
                 }
                 if ContinuousClock.now - lastReclaim >= Self.reclaimInterval {
                     lastReclaim = .now
@@ -107,7 +108,7 @@ public actor ClusterCrawls {
             } catch {
                 environment.logger.warning("cluster jobs unreachable; retrying", metadata: ["crawld.error": .string("\(error)")])
             }
-            await waker.wait(on: events, after: generation, upTo: Self.reclaimInterval)
+            await waker.wait(on: events, upTo: Self.reclaimInterval)
         }
         for task in running.values { await task.value }
         waking.cancel()
@@ -119,6 +120,20 @@ public actor ClusterCrawls {
         draining = true
         for task in running.values { task.cancel() }
         await waker.unwatch(events)
+    }
+
+    /// Joins `job`; one this instance cannot take part in (its output folder refused here, say) is
+    /// logged once and left to the others, while a Redis failure is tried again at the next round.
+    private func tryJoin(_ job: String) async {
+        guard !refused.contains(job) else { return }
+        do {
+            try await join(job)
+        } catch let error as JobError {
+            refused.insert(job)
+            environment.logger.warning("cannot take part in a cluster job", metadata: ["crawld.job": .string(job), "crawld.error": .string(error.message)])
+        } catch {
+            environment.logger.info("cluster job not joined yet", metadata: ["crawld.job": .string(job), "crawld.error": .string("\(error)")])
+        }
     }
 
     private func join(_ job: String) async throws {

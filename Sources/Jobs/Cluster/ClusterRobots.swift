@@ -48,7 +48,7 @@ actor ClusterRobots {
                 guard let rules = try await fetch(origin, key: key, lock: lock) else { break }
                 return rules
             }
-            await waker.wait(on: wake, after: generation, upTo: .seconds(1))
+            await waker.waitForEntry(on: wake, after: generation, upTo: .seconds(1))
         }
         return nil
     }

@@ -79,7 +79,6 @@ actor ClusterWorker {
     private nonisolated func workerLoop() async -> String? {
         let wake = frontier.base + "wake"
         while !Task.isCancelled {
-            let generation = await waker.generation(of: wake)
             let next: ClusterFrontier.Next
             do {
                 next = try await frontier.claim()
@@ -89,11 +88,12 @@ actor ClusterWorker {
             }
             switch next {
             case .page(let claim):
+                await waker.pass(wake)
                 await process(claim)
             case .wait(let delay):
-                await waker.wait(on: wake, after: generation, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
+                await waker.wait(on: wake, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
             case .stopped("paused"):
-                await waker.wait(on: wake, after: generation, upTo: Self.idleCheck)
+                await waker.wait(on: wake, upTo: Self.idleCheck)
             case .stopped(let state):
                 return state
             }
