@@ -98,6 +98,19 @@ import TestSupport
         #expect(Set([first.url.string, second.url.string]) == ["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
     }
 
+    @Test func aCancelledJobGivesNoPageDropsItsFrontierAndTakesNoMoreLinks() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+        let inFlight = try page(try await frontier("a").claim())
+        #expect(try await frontier("b").control("cancelled") == "cancelled")
+        #expect(try await frontier("b").claim() == .stopped("cancelled"))
+        #expect(try await redis.command(["KEYS", frontier("a").base + "seen:*"]) == .array([]))
+        let link = ClusterFrontier.Link(url: CrawlURL("http://127.0.0.2/3.html")!, depth: 1, delay: .zero, maxConcurrency: 4)
+        let done = try await frontier("a").complete(inFlight, part: "a.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: [link])
+        #expect(done == .ok, "the page in flight still counts")
+        #expect(try await redis.command(["LLEN", frontier("a").base + "q:http://127.0.0.2"]).integer == 0, "its links are not queued")
+        #expect(try await frontier("a").control("running") == "cancelled", "a cancelled job stays cancelled")
+    }
+
     @Test func maxPagesCountsAdmittedPages() async throws {
         try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html", "http://127.0.0.2/3.html"], maxPages: 2)
         #expect(try await redis.command(["HMGET", frontier("a").meta, "admitted", "dropped"]) == .array([.string("2"), .string("1")]))
