@@ -24,6 +24,11 @@ actor ClusterWorker {
     private let part: String
     private let writer: JSONLWriter
     private var politeness: [String: HostPoliteness] = [:]
+    /// Links this instance has committed to the seen-set already, so a site's menu
+    /// on every page is not hashed and sent again with each (up to `sentLimit`).
+    /// Only a committed page's links enter: a withdrawn record's were never queued.
+    private var sent: Set<String> = []
+    static let sentLimit = 200_000
     private var committing = false
     private var commitQueue: [CheckedContinuation<Void, Never>] = []
     private var stopping = false
@@ -135,20 +140,24 @@ actor ClusterWorker {
         guard spec.followLinks, claim.depth < spec.maxDepth else { return [] }
         let spec = self.spec
         let urls = await environment.matching.run { outcome.links.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
-        var links: [ClusterFrontier.Link] = []
-        for url in urls {
-            let polite = await politeness(of: url.host)
-            links.append(.init(url: url, depth: claim.depth + 1, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
-        }
-        return links
+        return await unsent(urls, depth: claim.depth + 1)
     }
 
-    /// policies.lua's `politeness(host)`, asked once per host per instance.
-    func politeness(of host: String) async -> HostPoliteness {
-        if let known = politeness[host] { return known }
-        let answer = await environment.politeness(host)
-        politeness[host] = answer
-        return answer
+    /// The links not sent before, each with its host's politeness: policies.lua's
+    /// `politeness(host)`, asked once per host per instance.
+    private func unsent(_ urls: [CrawlURL], depth: Int) async -> [ClusterFrontier.Link] {
+        var links: [ClusterFrontier.Link] = []
+        for url in urls where !sent.contains(url.string) {
+            let polite: HostPoliteness
+            if let known = politeness[url.host] {
+                polite = known
+            } else {
+                polite = await environment.politeness(url.host)
+                politeness[url.host] = polite
+            }
+            links.append(.init(url: url, depth: depth, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
+        }
+        return links
     }
 
     // MARK: - Commits (one at a time per part)
@@ -179,7 +188,9 @@ actor ClusterWorker {
             let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
             verdict = committed.map { UInt64($0) == writer.offset } == true ? .ok : .lost
         }
-        if verdict != .ok {
+        if verdict == .ok {
+            for link in links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
+        } else {
             writer.rewind(to: start)
             logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(claim.url.string)])
         }
