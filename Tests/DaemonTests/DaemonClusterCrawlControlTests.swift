@@ -7,7 +7,8 @@ import TestSupport
 /// redis-server: an idle instance takes a new job's first page within a
 /// second (a blocking read, not a poll), a drained instance (SIGTERM) hands
 /// its pending pages back before it exits rather than at its heartbeat's
-/// expiry, and a failed page is retried through Redis.
+/// expiry, a failed page is retried through Redis, and an instance killed
+/// and restarted under its id resumes with every page written once.
 @Suite struct DaemonClusterCrawlControlTests {
     @Test func anIdleInstanceTakesANewJobWithinASecondAndRetriesThroughRedis() async throws {
         let folder = try TemporaryDirectory()
@@ -66,6 +67,51 @@ import TestSupport
         #expect(try await pollUntil(seconds: 45) { try await jobStatus(client, job)["state"] == "completed" })
         let final = try await jobStatus(client, job)
         #expect(final["crawled"] == .int(60), "\(final)")
+        await client.close()
+    }
+
+    /// SIGKILL with pages pending and a record written but never committed (a torn line appended
+    /// to the part): restarted under the same id, the instance hands its pending pages back, cuts
+    /// the part back to its committed length, and the job ends with every page once.
+    @Test func aKilledInstanceRestartedUnderItsIdResumesExactlyOnce() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let redis = try RedisServer()
+        try redis.start()
+        let site = try JobSiteServer(pages: 40, latencyMs: 300)
+        var a = try await startClusterInstance("a", folder, redis: redis, heartbeatTTL: 60)
+        var client = try await a.connect()
+        let submitted = try await client.request([
+            "op": "job.submit", "cluster": true, "urls": [.string(site.base + "/p/0.html")], "concurrency": 3, "output": "resumed",
+        ]).answer
+        let job = try #require(submitted["job"]?.stringValue, "\(submitted)")
+        let pending = "crawld:cj:{\(job)}:pending:a"
+        let midJob = try await pollUntil(seconds: 60) {
+            let crawled = try await jobStatus(client, job)["crawled"]?.intValue ?? 0
+            let held = Int(try redis.cli("HLEN", pending)) ?? 0
+            return crawled >= 3 && held > 0
+        }
+        #expect(midJob)
+        await client.close()
+        a.signal(SIGKILL)
+        _ = await a.waitForExit()
+        let part = folder.url.appendingPathComponent("output/resumed/a.jsonl")
+        let handle = try FileHandle(forWritingTo: part)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"url\":\"torn".utf8))
+        try handle.close()
+
+        a = try await startClusterInstance("a", folder, redis: redis, heartbeatTTL: 60)
+        defer { Task { [a] in await a.stop() } }
+        client = try await a.connect()
+        #expect(try await pollUntil(seconds: 60) { try await jobStatus(client, job)["state"] == "completed" })
+        let records = try await client.request(["op": "job.results", "job": .string(job), "limit": 1000]).answer["records"]?.arrayValue ?? []
+        let urls = records.compactMap { $0.objectValue?["url"]?.stringValue }
+        #expect(urls.count == 40)
+        #expect(Set(urls) == Set((0..<40).map { "\(site.base)/p/\($0).html" }), "every page once")
+        let committed = Int(try redis.cli("HGET", "crawld:cj:{\(job)}:parts", "a.jsonl")) ?? -1
+        let size = try FileManager.default.attributesOfItem(atPath: part.path)[.size] as? Int
+        #expect(size == committed, "the part holds exactly its committed records")
         await client.close()
     }
 }
