@@ -39,7 +39,11 @@ local pool = {
 -- For example: proxies = { corp = "http://10.0.0.5:3128" }
 local proxies = {}
 
-local M = { pool = pool, proxies = proxies }
+-- Crawl jobs: `cluster = true` spreads a job submitted without `cluster`
+-- over every instance that shares this Redis (job.submit's `cluster`).
+local jobs = { cluster = false }
+
+local M = { pool = pool, proxies = proxies, jobs = jobs }
 
 -- How often the janitor runs and how long idle engines live, given the
 -- memory use in percent (0-100). Return interval_s (> 0), cold_ttl_s and

@@ -98,10 +98,13 @@ public struct Daemon: Sendable {
         registry.register(MonitorClusterOp(monitor: monitor))
         registry.register(StatsResetOp(monitor: monitor))
         let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
-        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots))
+        let policies = scripts.policies
+        registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots) { policies.settings.clusterJobs })
         registry.register(JobWatchOp(manager: jobs, slots: watchSlots))
         registry.register(JobStatusOp(manager: jobs))
         registry.register(JobCancelOp(manager: jobs))
+        registry.register(JobPauseOp(manager: jobs, pause: true))
+        registry.register(JobPauseOp(manager: jobs, pause: false))
         registry.register(JobListOp(manager: jobs))
         registry.register(JobResultsOp(manager: jobs))
 
@@ -196,6 +199,7 @@ public struct Daemon: Sendable {
         jobConfiguration.maxFrontier = configuration.maxFrontier
         let store: any JobCheckpointStore
         var cluster: JobCluster?
+        var blocking: RedisConnection?
         if let redis {
             let ttl = ProcessInfo.processInfo.environment["CRAWLD_REDIS_TTL_JOBS"].flatMap { Int($0) } ?? 7 * 86400
             let redisStore = RedisCheckpointStore(redis: redis, instance: configuration.instanceID, finishedTTL: max(1, ttl))
@@ -206,6 +210,7 @@ public struct Daemon: Sendable {
                 return Set((answer["instances"]?.arrayValue ?? []).compactMap { $0.objectValue?["id"]?.stringValue })
             }
             cluster?.maxRunningJobs = configuration.jobLimits.maxRunning
+            blocking = try makeRedis()
         } else {
             do {
                 store = try DiskCheckpointStore(stateDirectory: configuration.stateDirectory)
@@ -223,6 +228,13 @@ public struct Daemon: Sendable {
             retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
             logger: logger
         )
+        if let redis, let blocking, let live = cluster?.liveInstances {
+            // The blocking reads that wake cluster workers get a connection of their own: a blocked one answers nothing else.
+            blocking.start()
+            cluster?.crawls = ClusterCrawls(
+                redis: redis, blocking: blocking, instance: configuration.instanceID, takesPages: configuration.clusterJobs,
+                environment: environment, liveInstances: live)
+        }
         return JobManager(environment: environment, cluster: cluster)
     }
 

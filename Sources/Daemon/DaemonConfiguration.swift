@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var stateDirectory: String
     /// Jobs running at once (`busy` past it), and finished jobs remembered: how many and how long.
     public var jobLimits = JobLimits()
+    /// `--cluster-jobs`: with Redis, take pages of cluster jobs (`job.submit {cluster: true}`).
+    public var clusterJobs = true
     /// Time between two heartbeats into Redis.
     public var heartbeatInterval: Duration
     /// `HOST:PORT` to send circus-style `pid;timestamp` heartbeats to.

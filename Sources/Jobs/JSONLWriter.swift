@@ -89,6 +89,13 @@ public final class JSONLWriter {
         records += 1
     }
 
+    /// Cuts the file back to `offset` (the end of the last record that counts), dropping the one record after it.
+    public func rewind(to offset: UInt64) {
+        guard offset < self.offset, ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { return }
+        self.offset = offset
+        records -= 1
+    }
+
     /// Flushes the records to disk, before a checkpoint that counts on them.
     public func sync() throws(JobError) {
         guard fsync(fd) == 0 else {

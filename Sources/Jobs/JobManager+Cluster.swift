@@ -18,6 +18,8 @@ public struct JobCluster: Sendable {
     public var claimInterval: Duration = .seconds(1)
     /// Most jobs this instance runs at once; past it, new jobs wait in the queue for another instance.
     public var maxRunningJobs = 8
+    /// Jobs spread over every instance (`cluster: true`); nil when this manager has none.
+    public var crawls: ClusterCrawls?
 
     public init(queue: JobQueue, liveInstances: @escaping @Sendable () async -> Set<String>?) {
         self.queue = queue
@@ -263,7 +265,7 @@ extension JobManager {
     }
 
     /// Runs a Redis call; errors other than `JobError` become `unavailable`.
-    static func redis<T>(_ body: () async throws -> T) async throws(JobError) -> T {
+    nonisolated(nonsending) static func redis<T>(_ body: () async throws -> T) async throws(JobError) -> T {
         do {
             return try await body()
         } catch let error as JobError {

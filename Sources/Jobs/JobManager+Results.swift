@@ -51,6 +51,11 @@ extension JobManager {
         guard limits.maxBytes.contains(maxBytes) else {
             throw JobError(.badRequest, "must be between \(limits.maxBytes.lowerBound) and \(limits.maxBytes.upperBound)", field: "max_bytes")
         }
+        if let crawls = cluster?.crawls,
+            let page = try await crawls.results(job, offset: cursor?.position.record ?? offset, limit: limit, maxBytes: maxBytes)
+        {
+            return page
+        }
         let window = try await resultsWindow(job)
         let start = cursor?.position ?? .start
         let page = try JSONLReader.records(

@@ -47,6 +47,9 @@ public actor JobManager {
             if let cluster {
                 group.addTask { await self.pollQueue(cluster) }
             }
+            if let crawls = cluster?.crawls {
+                group.addTask { await crawls.run() }
+            }
             for await runner in starts {
                 group.addTask {
                     let final = await runner.run()
@@ -64,6 +67,10 @@ public actor JobManager {
     ///   draining, `checkpoint` if the store refuses the first checkpoint.
     public func submit(_ spec: JobSpec) async throws(JobError) -> String {
         guard !draining else { throw JobError(.shuttingDown, "the daemon is draining and takes no new jobs") }
+        if spec.cluster {
+            guard let crawls = cluster?.crawls else { throw JobError(.badRequest, "cluster jobs need Redis (--redis)", field: "cluster") }
+            return try await crawls.submit(spec)
+        }
         var id = JobID.make()
         while runners[id] != nil || history[id] != nil { id = JobID.make() }
         if let path = spec.output {
@@ -130,6 +137,7 @@ public actor JobManager {
     public func status(_ job: String) async throws(JobError) -> JobProgress {
         if let runner = runners[job] { return await localStatus(runner) }
         if let finished = finished(job) { return finished.progress }
+        if let progress = try await cluster?.crawls?.status(job) { return progress }
         do {
             if let summary = try await clusterSummary(job) { return summary.progress }
         } catch {
@@ -146,6 +154,7 @@ public actor JobManager {
         var all = cluster == nil ? history.values.map(\.progress) : []
         for runner in runners.values { all.append(await localStatus(runner)) }
         all += try await clusterSummaries().map(\.progress).filter { runners[$0.job] == nil }
+        all += try await cluster?.crawls?.list() ?? []
         return all.filter { state == nil || $0.state == state }
             .sorted { ($0.startedAt ?? .distantFuture, $0.job) < ($1.startedAt ?? .distantFuture, $1.job) }
     }
@@ -154,6 +163,7 @@ public actor JobManager {
     public func cancel(_ job: String) async throws(JobError) -> JobProgress {
         guard let runner = runners[job] else {
             if let finished = finished(job) { return finished.progress }
+            if let progress = try await cluster?.crawls?.control(job, to: "cancelled") { return progress }
             return try await cancelElsewhere(job)
         }
         await runner.cancel()
@@ -163,6 +173,7 @@ public actor JobManager {
     /// The job's events until it ends; for an ended job, just its summary.
     public func watch(_ job: String, pages: Bool = false) async throws(JobError) -> AsyncStream<JobEvent> {
         if let runner = runners[job] { return await runner.watch(pages: pages) }
+        if let crawls = cluster?.crawls, try await crawls.status(job) != nil { return crawls.watch(job) }
         if cluster != nil, try await clusterSummary(job) != nil { return follow(job, pages: pages) }
         guard let finished = finished(job) else { throw Self.unknown(job) }
         return AsyncStream { continuation in
@@ -176,7 +187,20 @@ public actor JobManager {
     public func drain() async {
         draining = true
         startContinuation.finish()
+        await cluster?.crawls?.drain()
         for runner in runners.values { await runner.interrupt() }
+    }
+
+    /// `job.pause` / `job.resume` of a cluster job: no page is claimed while
+    /// paused, and the frontier waits in Redis exactly as it was. A job of one
+    /// instance cannot pause (it can be cancelled, or interrupted and resumed by a restart).
+    public func setPaused(_ job: String, _ paused: Bool) async throws(JobError) -> JobProgress {
+        if let progress = try await cluster?.crawls?.control(job, to: paused ? "paused" : "running") { return progress }
+        let elsewhere = try await clusterSummary(job) != nil
+        if runners[job] != nil || finished(job) != nil || elsewhere {
+            throw JobError(.badState, "job \(job) is not a cluster job; only cluster jobs pause and resume")
+        }
+        throw Self.unknown(job)
     }
 
     static func unknown(_ job: String) -> JobError {

@@ -8,6 +8,8 @@ import Glibc
 /// The life of a job, as `job.status` reports it.
 public enum JobState: String, Sendable, CaseIterable {
     case queued, running, completed, failed, cancelled, interrupted
+    /// A cluster job stopped by `job.pause`: its frontier waits in Redis, exactly as it was, for `job.resume`.
+    case paused
 
     /// Completed, failed and cancelled jobs never run again; an interrupted one resumes.
     public var isFinal: Bool { self == .completed || self == .failed || self == .cancelled }
@@ -44,6 +46,8 @@ public struct JobProgress: Sendable, Equatable {
     public var failure: String?
     /// With Redis: the instance running the job (or that ran it last); nil while it waits in the queue.
     public var instance: String?
+    /// A cluster job's pages crawled by each instance that took part.
+    public var instances: [String: Int]?
 
     public init(job: String, output: String) {
         self.job = job
@@ -71,6 +75,11 @@ public struct JobProgress: Sendable, Equatable {
         ]
         if let failure { o["failure"] = .string(failure) }
         if let instance { o["instance"] = .string(instance) }
+        if let instances {
+            var byInstance: JSONObject = [:]
+            for (id, pages) in instances.sorted(by: { $0.key < $1.key }) { byInstance[id] = .int(Int64(pages)) }
+            o["instances"] = .object(byInstance)
+        }
         return o
     }
 }

@@ -42,13 +42,15 @@ public struct JobSpec: Sendable, Equatable {
     public var overwrite: Bool = false
     public var obeyRobots: Bool = true
     public var watch: WatchMode = .none
+    /// A cluster job: its frontier lives in Redis and every instance with `--cluster-jobs` crawls it.
+    public var cluster: Bool = false
     /// The parameters this spec was built from (without `id` and `op`).
     public private(set) var parameters: JSONObject
 
     /// The keys `job.submit` accepts besides `id` and `op`.
     public static let keys: Set<String> = [
         "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
-        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch",
+        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "cluster",
     ]
 
     /// Validates the parameters of a `job.submit` request.
@@ -102,6 +104,7 @@ public struct JobSpec: Sendable, Equatable {
         overwrite = try reader.bool("overwrite") ?? overwrite
         obeyRobots = try reader.bool("obey_robots") ?? obeyRobots
         watch = try Self.watchMode(params["watch"])
+        cluster = try reader.bool("cluster") ?? cluster
     }
 
     /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.

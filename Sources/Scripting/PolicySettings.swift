@@ -28,6 +28,8 @@ public struct PolicySettings: Sendable, Equatable {
     /// Whether policies.lua defines the optional `escalate(url, page)`; when
     /// it does not, crawld never gathers the page facts it would need.
     public var escalates: Bool
+    /// `jobs.cluster`: whether a `job.submit` without `cluster` spreads over the cluster.
+    public var clusterJobs = false
 
     public init(promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],
         janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?, escalates: Bool = false,

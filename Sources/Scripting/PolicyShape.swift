@@ -128,6 +128,20 @@ enum PolicyShape {
         return proxies
     }
 
+    // MARK: - The jobs table
+
+    /// `jobs`: absent, or a table whose optional `cluster` (a boolean) is what
+    /// `job.submit` does when the client leaves `cluster` out.
+    static func clusterJobs(_ value: LuaValue) throws(LuaError) -> Bool {
+        guard value != .nil else { return false }
+        let cluster = try table(value, "jobs").map["cluster"] ?? .nil
+        switch cluster {
+        case .nil: return false
+        case .bool(let b): return b
+        default: throw failure("jobs.cluster must be true or false (got \(describe(cluster)))")
+        }
+    }
+
     private static func isProxyNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true

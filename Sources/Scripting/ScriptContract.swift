@@ -87,11 +87,13 @@ extension ScriptContract {
             }
             if status == .int(503) { retryDelay = delay }
         }
-        return PolicySettings(
+        var settings = PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
             retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
             retryDelay: retryDelay, escalates: try validateEscalate(state),
             proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
+        settings.clusterJobs = try PolicyShape.clusterJobs(state.value(at: .module(module, "jobs")))
+        return settings
     }
 
     /// The optional `escalate(url, page)`: absent, or a function that answers

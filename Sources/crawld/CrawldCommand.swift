@@ -92,6 +92,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Jobs running at once; past it job.submit answers busy (with Redis, jobs wait in the cluster's queue).")
     var maxRunningJobs = 64
 
+    @Option(help: "Take pages of cluster jobs (job.submit {cluster: true}); on by default with Redis. 'false': submit and read them only.")
+    var clusterJobs = true
+
     @Option(help: "Finished jobs remembered for job.status and job.results; the oldest are forgotten first.")
     var jobsKeep = 1000
 
@@ -225,6 +228,7 @@ struct CrawldCommand: AsyncParsableCommand {
             maximumWatchers: maxWatchers
         )
         configuration.jobLimits.maxRunning = maxRunningJobs
+        configuration.clusterJobs = clusterJobs
         configuration.jobLimits.keepFinished = jobsKeep
         configuration.jobLimits.keepFinishedFor = .seconds(jobsKeepAge)
         try await Daemon(configuration: configuration, logger: logger).run()

@@ -10,13 +10,7 @@ import TestSupport
     static let pages = 60
 
     private func start(_ id: String, _ folder: TemporaryDirectory, redis: RedisServer) async throws -> DaemonProcess {
-        try await DaemonProcess.start(
-            arguments: [
-                "--config", ScriptFolder.shipped, "--redis", redis.url, "--instance-id", id, "--heartbeat-interval", "1",
-                "--output-dir", folder.url.appendingPathComponent("output").path,
-                "--state-dir", folder.url.appendingPathComponent("state-\(id)").path,
-            ],
-            environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": "2"])
+        try await startClusterInstance(id, folder, redis: redis)
     }
 
     @Test func theOtherInstanceFinishesTheJobOfAKilledOne() async throws {
@@ -66,4 +60,18 @@ import TestSupport
         await client.close()
         try expectEveryPageOnce(folder.url.appendingPathComponent("output/site.jsonl"), site: site, pages: Self.pages)
     }
+}
+
+/// An instance of a test cluster: its own id and state folder, the shared
+/// output folder, heartbeats every second that expire after `heartbeatTTL` seconds.
+func startClusterInstance(
+    _ id: String, _ folder: TemporaryDirectory, redis: RedisServer, config: String = ScriptFolder.shipped, heartbeatTTL: Int = 2, _ extra: [String] = []
+) async throws -> DaemonProcess {
+    try await DaemonProcess.start(
+        arguments: extra + [
+            "--config", config, "--redis", redis.url, "--instance-id", id, "--heartbeat-interval", "1",
+            "--output-dir", folder.url.appendingPathComponent("output").path,
+            "--state-dir", folder.url.appendingPathComponent("state-\(id)").path,
+        ],
+        environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": String(heartbeatTTL)])
 }

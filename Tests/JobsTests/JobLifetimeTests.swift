@@ -9,6 +9,19 @@ import TestSupport
 /// its runner goes at its end, finished jobs are remembered within limits, and
 /// jobs running at once have a ceiling.
 @Suite(.serialized) struct JobLifetimeTests {
+    /// A cluster job needs Redis: without it, `cluster: true` is refused, naming the field, and nothing runs.
+    @Test func aClusterJobWithoutRedisIsABadRequest() async throws {
+        let dir = TemporaryDirectory()
+        let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
+        let error = await #expect(throws: JobError.self) {
+            try await manager.submit(try JobSpec(parameters: ["urls": ["http://127.0.0.1:9/"], "cluster": true]))
+        }
+        #expect(error?.code == .badRequest)
+        #expect(error?.field == "cluster")
+        #expect(error?.message == "cluster jobs need Redis (--redis)")
+        #expect(try await manager.list().isEmpty)
+    }
+
     /// Issue 19.9: `./victim.jsonl` with `overwrite` truncated a running job's file.
     @Test func aRunningJobsOutputIsRefusedHoweverSpelt() async throws {
         let server = try JobSiteServer(pages: 12, latencyMs: 100)

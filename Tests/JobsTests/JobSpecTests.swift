@@ -39,6 +39,7 @@ import TestSupport
         (["urls": ["http://a/"], "delay_ms": 1.5] as JSONObject, "delay_ms", .badRequest),
         (["urls": ["http://a/"], "concurrency": 100_000] as JSONObject, "concurrency", .badRequest),
         (["urls": ["http://a/"], "engine": "curl"] as JSONObject, "engine", .badRequest),
+        (["urls": ["http://a/"], "cluster": "yes"] as JSONObject, "cluster", .badRequest),
         (["urls": ["http://a/"], "config": [1]] as JSONObject, "config", .badRequest),
         (["urls": ["http://a/"], "config": .object(nestedObject(levels: 33))] as JSONObject, "config", .badRequest),
         (["urls": ["http://a/"], "follow_links": "yes"] as JSONObject, "follow_links", .badRequest),

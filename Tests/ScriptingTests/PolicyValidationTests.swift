@@ -42,7 +42,19 @@ import TestSupport
         Breakage(
             replace: "local proxies = {}", with: "local proxies = { corp = 'ftp://10.0.0.5:21' }",
             message: "policies.lua: proxies.corp must be a string http://host:port or socks5://host:port (got \"ftp://10.0.0.5:21\")"),
+        Breakage(replace: "local jobs = { cluster = false }", with: "local jobs = { cluster = 'yes' }", message: "policies.lua: jobs.cluster must be true or false (got \"yes\")"),
     ]
+
+    /// `jobs.cluster` is read at load: the default `job.submit` takes when a request leaves `cluster` out.
+    @Test func jobsClusterIsTheSubmitDefault() async throws {
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        let registry = ScriptRegistry(directory: folder.path, logger: Logger(label: "test") { _ in InMemoryLogHandler() })
+        _ = try await registry.reload()
+        #expect(registry.policies.settings.clusterJobs == false)
+        folder.write("policies.lua", folder.read("policies.lua").replacingFirst("local jobs = { cluster = false }", with: "local jobs = { cluster = true }"))
+        _ = try await registry.reload()
+        #expect(registry.policies.settings.clusterJobs == true)
+    }
 
     @Test(arguments: breakages)
     func brokenPoliciesAreRefused(breakage: Breakage) async throws {

@@ -20,6 +20,10 @@ Prints "PORT <n>" on stdout once listening. Pages:
                  same 64-bit FNV-1a hash on this server (see colliding_paths)
   /c/<any>       a small page
 Every page waits --latency-ms before answering, so a test can stop a job mid-way.
+With --hosts N the same site is served on 127.0.0.2 ... 127.0.0.(N+1), one port
+for all; with --log PATH each request appends "<start> <end> <host> <path>"
+(seconds since the epoch, when it was read and when its answer was written),
+so a test can check politeness from the server's own clock.
 The server exits when its stdin closes, so it never outlives a killed test run.
 """
 import argparse
@@ -119,6 +123,15 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        start = time.time()
+        try:
+            self.answer()
+        finally:
+            if ARGS.log:
+                with LOCK, open(ARGS.log, "a") as log:
+                    log.write(f"{start:.6f} {time.time():.6f} {self.server.server_address[0]} {self.path}\n")
+
+    def answer(self):
         path = self.path.split("?")[0]
         if path == "/robots.txt":
             time.sleep(ARGS.robots_latency_ms / 1000)
@@ -174,13 +187,19 @@ def main():
     parser.add_argument("--hostile-robots", action="store_true")
     parser.add_argument("--robots-latency-ms", type=int, default=0)
     parser.add_argument("--extra-links", type=int, default=0)
+    parser.add_argument("--hosts", type=int, default=0)
+    parser.add_argument("--log", default=None)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    print(f"PORT {server.server_address[1]}", flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    addresses = [f"127.0.0.{2 + i}" for i in range(ARGS.hosts)] or ["127.0.0.1"]
+    servers = [ThreadingHTTPServer((addresses[0], 0), Handler)]
+    port = servers[0].server_address[1]
+    servers += [ThreadingHTTPServer((address, port), Handler) for address in addresses[1:]]
+    for server in servers:
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"PORT {port}", flush=True)
     sys.stdin.read()
     os._exit(0)
 

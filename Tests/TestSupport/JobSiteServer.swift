@@ -9,6 +9,9 @@ public final class JobSiteServer: @unchecked Sendable {
 
     public var base: String { "http://127.0.0.1:\(port)" }
 
+    /// The site on its `index`th address (0 is 127.0.0.2), when started with `hosts`.
+    public func base(host index: Int) -> String { "http://127.0.0.\(2 + index):\(port)" }
+
     /// Starts the server and reads the port it printed.
     /// - Parameters:
     ///   - crawlDelay: a `Crawl-delay` value for robots.txt, written as given (`1e16`, `nan`, …).
@@ -17,7 +20,7 @@ public final class JobSiteServer: @unchecked Sendable {
     ///   - extraLinks: out-of-scope links added to every page (big records).
     public init(
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
-        robotsLatencyMs: Int = 0, extraLinks: Int = 0
+        robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil
     ) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/jobsite.py").path
@@ -26,6 +29,8 @@ public final class JobSiteServer: @unchecked Sendable {
         arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
         if let crawlDelay { arguments += ["--crawl-delay", crawlDelay] }
         if hostileRobots { arguments.append("--hostile-robots") }
+        if hosts > 0 { arguments += ["--hosts", String(hosts)] }
+        if let log { arguments += ["--log", log] }
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

@@ -12,11 +12,14 @@ struct JobSubmitOp: Op {
     let manager: JobManager
     let limits: CrawlLimits
     let slots: WatchSlots
+    /// policies.lua's `jobs.cluster`, for a request that leaves `cluster` out.
+    let clusterDefault: @Sendable () -> Bool
 
     /// A watched submit takes its watch slot first, so a `busy` refusal
     /// leaves no job behind that the client did not learn the id of.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        let spec = try JobSpec(parameters: request.parameters.values)
+        var spec = try JobSpec(parameters: request.parameters.values)
+        if request.parameters.values["cluster"] == nil { spec.cluster = clusterDefault() }
         try limits.check(config: spec.config)
         let pages: Bool
         switch spec.watch {
@@ -66,6 +69,24 @@ struct JobCancelOp: Op {
 
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         try await manager.cancel(try request.parameters.requiredString("job")).json
+    }
+}
+
+/// `job.pause {job}` / `job.resume {job}`: a cluster job stops taking pages, its frontier kept exactly, or goes on.
+struct JobPauseOp: Op {
+    let name: String
+    let parameterKeys: Set<String> = ["job"]
+    let manager: JobManager
+    let pause: Bool
+
+    init(manager: JobManager, pause: Bool) {
+        self.manager = manager
+        self.pause = pause
+        name = pause ? "job.pause" : "job.resume"
+    }
+
+    func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
+        try await manager.setPaused(try request.parameters.requiredString("job"), pause).json
     }
 }
 

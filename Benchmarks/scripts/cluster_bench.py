@@ -1,0 +1,173 @@
+"""Issue 22's benchmark driver: one cluster job (job.submit {cluster: true})
+over 1, 2 and 3 crawld instances sharing one redis-server, measured alike.
+
+  politeness  32 sites on 127.0.0.2-33 (nginx, one port), delay 50 ms and one
+              request in flight per host (policies.lua): pages/s, and the
+              closest two requests to one host from nginx's own log ($msec).
+  cpu         the postgresql-doc-15 manual on 127.0.0.1, no delay: CPU seconds
+              per page of all crawld processes, 1 and 2 instances vs a job of
+              one instance (cluster: false) in the same run.
+  redis       Redis round trips per page (commands from clients, read from
+              MONITOR, which tells them from a script's own calls), and
+              used_memory per 100,000 seen URLs (32-hex members, 256 shards).
+
+Usage: cluster_bench.py CRAWLD WORKDIR {politeness|cpu|redis} BASE_URL_OR_PORT"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from crawld_bench import Connection
+
+crawld, work, mode, site = sys.argv[1:5]
+redis_port = 17290
+
+
+def start_redis():
+    directory = os.path.join(work, "redis")
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    process = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no", "--dir", directory],
+                               stdout=subprocess.DEVNULL)
+    wait_port(redis_port)
+    return process
+
+
+def wait_port(port):
+    for _ in range(400):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def redis_cli(*arguments):
+    return subprocess.run(["redis-cli", "-p", str(redis_port), *arguments], capture_output=True, text=True).stdout.strip()
+
+
+def start_instances(count, scripts):
+    processes = []
+    for index in range(count):
+        port = 17280 + index
+        processes.append(subprocess.Popen(
+            [crawld, "--config", scripts, "--redis", f"redis://127.0.0.1:{redis_port}/0", "--listen", f"127.0.0.1:{port}",
+             "--instance-id", f"i{index}", "--heartbeat-interval", "1", "--output-dir", os.path.join(work, "out"),
+             "--state-dir", os.path.join(work, f"state{index}")],
+            stderr=subprocess.DEVNULL))
+        wait_port(port)
+    return processes
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_job(count, scripts, seeds, cluster=True, concurrency=32):
+    """Runs one job to its end on `count` fresh instances; returns (pages, seconds, crawld CPU seconds,
+    pages by instance, redis-server CPU seconds)."""
+    shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
+    redis_cli("FLUSHALL")
+    processes = start_instances(count, scripts)
+    cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+    redis_before = cpu_seconds(redis.pid)
+    began = time.monotonic()
+    with Connection(17280) as connection:
+        job = connection.request({"op": "job.submit", "urls": seeds, "cluster": cluster, "concurrency": concurrency, "extract": False,
+                                  "max_pages": 1000000, "max_depth": 1000, "output": "bench"})["job"]
+        while True:
+            status = connection.request({"op": "job.status", "job": job})
+            if status["state"] in ("completed", "failed", "cancelled"):
+                break
+            time.sleep(0.05)
+    elapsed = time.monotonic() - began
+    cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+    redis_cpu = cpu_seconds(redis.pid) - redis_before
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.wait()
+    assert status["state"] == "completed", status
+    return status["crawled"], elapsed, cpu, status.get("instances", {}), redis_cpu
+
+
+def policies(delay_ms, concurrency):
+    scripts = os.path.join(work, "scripts")
+    shutil.rmtree(scripts, ignore_errors=True)
+    shutil.copytree("scripts", scripts)
+    path = os.path.join(scripts, "policies.lua")
+    text = open(path).read().replace("return { delay_ms = 1000, max_concurrency = 2 }",
+                                     f"return {{ delay_ms = {delay_ms}, max_concurrency = {concurrency} }}")
+    open(path, "w").write(text)
+    return scripts
+
+
+def closest_gap_ms(log, skip):
+    """The closest two page requests to one host in nginx's log ($msec $server_addr $uri) past its first
+    `skip` lines, robots.txt aside."""
+    starts = {}
+    for line in open(log).readlines()[skip:]:
+        stamp, host, uri = line.split()
+        if uri != "/robots.txt":
+            starts.setdefault(host, []).append(float(stamp))
+    gaps = [b - a for times in starts.values() for a, b in zip(sorted(times), sorted(times)[1:])]
+    return min(gaps, default=float("nan")) * 1000, len(starts)
+
+
+redis = start_redis()
+try:
+    if mode == "politeness":
+        scripts = policies(50, 1)
+        port = int(site)
+        seeds = [f"http://127.0.0.{2 + i}:{port}/p/0.html" for i in range(32)]
+        log = os.path.join(work, "access.log")
+        # 32 in flight per instance saturates the politeness bound alone; 8 per instance is an instance
+        # whose own resources (descriptors, memory) limit it, where more instances add throughput.
+        for concurrency in (32, 8):
+            for count in (1, 2, 3):
+                skip = len(open(log).readlines()) if os.path.exists(log) else 0
+                pages, elapsed, cpu, by, _ = run_job(count, scripts, seeds, concurrency=concurrency)
+                time.sleep(0.2)
+                gap, hosts = closest_gap_ms(log, skip)
+                print(f"politeness concurrency {concurrency}, {count} instance(s): {pages / elapsed:.1f} pages/s, {pages} pages, "
+                      f"closest two requests to one host {gap:.1f} ms ({hosts} hosts), by instance {by}", flush=True)
+    elif mode == "cpu":
+        scripts = policies(1000, 2)
+        for label, count, cluster in (("one-instance job", 1, False), ("cluster, 1 instance", 1, True), ("cluster, 2 instances", 2, True)):
+            pages, elapsed, cpu, by, redis_cpu = run_job(count, scripts, [site], cluster=cluster)
+            print(f"cpu {label}: {pages / elapsed:.1f} pages/s, {1000 * cpu / pages:.2f} ms crawld CPU per page "
+                  f"+ {1000 * redis_cpu / pages:.2f} ms redis-server, {pages} pages", flush=True)
+    elif mode == "redis":
+        scripts = policies(1000, 2)
+        lines = []
+        monitor = socket.create_connection(("127.0.0.1", redis_port))
+        monitor.sendall(b"MONITOR\r\n")
+        reader = monitor.makefile("rb")
+        threading.Thread(target=lambda: [lines.append(raw.decode(errors="replace")) for raw in reader], daemon=True).start()
+        time.sleep(0.3)
+        pages, _, _, _, _ = run_job(1, scripts, [site])
+        time.sleep(0.5)
+        lines = list(lines)
+        client = [line for line in lines if "[0 lua]" not in line and line.startswith("+") and '"' in line]
+        page_path = [line for line in client if any(f'"{c}"' in line.lower() for c in ("evalsha", "eval", "script"))]
+        print(f"redis round trips: {len(client) / pages:.2f} per page in all ({len(page_path) / pages:.2f} scripts), {pages} pages, 1 instance", flush=True)
+        redis_cli("FLUSHALL")
+        before = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
+        redis_cli("EVAL", """
+            for i = 1, 100000 do
+              local h = redis.sha1hex(tostring(i)):sub(1, 32)
+              redis.call('SADD', 'seen:' .. h:sub(1, 2), h)
+            end
+            return 1""", "0")
+        after = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
+        print(f"redis memory: {(after - before) / 1e6:.2f} MB per 100,000 seen URLs ({(after - before) / 100000:.0f} bytes each)", flush=True)
+finally:
+    redis.terminate()
+    redis.wait()

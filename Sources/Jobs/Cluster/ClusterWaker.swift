@@ -1,0 +1,126 @@
+import Redis
+
+/// Wakes this instance's cluster workers when Redis says something changed,
+/// through one blocking `XREAD` on a connection of its own (a blocked hiredis
+/// connection answers nothing else).
+///
+/// An entry on a watched stream (the registry's events, each job's `wake`)
+/// wakes one worker waiting on it, or, when none waits (all are between a
+/// claim and their wait), leaves a token the next one to wait takes at once:
+/// a change that lands while a worker's claim is under way is never slept
+/// through, and nothing polls. The worker woken claims, and only if it got a
+/// page does it `pass` the wakeup on, since one change may free several
+/// pages. Waking every idle worker at every entry cost 14 claims per page
+/// with 32 workers on one host (Benchmarks/scripts/cluster.sh).
+///
+/// Waiting for a stored value (robots.txt another instance fetches) goes by
+/// generation instead (`waitForEntry`): every entry wakes every such waiter.
+public actor ClusterWaker {
+    private struct Waiter {
+        let key: String
+        let everyEntry: Bool
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private let redis: RedisConnection
+    /// Stream key -> last entry id read ("0": from the start, which costs one spurious wake).
+    private var streams: [String: String] = [:]
+    private var generations: [String: Int] = [:]
+    /// Keys with an entry no worker was waiting for.
+    private var tokens: Set<String> = []
+    private var waiters: [Int: Waiter] = [:]
+    private var nextWaiter = 0
+    /// How long one `XREAD` blocks: a newly watched stream joins the read within this.
+    static let block = 500
+
+    public init(redis: RedisConnection) { self.redis = redis }
+
+    public func watch(_ key: String) {
+        if streams[key] == nil { streams[key] = "0" }
+    }
+
+    /// Stops reading `key` and wakes everyone waiting on it.
+    public func unwatch(_ key: String) {
+        streams[key] = nil
+        tokens.remove(key)
+        for (id, waiter) in waiters where waiter.key == key { resume(id) }
+    }
+
+    public func generation(of key: String) -> Int { generations[key] ?? 0 }
+
+    /// A worker's wait: returns at the next entry of `key` meant for it (or a token left by one), a `pass`,
+    /// after `limit`, or at once when cancelled.
+    public func wait(on key: String, upTo limit: Duration) async {
+        if tokens.remove(key) != nil { return }
+        await suspend(key, everyEntry: false, upTo: limit)
+    }
+
+    /// Returns once `key`'s generation passes `after`, or after `limit`, or at once when cancelled.
+    public func waitForEntry(on key: String, after: Int, upTo limit: Duration) async {
+        guard generation(of: key) <= after else { return }
+        await suspend(key, everyEntry: true, upTo: limit)
+    }
+
+    /// Wakes the longest waiting worker on `key`: the claim just made found a page, so another may be there.
+    public func pass(_ key: String) {
+        if let id = waiters.filter({ $0.value.key == key && !$0.value.everyEntry }).keys.min() { resume(id) }
+    }
+
+    private func suspend(_ key: String, everyEntry: Bool, upTo limit: Duration) async {
+        guard !Task.isCancelled else { return }
+        let id = nextWaiter
+        nextWaiter += 1
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            await self.resume(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters[id] = Waiter(key: key, everyEntry: everyEntry, continuation: continuation)
+            }
+        } onCancel: {
+            Task { await self.resume(id) }
+        }
+        timer.cancel()
+    }
+
+    /// Reads the watched streams until cancelled; a Redis error is retried after a pause.
+    public func run() async {
+        while !Task.isCancelled {
+            let keys = streams.keys.sorted()
+            guard !keys.isEmpty else {
+                try? await Task.sleep(for: .milliseconds(Self.block))
+                continue
+            }
+            do {
+                let reply = try await redis.command(
+                    ["XREAD", "COUNT", "64", "BLOCK", String(Self.block), "STREAMS"] + keys + keys.map { streams[$0] ?? "0" })
+                for stream in reply.array ?? [] {
+                    guard let parts = stream.array, parts.count == 2, let key = parts[0].string,
+                        let last = parts[1].array?.last?.array?.first?.string, streams[key] != nil
+                    else { continue }
+                    streams[key] = last
+                    wake(key)
+                }
+            } catch {
+                try? await Task.sleep(for: .milliseconds(Self.block))
+            }
+        }
+        for id in Array(waiters.keys) { resume(id) }
+    }
+
+    private func wake(_ key: String) {
+        generations[key, default: 0] += 1
+        for (id, waiter) in waiters where waiter.key == key && waiter.everyEntry { resume(id) }
+        let workers = waiters.filter { $0.value.key == key && !$0.value.everyEntry }
+        if let id = workers.keys.min() {
+            resume(id)
+        } else {
+            tokens.insert(key)
+        }
+    }
+
+    private func resume(_ id: Int) {
+        waiters.removeValue(forKey: id)?.continuation.resume()
+    }
+}

@@ -1,0 +1,198 @@
+import FoundationEssentials
+import JSON
+import Logging
+
+/// This instance's part in one cluster job: `spec.concurrency` workers that
+/// claim pages from the job's Redis frontier, fetch them, and append each
+/// record to this instance's own part file (`<output>/<instance>.jsonl`).
+///
+/// Exactly once: a record is appended first and counts only when `complete`
+/// then commits it (the page still this instance's, the part's committed
+/// length where the record starts); otherwise it is cut off again. Commits of
+/// one part are serialized, so a record cut off never has one after it. A
+/// crash between append and commit leaves bytes past the committed length,
+/// which the next start cuts off (`JSONLWriter.resume`) and `job.results`
+/// never reads (it reads the commit log).
+actor ClusterWorker {
+    let frontier: ClusterFrontier
+    let spec: JobSpec
+    let environment: JobEnvironment
+    let waker: ClusterWaker
+    private let fetcher: any PageFetcher
+    private let robots: ClusterRobots
+    private let retryPlanner: RetryPlanner
+    private let part: String
+    private let writer: JSONLWriter
+    private var politeness: [String: HostPoliteness] = [:]
+    /// Links this instance has committed to the seen-set already, so a site's menu
+    /// on every page is not hashed and sent again with each (up to `sentLimit`).
+    /// Only a committed page's links enter: a withdrawn record's were never queued.
+    private var sent: Set<String> = []
+    static let sentLimit = 200_000
+    private var committing = false
+    private var commitQueue: [CheckedContinuation<Void, Never>] = []
+    private var stopping = false
+    private let logger: Logger
+    /// How long a worker waits with nothing to claim before it asks again, should a wakeup be lost (Redis restarted).
+    static let idleCheck: Duration = .seconds(2)
+
+    /// Opens this instance's part file at its committed length (cutting off what a crash left past it).
+    init(frontier: ClusterFrontier, spec: JobSpec, output: String, environment: JobEnvironment, waker: ClusterWaker) async throws {
+        self.frontier = frontier
+        self.spec = spec
+        self.environment = environment
+        self.waker = waker
+        part = frontier.instance + ".jsonl"
+        let committed = try await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer ?? 0
+        let path = try OutputPath(output + "/" + part, in: environment.configuration.outputDirectory)
+        writer = try JSONLWriter.resume(at: path, offset: UInt64(committed), records: 0)
+        fetcher = environment.fetcher.forJob()
+        robots = ClusterRobots(frontier: frontier, environment: environment, waker: waker)
+        retryPlanner = RetryPlanner(policy: environment.retry, maxRetries: spec.maxRetries, maxRetryAfter: environment.configuration.maxRetryAfter)
+        var logger = environment.logger
+        logger[metadataKey: "crawld.job"] = .string(frontier.job)
+        self.logger = logger
+    }
+
+    /// Takes part until the job ends or the task is cancelled (a drain).
+    /// Pages this instance left pending in an earlier life go back first; at a drain its pending pages go back at once.
+    /// - Returns: the job's state as last seen (`completed`, `cancelled`, …) or nil when stopped by cancellation.
+    func run() async -> String? {
+        do {
+            try await frontier.handBack(of: frontier.instance)
+            _ = try await frontier.redis.command(["HSET", frontier.base + "members", frontier.instance, "1"])
+        } catch {
+            logger.warning("cannot join the cluster job", metadata: ["crawld.error": .string("\(error)")])
+            return nil
+        }
+        logger.info("taking part in a cluster job")
+        let final = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<spec.concurrency { group.addTask { await self.workerLoop() } }
+            var final: String?
+            for await state in group where state != nil { final = state }
+            return final
+        }
+        stopping = true
+        writer.close()
+        if final == nil {
+            let handed = try? await frontier.handBack(of: frontier.instance)
+            logger.info("left the cluster job", metadata: ["crawld.pages.handed_back": .stringConvertible(handed ?? 0)])
+        }
+        return final
+    }
+
+    private nonisolated func workerLoop() async -> String? {
+        let wake = frontier.base + "wake"
+        while !Task.isCancelled {
+            let next: ClusterFrontier.Next
+            do {
+                next = try await frontier.claim()
+            } catch {
+                try? await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            switch next {
+            case .page(let claim):
+                await waker.pass(wake)
+                await process(claim)
+            case .wait(let delay):
+                await waker.wait(on: wake, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
+            case .stopped("paused"):
+                await waker.wait(on: wake, upTo: Self.idleCheck)
+            case .stopped(let state):
+                return state
+            }
+        }
+        return nil
+    }
+
+    /// robots.txt, fetch, then the retry or the record. A cancelled task leaves the page pending: the drain hands it back.
+    private nonisolated func process(_ claim: ClusterFrontier.Claim) async {
+        do {
+            if spec.obeyRobots {
+                guard let rules = try await robots.rules(for: claim.url) else { return }
+                guard await environment.matching.run({ rules.allows(claim.url) }) else {
+                    _ = try await frontier.complete(claim, part: "", start: 0, end: 0, outcome: "skipped", dataItems: 0, errors: 0, links: [])
+                    return
+                }
+            }
+            try await environment.pageSlots.acquire()
+            let outcome: PageOutcome
+            do {
+                outcome = try await fetcher.fetch(url: claim.url, depth: claim.depth, spec: spec)
+            } catch {
+                outcome = PageOutcome(errorCode: "internal", errorMessage: "\(error)")
+            }
+            await environment.pageSlots.release()
+            if Task.isCancelled { return }
+            if let wait = await retryPlanner.delay(after: outcome, attempt: claim.attempt) {
+                _ = try await frontier.retry(claim, after: wait)
+                return
+            }
+            let links = await followable(claim, outcome)
+            await commit(claim, outcome, links: links)
+        } catch {
+            logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
+        }
+    }
+
+    private nonisolated func followable(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome) async -> [ClusterFrontier.Link] {
+        guard spec.followLinks, claim.depth < spec.maxDepth else { return [] }
+        let spec = self.spec
+        let urls = await environment.matching.run { outcome.links.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
+        return await unsent(urls, depth: claim.depth + 1)
+    }
+
+    /// The links not sent before, each with its host's politeness: policies.lua's
+    /// `politeness(host)`, asked once per host per instance.
+    private func unsent(_ urls: [CrawlURL], depth: Int) async -> [ClusterFrontier.Link] {
+        var links: [ClusterFrontier.Link] = []
+        for url in urls where !sent.contains(url.string) {
+            let polite: HostPoliteness
+            if let known = politeness[url.host] {
+                polite = known
+            } else {
+                polite = await environment.politeness(url.host)
+                politeness[url.host] = polite
+            }
+            links.append(.init(url: url, depth: depth, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
+        }
+        return links
+    }
+
+    // MARK: - Commits (one at a time per part)
+
+    private func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async {
+        while committing { await withCheckedContinuation { commitQueue.append($0) } }
+        committing = true
+        defer {
+            committing = false
+            if !commitQueue.isEmpty { commitQueue.removeFirst().resume() }
+        }
+        guard !stopping else { return }
+        let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
+        let start = writer.offset
+        do {
+            try writer.append(record.json)
+        } catch {
+            logger.warning("record not written; the page stays pending", metadata: ["crawld.error": .string(error.message)])
+            return
+        }
+        let verdict: ClusterFrontier.Commit
+        do {
+            verdict = try await frontier.complete(
+                claim, part: part, start: start, end: writer.offset, outcome: outcome.succeeded ? "ok" : "failed",
+                dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links)
+        } catch {
+            // The answer was lost, not necessarily the commit: the part's committed length says which.
+            let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
+            verdict = committed.map { UInt64($0) == writer.offset } == true ? .ok : .lost
+        }
+        if verdict == .ok {
+            for link in links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
+        } else {
+            writer.rewind(to: start)
+            logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(claim.url.string)])
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import JSON
+import Redis
+import Testing
+import TestSupport
+
+@testable import Jobs
+
+/// A cluster job's frontier scripts in a real redis-server, driven as two
+/// instances `a` and `b` would: claims stay pending per instance, a hand-back
+/// fences the former claimer off, politeness holds whichever instance claims,
+/// retries go back to Redis, pause stops claims.
+@Suite(.serialized) struct ClusterFrontierTests {
+    let server: RedisServer
+    let redis: RedisConnection
+    let job = JobID.make()
+    let key: [UInt64] = [1, 2, 3, 4]
+
+    init() throws {
+        server = try RedisServer()
+        try server.start()
+        redis = try RedisCheckpointStoreTests.connect(server)
+    }
+
+    func frontier(_ instance: String) -> ClusterFrontier {
+        ClusterFrontier(redis: redis, keyPrefix: "crawld", job: job, instance: instance, hashKey: key)
+    }
+
+    /// A running job of `maxPages` with `urls` queued at `delay` and `maxConcurrency` per host.
+    func start(_ urls: [String], maxPages: Int = 100, delay: Duration = .zero, maxConcurrency: Int = 4) async throws {
+        _ = try await redis.command(["HSET", frontier("a").meta, "state", "running", "max_pages", String(maxPages)])
+        let links = urls.map { ClusterFrontier.Link(url: CrawlURL($0)!, depth: 0, delay: delay, maxConcurrency: maxConcurrency) }
+        try await frontier("a").add(links)
+    }
+
+    func page(_ next: ClusterFrontier.Next) throws -> ClusterFrontier.Claim {
+        guard case .page(let claim) = next else { throw RedisError(.serverError, "expected a page, got \(next)") }
+        return claim
+    }
+
+    @Test func aPageHandedBackIsCrawledByAnotherAndLostToItsFormerClaimer() async throws {
+        try await start(["http://127.0.0.2/a.html", "http://127.0.0.2/a.html#again"])
+        let claimed = try page(try await frontier("a").claim())
+        #expect(try await frontier("b").claim() == .wait(nil), "the seen-set kept the second spelling out")
+        #expect(try await frontier("b").handBack(of: "a") == 1)
+        let reclaimed = try page(try await frontier("b").claim())
+        #expect(reclaimed.url == claimed.url)
+        let late = try await frontier("a").complete(claimed, part: "a.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: [])
+        #expect(late == .lost, "a's record must not count: the page is b's now")
+        let done = try await frontier("b").complete(reclaimed, part: "b.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: [])
+        #expect(done == .ok)
+        #expect(try await redis.command(["LRANGE", frontier("a").base + "log", "0", "-1"]) == .array([.string("b.jsonl|0|10")]))
+        #expect(try await frontier("a").claim() == .stopped("completed"))
+        #expect(try await redis.command(["KEYS", frontier("a").base + "seen:*"]) == .array([]), "the seen-set goes with the job's end")
+        #expect(try await redis.command(["TTL", frontier("a").base + "log"]).integer ?? -1 > 0, "the records' log stays for a while")
+    }
+
+    @Test func aRecordThatDoesNotStartAtTheCommittedLengthIsRefused() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+        let first = try page(try await frontier("a").claim())
+        let second = try page(try await frontier("a").claim())
+        #expect(try await frontier("a").complete(first, part: "a.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: []) == .ok)
+        let torn = try await frontier("a").complete(second, part: "a.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: [])
+        #expect(torn == .torn)
+        #expect(try await frontier("a").complete(second, part: "a.jsonl", start: 10, end: 20, outcome: "ok", dataItems: 0, errors: 0, links: []) == .ok)
+    }
+
+    @Test func politenessHoldsWhicheverInstanceClaims() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html", "http://127.0.0.3/1.html"], delay: .seconds(30), maxConcurrency: 1)
+        let first = try page(try await frontier("a").claim())
+        let other = try page(try await frontier("b").claim())
+        #expect(first.origin != other.origin, "the next ready host, not the next page of a busy one")
+        #expect(try await frontier("b").claim() == .wait(nil), "no host has a free slot: wait until one ends")
+        _ = try await frontier("a").complete(first, part: "a.jsonl", start: 0, end: 1, outcome: "ok", dataItems: 0, errors: 0, links: [])
+        guard case .wait(let after) = try await frontier("b").claim() else {
+            Issue.record("a request to a host sooner than its delay after the last one ended")
+            return
+        }
+        #expect(after.map { $0 > .seconds(25) } ?? false, "b waits out the host's delay: \(String(describing: after))")
+    }
+
+    @Test func aFailedPageGoesBackToRedisForAnyInstance() async throws {
+        try await start(["http://127.0.0.2/flaky.html"])
+        let first = try page(try await frontier("a").claim())
+        #expect(try await frontier("a").retry(first, after: .zero) == .ok)
+        let again = try page(try await frontier("b").claim())
+        #expect(again.url == first.url)
+        #expect(again.attempt == 2)
+    }
+
+    @Test func aPausedJobGivesNoPageAndKeepsItsFrontier() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+        #expect(try await frontier("a").control("paused") == "paused")
+        #expect(try await frontier("b").claim() == .stopped("paused"))
+        #expect(try await frontier("a").control("running") == "running")
+        let first = try page(try await frontier("b").claim())
+        let second = try page(try await frontier("b").claim())
+        #expect(Set([first.url.string, second.url.string]) == ["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+    }
+
+    @Test func aCancelledJobGivesNoPageDropsItsFrontierAndTakesNoMoreLinks() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+        let inFlight = try page(try await frontier("a").claim())
+        #expect(try await frontier("b").control("cancelled") == "cancelled")
+        #expect(try await frontier("b").claim() == .stopped("cancelled"))
+        #expect(try await redis.command(["KEYS", frontier("a").base + "seen:*"]) == .array([]))
+        let link = ClusterFrontier.Link(url: CrawlURL("http://127.0.0.2/3.html")!, depth: 1, delay: .zero, maxConcurrency: 4)
+        let done = try await frontier("a").complete(inFlight, part: "a.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: [link])
+        #expect(done == .ok, "the page in flight still counts")
+        #expect(try await redis.command(["LLEN", frontier("a").base + "q:http://127.0.0.2"]).integer == 0, "its links are not queued")
+        #expect(try await frontier("a").control("running") == "cancelled", "a cancelled job stays cancelled")
+    }
+
+    @Test func maxPagesCountsAdmittedPages() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html", "http://127.0.0.2/3.html"], maxPages: 2)
+        #expect(try await redis.command(["HMGET", frontier("a").meta, "admitted", "dropped"]) == .array([.string("2"), .string("1")]))
+    }
+}
