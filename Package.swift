@@ -60,13 +60,13 @@ let package = Package(
             ] + nio
         ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
-        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
+        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "PublicSuffix", "Redis", "Monitor", "JSON", logging]),
+        .target(name: "Jobs", dependencies: ["Crawl", "PublicSuffix", "Redis", "JSON", logging]),
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", "CProcessShims", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "CProcessShims", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -78,7 +78,7 @@ let package = Package(
         // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", "Protocol", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
@@ -88,25 +88,23 @@ let package = Package(
         .testTarget(
             name: "ProtocolTests",
             dependencies: [
-                "Protocol", "JSON", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "Protocol", "JSON", "TestSupport", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
-        .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging]),
+        .testTarget(name: "BrowserTests", dependencies: ["Engines", "JSON", "TestSupport", logging]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
-        .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"] + nio),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "Redis", "JSON", "TestSupport"]),
         .testTarget(
-            name: "DaemonTests",
-            dependencies: [
-                "Daemon", "Protocol", "JSON", "TestSupport",
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ] + nio
+            name: "CrawlTests",
+            dependencies: ["Crawl", "Engines", "Pool", "Scripting", "LuaBridge", "JSON", "TestSupport", logging, .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "JSON", "TestSupport", logging]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Protocol", "JSON", "TestSupport"]),
     ]
 )
