@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "PublicSuffix", "Redis", "JSON", logging]),
+        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging]),
         .target(
             name: "Daemon",
             dependencies: [

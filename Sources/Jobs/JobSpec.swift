@@ -1,5 +1,6 @@
 import Crawl
 import JSON
+import Pool
 
 /// A validated `job.submit`: what to crawl, how far, how politely, and where to write.
 ///
@@ -81,8 +82,8 @@ public struct JobSpec: Sendable, Equatable {
         maxRetries = try Self.read { () throws(JSONFieldError) in try reader.int("max_retries", in: 0...20) } ?? maxRetries
         concurrency = try Self.read { () throws(JSONFieldError) in try reader.int("concurrency", in: 1...256) } ?? concurrency
         if let engine = try Self.read({ () throws(JSONFieldError) in try reader.string("engine") }) {
-            guard engine == "http" || engine == "browser" else {
-                throw JobError(.badRequest, "'engine' must be http or browser, got '\(engine)'", field: "engine")
+            guard EngineKind(rawValue: engine) != nil else {
+                throw JobError(.badRequest, "'engine' must be \(EngineKind.choices), got \"\(engine)\"", field: "engine")
             }
             self.engine = engine
         }

@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import JSON
+import Pool
 import Protocol
 
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
@@ -23,8 +24,8 @@ struct CrawlOp: Op {
     static func crawlRequest(_ parameters: Parameters) throws(ProtocolError) -> CrawlRequest {
         var crawl = CrawlRequest(url: try parameters.requiredString("url"))
         if let engine = try parameters.string("engine") {
-            guard engine == "http" || engine == "browser" else {
-                throw ProtocolError(.badRequest, "'engine' must be \"http\" or \"browser\", got \"\(engine)\"")
+            guard EngineKind(rawValue: engine) != nil else {
+                throw ProtocolError(.badRequest, "'engine' must be \(EngineKind.choices), got \"\(engine)\"")
             }
             crawl.engine = engine
         }
