@@ -139,6 +139,7 @@ import Testing
         }
         #expect(await pollUntil { await ids(a.monitor) == ["node-a", "node-b"] })
         #expect(await pollUntil { await ids(b.monitor) == ["node-a", "node-b"] })
+        #expect(await a.monitor.liveInstanceIDs() == ["node-a", "node-b"])
         let row = await a.monitor.cluster().array("instances")?.first?.objectValue
         #expect(row?["listen"] == "127.0.0.1:7070")
         #expect(row?["pid"]?.intValue != nil)
@@ -147,6 +148,7 @@ import Testing
         await b.redis?.shutdown()
         b.task.cancel()
         #expect(await pollUntil { await ids(a.monitor) == ["node-a"] })
+        #expect(await a.monitor.liveInstanceIDs() == ["node-a"])
         #expect(try server.cli("SISMEMBER", "crawld:instances", "node-b") == "0")
         await a.stop()
     }

@@ -82,13 +82,13 @@ import Testing
         let (registry, _) = try await ExtractorFixtures.registry(extract: script)
         let extractor = registry.extractor
         let json = Array(#"{"name": "crawld", "tags": ["a", "b"]}"#.utf8)
-        #expect(Extractor.bodyKind(contentType: "application/json", body: json) == .json)
+        #expect(BodyKind.classify(contentType: "application/json", body: json) == .json)
         let page = PageInfo(url: "https://api.test/v1", status: 200, headers: [("Content-Type", "application/json")])
         #expect(try await sameJSON(extractor.extract(body: json, kind: .json, page: page), [
             "doc": true, "kind": "json", "size": 38, "json": ["name": "crawld", "tags": ["a", "b"]],
         ]))
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
-        #expect(Extractor.bodyKind(contentType: "text/html", body: png) == .image)
+        #expect(BodyKind.classify(contentType: "text/html", body: png) == .image)
         #expect(try await sameJSON(extractor.extract(body: png, kind: .image, page: page), ["doc": true, "kind": "image", "size": 12]))
         let broken = Array("{not json".utf8)
         #expect(try await sameJSON(extractor.extract(body: broken, kind: .json, page: page), ["doc": true, "kind": "json", "size": 9, "text": "{not json"]))

@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import JSON
+import Monitor
 import Pool
 import Protocol
 
@@ -13,11 +14,17 @@ struct CrawlOp: Op {
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
+        try await answer(request, context: context).fields
+    }
+
+    func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
         var crawl = try Self.crawlRequest(request.parameters)
         crawl.cookies = context.session.attachment { CookieJar() }
-        return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
-            try await crawler.crawl(crawl).json
+        let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
+            try await crawler.crawl(crawl)
         }
+        let outcome = MonitorOutcome(success: true, status: page.status, poolHit: page.pool.hit, signature: page.pool.signature.short)
+        return OpAnswer(fields: page.json, outcome: outcome)
     }
 
     /// Reads the crawl parameters of protocol.md; shared with `job.submit`.
