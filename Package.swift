@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -41,7 +41,8 @@ let package = Package(
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
-        .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
+        .target(name: "Threads"),
+        .target(name: "Redis", dependencies: ["CHiredis", "Threads", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "Engines",
             dependencies: [
-                "Pool", "JSON", "PublicSuffix", "CProcessShims", logging,
+                "Pool", "JSON", "PublicSuffix", "Threads", "CProcessShims", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -102,6 +103,7 @@ let package = Package(
             name: "CrawlTests",
             dependencies: ["Crawl", "Engines", "Pool", "Scripting", "LuaBridge", "JSON", "TestSupport", logging, .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(name: "ThreadsTests", dependencies: ["Threads", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "JSON", "TestSupport", logging]),
