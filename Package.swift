@@ -74,9 +74,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
-        // The daemon runs on jemalloc (libjemalloc-dev): under glibc's malloc a small-page crawl
-        // spent a quarter of its CPU in malloc and free (libxml2 allocates every node, and
-        // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
+        // The daemon runs on jemalloc (libjemalloc-dev): libxml2 allocates every node, and under
+        // glibc's malloc its fastbin consolidation ran on nearly every page (docs/benchmarks.md).
         .executableTarget(
             name: "crawld",
             dependencies: ["Daemon", "Protocol", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],

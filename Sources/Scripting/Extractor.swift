@@ -37,12 +37,6 @@ public struct Extractor: Sendable {
         self.scripts = scripts
     }
 
-    /// The sites key whose handler a URL's page gets, nil for `default`
-    /// (for logs and tests); nil too before the first load.
-    public func siteKey(forURL url: String) -> String? {
-        scripts.current?.product.extract.key(forHost: PageInfo.host(of: url))
-    }
-
     // MARK: - Extracting
 
     /// Runs the site's handler on an HTML page: `handler(doc, page)`.

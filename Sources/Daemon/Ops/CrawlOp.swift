@@ -27,7 +27,7 @@ struct CrawlOp: Op {
         return OpAnswer(fields: page.json, outcome: outcome)
     }
 
-    /// Reads the crawl parameters of protocol.md; shared with `job.submit`.
+    /// Reads the crawl parameters of protocol.md (`job.submit` has its own, `JobSpec`).
     static func crawlRequest(_ parameters: Parameters) throws(ProtocolError) -> CrawlRequest {
         var crawl = CrawlRequest(url: try parameters.requiredString("url"))
         if let engine = try parameters.string("engine") {
