@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -41,7 +41,8 @@ let package = Package(
         .target(name: "HTML", dependencies: ["CLibXML2"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
-        .target(name: "Redis", dependencies: ["CHiredis", logging, .product(name: "DequeModule", package: "swift-collections")]),
+        .target(name: "Threads"),
+        .target(name: "Redis", dependencies: ["CHiredis", "Threads", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "Engines",
             dependencies: [
-                "Pool", "JSON", "PublicSuffix", "CProcessShims", logging,
+                "Pool", "JSON", "PublicSuffix", "Threads", "CProcessShims", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -60,25 +61,24 @@ let package = Package(
             ] + nio
         ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
-        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging] + nio),
+        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "PublicSuffix", "Redis", "Monitor", "JSON", logging]),
+        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging]),
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", "CProcessShims", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "CProcessShims", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
-        // The daemon runs on jemalloc (libjemalloc-dev): under glibc's malloc a small-page crawl
-        // spent a quarter of its CPU in malloc and free (libxml2 allocates every node, and
-        // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
+        // The daemon runs on jemalloc (libjemalloc-dev): libxml2 allocates every node, and under
+        // glibc's malloc its fastbin consolidation ran on nearly every page (docs/benchmarks.md).
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", "Protocol", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
@@ -88,25 +88,24 @@ let package = Package(
         .testTarget(
             name: "ProtocolTests",
             dependencies: [
-                "Protocol", "JSON", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "Protocol", "JSON", "TestSupport", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio
         ),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PoolTests", dependencies: ["Pool", logging]),
+        .testTarget(name: "PoolTests", dependencies: ["Pool", "TestSupport", logging]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
-        .testTarget(name: "BrowserTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging]),
+        .testTarget(name: "BrowserTests", dependencies: ["Engines", "JSON", "TestSupport", logging]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
-        .testTarget(name: "CrawlTests", dependencies: ["Crawl", "Engines", "Pool", "Scripting", "JSON", "TestSupport"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport"] + nio),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Crawl", "Redis", "JSON", "TestSupport"]),
         .testTarget(
-            name: "DaemonTests",
-            dependencies: [
-                "Daemon", "Protocol", "JSON", "TestSupport",
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ] + nio
+            name: "CrawlTests",
+            dependencies: ["Crawl", "Engines", "Pool", "Scripting", "LuaBridge", "JSON", "TestSupport", logging, .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(name: "ThreadsTests", dependencies: ["Threads", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "JSON", "TestSupport", logging]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Protocol", "JSON", "TestSupport"]),
     ]
 )

@@ -9,7 +9,7 @@
  * instead of each keeping its own; every thread still has its cache.
  * tcache_max:1024 — thread caches keep blocks up to 1 KiB, not 32 KiB.
  *
- * Measured (README, Benchmarks): the peak RSS of a small-page crawl job
- * 38.7 -> 35.7 MB, and crawl CPU no worse (984 vs 1,028 us a small page).
+ * Measured in docs/benchmarks.md ("jemalloc's options are built into the
+ * binary"): a lower peak RSS for a crawl job, and crawl CPU no worse.
  */
 const char *malloc_conf = "narenas:1,tcache_max:1024";

@@ -21,7 +21,7 @@ extension Crawler {
     /// escalated page gets the browser the site would get when asked for.
     func escalation(for request: CrawlRequest, url: String, fetched: FetchResult) async throws -> Escalation {
         let policies = scripts.policies
-        guard policies.settings.escalates, Extractor.bodyKind(contentType: fetched.contentType, body: fetched.body) == .html else {
+        guard policies.settings.escalates, BodyKind.classify(contentType: fetched.contentType, body: fetched.body) == .html else {
             return Escalation()
         }
         let document = try HTMLDocument(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)

@@ -218,7 +218,7 @@ public final class Crawler: Sendable {
     /// the body is (and `page.json` / `page.text` for JSON and text).
     private func readPage(_ fetched: FetchResult, parsed: HTMLDocument?, request: CrawlRequest, into result: inout PageResult) async throws {
         let clock = ContinuousClock()
-        let kind = Extractor.bodyKind(contentType: fetched.contentType, body: fetched.body)
+        let kind = BodyKind.classify(contentType: fetched.contentType, body: fetched.body)
         let page = PageInfo(
             url: result.url, finalURL: fetched.finalURL, status: fetched.status,
             headers: fetched.headers.fields.map { ($0.name, $0.value) }, depth: request.depth

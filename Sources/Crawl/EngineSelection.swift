@@ -31,7 +31,7 @@ struct EngineSelection: Sendable {
                 engine = .browser(configuration)
                 signature = configuration.signature
             default:
-                throw CrawlError(.engineUnavailable, "engine '\(kind)' is not available (known: http, browser)")
+                throw CrawlError(.engineUnavailable, "engine '\(kind)' is not available (known: \(EngineKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         } catch let error as EngineError {
             throw CrawlError(.badRequest, error.message)

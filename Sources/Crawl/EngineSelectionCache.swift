@@ -3,8 +3,8 @@ import Synchronization
 
 /// `EngineSelection(kind:config:)` remembered for the configs requests
 /// come with: nearly every request gets one of the few policies.lua hands
-/// out, and reading a config and hashing its canonical form took 2% of a
-/// small page's crawl.
+/// out, and reading a config and hashing its canonical form is a measurable
+/// part of a small page's crawl (docs/benchmarks.md).
 ///
 /// Bounded: past `capacity` distinct configs (clients sending configs of
 /// their own) it starts over, so no client can make it grow. Only configs

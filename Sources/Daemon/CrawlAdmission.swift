@@ -74,9 +74,6 @@ final class CrawlAdmission: Sendable {
         return try await body()
     }
 
-    /// Crawls in flight now (for tests and stats).
-    var inFlight: Int { state.withLock { $0.total } }
-
     private func acquire(client: String?, patience: Duration?) async -> Bool {
         let waiterID: Int? = state.withLock { state in
             if state.fits(client, limits) {

@@ -204,11 +204,7 @@ public struct Daemon: Sendable {
             let ttl = ProcessInfo.processInfo.environment["CRAWLD_REDIS_TTL_JOBS"].flatMap { Int($0) } ?? 7 * 86400
             let redisStore = RedisCheckpointStore(redis: redis, instance: configuration.instanceID, finishedTTL: max(1, ttl))
             store = redisStore
-            cluster = JobCluster(queue: JobQueue(store: redisStore)) {
-                let answer = await monitor.cluster()
-                guard answer["redis"] == "connected" else { return nil }
-                return Set((answer["instances"]?.arrayValue ?? []).compactMap { $0.objectValue?["id"]?.stringValue })
-            }
+            cluster = JobCluster(queue: JobQueue(store: redisStore)) { await monitor.liveInstanceIDs() }
             cluster?.maxRunningJobs = configuration.jobLimits.maxRunning
             blocking = try makeRedis()
         } else {

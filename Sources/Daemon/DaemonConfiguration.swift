@@ -78,9 +78,9 @@ public struct DaemonConfiguration: Sendable {
     /// which already has a thread per core; the event loops only move bytes,
     /// about a fifth of a crawl's CPU time. One loop per core as well put
     /// twice as many busy threads as cores, and on a 2-core machine crawld
-    /// spent about 12% more CPU per crawl switching between them
+    /// spent more CPU per crawl switching between them
     /// (`Benchmarks/scripts/crawl.sh small` with `--event-loops` 2 and 1
-    /// alternated in one run: 1,674 vs 1,904 crawls/s, medians of 6).
+    /// alternated in one run; docs/benchmarks.md).
     public static var defaultEventLoopThreads: Int {
         max(1, (System.coreCount + 2) / 4)
     }

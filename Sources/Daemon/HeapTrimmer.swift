@@ -4,8 +4,8 @@ import CProcessShims
 /// kernel, once per janitor round.
 ///
 /// On glibc's malloc, freed memory went back to the system only from the top
-/// of each arena: over a million crawls that fragmentation grew RSS by about
-/// 25 MB, of which `malloc_trim(0)` gave back 20 MB. The daemon now runs on
+/// of each arena, and over a million crawls that fragmentation grew RSS
+/// (`malloc_trim(0)` gave most of it back; docs/benchmarks.md). The daemon now runs on
 /// jemalloc, which returns dirty pages on its own after a decay time; the
 /// round's purge of every arena makes that prompt after a burst. The call
 /// walks every arena under its lock, a few milliseconds, so it runs on the

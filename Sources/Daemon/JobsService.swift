@@ -18,7 +18,7 @@ struct JobsService: Service {
         await withGracefulShutdownHandler {
             await manager.run()
         } onGracefulShutdown: {
-            // The one unstructured task: it starts the drain that ends run().
+            // A task of its own, since the handler cannot await: it starts the drain that ends run().
             Task { await manager.drain() }
         }
     }

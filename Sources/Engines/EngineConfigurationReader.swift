@@ -1,7 +1,9 @@
 import JSON
 
 /// Reads a config object key by key for `EngineConfiguration.init(json:)`,
-/// with one wording for every mistake, and rejects keys nobody read.
+/// with one wording for every mistake, and rejects keys nobody read. The
+/// typed reads are `JSONObjectReader`'s; this adds the kind to each message
+/// and the bookkeeping of known keys.
 ///
 /// A key that is absent or `null` takes its default (Lua tables cannot hold
 /// nil, JSON clients may send null). Typical use:
@@ -13,15 +15,15 @@ import JSON
 /// ```
 public struct EngineConfigurationReader {
     private let kind: String
-    private let members: JSONObject
+    private let members: JSONObjectReader
     private var known: [String] = []
 
     /// - Throws: `invalidConfiguration` when `json` is neither absent, `null` nor an object.
     public init(_ json: JSONValue?, kind: String) throws(EngineError) {
         self.kind = kind
         switch json {
-        case nil, .null?: members = [:]
-        case .object(let object)?: members = object
+        case nil, .null?: members = JSONObjectReader([:])
+        case .object(let object)?: members = JSONObjectReader(object)
         case let other?: throw EngineError(.invalidConfiguration, "\(kind) config must be an object, got \(other.typeName)")
         }
     }
@@ -34,10 +36,7 @@ public struct EngineConfigurationReader {
     /// Marks `key` as known and returns its value, or nil when absent or null.
     public mutating func value(_ key: String) -> JSONValue? {
         known.append(key)
-        switch members[key] {
-        case nil, .null?: return nil
-        case let value?: return value
-        }
+        return members[key]
     }
 
     /// A string, or `fallback` when absent.
@@ -47,56 +46,29 @@ public struct EngineConfigurationReader {
 
     /// A string, or nil when absent: for keys whose default is "none" (a proxy).
     public mutating func optionalString(_ key: String) throws(EngineError) -> String? {
-        guard let value = value(key) else { return nil }
-        guard let string = value.stringValue else { throw error(key, "must be a string, got \(value.typeName)") }
-        return string
+        try read(key) { reader throws(JSONFieldError) in try reader.string(key) }
     }
 
     /// An integer in `range`; a double with no fractional part counts as an integer.
     public mutating func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(EngineError) -> Int {
-        guard let value = value(key) else { return fallback }
-        guard let number = value.intValue else {
-            let got = value.doubleValue.map { "\($0)" } ?? value.typeName
-            throw error(key, "must be an integer, got \(got)")
-        }
-        guard number >= range.lowerBound, number <= range.upperBound else {
-            throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
-        }
-        return Int(number)
+        try read(key) { reader throws(JSONFieldError) in try reader.int(key, in: range) } ?? fallback
     }
 
     /// A boolean (not 0/1, not "true"), or `fallback` when absent.
     public mutating func bool(_ key: String, default fallback: Bool) throws(EngineError) -> Bool {
-        guard let value = value(key) else { return fallback }
-        guard let bool = value.boolValue else { throw error(key, "must be a boolean, got \(value.typeName)") }
-        return bool
+        try read(key) { reader throws(JSONFieldError) in try reader.bool(key) } ?? fallback
     }
 
     /// An object whose values are all strings.
     public mutating func stringMap(_ key: String) throws(EngineError) -> [String: String] {
-        guard let value = value(key) else { return [:] }
-        guard let object = value.objectValue else { throw error(key, "must be an object of strings, got \(value.typeName)") }
-        var map: [String: String] = [:]
-        for (name, member) in object {
-            guard let string = member.stringValue else {
-                throw error(key, "must be an object of strings, but '\(name)' is \(member.typeName)")
-            }
-            map[name] = string
-        }
-        return map
+        try read(key) { reader throws(JSONFieldError) in try reader.stringMap(key) } ?? [:]
     }
 
     /// An array of strings, each one of `allowed` when that is given.
     public mutating func stringArray(_ key: String, default fallback: [String], allowed: Set<String>? = nil) throws(EngineError) -> [String] {
-        guard let value = value(key) else { return fallback }
-        guard let array = value.arrayValue else { throw error(key, "must be an array of strings, got \(value.typeName)") }
-        var strings: [String] = []
-        for element in array {
-            guard let string = element.stringValue else { throw error(key, "must be an array of strings, got a \(element.typeName) in it") }
-            if let allowed, !allowed.contains(string) {
-                throw error(key, "has '\(string)', expected one of \(allowed.sorted().joined(separator: ", "))")
-            }
-            strings.append(string)
+        guard let strings = try read(key, { reader throws(JSONFieldError) in try reader.strings(key) }) else { return fallback }
+        if let allowed, let string = strings.first(where: { !allowed.contains($0) }) {
+            throw error(key, "has '\(string)', expected one of \(allowed.sorted().joined(separator: ", "))")
         }
         return strings
     }
@@ -104,11 +76,22 @@ public struct EngineConfigurationReader {
     /// Call after reading every key.
     /// - Throws: `invalidConfiguration` naming the first unknown key and the known ones.
     public func finish() throws(EngineError) {
-        for key in members.keys where !known.contains(key) {
+        for key in members.members.keys where !known.contains(key) {
             throw EngineError(
                 .invalidConfiguration,
                 "\(kind) config: unknown key '\(key)' (known keys: \(known.sorted().joined(separator: ", ")))"
             )
+        }
+    }
+
+    /// Marks `key` as known and reads it through the JSON module's reader, whose
+    /// message ("'timeout_ms' must be an integer, got string") follows the kind.
+    private mutating func read<T>(_ key: String, _ body: (JSONObjectReader) throws(JSONFieldError) -> T?) throws(EngineError) -> T? {
+        known.append(key)
+        do {
+            return try body(members)
+        } catch {
+            throw EngineError(.invalidConfiguration, "\(kind) config: \(error.message)")
         }
     }
 }

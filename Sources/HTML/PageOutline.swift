@@ -5,9 +5,8 @@ import Glibc
 /// without building a tree.
 ///
 /// A crawl job without extraction keeps only these two facts of each page, and libxml2's tree
-/// of a page takes 14 to 15 times the page's size (37 MB for the 2.5 MB table of contents of
-/// the Python docs): with sixteen pages in flight the trees set the daemon's peak memory. This
-/// pass holds the page and a few names instead.
+/// of a page takes many times the page's size (docs/benchmarks.md): with sixteen pages in
+/// flight the trees set the daemon's peak memory. This pass holds the page and a few names instead.
 ///
 /// The parser's SAX events are exactly the ones its tree builder is driven by (implied `<html>`,
 /// `<head>` and `<body>` included), the input goes through the same UTF-8 preparation

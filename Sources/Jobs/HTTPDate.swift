@@ -6,7 +6,7 @@ import Glibc
 /// obsolete RFC 850 and asctime forms that recipients must accept.
 ///
 /// Parsed by hand because `DateFormatter` lives in full Foundation, which crawld
-/// does not link (it pulls in ICU and costs idle memory, see README's Benchmarks),
+/// does not link (it pulls in ICU and costs idle memory, see docs/benchmarks.md),
 /// and Swift's Glibc module does not export `strptime`.
 enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

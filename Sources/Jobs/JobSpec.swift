@@ -1,5 +1,6 @@
 import Crawl
 import JSON
+import Pool
 
 /// A validated `job.submit`: what to crawl, how far, how politely, and where to write.
 ///
@@ -63,32 +64,32 @@ public struct JobSpec: Sendable, Equatable {
         params.removeValue(forKey: "id")
         params.removeValue(forKey: "op")
         if let unknown = params.keys.first(where: { !Self.keys.contains($0) }) {
-            throw JobError(.badRequest, "unknown parameter", field: unknown)
+            throw JobError(.badRequest, "unknown parameter '\(unknown)'", field: unknown)
         }
         self.parameters = params
-        let reader = FieldReader(params)
+        let reader = JSONObjectReader(params)
         seeds = try Self.seeds(reader)
-        followLinks = try reader.bool("follow_links") ?? followLinks
-        if let scopeName = try reader.string("scope") {
+        followLinks = try Self.read { () throws(JSONFieldError) in try reader.bool("follow_links") } ?? followLinks
+        if let scopeName = try Self.read({ () throws(JSONFieldError) in try reader.string("scope") }) {
             guard let scope = CrawlScope(rawValue: scopeName) else {
-                throw JobError(.badRequest, "expected same_host, same_domain or any, got '\(scopeName)'", field: "scope")
+                throw JobError(.badRequest, "'scope' must be same_host, same_domain or any, got '\(scopeName)'", field: "scope")
             }
             self.scope = scope
         }
         include = try Self.patterns(reader, "include")
         exclude = try Self.patterns(reader, "exclude")
-        maxPages = try reader.int("max_pages", in: 1...10_000_000) ?? maxPages
-        maxDepth = try reader.int("max_depth", in: 0...1000) ?? maxDepth
-        delayMs = try reader.int("delay_ms", in: 0...3_600_000) ?? delayMs
-        maxRetries = try reader.int("max_retries", in: 0...20) ?? maxRetries
-        concurrency = try reader.int("concurrency", in: 1...256) ?? concurrency
-        if let engine = try reader.string("engine") {
-            guard engine == "http" || engine == "browser" else {
-                throw JobError(.badRequest, "expected http or browser, got '\(engine)'", field: "engine")
+        maxPages = try Self.read { () throws(JSONFieldError) in try reader.int("max_pages", in: 1...10_000_000) } ?? maxPages
+        maxDepth = try Self.read { () throws(JSONFieldError) in try reader.int("max_depth", in: 0...1000) } ?? maxDepth
+        delayMs = try Self.read { () throws(JSONFieldError) in try reader.int("delay_ms", in: 0...3_600_000) } ?? delayMs
+        maxRetries = try Self.read { () throws(JSONFieldError) in try reader.int("max_retries", in: 0...20) } ?? maxRetries
+        concurrency = try Self.read { () throws(JSONFieldError) in try reader.int("concurrency", in: 1...256) } ?? concurrency
+        if let engine = try Self.read({ () throws(JSONFieldError) in try reader.string("engine") }) {
+            guard EngineKind(rawValue: engine) != nil else {
+                throw JobError(.badRequest, "'engine' must be \(EngineKind.choices), got \"\(engine)\"", field: "engine")
             }
             self.engine = engine
         }
-        config = try reader.object("config")
+        config = try Self.read { () throws(JSONFieldError) in try reader.object("config") }
         if let config {
             do {
                 try EngineConfigLimits.check(config)
@@ -96,13 +97,13 @@ public struct JobSpec: Sendable, Equatable {
                 throw JobError(.badRequest, error.message, field: "config")
             }
         }
-        extract = try reader.bool("extract") ?? extract
-        if let output = try reader.string("output") {
-            guard !output.isEmpty else { throw JobError(.badRequest, "must not be empty", field: "output") }
+        extract = try Self.read { () throws(JSONFieldError) in try reader.bool("extract") } ?? extract
+        if let output = try Self.read({ () throws(JSONFieldError) in try reader.string("output") }) {
+            guard !output.isEmpty else { throw JobError(.badRequest, "'output' must not be empty", field: "output") }
             self.output = output
         }
-        overwrite = try reader.bool("overwrite") ?? overwrite
-        obeyRobots = try reader.bool("obey_robots") ?? obeyRobots
+        overwrite = try Self.read { () throws(JSONFieldError) in try reader.bool("overwrite") } ?? overwrite
+        obeyRobots = try Self.read { () throws(JSONFieldError) in try reader.bool("obey_robots") } ?? obeyRobots
         watch = try Self.watchMode(params["watch"])
         cluster = try reader.bool("cluster") ?? cluster
     }
@@ -114,14 +115,14 @@ public struct JobSpec: Sendable, Equatable {
         return !exclude.contains { $0.matches(url.string) }
     }
 
-    private static func seeds(_ reader: FieldReader) throws(JobError) -> [CrawlURL] {
-        let texts = try reader.strings("urls", max: 1_000_000)
-        guard !texts.isEmpty else { throw JobError(.badRequest, "at least one URL is required", field: "urls") }
+    private static func seeds(_ reader: JSONObjectReader) throws(JobError) -> [CrawlURL] {
+        let texts = try strings(reader, "urls", max: 1_000_000)
+        guard !texts.isEmpty else { throw JobError(.badRequest, "'urls' needs at least one URL", field: "urls") }
         var seeds: [CrawlURL] = []
         for (index, text) in texts.enumerated() {
             guard let url = CrawlURL(text) else {
                 throw JobError(
-                    .invalidURL, "'\(text.prefix(200))' is not an absolute http or https URL of at most \(CrawlURL.maxBytes) bytes",
+                    .invalidURL, "'urls[\(index)]' must be an absolute http or https URL of at most \(CrawlURL.maxBytes) bytes, got '\(text.prefix(200))'",
                     field: "urls[\(index)]")
             }
             seeds.append(url)
@@ -130,12 +131,27 @@ public struct JobSpec: Sendable, Equatable {
     }
 
     /// An `include` / `exclude` list: at most `URLPattern.maxCount` patterns of at most `URLPattern.maxBytes` each.
-    private static func patterns(_ reader: FieldReader, _ key: String) throws(JobError) -> [URLPattern] {
-        let texts = try reader.strings(key, max: URLPattern.maxCount)
+    private static func patterns(_ reader: JSONObjectReader, _ key: String) throws(JobError) -> [URLPattern] {
+        let texts = try strings(reader, key, max: URLPattern.maxCount)
         if let index = texts.firstIndex(where: { $0.utf8.count > URLPattern.maxBytes }) {
-            throw JobError(.badRequest, "a pattern has at most \(URLPattern.maxBytes) bytes, got \(texts[index].utf8.count)", field: "\(key)[\(index)]")
+            throw JobError(.badRequest, "'\(key)[\(index)]' must have at most \(URLPattern.maxBytes) bytes, got \(texts[index].utf8.count)", field: "\(key)[\(index)]")
         }
         return texts.map(URLPattern.init)
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    private static func strings(_ reader: JSONObjectReader, _ key: String, max: Int) throws(JobError) -> [String] {
+        if let one = reader[key]?.stringValue { return [one] }
+        return try read { () throws(JSONFieldError) in try reader.strings(key, max: max) } ?? []
+    }
+
+    /// One read through the JSON module's reader, its error as `badRequest` naming the field.
+    private static func read<T>(_ body: () throws(JSONFieldError) -> T) throws(JobError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw JobError(.badRequest, error.message, field: error.key)
+        }
     }
 
     private static func watchMode(_ value: JSONValue?) throws(JobError) -> WatchMode {
@@ -144,63 +160,7 @@ public struct JobSpec: Sendable, Equatable {
         case .bool(true)?, .string("progress")?: return .progress
         case .string("pages")?: return .pages
         case let other?:
-            throw JobError(.badRequest, "expected true, false, \"progress\" or \"pages\", got \(other.typeName)", field: "watch")
+            throw JobError(.badRequest, "'watch' must be true, false, \"progress\" or \"pages\", got \(other.typeName)", field: "watch")
         }
-    }
-}
-
-/// Typed reads of optional request fields, each failure naming its field.
-struct FieldReader {
-    let object: JSONObject
-    init(_ object: JSONObject) { self.object = object }
-
-    func bool(_ key: String) throws(JobError) -> Bool? {
-        guard let value = present(key) else { return nil }
-        guard let b = value.boolValue else { throw mistyped(key, "a boolean", value) }
-        return b
-    }
-
-    func string(_ key: String) throws(JobError) -> String? {
-        guard let value = present(key) else { return nil }
-        guard let s = value.stringValue else { throw mistyped(key, "a string", value) }
-        return s
-    }
-
-    func int(_ key: String, in range: ClosedRange<Int>) throws(JobError) -> Int? {
-        guard let value = present(key) else { return nil }
-        guard let i = value.intValue else { throw mistyped(key, "an integer", value) }
-        guard i >= range.lowerBound, i <= range.upperBound else {
-            throw JobError(.badRequest, "must be between \(range.lowerBound) and \(range.upperBound), got \(i)", field: key)
-        }
-        return Int(i)
-    }
-
-    func object(_ key: String) throws(JobError) -> JSONObject? {
-        guard let value = present(key) else { return nil }
-        guard let o = value.objectValue else { throw mistyped(key, "an object", value) }
-        return o
-    }
-
-    /// A list of strings; a single string is accepted as a list of one.
-    func strings(_ key: String, max: Int) throws(JobError) -> [String] {
-        guard let value = present(key) else { return [] }
-        if let single = value.stringValue { return [single] }
-        guard let array = value.arrayValue else { throw mistyped(key, "an array of strings", value) }
-        guard array.count <= max else { throw JobError(.badRequest, "at most \(max) entries", field: key) }
-        var out: [String] = []
-        for (index, element) in array.enumerated() {
-            guard let s = element.stringValue else { throw mistyped("\(key)[\(index)]", "a string", element) }
-            out.append(s)
-        }
-        return out
-    }
-
-    private func present(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
-        return value
-    }
-
-    private func mistyped(_ key: String, _ expected: String, _ value: JSONValue) -> JobError {
-        JobError(.badRequest, "expected \(expected), got \(value.typeName)", field: key)
     }
 }

@@ -20,8 +20,6 @@ public actor RobotsCache {
     private let userAgent: String
     private let unreachableRetry: Duration
     private var slots: [String: Slot] = [:]
-    /// robots.txt requests made, per origin (for tests and logs).
-    public private(set) var fetchCount: [String: Int] = [:]
 
     /// - Parameter matching: where a fetched robots.txt is parsed (up to 500 KiB of a site's choosing).
     public init(fetcher: any PageFetcher, matching: MatchingThread, userAgent: String, unreachableRetry: Duration = .seconds(600)) {
@@ -53,7 +51,6 @@ public actor RobotsCache {
             return rules
         }
         slots[origin] = .fetching(task)
-        fetchCount[origin, default: 0] += 1
         return await Self.value(of: task)
     }
 

@@ -3,8 +3,8 @@ import FoundationEssentials
 /// The URLs a job has already admitted, kept as 64-bit keyed hashes of their normal form.
 ///
 /// A million URLs must fit in far less than 100 MB, so the set stores only a
-/// hash per URL: 1,000,000 URLs take 18.3 MB of resident memory (measured by
-/// Benchmarks' CrawlBench), 10 MB in a checkpoint. The hash is SipHash-2-4
+/// hash per URL (`Benchmarks/scripts/jobs.sh` measures it; docs/benchmarks.md
+/// has the figures). The hash is SipHash-2-4
 /// under a random 128-bit key drawn per job and kept in its checkpoint, so a
 /// resumed job hashes alike while no website can compute which of its URLs
 /// collide: an unkeyed hash (FNV, before) let a site hide pages behind

@@ -31,11 +31,6 @@ public struct LuaPath: Sendable, Hashable, CustomStringConvertible {
         LuaPath(root: .module, names: [name] + fields)
     }
 
-    /// The same path with more fields after it.
-    public func appending(_ fields: String...) -> LuaPath {
-        LuaPath(root: root, names: names + fields)
-    }
-
     public var description: String { names.joined(separator: ".") }
 }
 

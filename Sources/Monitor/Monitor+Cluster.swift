@@ -13,20 +13,35 @@ extension Monitor {
             return ["instances": [.object(localInstance())], "redis": .string(redis?.currentStatus.state.rawValue ?? "disabled")]
         }
         do {
-            let members = try await redis.command(["SMEMBERS", keys.instances]).array?.compactMap(\.string) ?? []
-            var rows: [JSONValue] = []
-            for id in members.sorted() {
-                let fields = try await redis.command(["HGETALL", keys.heartbeat(of: id)]).fieldValues ?? [:]
-                guard !fields.isEmpty else {
-                    _ = try await redis.command(["SREM", keys.instances, id])
-                    continue
-                }
-                rows.append(.object(Self.instanceRow(id: id, fields: fields)))
-            }
+            let rows = try await liveInstances(redis).map { JSONValue.object(Self.instanceRow(id: $0.id, fields: $0.fields)) }
             return ["instances": .array(rows), "redis": "connected"]
         } catch {
             return ["instances": [.object(localInstance())], "redis": .string("\(error)")]
         }
+    }
+
+    /// The ids of the instances `cluster()` lists, for the job cluster's
+    /// takeover; nil when Redis is away, since then no instance can be
+    /// judged dead.
+    public func liveInstanceIDs() async -> Set<String>? {
+        guard let redis, redis.currentStatus.state == .connected else { return nil }
+        return try? Set(await liveInstances(redis).map(\.id))
+    }
+
+    /// The instance set's members, sorted, with their heartbeat fields; a
+    /// member whose heartbeat has expired is dropped from the set.
+    private func liveInstances(_ redis: RedisConnection) async throws -> [(id: String, fields: [String: String])] {
+        let members = try await redis.command(["SMEMBERS", keys.instances]).array?.compactMap(\.string) ?? []
+        var live: [(id: String, fields: [String: String])] = []
+        for id in members.sorted() {
+            let fields = try await redis.command(["HGETALL", keys.heartbeat(of: id)]).fieldValues ?? [:]
+            guard !fields.isEmpty else {
+                _ = try await redis.command(["SREM", keys.instances, id])
+                continue
+            }
+            live.append((id, fields))
+        }
+        return live
     }
 
     private func localInstance() -> JSONObject {

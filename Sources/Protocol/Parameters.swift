@@ -3,6 +3,8 @@ import JSON
 /// A request's parameters with typed accessors that fail with `bad_request`
 /// naming the key and the type that was expected, so a client sees
 /// "'limit' must be an integer, got string" rather than a silent default.
+/// The reading and its wording are `JSONObjectReader`'s, shared with
+/// `job.submit` and engine configs.
 public struct Parameters: Sendable {
     public let values: JSONObject
 
@@ -20,64 +22,47 @@ public struct Parameters: Sendable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        guard let value = values[key], value != .null else { return nil }
-        return value
+        JSONObjectReader(values)[key]
     }
 
     public func string(_ key: String) throws(ProtocolError) -> String? {
-        guard let value = self[key] else { return nil }
-        guard case .string(let s) = value else { throw mistyped(key, "a string", value) }
-        return s
+        try read { reader throws(JSONFieldError) in try reader.string(key) }
     }
 
     public func requiredString(_ key: String) throws(ProtocolError) -> String {
-        guard let s = try string(key) else { throw ProtocolError(.badRequest, "missing '\(key)'") }
-        return s
+        try read { reader throws(JSONFieldError) in try reader.requiredString(key) }
     }
 
     public func int(_ key: String) throws(ProtocolError) -> Int? {
-        guard let value = self[key] else { return nil }
-        guard let i = value.intValue, let int = Int(exactly: i) else { throw mistyped(key, "an integer", value) }
-        return int
+        try read { reader throws(JSONFieldError) in try reader.int(key) }
     }
 
     public func int(_ key: String, in range: ClosedRange<Int>) throws(ProtocolError) -> Int? {
-        guard let i = try int(key) else { return nil }
-        guard range.contains(i) else {
-            throw ProtocolError(.badRequest, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(i)")
-        }
-        return i
+        try read { reader throws(JSONFieldError) in try reader.int(key, in: range) }
     }
 
     public func bool(_ key: String) throws(ProtocolError) -> Bool? {
-        guard let value = self[key] else { return nil }
-        guard case .bool(let b) = value else { throw mistyped(key, "a boolean", value) }
-        return b
+        try read { reader throws(JSONFieldError) in try reader.bool(key) }
     }
 
     public func object(_ key: String) throws(ProtocolError) -> JSONObject? {
-        guard let value = self[key] else { return nil }
-        guard case .object(let o) = value else { throw mistyped(key, "an object", value) }
-        return o
+        try read { reader throws(JSONFieldError) in try reader.object(key) }
     }
 
     public func array(_ key: String) throws(ProtocolError) -> [JSONValue]? {
-        guard let value = self[key] else { return nil }
-        guard case .array(let a) = value else { throw mistyped(key, "an array", value) }
-        return a
+        try read { reader throws(JSONFieldError) in try reader.array(key) }
     }
 
     public func strings(_ key: String) throws(ProtocolError) -> [String]? {
-        guard let elements = try array(key) else { return nil }
-        var result: [String] = []
-        for (n, element) in elements.enumerated() {
-            guard case .string(let s) = element else { throw mistyped("\(key)[\(n)]", "a string", element) }
-            result.append(s)
-        }
-        return result
+        try read { reader throws(JSONFieldError) in try reader.strings(key) }
     }
 
-    private func mistyped(_ key: String, _ expected: String, _ value: JSONValue) -> ProtocolError {
-        ProtocolError(.badRequest, "'\(key)' must be \(expected), got \(value.typeName)")
+    /// One read through the JSON module's reader, its error as `bad_request`.
+    private func read<T>(_ body: (JSONObjectReader) throws(JSONFieldError) -> T) throws(ProtocolError) -> T {
+        do {
+            return try body(JSONObjectReader(values))
+        } catch {
+            throw ProtocolError(.badRequest, error.message)
+        }
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 
 /// A POSIX mutex with a condition variable: the connection thread's lock and
 /// wake-up. Foundation's `NSCondition` does the same but lives in full
-/// Foundation, which crawld does not link (see README's Benchmarks).
+/// Foundation, which crawld does not link (see docs/benchmarks.md).
 ///
 /// Timed waits are on `CLOCK_MONOTONIC`, so a change of the wall clock never
 /// stretches or cuts a backoff.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Logging
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -21,18 +22,7 @@ extension RedisConnection {
     /// Starts the connection thread (a detached POSIX thread) running `runLoop()`.
     /// - Returns: false when the system refused to create a thread.
     func startThread() -> Bool {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            Unmanaged<RedisConnection>.fromOpaque(raw!).takeRetainedValue().runLoop()
-            return nil
-        }, box)
-        guard status == 0 else {
-            Unmanaged<RedisConnection>.fromOpaque(box).release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
+        (try? DetachedThread.start { [self] in runLoop() }) != nil
     }
 
     func runLoop() {

@@ -6,7 +6,7 @@ import LuaBridge
 /// returns what it returned as the answer's `data`.
 ///
 /// The crawl path, on its request task:
-/// 1. `Extractor.bodyKind(contentType:body:)`;
+/// 1. HTML's `BodyKind.classify(contentType:body:)`;
 /// 2. for `.html`: builds an `HTMLDocument` (parse before taking a Lua
 ///    state, so a slow parse holds none), calls `extract(document:page:)`,
 ///    then reads `title`, `links` and the asked formats from the same
@@ -35,18 +35,6 @@ public struct Extractor: Sendable {
 
     init(scripts: LuaScriptRegistry<ScriptProducts>) {
         self.scripts = scripts
-    }
-
-    /// What a body is; only `.html` may be parsed as a page.
-    /// (`BodyKind.classify`: magic numbers first, then the header, then sniffing.)
-    public static func bodyKind(contentType: String?, body: some Collection<UInt8>) -> BodyKind {
-        BodyKind.classify(contentType: contentType, body: body)
-    }
-
-    /// The sites key whose handler a URL's page gets, nil for `default`
-    /// (for logs and tests); nil too before the first load.
-    public func siteKey(forURL url: String) -> String? {
-        scripts.current?.product.extract.key(forHost: PageInfo.host(of: url))
     }
 
     // MARK: - Extracting

@@ -17,9 +17,6 @@ public struct EngineChoice: Sendable, Equatable {
         self.engine = engine
         self.config = JSONObject()
     }
-
-    /// The engine kinds a policy may choose.
-    public static let engines: Set<String> = ["http", "browser"]
 }
 
 /// What `politeness(host)` asks for one host.

@@ -32,8 +32,8 @@ enum PolicyShape {
     static func engine(_ results: LuaResults, url: String) throws(LuaError) -> EngineChoice {
         let call = { "engine_for(\(url))" }
         let first = try results.value(0)
-        guard let name = first.stringValue, EngineChoice.engines.contains(name) else {
-            throw failure("\(call()) must return \"http\" or \"browser\" first (got \(describe(first)))")
+        guard let name = first.stringValue, EngineKind(rawValue: name) != nil else {
+            throw failure("\(call()) must return \(EngineKind.choices) first (got \(describe(first)))")
         }
         let config = try results.value(1)
         if config == .nil { return EngineChoice(engine: name) }
@@ -88,7 +88,7 @@ enum PolicyShape {
         if let retire = pool["retire"], retire != .nil {
             let kinds = try table(retire, "pool.retire")
             for (key, rule) in kinds.map {
-                guard let kind = key.stringValue, EngineChoice.engines.contains(kind) else {
+                guard let kind = key.stringValue, EngineKind(rawValue: kind) != nil else {
                     throw failure("pool.retire has an unknown engine kind \(describe(key))")
                 }
                 let rule = try table(rule, "pool.retire.\(kind)")

@@ -41,8 +41,7 @@ extension BrowserSuites {
                 #expect(error?.message.contains("deadline") == true)
                 #expect(await engine.isHealthy())
                 // The looping page's renderer ended with its context; the browser lives on.
-                for _ in 0..<100 where !renderers(of: group).isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-                #expect(renderers(of: group).isEmpty)
+                #expect(await pollUntil(seconds: 5) { renderers(of: group).isEmpty })
                 #expect(engine.processID == group)
             }
         }
@@ -61,12 +60,7 @@ extension BrowserSuites {
                 let pid = try #require(engine.processID)
                 // A stopped browser answers nothing: exactly a hung one.
                 kill(pid, SIGSTOP)
-                var healthy = true
-                for _ in 0..<300 where healthy {
-                    try await Task.sleep(for: .milliseconds(50))
-                    healthy = await engine.isHealthy()
-                }
-                #expect(!healthy)
+                #expect(await pollUntil(seconds: 15) { await !engine.isHealthy() })
                 let error = await #expect(throws: BrowserError.self) { try await engine.render(url: server.url("/small")) }
                 #expect(error?.code == .timeout)
                 #expect(error?.message.contains("heartbeats") == true)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 @testable import Engines
 
@@ -43,11 +44,6 @@ let testProfileRoot = FileManager.default.temporaryDirectory.appendingPathCompon
 /// After `close()`, the browser's process group is empty and its profile is
 /// removed. Processes killed by SIGKILL may take a moment to leave `/proc`, so this polls.
 func expectGone(group: Int32, profile: String) async {
-    var members = ProcFS.members(ofGroup: group)
-    for _ in 0..<100 where !members.isEmpty {
-        try? await Task.sleep(for: .milliseconds(50))
-        members = ProcFS.members(ofGroup: group)
-    }
-    #expect(members.isEmpty, "processes of group \(group) still alive: \(members)")
+    #expect(await pollUntil(seconds: 5) { ProcFS.members(ofGroup: group).isEmpty }, "processes of group \(group) still alive: \(ProcFS.members(ofGroup: group))")
     #expect(!FileManager.default.fileExists(atPath: profile), "profile \(profile) was not removed")
 }

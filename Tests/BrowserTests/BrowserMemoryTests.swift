@@ -12,15 +12,6 @@ extension BrowserSuites {
             return ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }
         }
 
-        /// Whether `condition` holds within 10 s (renderers start and exit asynchronously).
-        private static func eventually(_ condition: () -> Bool) async -> Bool {
-            for _ in 0..<200 {
-                if condition() { return true }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            return condition()
-        }
-
         /// An idle browser holds no renderer; in use it keeps one spare
         /// renderer for the next render, and drops it once idle again.
         @Test func spareRendererIsKeptWhileInUseAndDroppedWhenIdle() async throws {
@@ -31,8 +22,8 @@ extension BrowserSuites {
             try await withBrowser(launch: launch) { engine in
                 #expect(Self.renderers(of: engine).isEmpty, "a browser that never rendered holds no renderer")
                 _ = try await engine.render(url: server.url("/small"))
-                #expect(await Self.eventually { Self.renderers(of: engine).count == 1 }, "the spare's renderer is up and the used one is gone")
-                #expect(await Self.eventually { Self.renderers(of: engine).isEmpty }, "the idle browser dropped its spare")
+                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine).count == 1 }, "the spare's renderer is up and the used one is gone")
+                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine).isEmpty }, "the idle browser dropped its spare")
                 let again = try await engine.render(url: server.url("/js"))
                 #expect(again.html.contains("built by script"))
             }
@@ -51,9 +42,9 @@ extension BrowserSuites {
                 // Renderers of disposed contexts exit asynchronously (slowly on a loaded
                 // machine), so the bound must hold once they are gone, not at once.
                 var after = await engine.memoryBytes()
-                for _ in 0..<100 where after - before >= bound {
-                    try await Task.sleep(for: .milliseconds(100))
+                _ = await pollUntil(seconds: 10) {
                     after = await engine.memoryBytes()
+                    return after - before < bound
                 }
                 #expect(before > 0)
                 #expect(after - before < bound, "PSS grew from \(before >> 20) MB to \(after >> 20) MB over 100 renders")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 @testable import Engines
 
@@ -28,12 +29,7 @@ extension BrowserSuites {
             defer { if browser.isRunning { kill(browser.processIdentifier, SIGKILL) } }
             let pid = browser.processIdentifier
             #expect(getpgid(pid) == pid)
-            var started = false
-            for _ in 0..<200 where !started {
-                started = ProcFS.members(ofGroup: pid).count > 1
-                if !started { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            #expect(started, "the stand-in orphan browser did not start")
+            #expect(await pollUntil(seconds: 10) { ProcFS.members(ofGroup: pid).count > 1 }, "the stand-in orphan browser did not start")
 
             #expect(ProfileDirectory.killOrphans(root: root, logger: silentLogger) == 1)
             browser.waitUntilExit()
@@ -49,18 +45,8 @@ extension BrowserSuites {
             defer { process.terminate() }
             shutdown(process.socket, Int32(SHUT_RDWR))
             var status: Int32 = 0
-            var exited = false
-            for _ in 0..<600 where !exited {
-                exited = waitpid(process.pid, &status, WNOHANG) == process.pid
-                if !exited { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            #expect(exited, "chromium kept running after its DevTools pipe closed")
-            var members = ProcFS.members(ofGroup: process.pid)
-            for _ in 0..<200 where !members.isEmpty {
-                try await Task.sleep(for: .milliseconds(50))
-                members = ProcFS.members(ofGroup: process.pid)
-            }
-            #expect(members.isEmpty, "chromium's helpers \(members) outlived it")
+            #expect(await pollUntil(seconds: 30) { waitpid(process.pid, &status, WNOHANG) == process.pid }, "chromium kept running after its DevTools pipe closed")
+            #expect(await pollUntil(seconds: 10) { ProcFS.members(ofGroup: process.pid).isEmpty }, "chromium's helpers \(ProcFS.members(ofGroup: process.pid)) outlived it")
         }
 
         @Test func profilesCarryTheOwnerTag() throws {

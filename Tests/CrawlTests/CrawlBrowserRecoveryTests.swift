@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import Foundation
+import Pool
 import Testing
 import TestSupport
 
@@ -35,7 +36,8 @@ import TestSupport
             let crawler = fixture.crawler
             let hang = server.url("/slow-headers?ms=60000")
             let hanging = Task { try await crawler.crawl(CrawlRequest(url: hang, engine: "browser")) }
-            try await Task.sleep(for: .milliseconds(500))
+            // Killed while it serves the hanging request, not before it took the browser.
+            try #require(await pollUntil { await fixture.pool.snapshot().rows.contains { $0.kind == "browser" && $0.inFlight > 0 } })
             kill(first[0], SIGKILL)
             let error = await #expect(throws: BrowserError.self) { _ = try await hanging.value }
             #expect(error?.code == .crashed)

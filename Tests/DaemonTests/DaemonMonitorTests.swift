@@ -40,6 +40,23 @@ import TestSupport
         await again.close()
     }
 
+    /// The crawl op hands the monitor the page's status and pool use as typed values.
+    @Test func aCrawlsStatusAndPoolUseReachMonitorRequests() async throws {
+        let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
+        try await withTestHTTPServer { server in
+            let client = try await daemon.connect()
+            let missing = try await client.request(["op": "crawl", "url": .string(server.url("/no-such-page")), "extract": false]).answer
+            #expect(missing["status"] == 404)
+            let answer = try await client.request(["op": "monitor.requests", "status": "success"]).answer
+            let row = answer["completed"]?.arrayValue?.first?.objectValue
+            #expect(row?["op"] == "crawl" && row?["status"] == 404)
+            #expect(row?["pool_hit"] == missing["pool"]?.objectValue?["hit"])
+            await client.close()
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
     @Test func twoInstancesSeeEachOtherAndAKilledOneDropsOut() async throws {
         let redis = try RedisServer()
         try redis.start()

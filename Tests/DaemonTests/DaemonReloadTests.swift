@@ -7,10 +7,8 @@ import TestSupport
 /// break it, and see the old policies keep running and the reason.
 @Suite struct DaemonReloadTests {
     private func waitForLog(_ daemon: DaemonProcess, containing text: String, occurrences: Int = 1) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while daemon.logText.components(separatedBy: text).count - 1 < occurrences {
-            guard ContinuousClock.now < deadline else { throw LineClientError(message: "no '\(text)' in the log:\n\(daemon.logText)") }
-            try await Task.sleep(for: .milliseconds(20))
+        guard await pollUntil(seconds: 30, { daemon.logText.components(separatedBy: text).count - 1 >= occurrences }) else {
+            throw LineClientError(message: "no '\(text)' in the log:\n\(daemon.logText)")
         }
     }
 
@@ -72,7 +70,14 @@ import TestSupport
         try await withTestHTTPServer { server in
             let client = try await daemon.connect()
             try await client.send(["id": "slow", "op": "crawl", "url": .string(server.url("/slow-headers?ms=3000"))])
-            try await Task.sleep(for: .milliseconds(1000))
+            // SIGTERM once the crawl is in flight (the monitor lists it as active), not after a guess.
+            let observer = try await daemon.connect()
+            try #require(
+                try await pollUntil {
+                    let active = try await observer.request(["op": "monitor.requests"]).answer["active"]?.arrayValue ?? []
+                    return active.contains { $0.objectValue?["op"] == "crawl" }
+                })
+            await observer.close()
             daemon.signal(SIGTERM)
             let answer = try #require(try await client.readJSON()?.objectValue)
             #expect(answer["id"] == "slow")

@@ -42,14 +42,14 @@ import TestSupport
     func startJob(_ manager: JobManager, seed: String, pages: Int = 10) async throws -> (job: String, running: Task<Void, Never>) {
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
-        try await waitUntil { try await manager.status(job).crawled >= pages }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled >= pages })
         return (job, running)
     }
 
     /// Runs `manager` until `job` completes (the job may not run here at first: Redis may still be away), then drains it.
     func runToCompletion(_ manager: JobManager, _ job: String) async throws {
         let running = Task { await manager.run() }
-        try await waitUntil { (try? await manager.status(job).state) == .completed }
+        #expect(try await pollUntil(seconds: 120) { (try? await manager.status(job).state) == .completed })
         await manager.drain()
         await running.value
     }
@@ -82,7 +82,7 @@ import TestSupport
         await #expect(throws: JobError.self) {
             try await b.submit(try JobSpec(parameters: ["urls": [.string(seed)], "output": "r.jsonl"]))
         }
-        try await waitUntil { try server.cli("XLEN", "crawld:jobs:queue") == "0" }
+        #expect(try await pollUntil(seconds: 120) { try server.cli("XLEN", "crawld:jobs:queue") == "0" })
         #expect(try server.cli("XPENDING", "crawld:jobs:queue", "cluster").hasPrefix("0"))
         await a.drain()
         await running.value
@@ -134,7 +134,7 @@ import TestSupport
         let (job, running) = try await cluster.startJob(first, seed: seed, pages: 8)
         server.kill()
         let atKill = try await first.status(job).crawled
-        try await waitUntil { try await first.status(job).crawled >= atKill + 12 }
+        #expect(try await pollUntil(seconds: 120) { try await first.status(job).crawled >= atKill + 12 })
         await first.drain()
         await running.value
         #expect(try await first.status(job).state == .interrupted)

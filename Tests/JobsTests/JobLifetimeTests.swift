@@ -30,7 +30,7 @@ import TestSupport
         let running = Task { await manager.run() }
         let seed = server.base + "/p/0.html"
         let victim = try await manager.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 1, "output": "victim.jsonl"]))
-        try await waitUntil { try await manager.status(victim).crawled >= 2 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(victim).crawled >= 2 })
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/output/alias", withDestinationPath: dir.path + "/output")
         for spelling in ["./victim.jsonl", ".//victim.jsonl", "alias/victim.jsonl"] {
             let spec = try JobSpec(parameters: ["urls": [.string(seed)], "output": .string(spelling), "overwrite": true])
@@ -56,7 +56,7 @@ import TestSupport
         weak let runner = await manager.runners[job]
         #expect(runner != nil)
         _ = await collect(try await manager.watch(job))
-        try await waitUntil(seconds: 30) { await manager.runners.isEmpty && runner == nil }
+        #expect(try await pollUntil(seconds: 30) { await manager.runners.isEmpty && runner == nil })
         #expect(try await manager.status(job).state == .completed)
         #expect(try await manager.results(job, limit: 10).total == 5)
         await manager.drain()
@@ -77,12 +77,12 @@ import TestSupport
             let spec = try JobSpec(parameters: ["urls": [.string(server.base + "/p/\(n).html")], "follow_links": false, "output": .string("\(n).jsonl")])
             let job = try await manager.submit(spec)
             _ = await collect(try await manager.watch(job))
-            try await waitUntil { await manager.runners.isEmpty }
+            #expect(try await pollUntil(seconds: 120) { await manager.runners.isEmpty })
             jobs.append(job)
         }
         await #expect { try await manager.status(jobs[0]) } throws: { ($0 as? JobError)?.code == .notFound }
         #expect(try await manager.status(jobs[2]).state == .completed)
-        try await waitUntil(seconds: 10) { try await environment.store.all().map(\.job).sorted() == jobs.dropFirst().sorted() }
+        #expect(try await pollUntil(seconds: 10) { try await environment.store.all().map(\.job).sorted() == jobs.dropFirst().sorted() })
         #expect(FileManager.default.fileExists(atPath: dir.path + "/output/0.jsonl"), "outputs are the operator's data")
         await manager.drain()
         await running.value
@@ -110,7 +110,7 @@ import TestSupport
         await #expect { try await manager.submit(try spec(2)) } throws: { ($0 as? JobError)?.code == .busy }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/output/2.jsonl"))
         _ = try await manager.cancel(first)
-        try await waitUntil { await manager.active.count < 2 }
+        #expect(try await pollUntil(seconds: 120) { await manager.active.count < 2 })
         _ = try await manager.submit(try spec(3))
         await manager.drain()
         await running.value

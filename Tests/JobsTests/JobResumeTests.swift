@@ -40,7 +40,7 @@ import TestSupport
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher(), checkpointEveryPages: 4))
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
-        try await waitUntil { try await manager.status(job).crawled >= 10 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled >= 10 })
         await manager.drain()
         await running.value
         let stopped = try await manager.status(job)
@@ -60,9 +60,9 @@ import TestSupport
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(seed)], "concurrency": 3, "output": "r.jsonl"]))
         let checkpointFile = dir.path + "/state/jobs/\(job).json"
-        try await waitUntil { try await manager.status(job).crawled >= 8 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled >= 8 })
         let earlyCheckpoint = try #require(FileManager.default.contents(atPath: checkpointFile))
-        try await waitUntil { try await manager.status(job).crawled >= 20 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled >= 20 })
         running.cancel()
         await running.value
 

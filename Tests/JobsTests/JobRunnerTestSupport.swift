@@ -51,18 +51,6 @@ func readRecords(_ directory: TemporaryDirectory, _ relative: String) throws -> 
     }
 }
 
-/// Polls `condition` until it holds, for at most `seconds` (generous: CI is a loaded 2-core machine).
-func waitUntil(seconds: Double = 120, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(seconds) s")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
 /// Reads events until the summary and returns them all.
 func collect(_ stream: AsyncStream<JobEvent>) async -> [JobEvent] {
     var events: [JobEvent] = []

@@ -117,7 +117,7 @@ import TestSupport
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(server.base + "/p/0.html")], "concurrency": 2, "output": "c.jsonl"]))
-        try await waitUntil { try await manager.status(job).crawled >= 3 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled >= 3 })
         let final = try await manager.cancel(job)
         #expect(final.state == .cancelled)
         #expect(final.crawled < 60)

@@ -56,7 +56,8 @@ import TestSupport
             _ = try JobSpec(parameters: parameters)
         } throws: { error in
             let jobError = error as? JobError
-            return jobError?.field == field && jobError?.code == code
+            // The message alone reaches the client, so it names the field too.
+            return jobError?.field == field && jobError?.code == code && jobError?.message.contains("'\(field)'") == true
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(server.base + "/p/0.html")], "output": "r.jsonl"]))
-        try await waitUntil { try await manager.status(job).state == .running }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).state == .running })
         try await Task.sleep(for: .milliseconds(300))
         let clock = ContinuousClock()
         let start = clock.now
@@ -33,7 +33,7 @@ import Testing
         let running = Task { await manager.run() }
         let job = try await manager.submit(
             try JobSpec(parameters: ["urls": [.string(server.base + "/p/0.html")], "output": "d.jsonl", "delay_ms": 3_600_000]))
-        try await waitUntil { try await manager.status(job).crawled == 1 }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).crawled == 1 })
         let clock = ContinuousClock()
         let start = clock.now
         await manager.drain()

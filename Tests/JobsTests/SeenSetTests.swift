@@ -52,7 +52,7 @@ import TestSupport
         let running = Task { await manager.run() }
         let job = try await manager.submit(
             try JobSpec(parameters: ["urls": [.string(server.base + "/collide.html")], "output": "c.jsonl", "obey_robots": false]))
-        try await waitUntil { try await manager.status(job).state == .completed }
+        #expect(try await pollUntil(seconds: 120) { try await manager.status(job).state == .completed })
         let urls = try readRecords(dir, "c.jsonl").compactMap { $0["url"]?.stringValue }
         #expect(urls.filter { $0.contains("/c/") }.count == 2, "\(urls)")
         await manager.drain()

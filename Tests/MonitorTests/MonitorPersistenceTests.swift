@@ -53,17 +53,18 @@ import Testing
         #expect(await pollUntil { count() == "3" })
         for _ in 0..<2 { running.request(success: false) }
         #expect(await pollUntil { count() == "5" })
-        // Several more flushes with nothing new change nothing.
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(count() == "5")
         #expect(try server.cli("HGET", "crawld:node-f:endpoints", "crawl:errors") == "2")
         #expect(try server.cli("LLEN", "crawld:node-f:completed") == "5")
         #expect(try server.cli("LLEN", "crawld:node-f:errors") == "2")
+        // A later flush (the one that carries a marker) sends none of them again.
+        running.request(op: "marker")
+        #expect(await pollUntil { (try? server.cli("HGET", "crawld:node-f:endpoints", "marker:count")) == "1" })
+        #expect(count() == "5")
 
         // 150 more across flushes: the list keeps the newest 100, newest first.
         for i in 0..<150 {
             running.request(op: i == 149 ? "last" : "crawl")
-            if i % 50 == 0 { try await Task.sleep(for: .milliseconds(120)) }
+            if i % 50 == 0 { #expect(await pollUntil { count() == "\(6 + i)" }, "a flush between batches") }
         }
         #expect(await pollUntil { count() == "154" })
         #expect(try server.cli("LLEN", "crawld:node-f:completed") == "100")
@@ -74,9 +75,10 @@ import Testing
         #expect(await pollUntil { (try? server.cli("EXISTS", "crawld:node-f:endpoints")) == "0" })
         running.request()
         #expect(await pollUntil { count() == "1" })
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(count() == "1")
         #expect(try server.cli("LLEN", "crawld:node-f:completed") == "1")
+        running.request(op: "marker")
+        #expect(await pollUntil { (try? server.cli("HGET", "crawld:node-f:endpoints", "marker:count")) == "1" })
+        #expect(count() == "1")
         await running.stop()
     }
 
@@ -139,6 +141,7 @@ import Testing
         }
         #expect(await pollUntil { await ids(a.monitor) == ["node-a", "node-b"] })
         #expect(await pollUntil { await ids(b.monitor) == ["node-a", "node-b"] })
+        #expect(await a.monitor.liveInstanceIDs() == ["node-a", "node-b"])
         let row = await a.monitor.cluster().array("instances")?.first?.objectValue
         #expect(row?["listen"] == "127.0.0.1:7070")
         #expect(row?["pid"]?.intValue != nil)
@@ -147,6 +150,7 @@ import Testing
         await b.redis?.shutdown()
         b.task.cancel()
         #expect(await pollUntil { await ids(a.monitor) == ["node-a"] })
+        #expect(await a.monitor.liveInstanceIDs() == ["node-a"])
         #expect(try server.cli("SISMEMBER", "crawld:instances", "node-b") == "0")
         await a.stop()
     }

@@ -1,5 +1,6 @@
 import Pool
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1))) struct ConcurrencyTests {
     @Test func hundredConcurrentFirstRequestsCreateOneEngine() async throws {
@@ -16,11 +17,11 @@ import Testing
             }
         }
         // No `try` before the gate opens: a failure here must not leave requests stuck behind it.
-        let allWaiting = (try? await eventually("all 100 requests wait") { harness.clock.sleeperCount == 100 }) != nil
+        let allWaiting = await pollUntil(seconds: 20) { harness.clock.sleeperCount == 100 }
         #expect(allWaiting, "every request waits on its deadline timer")
         #expect(gate.waiting == 1, "one start for 100 first requests")
         gate.open()
-        if (try? await eventually("all 100 requests served") { finished.count == 100 }) == nil {
+        if !(await pollUntil(seconds: 20) { finished.count == 100 }) {
             harness.clock.advance(by: .seconds(31))
         }
         var engines = Set<ObjectIdentifier>()
@@ -45,7 +46,7 @@ import Testing
         defer { gate.open() }
         let slow = TestEngineFactory(gate: gate)
         let waiting = Task { try await harness.use(sig(2), slow) }
-        try await eventually("slow start under way") { gate.waiting == 1 }
+        try #require(await pollUntil(seconds: 20) { gate.waiting == 1 }, "slow start under way")
 
         let hit = try await harness.use(sig(1), fast)
         #expect(hit.hit)
@@ -63,14 +64,14 @@ import Testing
         defer { gate.open() }
         let factory = TestEngineFactory(gate: gate)
         let waiting = Task { try await harness.use(sig(1), factory) }
-        try await eventually("start under way and deadline armed") { gate.waiting == 1 && harness.clock.sleeperCount == 1 }
+        try #require(await pollUntil(seconds: 20) { gate.waiting == 1 && harness.clock.sleeperCount == 1 }, "start under way and deadline armed")
         harness.clock.advance(by: .seconds(5))
         let error = await #expect(throws: PoolError.self) { try await waiting.value }
         #expect(error?.code == .timedOut)
         #expect(error?.message.contains(sig(1).short) == true)
 
         gate.open()
-        try await eventually("late start becomes a live engine") { await harness.row(sig(1))?.state == .ready }
+        try #require(await pollUntil(seconds: 20) { await harness.row(sig(1))?.state == .ready }, "late start becomes a live engine")
         #expect(try await harness.use(sig(1), factory).hit)
         #expect(factory.count == 1)
     }
@@ -82,7 +83,7 @@ import Testing
         let factory = TestEngineFactory(gate: gate)
         let cancelled = Task { try await harness.use(sig(1), factory) }
         let kept = Task { try await harness.use(sig(1), factory) }
-        try await eventually("both waiting") { gate.waiting == 1 && harness.clock.sleeperCount == 2 }
+        try #require(await pollUntil(seconds: 20) { gate.waiting == 1 && harness.clock.sleeperCount == 2 }, "both waiting")
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         gate.open()
@@ -96,7 +97,7 @@ import Testing
         defer { gate.open() }
         let failing = TestEngineFactory(gate: gate, fails: true)
         let waiters = (0..<10).map { _ in Task { try await harness.use(sig(1), failing) } }
-        try await eventually("start under way") { gate.waiting == 1 }
+        try #require(await pollUntil(seconds: 20) { gate.waiting == 1 }, "start under way")
         gate.open()
         for waiter in waiters {
             let error = await #expect(throws: PoolError.self) { try await waiter.value }

@@ -1,5 +1,6 @@
 import Pool
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1))) struct HealthTests {
     @Test func anUnhealthyEngineIsDroppedAndReplacedOnDemand() async throws {
@@ -24,7 +25,7 @@ import Testing
         await harness.pool.runJanitor()
         #expect(!factory.engines[0].isClosed)
         lease.release()
-        try await eventually("closed after its request") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "closed after its request")
     }
 
     @Test func anUnhealthyPermanentEngineIsRestarted() async throws {

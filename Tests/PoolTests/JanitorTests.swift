@@ -1,5 +1,6 @@
 import Pool
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1))) struct JanitorTests {
     /// Memory use inside each band of `TestPolicy.bands`.
@@ -81,12 +82,12 @@ import Testing
         let factory = TestEngineFactory()
         try await harness.use(sig(1), factory)
         let janitor = Task { try await harness.pool.run() }
-        try await eventually("janitor sleeps") { harness.clock.sleeperCount == 1 }
+        try #require(await pollUntil(seconds: 20) { harness.clock.sleeperCount == 1 }, "janitor sleeps")
         try harness.memory.use(percent: 90)
         harness.clock.advance(by: .seconds(29))
         #expect(harness.clock.sleeperCount == 1, "the low-pressure interval is 30 s")
         harness.clock.advance(by: .seconds(1))
-        try await eventually("round at high pressure closes the engine") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "round at high pressure closes the engine")
         #expect(harness.events.kinds(.closeCold).first?.ttl == .seconds(10))
         janitor.cancel()
         try await janitor.value
@@ -96,10 +97,10 @@ import Testing
         let harness = try PoolHarness(memoryPercent: 20)
         let rounds = Counter()
         let janitor = Task { try await harness.pool.run(afterEachRound: { rounds.increment() }) }
-        try await eventually("first round, then a sleep") { harness.clock.sleeperCount == 1 }
+        try #require(await pollUntil(seconds: 20) { harness.clock.sleeperCount == 1 }, "first round, then a sleep")
         #expect(rounds.count == 1)
         harness.clock.advance(by: .seconds(30))
-        try await eventually("second round") { rounds.count == 2 }
+        try #require(await pollUntil(seconds: 20) { rounds.count == 2 }, "second round")
         janitor.cancel()
         try await janitor.value
         #expect(rounds.count == 2)

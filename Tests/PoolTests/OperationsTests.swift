@@ -1,5 +1,6 @@
 import Pool
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1))) struct OperationsTests {
     @Test func killByPrefixClosesAnIdleEngineAndTheNextRequestMakesANewOne() async throws {
@@ -25,7 +26,7 @@ import Testing
         try await harness.use(sig(1), factory)
         #expect(factory.count == 2, "a killed engine takes no new request")
         lease.release()
-        try await eventually("closed after its last request") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "closed after its last request")
         #expect(!factory.engines[1].isClosed)
     }
 
@@ -55,7 +56,7 @@ import Testing
         let next = try await harness.pool.acquire(signature: sig(1), kind: "http", make: factory.make)
         #expect(next.engine === factory.engines[1] && next.tier == .hot)
         lease.release()
-        try await eventually("old engine closed after its request") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "old engine closed after its request")
     }
 
     @Test func restartPermanentReplacesItEvenAfterItRetired() async throws {
@@ -92,7 +93,7 @@ import Testing
         let error = await #expect(throws: PoolError.self) { try await harness.use(sig(3), factory) }
         #expect(error?.code == .shuttingDown)
         lease.release()
-        try await eventually("busy engine closed after its request") { factory.engines[1].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[1].isClosed }, "busy engine closed after its request")
         #expect(factory.count == 2)
     }
 }

@@ -49,22 +49,6 @@ func sig(_ n: Int) -> EngineSignature {
     return EngineSignature(hex: String(repeating: "0", count: 8 - min(hex.count, 8)) + hex + "ab12cd34ef56")!
 }
 
-struct ConditionTimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "condition not met in time: \(what)" }
-}
-
-/// Polls `condition` (real time, generous limit) for things that happen in a
-/// task the test does not await, such as an engine closing after its last lease.
-func eventually(_ what: String, within seconds: Int = 20, _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-    throw ConditionTimedOut(what: what)
-}
-
 /// A count shared by tasks.
 final class Counter: Sendable {
     private let value = Mutex(0)

@@ -1,5 +1,6 @@
 import Pool
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(1))) struct RetirementTests {
     @Test func anEngineRetiresAfterItsUsesAndAReplacementComesOnDemand() async throws {
@@ -9,7 +10,7 @@ import Testing
         for _ in 1...2 { try await harness.use(sig(1), factory) }
         #expect(factory.count == 1)
         try await harness.use(sig(1), factory)
-        try await eventually("closed after its 3rd and last use") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "closed after its 3rd and last use")
         #expect(harness.events.kinds(.retire).map(\.signature) == [sig(1)])
         #expect(await harness.row(sig(1)) == nil)
 
@@ -29,7 +30,7 @@ import Testing
         first.release()
         #expect(!factory.engines[0].isClosed)
         second.release()
-        try await eventually("closed when its last request ended") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "closed when its last request ended")
         #expect(!factory.engines[1].isClosed)
         third.release()
     }
@@ -43,7 +44,7 @@ import Testing
         harness.clock.advance(by: .seconds(1))
         #expect(try await harness.use(sig(1), factory).hit == false)
         #expect(factory.count == 2)
-        try await eventually("the aged engine is closed") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "the aged engine is closed")
     }
 
     @Test func theJanitorRetiresAnIdleEngineAtItsMaxAge() async throws {
@@ -53,6 +54,6 @@ import Testing
         harness.clock.advance(by: .seconds(60))
         let report = await harness.pool.runJanitor()
         #expect(report.events.map(\.kind) == [.retire])
-        try await eventually("closed by the janitor") { factory.engines[0].isClosed }
+        try #require(await pollUntil(seconds: 20) { factory.engines[0].isClosed }, "closed by the janitor")
     }
 }

@@ -25,7 +25,7 @@ import TestSupport
             var batch = ""
             for i in 0..<40 { batch += "{\"id\":\(i),\"op\":\"\(i % 2 == 0 ? "hold" : "echo")\"}\n" }
             try await client.send(raw: Array(batch.utf8))
-            while dispatcher.held < 4 { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(await pollUntil { dispatcher.held >= 4 })
             // The echoes read before the fourth hold were answered; the rest wait for slots.
             for _ in 0..<3 { #expect(try await client.readJSON()?.objectValue?["ok"] == true) }
             #expect(dispatcher.held == 4)

@@ -83,7 +83,7 @@ import TestSupport
         try await withTestServer(configuration, dispatcher: dispatcher) { port, _ in
             let client = try await LineClient.connect(port: port)
             for i in 0..<50 { try await client.send(#"{"id":\#(i),"op":"hold"}"#) }
-            while dispatcher.held < 4 { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(await pollUntil { dispatcher.held >= 4 })
             try await Task.sleep(for: .milliseconds(200))
             #expect(dispatcher.held == 4)
             dispatcher.openGate()
@@ -121,14 +121,16 @@ import TestSupport
         try await withTestServer(dispatcher: dispatcher) { port, group in
             let client = try await LineClient.connect(port: port)
             try await client.send(#"{"id":"inflight","op":"hold"}"#)
-            while dispatcher.held < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(await pollUntil { dispatcher.held >= 1 })
             await group.triggerGracefulShutdown()
             // The trigger returns before the server has seen it; once the
             // listening socket is closed, draining has begun.
-            while let probe = try? await LineClient.connect(port: port) {
-                await probe.close()
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try #require(
+                await pollUntil {
+                    guard let probe = try? await LineClient.connect(port: port) else { return true }
+                    await probe.close()
+                    return false
+                })
             try await client.send(#"{"id":"late","op":"echo"}"#)
             let late = try #require(try await client.readJSON()?.objectValue)
             #expect(late["id"] == "late")

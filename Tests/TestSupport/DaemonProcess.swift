@@ -67,13 +67,9 @@ public final class DaemonProcess: Sendable {
             }
         }
         try process.run()
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if let port = Self.listeningPort(in: log.text) {
-                return DaemonProcess(port: port, process: process, log: log)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
+        _ = await pollUntil(seconds: Double(timeout.components.seconds)) { Self.listeningPort(in: log.text) != nil || !process.isRunning }
+        if let port = Self.listeningPort(in: log.text) {
+            return DaemonProcess(port: port, process: process, log: log)
         }
         if process.isRunning { process.terminate() }
         throw LineClientError(message: "crawld did not start listening; its log:\n" + log.text)
@@ -150,10 +146,7 @@ public final class DaemonProcess: Sendable {
 
     /// Waits for the process to exit; returns its exit status, or nil on timeout.
     public func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        _ = await pollUntil(seconds: Double(timeout.components.seconds)) { !process.isRunning }
         return process.isRunning ? nil : process.terminationStatus
     }
 

@@ -56,9 +56,9 @@ public final class PageServer: Sendable {
         self.stdin = stdin
         self.lines = lines
         var port: Int?
-        for _ in 0..<600 where port == nil {
+        _ = await pollUntil {
             port = lines.first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
+            return port != nil
         }
         guard let port else {
             process.terminate()
@@ -74,11 +74,7 @@ public final class PageServer: Sendable {
 
     /// Waits until the server has logged `GET <path>`.
     public func waitForRequest(_ path: String) async throws {
-        for _ in 0..<1200 {
-            if received(path) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestFailure("no request for \(path) reached the server")
+        guard await pollUntil(seconds: 60, { received(path) }) else { throw TestFailure("no request for \(path) reached the server") }
     }
 
     /// Whether the server has logged `GET <path>` so far.

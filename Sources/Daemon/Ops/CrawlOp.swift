@@ -1,6 +1,8 @@
 import Crawl
 import Engines
 import JSON
+import Monitor
+import Pool
 import Protocol
 
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
@@ -12,19 +14,25 @@ struct CrawlOp: Op {
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        var crawl = try Self.crawlRequest(request.parameters)
-        crawl.cookies = context.session.attachment { CookieJar() }
-        return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
-            try await crawler.crawl(crawl).json
-        }
+        try await answer(request, context: context).fields
     }
 
-    /// Reads the crawl parameters of protocol.md; shared with `job.submit`.
+    func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
+        var crawl = try Self.crawlRequest(request.parameters)
+        crawl.cookies = context.session.attachment { CookieJar() }
+        let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
+            try await crawler.crawl(crawl)
+        }
+        let outcome = MonitorOutcome(success: true, status: page.status, poolHit: page.pool.hit, signature: page.pool.signature.short)
+        return OpAnswer(fields: page.json, outcome: outcome)
+    }
+
+    /// Reads the crawl parameters of protocol.md (`job.submit` has its own, `JobSpec`).
     static func crawlRequest(_ parameters: Parameters) throws(ProtocolError) -> CrawlRequest {
         var crawl = CrawlRequest(url: try parameters.requiredString("url"))
         if let engine = try parameters.string("engine") {
-            guard engine == "http" || engine == "browser" else {
-                throw ProtocolError(.badRequest, "'engine' must be \"http\" or \"browser\", got \"\(engine)\"")
+            guard EngineKind(rawValue: engine) != nil else {
+                throw ProtocolError(.badRequest, "'engine' must be \(EngineKind.choices), got \"\(engine)\"")
             }
             crawl.engine = engine
         }

@@ -16,7 +16,7 @@ import Synchronization
 /// than sending a `dropped` event first because that event could only wait
 /// behind the unread bytes, holding the stream, and the runner would keep
 /// filling it. So a watcher holds at most about `maximumBacklogBytes` plus
-/// one line, where an unread watcher held 1.27 MB of buffered events before.
+/// one line, where an unread watcher's buffered events once grew without bound.
 enum JobWatch {
     static let maximumBacklogBytes = 128 * 1024
 

@@ -1,4 +1,5 @@
 import JSON
+import Monitor
 import Protocol
 
 /// One operation of docs/protocol.md (`ping`, `crawl`, `monitor.health`…).
@@ -19,8 +20,23 @@ protocol Op: Sendable {
     var runsInline: Bool { get }
     /// Runs the op; any error is mapped to a wire error by `ErrorMapping`.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject
+    /// Runs the op for the dispatcher: `run`'s fields and what the monitor
+    /// records of the request. The default records success alone; `crawl`
+    /// adds the page's status and pool use, typed, so nothing is read back
+    /// out of the answer.
+    func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer
 }
 
 extension Op {
     var runsInline: Bool { false }
+
+    func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
+        OpAnswer(fields: try await run(request, context: context))
+    }
+}
+
+/// What an op answers: the fields of its `ok: true` line, and the outcome the monitor records.
+struct OpAnswer: Sendable {
+    var fields: JSONObject
+    var outcome = MonitorOutcome(success: true)
 }

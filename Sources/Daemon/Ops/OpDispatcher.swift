@@ -28,9 +28,9 @@ struct OpDispatcher: RequestDispatcher {
         try request.parameters.rejectUnknownKeys(allowed: op.parameterKeys)
 
         let token = observer.started(request)
-        let result: Result<JSONObject, ProtocolError>
+        let result: Result<OpAnswer, ProtocolError>
         do {
-            result = .success(try await op.run(request, context: context))
+            result = .success(try await op.answer(request, context: context))
         } catch {
             let wire = ErrorMapping.protocolError(for: error)
             if wire.code == .internal {
@@ -39,6 +39,6 @@ struct OpDispatcher: RequestDispatcher {
             result = .failure(wire)
         }
         observer.ended(token, request: request, result: result)
-        return try result.get()
+        return try result.get().fields
     }
 }

@@ -27,14 +27,10 @@ struct RequestObserver: Sendable {
         return Token(monitor: token, start: logger.logLevel <= .debug ? .now : nil)
     }
 
-    func ended(_ token: Token, request: Request, result: Result<JSONObject, ProtocolError>) {
+    func ended(_ token: Token, request: Request, result: Result<OpAnswer, ProtocolError>) {
         switch result {
-        case .success(let fields):
-            let pool = fields["pool"]?.objectValue
-            monitor.recordEnd(token.monitor, outcome: MonitorOutcome(
-                success: true, status: fields["status"]?.intValue.map { Int($0) },
-                poolHit: pool?["hit"]?.boolValue, signature: pool?["sig"]?.stringValue
-            ))
+        case .success(let answer):
+            monitor.recordEnd(token.monitor, outcome: answer.outcome)
         case .failure(let error):
             monitor.recordEnd(token.monitor, outcome: MonitorOutcome(success: false, errorCode: error.code.rawValue, errorMessage: error.message))
         }

@@ -1,5 +1,6 @@
 import JSON
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -79,7 +80,11 @@ final class CDPConnection: Sendable {
 
     /// Starts the reader thread. Call once.
     func start() throws {
-        try DetachedThread.start { [self] in readLoop() }
+        do {
+            try DetachedThread.start { [self] in readLoop() }
+        } catch {
+            throw BrowserError(.launchFailed, "cannot start the DevTools reader thread: error \(error.status)")
+        }
     }
 
     /// Why the connection is closed, or nil while it is open.

@@ -6,10 +6,9 @@ import Synchronization
 ///
 /// Not a child task sleeping until the deadline, as it once was: on Linux a
 /// cancelled `Task.sleep` keeps its timer, and the task with it, until the
-/// deadline passes. At 1,600 fetches a second with a 30 s timeout that was
-/// about 48,000 sleeping tasks, 17 MB of Swift task and Dispatch objects in
-/// jemalloc's heap profile, and the daemon's RSS under load grew by as much
-/// in its first half minute. An event loop's scheduled task is freed when it
+/// deadline passes: under load, a fetch rate times the timeout of sleeping
+/// tasks, whose memory the daemon's RSS showed (docs/benchmarks.md). An
+/// event loop's scheduled task is freed when it
 /// is cancelled (AsyncHTTPClient keeps its own request deadline the same way,
 /// but only until the response head, not over the body).
 enum FetchDeadline {
