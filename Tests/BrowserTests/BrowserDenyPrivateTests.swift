@@ -44,7 +44,7 @@ extension BrowserSuites {
                     try await engine.render(url: page(kind), options: RenderOptions(waitForNetworkIdle: true, timeout: .seconds(20)))
                 }
             }
-            #expect(error?.code == .blockedAddress)
+            #expect(error?.code == .blockedAddress, "\(String(describing: error))")
             #expect(error?.message.contains("127.0.0.1") == true)
             #expect(site.receivedAny)
             #expect(!secret.receivedAny, "the private server was reached")

@@ -63,7 +63,7 @@ extension BrowserEngine {
         case "data", "blob", "about":
             return nil
         case "http", "https":
-            let host = (parsed.host ?? "").filter { $0 != "[" && $0 != "]" }
+            let host = parsed.lookupHost
             guard !host.isEmpty else { return "the URL has no host" }
             do throws(EngineError) {
                 _ = try await pins.addresses(of: host.lowercased())

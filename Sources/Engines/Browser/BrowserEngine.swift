@@ -82,7 +82,9 @@ public final class BrowserEngine: PooledEngine {
     }
 
     deinit {
-        state.withLock { $0.running }?.process.terminate()
+        let (running, proxy) = state.withLock { ($0.running, $0.proxy) }
+        proxy?.close()
+        running?.process.terminate()
     }
 
     // MARK: - PooledEngine
