@@ -71,7 +71,8 @@ final class SOCKSConnectHandler: ChannelInboundHandler, RemovableChannelHandler 
             guard context.channel.isActive else { return }
             switch result {
             case .success(let addresses):
-                handler.connect(to: addresses[0], port: port, context: context)
+                guard let address = addresses.first else { return handler.fail(.hostUnreachable, context: context) }
+                handler.connect(to: address, port: port, context: context)
             case .failure(let error):
                 handler.logger.info("browser connection refused", metadata: ["crawld.browser.host": "\(host)", "crawld.browser.reason": "\(error)"])
                 handler.fail(.notAllowed, context: context)
