@@ -261,8 +261,8 @@ public final class Crawler: Sendable {
     }
 
     private func makeBrowserEngine(_ configuration: BrowserEngineConfiguration) -> @Sendable () throws -> BrowserEngine {
-        { [browserLaunch, addressGuard, logger] in
-            BrowserEngine(configuration: configuration, launch: browserLaunch, addressGuard: addressGuard, logger: logger)
+        { [browserLaunch, addressGuard, eventLoopGroup, logger] in
+            BrowserEngine(configuration: configuration, launch: browserLaunch, addressGuard: addressGuard, eventLoopGroup: eventLoopGroup, logger: logger)
         }
     }
 

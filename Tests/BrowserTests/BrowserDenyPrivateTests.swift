@@ -24,8 +24,11 @@ extension BrowserSuites {
         }
 
         /// The rule under test: 127.0.0.2 is reachable, every other host is refused.
-        static let guardAllowingOnlyTheSite = BrowserAddressGuard { host in
-            host == "127.0.0.2" ? nil : "\(host) is a loopback address (refused by --deny-private)"
+        static let guardAllowingOnlyTheSite = BrowserAddressGuard { host throws(EngineError) in
+            guard host == "127.0.0.2", let site = IPAddress(host) else {
+                throw EngineError(.blockedAddress, "\(host) is a loopback address (refused by --deny-private)")
+            }
+            return [site]
         }
 
         private func withGuardedBrowser<T>(_ body: (BrowserEngine) async throws -> T) async throws -> T {
@@ -41,7 +44,7 @@ extension BrowserSuites {
                     try await engine.render(url: page(kind), options: RenderOptions(waitForNetworkIdle: true, timeout: .seconds(20)))
                 }
             }
-            #expect(error?.code == .blockedAddress)
+            #expect(error?.code == .blockedAddress, "\(String(describing: error))")
             #expect(error?.message.contains("127.0.0.1") == true)
             #expect(site.receivedAny)
             #expect(!secret.receivedAny, "the private server was reached")

@@ -23,7 +23,7 @@ struct DaemonBrowserDenyPrivateTests {
 
         let redirected = try await crawl("redirect")
         #expect(redirected["ok"] == false)
-        #expect(redirected["error"]?.objectValue?["code"] == "blocked_address")
+        #expect(redirected["error"]?.objectValue?["code"] == "blocked_address", "\(redirected)")
         for kind in ["iframe", "img", "fetch", "websocket"] {
             let answer = try await crawl(kind)
             #expect(answer["ok"] == true, "\(kind): \(answer)")

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Pages for the browser engine's tests and benchmark (Python 3 standard library only).
 
-Binds 127.0.0.1 (or the address given as its one argument) on a free port
-and prints `PORT <n>` on stdout; then prints
+Binds 127.0.0.1 (or the address given as its first argument) on a free port
+(or the port given as its second) and prints `PORT <n>` on stdout; then prints
 `GET <path>` for every request, so a test knows when the browser reached a
 page. Exits when stdin reaches EOF (the test process closed the pipe or died).
 
@@ -21,6 +21,13 @@ Routes:
   /secret       a page holding the word SECRET (the private target of the deny-private tests)
   /to/KIND?u=U  a page that reaches URL U by KIND: redirect (302), jsnav (location=),
                 meta (meta refresh), iframe, img, fetch, websocket
+  /big?N        a page of N rows ending in <p id="end">, sent without a length and
+                ended by closing the connection (HTTP/1.0 style)
+  /sidechannels?udp=U&tcp=T
+                a page that tries every way around a proxy towards 127.0.0.1: WebRTC
+                (STUN to port U, TURN over TCP to T, a remote candidate at U),
+                WebTransport to U, preconnect, dns-prefetch and prefetch to T; it
+                keeps trying for 3 s, then adds <p id="done">
 """
 
 import html
@@ -60,6 +67,32 @@ REACH = {
     "websocket": "<script>const ws = new WebSocket({js}); ws.onmessage = e => document.body.append(e.data);</script>",
 }
 
+# Every way a page may reach 127.0.0.1 without an HTTP request the DevTools Fetch domain holds.
+SIDE_CHANNELS = """<!doctype html><html><head>
+<link rel="preconnect" href="http://127.0.0.1:TCP"><link rel="preconnect" href="https://127.0.0.1:TCP">
+<link rel="dns-prefetch" href="//127.0.0.1:TCP"><link rel="prefetch" href="http://127.0.0.1:TCP/prefetched">
+</head><body><p>side channels</p><script>
+(async () => {
+  const say = text => document.body.append(text + ' ');
+  try {
+    const transport = new WebTransport('https://127.0.0.1:UDP/');
+    transport.ready.catch(() => {}); transport.closed.catch(() => {});
+    say('webtransport:started');
+  } catch (e) { say('webtransport:' + e); }
+  try {
+    const pc = new RTCPeerConnection({iceServers: [
+      {urls: 'stun:127.0.0.1:UDP'}, {urls: 'turn:127.0.0.1:TCP?transport=tcp', username: 'u', credential: 'p'}]});
+    pc.createDataChannel('x');
+    const offer = await pc.createOffer(); await pc.setLocalDescription(offer);
+    const peer = new RTCPeerConnection(); await peer.setRemoteDescription(offer);
+    const answer = await peer.createAnswer(); await peer.setLocalDescription(answer); await pc.setRemoteDescription(answer);
+    await pc.addIceCandidate({candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 UDP typ host', sdpMid: '0', sdpMLineIndex: 0});
+    say('rtc:started');
+  } catch (e) { say('rtc:' + e); }
+  setTimeout(() => { const p = document.createElement('p'); p.id = 'done'; document.body.append(p); }, 3000);
+})();
+</script></body></html>"""
+
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -93,6 +126,21 @@ class Handler(BaseHTTPRequestHandler):
                 return
             reach = REACH[kind].format(js=json.dumps(target), attr=html.escape(target, quote=True))
             body = f"<!doctype html><html><head>{reach}</head><body><p>DONE</p></body></html>"
+        elif self.path.startswith("/big?"):
+            rows = int(self.path.split("?", 1)[1])
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"<!doctype html><html><body>")
+            for start in range(0, rows, 1000):
+                self.wfile.write("".join(f"<p>row {n}</p>" for n in range(start, min(rows, start + 1000))).encode())
+            self.wfile.write(b"<p id='end'>END</p></body></html>")
+            self.close_connection = True
+            return
+        elif self.path.startswith("/sidechannels?"):
+            ports = dict(item.split("=", 1) for item in self.path.split("?", 1)[1].split("&"))
+            body = SIDE_CHANNELS.replace("UDP", ports["udp"]).replace("TCP", ports["tcp"])
         elif self.path.startswith("/pixel.png"):
             body, content_type = PNG_1X1, "image/png"
         elif body is None:
@@ -109,7 +157,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer((sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1", 0), Handler)
+    host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
+    server = ThreadingHTTPServer((host, int(sys.argv[2]) if len(sys.argv) > 2 else 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("PORT", server.server_address[1], flush=True)

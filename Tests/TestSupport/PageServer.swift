@@ -17,13 +17,16 @@ public final class PageServer: Sendable {
 
     /// - Parameters:
     ///   - host: the address to bind.
+    ///   - port: the port to bind; 0 (the default) takes a free one. Two
+    ///     servers on one port of two loopback addresses stand for one name
+    ///     answering two addresses.
     ///   - namespace: the network namespace to run in (`NetworkNamespace.name`), whose address `host` is.
-    public init(host: String = "127.0.0.1", namespace: String? = nil) async throws {
+    public init(host: String = "127.0.0.1", port requested: Int = 0, namespace: String? = nil) async throws {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Servers/browserpages.py")
         let process = Process()
-        let python = ["python3", "-u", script.path, host]
+        let python = ["python3", "-u", script.path, host, String(requested)]
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + python
         let stdin = Pipe()

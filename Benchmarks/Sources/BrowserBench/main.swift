@@ -7,6 +7,8 @@
 // - engine, cold: launch Chromium, render a small page (context, navigate,
 //   outerHTML, dispose), close (p50 of 20);
 // - engine, pooled: the same on a browser already running (p50 of 20, after 5 warm-up pages);
+// - engine, pooled with --deny-private's proxy: the same on a guarded browser,
+//   in turns with an unguarded one (p50 of 20 each);
 // - engine, throughput: pages/s with 4 renders in flight on one browser (200 pages);
 // - engine, PSS of the browser's process tree: idle after start, after 1 page
 //   (its spare renderer up), right after 200 more, and idle again (spare dropped);
@@ -89,6 +91,25 @@ var pooled: [Duration] = []
 for _ in 0..<20 {
     pooled.append(try await clock.measure { _ = try await engine.render(url: page) })
 }
+// Under --deny-private every connection goes through crawld's proxy: the
+// same page on a second browser with a rule that allows 127.0.0.1, renders
+// taken in turns with the first so that both see the same machine.
+let guarded = BrowserEngine(
+    addressGuard: BrowserAddressGuard { host throws(EngineError) in
+        guard let address = IPAddress(host) else { throw EngineError(.blockedAddress, "\(host): names are refused here") }
+        return [address]
+    },
+    logger: logger
+)
+try await guarded.start()
+for _ in 0..<5 { _ = try await guarded.render(url: page) }
+var plainTurns: [Duration] = []
+var guardedTurns: [Duration] = []
+for _ in 0..<20 {
+    plainTurns.append(try await clock.measure { _ = try await engine.render(url: page) })
+    guardedTurns.append(try await clock.measure { _ = try await guarded.render(url: page) })
+}
+await guarded.close()
 let elapsed = try await clock.measure {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for worker in 0..<4 {
@@ -107,6 +128,7 @@ await engine.close()
 
 print(String(format: "  engine cold   p50 over 20: %7.1f ms  (launch, context, navigate, HTML, dispose, close)", median(cold)))
 print(String(format: "  engine pooled p50 over 20: %7.1f ms  (context, navigate, HTML, dispose)", median(pooled)))
+print(String(format: "  engine pooled p50 over 20, in turns: direct %7.1f ms, through the --deny-private proxy %7.1f ms", median(plainTurns), median(guardedTurns)))
 print(String(format: "  engine 4 in flight: %.1f pages/s (%d pages in %.0f ms)", Double(pages) / (milliseconds(elapsed) / 1000), pages, milliseconds(elapsed)))
 print("  engine PSS idle: \(megabytes(idle)), after 1 page (spare renderer up): \(megabytes(afterOne)), "
     + "right after \(pages + 26) pages: \(megabytes(inUse)), idle again after them (spare dropped): \(megabytes(afterMany))")

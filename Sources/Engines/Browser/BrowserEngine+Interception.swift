@@ -57,15 +57,20 @@ extension BrowserEngine {
     /// `blob:` and `about:` reach no network; `http`/`https` go to the guard
     /// with their host; any other scheme is refused.
     private func refusal(of url: String) async -> String? {
-        guard let addressGuard else { return nil }
+        guard let pins else { return nil }
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else { return "not a URL the browser may fetch" }
         switch scheme {
         case "data", "blob", "about":
             return nil
         case "http", "https":
-            let host = (parsed.host ?? "").filter { $0 != "[" && $0 != "]" }
+            let host = parsed.lookupHost
             guard !host.isEmpty else { return "the URL has no host" }
-            return await addressGuard.refusal(host)
+            do throws(EngineError) {
+                _ = try await pins.addresses(of: host.lowercased())
+                return nil
+            } catch {
+                return error.message
+            }
         default:
             return "scheme '\(scheme)' is not fetched under --deny-private"
         }

@@ -79,7 +79,7 @@ extension BrowserEngine {
             commands.append(("Network.setExtraHTTPHeaders", ["headers": .object(headers)]))
         }
         // With an address guard the browser-wide interception fails blocked types too.
-        if !configuration.blocked.isEmpty, addressGuard == nil {
+        if !configuration.blocked.isEmpty, pins == nil {
             let patterns = configuration.blocked.sorted().map { JSONValue.object(["resourceType": .string($0.devtoolsName), "requestStage": "Request"]) }
             commands.append(("Fetch.enable", ["patterns": .array(patterns)]))
         }

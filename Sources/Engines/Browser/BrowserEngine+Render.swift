@@ -76,7 +76,7 @@ extension BrowserEngine {
         let session = prepared.session
         let tracker = prepared.tracker
         stage = "navigating to \(url)"
-        let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
+        let navigation = try await navigate(url, session: session, on: connection)
         if let error = navigation["errorText"]?.stringValue, !error.isEmpty {
             throw tracker.failure ?? BrowserError(.navigationFailed, "\(error) loading \(url)")
         }
@@ -117,6 +117,21 @@ extension BrowserEngine {
         )
         result.dialogs = page.dialogs
         return result
+    }
+
+    /// `Page.navigate`, tried again (twice at most) when it failed with
+    /// `net::ERR_NETWORK_CHANGED`: Chromium drops the connections it is making
+    /// whenever an interface of this host gains or loses an address (a
+    /// container or VPN starting, another network namespace), which says
+    /// nothing about the page. Connections through the `--deny-private` proxy
+    /// are the ones it caught in tests.
+    private func navigate(_ url: String, session: String, on connection: CDPConnection) async throws -> JSONObject {
+        var attempts = 0
+        while true {
+            let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session).objectValue ?? [:]
+            attempts += 1
+            guard navigation["errorText"]?.stringValue == "net::ERR_NETWORK_CHANGED", attempts < 3 else { return navigation }
+        }
     }
 
     /// Doctype (when there is one) and `outerHTML`: the page as a parser would want it.

@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import Pool
 import Synchronization
 
@@ -28,8 +30,11 @@ public final class BrowserEngine: PooledEngine {
     public let kind = BrowserEngineConfiguration.kind
     public let configuration: BrowserEngineConfiguration
     public let launch: BrowserLaunchConfiguration
-    /// The `--deny-private` rule every request of every page passes; nil without it.
-    let addressGuard: BrowserAddressGuard?
+    /// The `--deny-private` rule's answers for this browser, shared by the
+    /// request check and the proxy (see `PinnedHosts`); nil without the rule.
+    let pins: PinnedHosts?
+    /// Where the browser's proxy runs; the engine never shuts it down.
+    let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
     struct Running {
@@ -39,6 +44,8 @@ public final class BrowserEngine: PooledEngine {
 
     struct State {
         var running: Running?
+        /// With the rule, the browser's only way onto the network (see `BrowserProxy`).
+        var proxy: BrowserProxy?
         var closed = false
         var watchdog: BrowserWatchdog
         var nextRequest = 0
@@ -55,39 +62,45 @@ public final class BrowserEngine: PooledEngine {
     /// - Parameters:
     ///   - configuration: the per-signature settings (viewport, user agent, ...).
     ///   - launch: the per-machine settings (binary, profiles, heartbeat).
-    ///   - addressGuard: with `--deny-private`, the rule every request a page
+    ///   - addressGuard: with `--deny-private`, the rule every connection a page
     ///     makes must pass (see `BrowserAddressGuard`); WebSockets are then refused.
+    ///   - eventLoopGroup: where the proxy of a guarded browser runs (the daemon's loops).
     ///   - logger: where launches, kills, crashes and refused requests are logged (at `info`).
     public init(
         configuration: BrowserEngineConfiguration = BrowserEngineConfiguration(),
         launch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
         addressGuard: BrowserAddressGuard? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) {
         self.configuration = configuration
         self.launch = launch
-        self.addressGuard = addressGuard
+        self.pins = addressGuard.map { PinnedHosts(addressGuard: $0) }
+        self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.state = Mutex(State(watchdog: BrowserWatchdog(interval: launch.heartbeatInterval, maxMissedBeats: launch.maxMissedBeats)))
     }
 
     deinit {
-        state.withLock { $0.running }?.process.terminate()
+        let (running, proxy) = state.withLock { ($0.running, $0.proxy) }
+        proxy?.close()
+        running?.process.terminate()
     }
 
     // MARK: - PooledEngine
 
     /// Spawns Chromium and waits for its first DevTools answer. The first
     /// start for a profile root also kills browsers orphaned by a dead crawld.
-    /// With an address guard, request interception is on before the first
-    /// page (see `startInterception(on:)`).
+    /// With an address guard, the browser's proxy listens before Chromium
+    /// starts (see `BrowserProxy`) and request interception is on before the
+    /// first page (see `startInterception(on:)`).
     /// - Throws: `BrowserError.unavailable` (no binary; the message has the
     ///   install hint), `.launchFailed`, or `.timeout` when the new browser
     ///   misses its heartbeats.
     public func start() async throws {
         let executable = try ChromiumProcess.locate(override: launch.executable)
         Self.cleanOrphansOnce(root: launch.profileRoot, logger: logger)
-        let arguments = addressGuard == nil ? [] : try ChromiumProcess.webSocketRefusalFlags()
+        let arguments = try await startProxy().map { try ChromiumProcess.isolationFlags(proxyPort: $0.port) } ?? []
         let process = try ChromiumProcess(executable: executable, profileRoot: launch.profileRoot, arguments: arguments)
         let connection = CDPConnection(
             socket: process.socket,
@@ -109,7 +122,7 @@ public final class BrowserEngine: PooledEngine {
         do {
             try connection.start()
             let version = try await connection.send("Browser.getVersion")
-            if addressGuard != nil { try await startInterception(on: connection) }
+            if pins != nil { try await startInterception(on: connection) }
             logger.info(
                 "browser started",
                 metadata: ["crawld.browser.pid": "\(process.pid)", "crawld.browser.product": "\(version.objectValue?["product"]?.stringValue ?? "?")"]
@@ -122,10 +135,11 @@ public final class BrowserEngine: PooledEngine {
     }
 
     public func close() async {
-        let running = state.withLock { state in
+        let (running, proxy) = state.withLock { state in
             state.closed = true
-            return state.running
+            return (state.running, state.proxy)
         }
+        proxy?.close()
         guard let running else { return }
         running.connection.fail(BrowserError(.crashed, "engine closed"))
         failTrackers(BrowserError(.crashed, "engine closed"))
@@ -147,6 +161,23 @@ public final class BrowserEngine: PooledEngine {
 
     /// The browser's pid, which is also its process group id; nil before `start()`.
     public var processID: Int32? { state.withLock { $0.running?.process.pid } }
+
+    /// The guarded browser's proxy, kept in the state so that `close()` stops
+    /// it even when the browser never started; nil without a guard.
+    private func startProxy() async throws -> BrowserProxy? {
+        guard let pins else { return nil }
+        let proxy = try await BrowserProxy(pins: pins, group: eventLoopGroup, logger: logger)
+        let admitted = state.withLock { state in
+            guard !state.closed, state.proxy == nil else { return false }
+            state.proxy = proxy
+            return true
+        }
+        guard admitted else {
+            proxy.close()
+            throw BrowserError(.launchFailed, "engine already started or closed")
+        }
+        return proxy
+    }
 
     // MARK: - Watchdog
 
