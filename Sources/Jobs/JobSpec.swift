@@ -105,7 +105,7 @@ public struct JobSpec: Sendable, Equatable {
         overwrite = try Self.read { () throws(JSONFieldError) in try reader.bool("overwrite") } ?? overwrite
         obeyRobots = try Self.read { () throws(JSONFieldError) in try reader.bool("obey_robots") } ?? obeyRobots
         watch = try Self.watchMode(params["watch"])
-        cluster = try reader.bool("cluster") ?? cluster
+        cluster = try Self.read { () throws(JSONFieldError) in try reader.bool("cluster") } ?? cluster
     }
 
     /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.
