@@ -37,6 +37,10 @@ public struct JobSpec: Sendable, Equatable {
     /// The engine config object, handed to the crawl path as is.
     public var config: JSONObject?
     public var extract: Bool = true
+    /// Representations each record carries besides `links` (`text`, `markdown`, `fit_markdown`).
+    public var formats: Set<CrawlRequest.Format> = []
+    /// Filters each record's `fit_markdown` to the blocks relevant to it.
+    public var query: String?
     /// The output path relative to `--output-dir`; nil means `<job id>.jsonl`.
     public var output: String?
     public var overwrite: Bool = false
@@ -48,7 +52,7 @@ public struct JobSpec: Sendable, Equatable {
     /// The keys `job.submit` accepts besides `id` and `op`.
     public static let keys: Set<String> = [
         "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
-        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch",
+        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "formats", "query",
     ]
 
     /// Validates the parameters of a `job.submit` request.
@@ -95,6 +99,14 @@ public struct JobSpec: Sendable, Equatable {
             }
         }
         extract = try reader.bool("extract") ?? extract
+        formats = try Self.formats(reader)
+        query = try reader.string("query")
+        if let query {
+            guard formats.contains(.fitMarkdown) else { throw JobError(.badRequest, "filters fit_markdown: add \"fit_markdown\" to formats", field: "query") }
+            guard query.utf8.count <= CrawlRequest.maxQueryBytes else {
+                throw JobError(.badRequest, "at most \(CrawlRequest.maxQueryBytes) bytes, got \(query.utf8.count)", field: "query")
+            }
+        }
         if let output = try reader.string("output") {
             guard !output.isEmpty else { throw JobError(.badRequest, "must not be empty", field: "output") }
             self.output = output
@@ -133,6 +145,19 @@ public struct JobSpec: Sendable, Equatable {
             throw JobError(.badRequest, "a pattern has at most \(URLPattern.maxBytes) bytes, got \(texts[index].utf8.count)", field: "\(key)[\(index)]")
         }
         return texts.map(URLPattern.init)
+    }
+
+    /// The formats a record may carry: every page's `html` would make records of megabytes,
+    /// so a job offers the text ones only.
+    private static func formats(_ reader: FieldReader) throws(JobError) -> Set<CrawlRequest.Format> {
+        var formats: Set<CrawlRequest.Format> = []
+        for (index, name) in try reader.strings("formats", max: 8).enumerated() {
+            guard let format = CrawlRequest.Format(rawValue: name), [.text, .markdown, .fitMarkdown, .links].contains(format) else {
+                throw JobError(.badRequest, "expected text, markdown, fit_markdown or links, got '\(name)'", field: "formats[\(index)]")
+            }
+            if format != .links { formats.insert(format) }
+        }
+        return formats
     }
 
     private static func watchMode(_ value: JSONValue?) throws(JobError) -> WatchMode {

@@ -1,0 +1,125 @@
+internal import CLibXML2
+
+/// The part of a page that is its content: a subtree, minus the furniture inside it.
+///
+/// Made by `HTMLDocument.mainContent(override:)`, rendered by `fitMarkdown`. The root is, in
+/// order of trust:
+/// 1. the node extract.lua's `main(doc, page)` named;
+/// 2. the page's own say: the `<main>` or `role="main"` element with the most text, else an
+///    `<article>` holding at least two thirds of all articles' text, when its text after
+///    furniture is removed is at least `minimumHintText` characters (a `<main>` that wraps
+///    only a hero banner is not believed);
+/// 3. readability's choice: the element with the best paragraph score weighed by its tag and
+///    names and discounted by its link density, together with siblings that score nearly as
+///    well or read as prose (so a thread of posts in sibling `div`s stays whole).
+/// Inside the root, `ContentScanner` says what is furniture.
+struct MainContent {
+    let root: xmlNodePtr
+    /// Nodes below `root` to leave out, with everything below them.
+    let pruned: Set<xmlNodePtr>
+
+    /// Below this many characters of text a structural hint is not believed.
+    static let minimumHintText = 140
+}
+
+extension HTMLDocument {
+    /// The main content of the page (see `MainContent`).
+    /// - Parameter override: the node a script chose; its furniture is still removed.
+    func mainContent(override: HTMLNode? = nil) -> MainContent? {
+        if let override { return Self.scanned(override.pointer).main }
+        guard let body else { return nil }
+        if let hint = structuralHint() {
+            let content = Self.scanned(hint)
+            if content.text >= MainContent.minimumHintText { return content.main }
+        }
+        var scanner = ContentScanner(start: body.pointer)
+        Self.walk(body.pointer, &scanner)
+        return Self.bestCandidate(in: scanner, body: body.pointer)
+    }
+
+    private static func scanned(_ start: xmlNodePtr) -> (main: MainContent, text: Int) {
+        var scanner = ContentScanner(start: start)
+        walk(start, &scanner)
+        return (MainContent(root: start, pruned: scanner.furniture), scanner.figures[start]?.text ?? 0)
+    }
+
+    /// `<main>` / `role="main"` with the most text, else the dominant `<article>`.
+    private func structuralHint() -> xmlNodePtr? {
+        let roles = elementIndex.elements.filter { $0.pointee.properties != nil && BoilerplateRules.attribute($0, "role")?.lowercased() == "main" }
+        let mains = elementIndex.elements(named: Self.mainName) + roles
+        if let best = mains.max(by: { Self.textLength($0) < Self.textLength($1) }) { return best }
+        let articles = elementIndex.elements(named: Self.articleName)
+        let lengths = articles.map(Self.textLength)
+        guard let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }) else { return nil }
+        return lengths[longest] * 3 >= lengths.reduce(0, +) * 2 ? articles[longest] : nil
+    }
+
+    private static let mainName = ElementName("main")
+    private static let articleName = ElementName("article")
+
+    private static func textLength(_ element: xmlNodePtr) -> Int {
+        HTMLNode.content(of: element).utf8.count
+    }
+
+    // MARK: - Scoring
+
+    /// readability's top candidate and the siblings that belong with it.
+    private static func bestCandidate(in scanner: ContentScanner, body: xmlNodePtr) -> MainContent {
+        var best: (node: xmlNodePtr, score: Double)?
+        for (node, figures) in scanner.figures where figures.score > 0 {
+            let score = candidateScore(node, figures)
+            if best.map({ score > $0.score }) ?? true { best = (node, score) }
+        }
+        guard let (top, topScore) = best, let parent = top.pointee.parent, top != body else {
+            return MainContent(root: body, pruned: scanner.furniture)
+        }
+        let threshold = max(10, topScore * 0.2)
+        var pruned = scanner.furniture
+        var child = parent.pointee.children
+        while let sibling = child {
+            child = sibling.pointee.next
+            guard sibling != top, !pruned.contains(sibling) else { continue }
+            if let figures = scanner.figures[sibling], belongs(sibling, figures, threshold: threshold) { continue }
+            pruned.insert(sibling)
+        }
+        return MainContent(root: parent, pruned: pruned)
+    }
+
+    /// A sibling joins the top candidate when it scores well or reads as prose.
+    private static func belongs(_ sibling: xmlNodePtr, _ figures: ContentScanner.Figures, threshold: Double) -> Bool {
+        if figures.score > 0, candidateScore(sibling, figures) >= threshold { return true }
+        if figures.hasCode || figures.hasHeading && figures.text < 200 { return true }
+        return figures.text > 80 && figures.linkDensity < 0.25
+    }
+
+    private static func candidateScore(_ node: xmlNodePtr, _ figures: ContentScanner.Figures) -> Double {
+        (figures.score + tagWeight(tagName(node)) + nameWeight(node)) * (1 - figures.linkDensity)
+    }
+
+    /// readability's initial score by tag.
+    private static func tagWeight(_ name: String) -> Double {
+        switch name {
+        case "div", "article", "main", "section": 5
+        case "pre", "td", "blockquote": 3
+        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": -3
+        case "h1", "h2", "h3", "h4", "h5", "h6", "th": -5
+        default: 0
+        }
+    }
+
+    /// ±25 for names that say content or furniture.
+    private static func nameWeight(_ node: xmlNodePtr) -> Double {
+        let words = BoilerplateRules.names(of: node)
+        if words.isEmpty { return 0 }
+        var weight = 0.0
+        if !words.isDisjoint(with: positiveWords) { weight += 25 }
+        if !words.isDisjoint(with: negativeWords) { weight -= 25 }
+        return weight
+    }
+
+    private static let positiveWords: Set<String> = ["article", "body", "content", "entry", "main", "page", "post", "text", "blog", "story", "prose"]
+    private static let negativeWords: Set<String> = [
+        "comment", "comments", "meta", "footer", "footnote", "related", "sidebar", "sponsor", "widget", "share", "tags", "byline",
+        "author", "date", "promo", "shopping", "media", "hidden",
+    ]
+}
