@@ -18,13 +18,15 @@ enum BoilerplateRules {
         "navigation", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar", "toolbar",
     ]
 
-    /// Words of `class` / `id` that name furniture (matched as whole words, split at `-`, `_` and spaces).
+    /// Words of `class` / `id` names that name furniture (see `namesSay`).
     private static let furnitureWords: Set<String> = [
         "nav", "navbar", "navigation", "menu", "sidebar", "footer", "breadcrumb", "breadcrumbs", "cookie", "cookies",
         "consent", "gdpr", "banner", "share", "sharing", "social", "related", "comment", "comments", "disqus",
         "newsletter", "subscribe", "subscription", "promo", "sponsor", "sponsored", "ad", "ads", "advert",
         "advertisement", "pagination", "pager", "popup", "modal", "masthead", "widget", "toolbar", "skip",
-        "headerlink", "permalink", "edit", "editthispage", "signup", "rss", "sharebar", "prevnext",
+        "headerlink", "permalink", "edit", "editthispage", "editsection", "signup", "rss", "sharebar", "prevnext",
+        "byline", "meta", "postmeta", "postmetadata", "author", "dateline", "tags", "reviews", "recommendations", "foot",
+        "topbar", "crumbs", "announcement", "signature", "vote", "votes", "votecell", "postprofile", "notice", "sitenotice",
     ]
 
     /// Words that keep an element whatever else its names say (readability's "ok maybe").
@@ -34,6 +36,7 @@ enum BoilerplateRules {
     private static let furnitureLinkTexts: Set<String> = [
         "¶", "#", "§", "🔗", "edit this page", "edit on github", "edit on gitlab", "view page source", "show source",
         "view source", "improve this page", "back to top", "skip to content", "skip to main content", "permalink",
+        "jump to navigation", "jump to search", "jump to recipe", "print recipe",
     ]
 
     /// Whether `element` is furniture by its own markup: tag, role, names, hidden state, or
@@ -48,29 +51,48 @@ enum BoilerplateRules {
         }
         if let role = attribute(element, "role"), furnitureRoles.contains(role.lowercased()) { return true }
         if name == "a", isFurnitureLink(element) { return true }
-        let words = names(of: element)
-        guard !words.isEmpty, words.isDisjoint(with: contentWords) else { return false }
-        return !words.isDisjoint(with: furnitureWords)
+        return namesSay(element, any: furnitureWords)
     }
 
-    /// A header by tag, `role="banner"` or class/id word: furniture unless it holds a heading.
+    /// A header by tag, `role="banner"` or class/id name: furniture unless it holds a heading.
     static func isHeaderLike(_ element: xmlNodePtr, name: String) -> Bool {
         if name == "header" { return true }
         if attribute(element, "role")?.lowercased() == "banner" { return true }
-        let words = names(of: element)
-        return words.contains("header") && words.isDisjoint(with: contentWords)
+        return namesSay(element, any: ["header", "masthead"])
     }
 
-    /// The lowercase words of `class` and `id`.
-    static func names(of element: xmlNodePtr) -> Set<String> {
-        var words: Set<String> = []
+    /// Whether the element's `class` / `id` names make it one of `words`.
+    ///
+    /// Each name (`entry-meta`, `sidebar-content`, `comments-area`) is read as a compound whose
+    /// last known word is its head: `entry-meta` is a meta block, `sidebar-content` is content.
+    /// A name with a furniture word and no content word is furniture too (`comments-area`). Any
+    /// name that is content outright keeps the element, so WordPress's `post … category-comments`
+    /// stays an article.
+    static func namesSay(_ element: xmlNodePtr, any words: Set<String>) -> Bool {
+        guard element.pointee.properties != nil else { return false }
+        var said = false
+        for name in names(of: element) {
+            let parts = name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init)
+            let head = parts.last { words.contains($0) || contentWords.contains($0) }
+            if let head, contentWords.contains(head) { return false }
+            if head != nil { said = true }
+        }
+        return said
+    }
+
+    /// The lowercase names in `class` and `id`, each whole (`entry-meta`).
+    static func names(of element: xmlNodePtr) -> [String] {
+        var names: [String] = []
         for key in ["class", "id"] {
             guard let value = attribute(element, key) else { continue }
-            for word in value.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" || $0 == "\t" }) {
-                words.insert(String(word))
-            }
+            names += value.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         }
-        return words
+        return names
+    }
+
+    /// The words of the names (`entry-meta` gives `entry` and `meta`).
+    static func words(of element: xmlNodePtr) -> Set<String> {
+        Set(names(of: element).flatMap { $0.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init) })
     }
 
     /// A header link (`href="#…"` whose text is a mark) or an "edit this page" style link.

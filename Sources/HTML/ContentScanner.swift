@@ -36,19 +36,26 @@ struct ContentScanner: NodeVisitor {
     }
 
     /// Containers judged by their link density on the way out.
-    private static let linkListTags = ElementNameSet(["ul", "ol", "div", "section", "p", "dl", "header", "span"])
+    private static let linkBoxTags = ElementNameSet(["div", "section", "header"])
+    /// Lists judged by their link density, unless the page said where its content is: a
+    /// docs page's table of contents is a list of links, and it is content there.
+    private static let linkListTags = ElementNameSet(["ul", "ol", "dl"])
 
     /// Headings: a header holding one is an article's title, not the site's banner.
     static let headingTags = ElementNameSet(["h1", "h2", "h3", "h4", "h5", "h6"])
 
     let start: xmlNodePtr
+    /// Whether lists of links, and sections with a heading, below `start` are content (the
+    /// root came from the page's markup or a script).
+    let trustsLists: Bool
     private(set) var furniture: Set<xmlNodePtr> = []
     private(set) var figures: [xmlNodePtr: Figures] = [:]
     private var open: [Open] = []
     private var linkDepth = 0
 
-    init(start: xmlNodePtr) {
+    init(start: xmlNodePtr, trustsLists: Bool) {
         self.start = start
+        self.trustsLists = trustsLists
     }
 
     mutating func enter(_ node: xmlNodePtr) -> Bool {
@@ -101,9 +108,13 @@ struct ContentScanner: NodeVisitor {
     /// A header with no heading, or a container that is mostly links and has little else.
     private func isFurnitureByFigures(_ element: Open) -> Bool {
         if !element.figures.hasHeading, BoilerplateRules.isHeaderLike(element.node, name: element.name) { return true }
-        guard Self.linkListTags.contains(element.name), !element.figures.hasCode, element.figures.text > 0 else { return false }
+        // Under a root the page named, a section with a heading is the page's own structure
+        // (a docs index: a title, a sentence and a long table of contents).
+        if trustsLists, element.figures.hasHeading { return false }
+        let judged = Self.linkBoxTags.contains(element.name) || !trustsLists && Self.linkListTags.contains(element.name)
+        guard judged, !element.figures.hasCode, element.figures.text > 0 else { return false }
         let plain = element.figures.text - element.figures.linkText
-        return element.figures.linkDensity >= 0.6 && plain < 150 && !BoilerplateRules.names(of: element.node).contains("toctree")
+        return element.figures.linkDensity >= 0.6 && plain < 150 && !BoilerplateRules.words(of: element.node).contains("toctree")
     }
 
     /// Paragraph scores go to the three enclosing elements, as readability credits them.

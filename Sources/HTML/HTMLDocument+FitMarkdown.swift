@@ -13,6 +13,7 @@ extension HTMLDocument {
     public func fitMarkdown(main: HTMLNode? = nil, query: String? = nil) -> String {
         guard let content = mainContent(override: main) else { return "" }
         var renderer = PruningVisitor(inner: MarkdownRenderer(baseURL: baseURL), pruned: content.pruned)
+        if let title = content.title { Self.walk(title, &renderer) }
         Self.walk(content.root, &renderer)
         let markdown = renderer.inner.finish()
         guard let query, !query.isEmpty else { return markdown }

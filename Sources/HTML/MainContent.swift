@@ -12,11 +12,15 @@ internal import CLibXML2
 /// 3. readability's choice: the element with the best paragraph score weighed by its tag and
 ///    names and discounted by its link density, together with siblings that score nearly as
 ///    well or read as prose (so a thread of posts in sibling `div`s stays whole).
-/// Inside the root, `ContentScanner` says what is furniture.
+/// Inside the root, `ContentScanner` says what is furniture. When the root was found (not
+/// named by a script) and the page's only `<h1>` lies outside it, that heading is the title
+/// and comes first, as readability gives the title beside the content.
 struct MainContent {
     let root: xmlNodePtr
     /// Nodes below `root` to leave out, with everything below them.
     let pruned: Set<xmlNodePtr>
+    /// The page's title heading, when it lies outside `root`.
+    var title: xmlNodePtr?
 
     /// Below this many characters of text a structural hint is not believed.
     static let minimumHintText = 140
@@ -28,17 +32,29 @@ extension HTMLDocument {
     func mainContent(override: HTMLNode? = nil) -> MainContent? {
         if let override { return Self.scanned(override.pointer).main }
         guard let body else { return nil }
-        if let hint = structuralHint() {
-            let content = Self.scanned(hint)
-            if content.text >= MainContent.minimumHintText { return content.main }
+        var found: MainContent
+        if let hint = structuralHint(), case let content = Self.scanned(hint), content.text >= MainContent.minimumHintText {
+            found = content.main
+        } else {
+            var scanner = ContentScanner(start: body.pointer, trustsLists: false)
+            Self.walk(body.pointer, &scanner)
+            found = Self.bestCandidate(in: scanner, body: body.pointer)
         }
-        var scanner = ContentScanner(start: body.pointer)
-        Self.walk(body.pointer, &scanner)
-        return Self.bestCandidate(in: scanner, body: body.pointer)
+        let headings = elementIndex.elements(named: Self.headingOneName)
+        if headings.count == 1, let heading = headings.first, !Self.isInside(heading, found.root), namesThePage(heading) { found.title = heading }
+        return found
+    }
+
+    /// Whether a heading is the page's title rather than the site's name in a logo: its text is
+    /// at least half of the `<title>` (which adds the site's name to the page's).
+    private func namesThePage(_ heading: xmlNodePtr) -> Bool {
+        let text = HTMLNode.content(of: heading).collapsingWhitespace()
+        guard let title, !text.isEmpty else { return false }
+        return text.count * 2 >= title.count
     }
 
     private static func scanned(_ start: xmlNodePtr) -> (main: MainContent, text: Int) {
-        var scanner = ContentScanner(start: start)
+        var scanner = ContentScanner(start: start, trustsLists: true)
         walk(start, &scanner)
         return (MainContent(root: start, pruned: scanner.furniture), scanner.figures[start]?.text ?? 0)
     }
@@ -55,6 +71,7 @@ extension HTMLDocument {
     }
 
     private static let mainName = ElementName("main")
+    private static let headingOneName = ElementName("h1")
     private static let articleName = ElementName("article")
 
     private static func textLength(_ element: xmlNodePtr) -> Int {
@@ -63,16 +80,17 @@ extension HTMLDocument {
 
     // MARK: - Scoring
 
-    /// readability's top candidate and the siblings that belong with it.
+    /// readability's top candidate, raised to the ancestor it shares with other candidates that
+    /// score nearly as well (the posts of a thread), and the siblings that belong with it.
     private static func bestCandidate(in scanner: ContentScanner, body: xmlNodePtr) -> MainContent {
-        var best: (node: xmlNodePtr, score: Double)?
+        var ranked: [(node: xmlNodePtr, score: Double)] = []
         for (node, figures) in scanner.figures where figures.score > 0 {
-            let score = candidateScore(node, figures)
-            if best.map({ score > $0.score }) ?? true { best = (node, score) }
+            ranked.append((node, candidateScore(node, figures)))
         }
-        guard let (top, topScore) = best, let parent = top.pointee.parent, top != body else {
-            return MainContent(root: body, pruned: scanner.furniture)
-        }
+        ranked.sort { $0.score > $1.score }
+        guard let (best, topScore) = ranked.first else { return MainContent(root: body, pruned: scanner.furniture) }
+        let top = sharedAncestor(of: best, with: ranked.dropFirst().prefix(8).filter { $0.score >= topScore * 0.5 }.map(\.node), below: body)
+        guard top != body, let parent = top.pointee.parent else { return MainContent(root: body, pruned: scanner.furniture) }
         let threshold = max(10, topScore * 0.2)
         var pruned = scanner.furniture
         var child = parent.pointee.children
@@ -83,6 +101,28 @@ extension HTMLDocument {
             pruned.insert(sibling)
         }
         return MainContent(root: parent, pruned: pruned)
+    }
+
+    /// The nearest ancestor of `top` that also holds at least two of `alternatives` (which are
+    /// not inside `top`), or `top` itself.
+    private static func sharedAncestor(of top: xmlNodePtr, with alternatives: [xmlNodePtr], below body: xmlNodePtr) -> xmlNodePtr {
+        let others = alternatives.filter { !isInside($0, top) && !isInside(top, $0) }
+        guard others.count >= 2 else { return top }
+        var ancestor = top.pointee.parent
+        while let current = ancestor, current != body {
+            if others.filter({ isInside($0, current) }).count >= 2 { return current }
+            ancestor = current.pointee.parent
+        }
+        return top
+    }
+
+    private static func isInside(_ node: xmlNodePtr, _ container: xmlNodePtr) -> Bool {
+        var current: xmlNodePtr? = node
+        while let element = current {
+            if element == container { return true }
+            current = element.pointee.parent
+        }
+        return false
     }
 
     /// A sibling joins the top candidate when it scores well or reads as prose.
@@ -109,7 +149,7 @@ extension HTMLDocument {
 
     /// ±25 for names that say content or furniture.
     private static func nameWeight(_ node: xmlNodePtr) -> Double {
-        let words = BoilerplateRules.names(of: node)
+        let words = BoilerplateRules.words(of: node)
         if words.isEmpty { return 0 }
         var weight = 0.0
         if !words.isDisjoint(with: positiveWords) { weight += 25 }
