@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
         .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix"]),
+        // HTML alone, for benchmarks that need only it (FitBench) without building the daemon's stack.
+        .library(name: "CrawldHTML", targets: ["HTML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
