@@ -18,7 +18,7 @@ enum BoilerplateRules {
         "navigation", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar", "toolbar",
     ]
 
-    /// Words of `class` / `id` names that name furniture (see `namesSay`).
+    /// Words of `class` / `id` names that name furniture (see `Names`).
     private static let furnitureWords: Set<String> = [
         "nav", "navbar", "navigation", "menu", "sidebar", "footer", "breadcrumb", "breadcrumbs", "cookie", "cookies",
         "consent", "gdpr", "banner", "share", "sharing", "social", "related", "comment", "comments", "disqus",
@@ -41,72 +41,88 @@ enum BoilerplateRules {
 
     /// Whether `element` is furniture by its own markup: tag, role, names, hidden state, or
     /// (for links) a generator's link text.
-    static func isFurniture(_ element: xmlNodePtr, name: String) -> Bool {
+    static func isFurniture(_ element: xmlNodePtr, name: String, _ attributes: ElementAttributes, _ names: Names) -> Bool {
         if furnitureTags.contains(element) { return true }
-        if hasAttribute(element, "hidden") { return true }
-        if let hidden = attribute(element, "aria-hidden"), hidden == "true" { return true }
-        if let style = attribute(element, "style") {
+        if attributes.hidden || attributes.ariaHidden { return true }
+        if let style = attributes.style {
             let compact = style.lowercased().filter { $0 != " " }
             if compact.contains("display:none") || compact.contains("visibility:hidden") { return true }
         }
-        if let role = attribute(element, "role"), furnitureRoles.contains(role.lowercased()) { return true }
-        if name == "a", isFurnitureLink(element) { return true }
-        return namesSay(element, any: furnitureWords)
+        if let role = attributes.role, furnitureRoles.contains(role) { return true }
+        if name == "a", isFurnitureLink(element, attributes) { return true }
+        return names.furniture
     }
 
     /// A header by tag, `role="banner"` or class/id name: furniture unless it holds a heading.
-    static func isHeaderLike(_ element: xmlNodePtr, name: String) -> Bool {
-        if name == "header" { return true }
-        if attribute(element, "role")?.lowercased() == "banner" { return true }
-        return namesSay(element, any: ["header", "masthead"])
+    static func isHeaderLike(name: String, _ attributes: ElementAttributes, _ names: Names) -> Bool {
+        name == "header" || attributes.role == "banner" || names.header
     }
 
-    /// Whether the element's `class` / `id` names make it one of `words`.
+    /// What an element's `class` and `id` names say, read once per element.
     ///
     /// Each name (`entry-meta`, `sidebar-content`, `comments-area`) is read as a compound whose
     /// last known word is its head: `entry-meta` is a meta block, `sidebar-content` is content.
     /// A name with a furniture word and no content word is furniture too (`comments-area`). Any
     /// name that is content outright keeps the element, so WordPress's `post … category-comments`
     /// stays an article.
-    static func namesSay(_ element: xmlNodePtr, any words: Set<String>) -> Bool {
-        guard element.pointee.properties != nil else { return false }
-        var said = false
-        for name in names(of: element) {
-            let parts = name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init)
-            let head = parts.last { words.contains($0) || contentWords.contains($0) }
-            if let head, contentWords.contains(head) { return false }
-            if head != nil { said = true }
+    struct Names {
+        var furniture = false
+        var header = false
+        /// A Sphinx table of contents (`toctree-wrapper`): links that are a docs page's content.
+        var toctree = false
+        /// readability's ±25 for names that say content or furniture.
+        var weight = 0.0
+
+        init(_ attributes: ElementAttributes) {
+            guard attributes.className != nil || attributes.id != nil else { return }
+            var furnitureDenied = false
+            var headerDenied = false
+            var positive = false
+            var negative = false
+            for name in attributes.names {
+                let parts = name.split(whereSeparator: { $0 == "-" || $0 == "_" })
+                var furnitureHead: Bool?
+                var headerHead: Bool?
+                for part in parts.reversed() {
+                    let word = String(part)
+                    if word == "toctree" { toctree = true }
+                    if positiveWords.contains(word) { positive = true }
+                    if negativeWords.contains(word) { negative = true }
+                    let isContent = contentWords.contains(word)
+                    if furnitureHead == nil, isContent || furnitureWords.contains(word) { furnitureHead = !isContent }
+                    if headerHead == nil, isContent || word == "header" || word == "masthead" { headerHead = !isContent }
+                }
+                if furnitureHead == false { furnitureDenied = true }
+                if headerHead == false { headerDenied = true }
+                if furnitureHead == true { furniture = true }
+                if headerHead == true { header = true }
+            }
+            if furnitureDenied { furniture = false }
+            if headerDenied { header = false }
+            weight = (positive ? 25 : 0) - (negative ? 25 : 0)
         }
-        return said
     }
 
-    /// The lowercase names in `class` and `id`, each whole (`entry-meta`).
-    static func names(of element: xmlNodePtr) -> [String] {
-        var names: [String] = []
-        for key in ["class", "id"] {
-            guard let value = attribute(element, key) else { continue }
-            names += value.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-        }
-        return names
-    }
-
-    /// The words of the names (`entry-meta` gives `entry` and `meta`).
-    static func words(of element: xmlNodePtr) -> Set<String> {
-        Set(names(of: element).flatMap { $0.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init) })
-    }
+    private static let positiveWords: Set<String> = ["article", "body", "content", "entry", "main", "page", "post", "text", "blog", "story", "prose"]
+    private static let negativeWords: Set<String> = [
+        "comment", "comments", "meta", "footer", "footnote", "related", "sidebar", "sponsor", "widget", "share", "tags", "byline",
+        "author", "date", "promo", "shopping", "media", "hidden",
+    ]
 
     /// A header link (`href="#…"` whose text is a mark) or an "edit this page" style link.
-    private static func isFurnitureLink(_ element: xmlNodePtr) -> Bool {
-        let text = HTMLNode.content(of: element).collapsingWhitespace().lowercased()
+    /// Only a link whose content is one short text is read: the marks and phrases are short,
+    /// and reading every link's text would cost a copy per link.
+    private static func isFurnitureLink(_ element: xmlNodePtr, _ attributes: ElementAttributes) -> Bool {
+        guard let child = element.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+            let content = child.pointee.content, xmlStrlen(content) <= 40
+        else { return false }
+        let text = String(cString: content).collapsingWhitespace().lowercased()
         if furnitureLinkTexts.contains(text) { return true }
-        guard let title = attribute(element, "title")?.lowercased() else { return false }
+        guard let title = attributes.title?.lowercased() else { return false }
         return text.count <= 2 && (title.contains("permalink") || title.contains("link to this"))
     }
 
-    private static func hasAttribute(_ element: xmlNodePtr, _ name: String) -> Bool {
-        xmlHasProp(element, name) != nil
-    }
-
+    /// An attribute's value (for the elements the detection looks at once, not per element).
     static func attribute(_ element: xmlNodePtr, _ name: String) -> String? {
         guard element.pointee.properties != nil, let value = xmlGetProp(element, name) else { return nil }
         defer { releaseXML(value) }

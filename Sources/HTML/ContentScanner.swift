@@ -29,6 +29,8 @@ struct ContentScanner: NodeVisitor {
     private struct Open {
         let node: xmlNodePtr
         let name: String
+        let attributes: ElementAttributes
+        let names: BoilerplateRules.Names
         var figures = Figures()
         /// Inline text that belongs to this element's paragraph (not to a block inside it).
         var ownText = 0
@@ -40,6 +42,9 @@ struct ContentScanner: NodeVisitor {
     /// Lists judged by their link density, unless the page said where its content is: a
     /// docs page's table of contents is a list of links, and it is content there.
     private static let linkListTags = ElementNameSet(["ul", "ol", "dl"])
+
+    /// Elements the renderer takes as one text (`pre` blocks, inline code), never entering them.
+    private static let codeTags = ElementNameSet(["pre", "code", "kbd", "samp", "tt"])
 
     /// Headings: a header holding one is an article's title, not the site's banner.
     static let headingTags = ElementNameSet(["h1", "h2", "h3", "h4", "h5", "h6"])
@@ -66,13 +71,20 @@ struct ContentScanner: NodeVisitor {
         case XML_ELEMENT_NODE:
             let name = HTMLDocument.tagName(node)
             if HTMLDocument.hiddenElements.contains(name) { return false }
-            if node != start, BoilerplateRules.isFurniture(node, name: name) {
+            let attributes = ElementAttributes(node)
+            let names = BoilerplateRules.Names(attributes)
+            if node != start, BoilerplateRules.isFurniture(node, name: name, attributes, names) {
                 furniture.insert(node)
                 return false
             }
             if name == "a" { linkDepth += 1 }
-            open.append(Open(node: node, name: name))
-            return true
+            open.append(Open(node: node, name: name, attributes: attributes, names: names))
+            guard Self.codeTags.contains(name) else { return true }
+            // Code is content whole, as the renderer takes it: its text is counted in one go
+            // instead of visiting every highlighting span.
+            let content = HTMLNode.content(of: node)
+            content.withCString { countText(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+            return false
         default:
             return false
         }
@@ -92,7 +104,8 @@ struct ContentScanner: NodeVisitor {
         if isBlock, element.ownText >= 25 {
             creditParagraph(1 + Double(element.ownCommas) + min(Double(element.ownText) / 100, 3))
         }
-        figures[node] = element.figures
+        // Under a page-named root only the root's figures are asked for; scoring asks for all.
+        if !trustsLists || node == start { figures[node] = element.figures }
         guard !open.isEmpty else { return }
         let index = open.count - 1
         open[index].figures.text += element.figures.text
@@ -107,14 +120,14 @@ struct ContentScanner: NodeVisitor {
 
     /// A header with no heading, or a container that is mostly links and has little else.
     private func isFurnitureByFigures(_ element: Open) -> Bool {
-        if !element.figures.hasHeading, BoilerplateRules.isHeaderLike(element.node, name: element.name) { return true }
+        if !element.figures.hasHeading, BoilerplateRules.isHeaderLike(name: element.name, element.attributes, element.names) { return true }
         // Under a root the page named, a section with a heading is the page's own structure
         // (a docs index: a title, a sentence and a long table of contents).
         if trustsLists, element.figures.hasHeading { return false }
         let judged = Self.linkBoxTags.contains(element.name) || !trustsLists && Self.linkListTags.contains(element.name)
         guard judged, !element.figures.hasCode, element.figures.text > 0 else { return false }
         let plain = element.figures.text - element.figures.linkText
-        return element.figures.linkDensity >= 0.6 && plain < 150 && !BoilerplateRules.words(of: element.node).contains("toctree")
+        return element.figures.linkDensity >= 0.6 && plain < 150 && !element.names.toctree
     }
 
     /// Paragraph scores go to the three enclosing elements, as readability credits them.

@@ -149,17 +149,6 @@ extension HTMLDocument {
 
     /// ±25 for names that say content or furniture.
     private static func nameWeight(_ node: xmlNodePtr) -> Double {
-        let words = BoilerplateRules.words(of: node)
-        if words.isEmpty { return 0 }
-        var weight = 0.0
-        if !words.isDisjoint(with: positiveWords) { weight += 25 }
-        if !words.isDisjoint(with: negativeWords) { weight -= 25 }
-        return weight
+        BoilerplateRules.Names(ElementAttributes(node)).weight
     }
-
-    private static let positiveWords: Set<String> = ["article", "body", "content", "entry", "main", "page", "post", "text", "blog", "story", "prose"]
-    private static let negativeWords: Set<String> = [
-        "comment", "comments", "meta", "footer", "footnote", "related", "sidebar", "sponsor", "widget", "share", "tags", "byline",
-        "author", "date", "promo", "shopping", "media", "hidden",
-    ]
 }
