@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -78,9 +79,15 @@ let package = Package(
         // The daemon runs on jemalloc (libjemalloc-dev): under glibc's malloc a small-page crawl
         // spent a quarter of its CPU in malloc and free (libxml2 allocates every node, and
         // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
+        .target(
+            name: "MCPBridge",
+            dependencies: ["JSON", .product(name: "MCP", package: "swift-sdk"), .product(name: "NIOExtras", package: "swift-nio-extras")] + nio
+        ),
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Daemon", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
