@@ -15,7 +15,7 @@ import TestSupport
         """
 
     /// Runs the Python client against a daemon started with `arguments`; returns what it printed.
-    private func session(daemonArguments: [String] = [], token: String? = nil) async throws -> JSONObject {
+    private func session(daemonArguments: [String] = [], token: String? = nil, screenshot: Bool = false) async throws -> JSONObject {
         let python = DaemonProcess.repositoryRoot.appendingPathComponent("Tests/.venv/bin/python").path
         try #require(FileManager.default.isExecutableFile(atPath: python), "the mcp client is missing: run `make test-deps`")
         let folder = try TemporaryDirectory()
@@ -30,6 +30,7 @@ import TestSupport
                 DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/mcp_client.py").path,
                 DaemonProcess.binary.path, String(daemon.port), server.url("/kettle.html"),
             ] + (token.map { [$0] } ?? [])
+            if screenshot { client.environment = ProcessInfo.processInfo.environment.merging(["MCP_SCREENSHOT": "1"]) { _, new in new } }
             let output = Pipe()
             client.standardOutput = output
             try client.run()
@@ -56,6 +57,14 @@ import TestSupport
         let many = texts(seen["many"])
         #expect(many.filter { $0.contains("Copyright Kettle Club") }.count == 2, "two whole-page Markdown texts: \(many)")
         #expect(texts(seen["health"]).first?.contains("\"pool\"") == true)
+    }
+
+    @Test func aScreenshotComesBackAsAnImage() async throws {
+        let seen = try await session(screenshot: true)
+        let shot = seen["screenshot"]?.objectValue
+        #expect(shot?["is_error"] == false, "\(String(describing: shot))")
+        #expect(shot?["images"] == ["image/png"])
+        #expect(texts(seen["screenshot"]).contains { $0.contains(#""engine":"browser""#) && !$0.contains("\"screenshot\"") })
     }
 
     @Test func bridgeAuthenticatesWithTheToken() async throws {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives `crawld mcp` with the real MCP client from PyPI (the `mcp` package), as an agent
 would: starts the bridge on stdio, initialises, lists the tools, calls `crawl` on a page,
-and `crawl` on a URL crawld refuses. Prints one JSON object with what it saw.
+`crawl` on a URL crawld refuses, `crawl_many` and `health`, and with MCP_SCREENSHOT=1 a
+browser `crawl` with a screenshot. Prints one JSON object with what it saw.
 
     mcp_client.py CRAWLD_BINARY DAEMON_PORT PAGE_URL [TOKEN]
 """
@@ -41,6 +42,9 @@ async def main():
             refused = await session.call_tool("crawl", {"url": "file:///etc/passwd"})
             many = await session.call_tool("crawl_many", {"urls": [url, url], "formats": ["markdown"]})
             health = await session.call_tool("health", {})
+            shot = None
+            if os.environ.get("MCP_SCREENSHOT") == "1":
+                shot = await session.call_tool("crawl", {"url": url, "engine": "browser", "screenshot": True})
     print(json.dumps({
         "server": field(info, "server_info", "serverInfo").name,
         "tools": sorted(t.name for t in tools.tools),
@@ -48,6 +52,7 @@ async def main():
         "refused": contents(refused),
         "many": contents(many),
         "health": contents(health),
+        "screenshot": contents(shot) if shot else None,
     }))
 
 
