@@ -60,14 +60,28 @@ extension HTMLDocument {
     }
 
     /// `<main>` / `role="main"` with the most text, else the dominant `<article>`.
+    ///
+    /// Each candidate's text is copied once to be measured, so only the first
+    /// `maximumHints` of each kind are: 100,000 nested `<main>`s would otherwise cost a
+    /// copy of the page each. A page with more articles than that (an index of posts) is
+    /// left to the scoring.
     private func structuralHint() -> xmlNodePtr? {
-        let roles = elementIndex.elements.filter { $0.pointee.properties != nil && BoilerplateRules.attribute($0, "role")?.lowercased() == "main" }
-        let mains = elementIndex.elements(named: Self.mainName) + roles
-        if let best = mains.max(by: { Self.textLength($0) < Self.textLength($1) }) { return best }
+        let roles = elementIndex.elements.lazy.filter { $0.pointee.properties != nil && BoilerplateRules.attribute($0, "role")?.lowercased() == "main" }
+        let mains = Array(elementIndex.elements(named: Self.mainName).prefix(Self.maximumHints)) + Array(roles.prefix(Self.maximumHints))
+        if let best = Self.longest(mains) { return best.node }
         let articles = elementIndex.elements(named: Self.articleName)
-        let lengths = articles.map(Self.textLength)
-        guard let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }) else { return nil }
-        return lengths[longest] * 3 >= lengths.reduce(0, +) * 2 ? articles[longest] : nil
+        guard articles.count <= Self.maximumHints, let best = Self.longest(articles) else { return nil }
+        return best.length * 3 >= best.total * 2 ? best.node : nil
+    }
+
+    /// How many `main` / `article` elements are measured at most.
+    private static let maximumHints = 64
+
+    /// The element with the longest text, its length, and all their lengths together.
+    private static func longest(_ elements: [xmlNodePtr]) -> (node: xmlNodePtr, length: Int, total: Int)? {
+        let lengths = elements.map(textLength)
+        guard let index = lengths.indices.max(by: { lengths[$0] < lengths[$1] }) else { return nil }
+        return (elements[index], lengths[index], lengths.reduce(0, +))
     }
 
     private static let mainName = ElementName("main")
@@ -108,9 +122,12 @@ extension HTMLDocument {
     private static func sharedAncestor(of top: xmlNodePtr, with alternatives: [xmlNodePtr], below body: xmlNodePtr) -> xmlNodePtr {
         let others = alternatives.filter { !isInside($0, top) && !isInside(top, $0) }
         guard others.count >= 2 else { return top }
+        // Each alternative's ancestors once, so the climb is linear in the depth (a page of
+        // 100,000 nested elements must not cost their square).
+        let lineages = others.map { Set(sequence(first: $0) { $0.pointee.parent }) }
         var ancestor = top.pointee.parent
         while let current = ancestor, current != body {
-            if others.filter({ isInside($0, current) }).count >= 2 { return current }
+            if lineages.count(where: { $0.contains(current) }) >= 2 { return current }
             ancestor = current.pointee.parent
         }
         return top

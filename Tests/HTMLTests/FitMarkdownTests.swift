@@ -116,4 +116,16 @@ import Testing
         #expect(fit.contains("The body of the post") && fit.contains("Kept: a name"))
         #expect(!fit.contains("By Kim") && !fit.contains("Nice post"))
     }
+
+    /// Pages are adversarial: deep nesting must cost linear time in every step (hints,
+    /// scoring's climb to a shared ancestor), not the square of the depth.
+    @Test(.timeLimit(.minutes(1)))
+    func deeplyNestedPagesFinish() throws {
+        let depth = 100_000
+        let mains = String(repeating: "<main>", count: depth) + "<p>Deep text, which is the content of this page, and long enough.</p>"
+        #expect(try Fixtures.parse(mains).fitMarkdown() == "Deep text, which is the content of this page, and long enough.\n")
+        let post = "<div><p>A post of the thread, long enough to score, with commas, clauses, and words.</p></div>"
+        let nested = String(repeating: "<div>", count: depth) + String(repeating: post, count: 3)
+        #expect(try Fixtures.parse(nested).fitMarkdown().ranges(of: "A post of the thread").count == 3)
+    }
 }
