@@ -25,9 +25,9 @@ public final class DaemonLink: Sendable {
         self.channel = channel
     }
 
-    /// Connects to crawld's line protocol at `host:port`.
-    /// - Parameter maxLineBytes: the longest answer line read (a page's `html` can be large).
-    public static func connect(host: String, port: Int, maxLineBytes: Int = 256 << 20) async throws -> DaemonLink {
+    /// Connects to crawld's line protocol at `host:port`. Answer lines are not capped: the
+    /// daemon is the operator's own, and a page's `html` can be many megabytes.
+    public static func connect(host: String, port: Int) async throws -> DaemonLink {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
