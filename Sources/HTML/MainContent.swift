@@ -41,7 +41,9 @@ extension HTMLDocument {
             found = Self.bestCandidate(in: scanner, body: body.pointer)
         }
         let headings = elementIndex.elements(named: Self.headingOneName)
-        if headings.count == 1, let heading = headings.first, !Self.isInside(heading, found.root), namesThePage(heading) { found.title = heading }
+        if headings.count == 1, let heading = headings.first, !Self.isInside(heading, found.root), isShown(heading), namesThePage(heading) {
+            found.title = heading
+        }
         return found
     }
 
@@ -67,11 +69,25 @@ extension HTMLDocument {
     /// left to the scoring.
     private func structuralHint() -> xmlNodePtr? {
         let roles = elementIndex.elements.lazy.filter { $0.pointee.properties != nil && BoilerplateRules.attribute($0, "role")?.lowercased() == "main" }
-        let mains = Array(elementIndex.elements(named: Self.mainName).prefix(Self.maximumHints)) + Array(roles.prefix(Self.maximumHints))
+        let mains = (Array(elementIndex.elements(named: Self.mainName).prefix(Self.maximumHints)) + Array(roles.prefix(Self.maximumHints)))
+            .filter(isShown)
         if let best = Self.longest(mains) { return best.node }
         let articles = elementIndex.elements(named: Self.articleName)
-        guard articles.count <= Self.maximumHints, let best = Self.longest(articles) else { return nil }
+        guard articles.count <= Self.maximumHints, let best = Self.longest(articles.filter(isShown)) else { return nil }
         return best.length * 3 >= best.total * 2 ? best.node : nil
+    }
+
+    /// Whether `element` is in the body and outside anything never shown (a `<main>` in
+    /// `<noscript>` or `<template>` is not the page's content, and `markdown` leaves it out).
+    private func isShown(_ element: xmlNodePtr) -> Bool {
+        guard let body else { return false }
+        var current = element.pointee.parent
+        while let ancestor = current {
+            if ancestor == body.pointer { return true }
+            if HTMLDocument.hiddenElements.contains(HTMLDocument.tagName(ancestor)) { return false }
+            current = ancestor.pointee.parent
+        }
+        return false
     }
 
     /// How many `main` / `article` elements are measured at most.

@@ -128,4 +128,15 @@ import Testing
         let nested = String(repeating: "<div>", count: depth) + String(repeating: post, count: 3)
         #expect(try Fixtures.parse(nested).fitMarkdown().ranges(of: "A post of the thread").count == 3)
     }
+
+    /// Found by fuzzing: a `<main>` the page never shows (in `<noscript>`, `<template>`, or
+    /// swallowed into `<head>` by bad markup) is not its content.
+    @Test func hiddenMainIsNotTheContent() throws {
+        let fit = try Fixtures.parse("""
+            <noscript><main>Enable JavaScript to read this site, which needs it for everything it shows you: the articles, \
+            the comments, the search, the archive and the settings. Without it, this notice is all that the site can show.</main></noscript>
+            <div><p>The real text of the page, long enough to be its content, with a clause or two.</p></div>
+            """).fitMarkdown()
+        #expect(fit == "The real text of the page, long enough to be its content, with a clause or two.\n")
+    }
 }
