@@ -26,9 +26,11 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-# circus, whose real watchdog plugin restarts a hung crawld in DaemonWatchdogTests.
+# circus, whose real watchdog plugin restarts a hung crawld in DaemonWatchdogTests;
+# mcp, the MCP client from PyPI that DaemonMCPTests drives `crawld mcp` with.
 test-deps: deps
 	@[ -x Tests/.venv/bin/circusd ] || { python3 -m venv Tests/.venv && Tests/.venv/bin/pip install -q circus; }
+	@Tests/.venv/bin/python -c 'import mcp' 2>/dev/null || Tests/.venv/bin/pip install -q mcp
 
 bench-deps: deps
 	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
         .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads"]),
+        // HTML alone, for benchmarks that need only it (FitBench) without building the daemon's stack.
+        .library(name: "CrawldHTML", targets: ["HTML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -75,11 +78,15 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
+        .target(
+            name: "MCPBridge",
+            dependencies: ["JSON", .product(name: "MCP", package: "swift-sdk"), .product(name: "NIOExtras", package: "swift-nio-extras")] + nio
+        ),
         // The daemon runs on jemalloc (libjemalloc-dev): libxml2 allocates every node, and under
         // glibc's malloc its fastbin consolidation ran on nearly every page (docs/benchmarks.md).
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Protocol", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", "Protocol", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 

@@ -24,5 +24,6 @@ let package = Package(
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),
         .executableTarget(name: "BrowserBench", dependencies: [kit]),
+        .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld")]),
     ]
 )

@@ -6,6 +6,8 @@ public struct CrawlRequest: Sendable {
     /// The extra representations of the page a client may ask for.
     public enum Format: String, Sendable, CaseIterable {
         case html, text, markdown, links
+        /// The page's main content as Markdown (`HTMLDocument.fitMarkdown`).
+        case fitMarkdown = "fit_markdown"
     }
 
     public var url: String
@@ -16,6 +18,10 @@ public struct CrawlRequest: Sendable {
     /// Run extract.lua's handler for the page's site.
     public var extract: Bool
     public var formats: Set<Format>
+    /// Keeps only the blocks of `fit_markdown` relevant to this text (BM25); nil keeps all.
+    public var query: String?
+    /// The longest `query`: a few sentences, not a document (its terms are matched per block).
+    public static let maxQueryBytes = 4096
     /// The request's own deadline; the engine's configured timeout still applies.
     public var timeout: Duration?
     /// Link depth within a job (0 for the `crawl` op); extract.lua sees it.

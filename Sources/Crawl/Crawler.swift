@@ -253,11 +253,15 @@ public final class Crawler: Sendable {
         if request.formats.contains(.text) { result.text = document.visibleText() }
         if request.formats.contains(.markdown) { result.markdown = document.markdown() }
         result.timing.parse = clock.now - parseStart
-        if request.extract {
-            let extractStart = clock.now
-            result.data = try await scripts.extractor.extract(document: document, page: page)
-            result.timing.extract = clock.now - extractStart
+        let extractStart = clock.now
+        if request.formats.contains(.fitMarkdown) {
+            let main = try await scripts.extractor.mainContent(document: document, page: page)
+            result.fitMarkdown = document.fitMarkdown(main: main, query: request.query)
         }
+        if request.extract {
+            result.data = try await scripts.extractor.extract(document: document, page: page)
+        }
+        result.timing.extract = clock.now - extractStart
     }
 
     private func makeBrowserEngine(_ configuration: BrowserEngineConfiguration) -> @Sendable () throws -> BrowserEngine {

@@ -18,6 +18,7 @@ public struct PageResult: Sendable {
     public var html: String?
     public var text: String?
     public var markdown: String?
+    public var fitMarkdown: String?
     /// The browser's answers to `js`, `screenshot` and `pdf` (base64), when asked.
     public var browser = BrowserOutput()
     public var engine: String
@@ -65,6 +66,7 @@ public struct PageResult: Sendable {
         if formats.contains(.html) { object["html"] = html.map(JSONValue.string) ?? .null }
         if formats.contains(.text) { object["text"] = text.map(JSONValue.string) ?? .null }
         if formats.contains(.markdown) { object["markdown"] = markdown.map(JSONValue.string) ?? .null }
+        if formats.contains(.fitMarkdown) { object["fit_markdown"] = fitMarkdown.map(JSONValue.string) ?? .null }
         if let js = browser.js { object["js"] = js }
         if let screenshot = browser.screenshot { object["screenshot"] = .string(screenshot) }
         if let pdf = browser.pdf { object["pdf"] = .string(pdf) }

@@ -1,5 +1,6 @@
 import Crawl
 import Engines
+import JSON
 import Jobs
 
 /// Jobs get their pages through the same crawl path as the `crawl` op:
@@ -24,14 +25,21 @@ struct JobPageFetcher: PageFetcher {
     }
 
     func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome {
-        var request = CrawlRequest(url: url.string, engine: spec.engine, config: spec.config, extract: spec.extract, formats: [.links], depth: depth)
+        var request = CrawlRequest(
+            url: url.string, engine: spec.engine, config: spec.config, extract: spec.extract, formats: spec.formats.union([.links]), depth: depth)
+        request.query = spec.query
         request.cookies = cookies
         do {
-            let page = try await admission.withSlot(client: nil, patience: nil) { try await crawler.crawl(request) }
-            return PageOutcome(
+            let page = try await admission.withSlot(client: nil, patience: nil) { [request] in try await crawler.crawl(request) }
+            var outcome = PageOutcome(
                 status: page.status, finalURL: page.finalURL, title: page.title, links: page.links,
                 data: spec.extract ? page.data : nil, retryAfter: page.headers.first("retry-after")
             )
+            let texts: [CrawlRequest.Format: String?] = [.text: page.text, .markdown: page.markdown, .fitMarkdown: page.fitMarkdown]
+            for format in spec.formats {
+                outcome.formats[format.rawValue] = (texts[format] ?? nil).map(JSONValue.string) ?? .null
+            }
+            return outcome
         } catch is CancellationError {
             throw CancellationError()
         } catch {

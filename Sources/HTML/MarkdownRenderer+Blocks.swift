@@ -55,17 +55,42 @@ extension MarkdownRenderer {
         emitBlock([fence + language(of: node)] + code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [fence])
     }
 
+    /// The language named on the `pre`, up to two of its ancestors (Sphinx's `highlight-x`
+    /// wrapper), or the `code` element inside it (`<pre><code class="language-x">`).
     private func language(of node: xmlNodePtr) -> String {
+        if let code = Self.onlyElementChild(of: node), HTMLDocument.tagName(code) == "code" {
+            let named = languageClass(of: code)
+            if !named.isEmpty { return named }
+        }
         var current: xmlNodePtr? = node
         for _ in 0..<3 {
             guard let element = current, element.pointee.type == XML_ELEMENT_NODE else { break }
-            for word in (attribute(element, "class") ?? "").split(separator: " ") {
-                for prefix in ["language-", "lang-", "highlight-"] where word.hasPrefix(prefix) {
-                    let name = word.dropFirst(prefix.count)
-                    if name != "default" && !name.isEmpty { return String(name) }
-                }
-            }
+            let named = languageClass(of: element)
+            if !named.isEmpty { return named }
             current = element.pointee.parent
+        }
+        return ""
+    }
+
+    private static func onlyElementChild(of node: xmlNodePtr) -> xmlNodePtr? {
+        var found: xmlNodePtr?
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                if found != nil { return nil }
+                found = current
+            }
+            child = current.pointee.next
+        }
+        return found
+    }
+
+    private func languageClass(of element: xmlNodePtr) -> String {
+        for word in (attribute(element, "class") ?? "").split(separator: " ") {
+            for prefix in ["language-", "lang-", "highlight-"] where word.hasPrefix(prefix) {
+                let name = word.dropFirst(prefix.count)
+                if name != "default" && !name.isEmpty { return String(name) }
+            }
         }
         return ""
     }

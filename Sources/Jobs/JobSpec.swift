@@ -38,6 +38,10 @@ public struct JobSpec: Sendable, Equatable {
     /// The engine config object, handed to the crawl path as is.
     public var config: JSONObject?
     public var extract: Bool = true
+    /// Representations each record carries besides `links` (`text`, `markdown`, `fit_markdown`).
+    public var formats: Set<CrawlRequest.Format> = []
+    /// Filters each record's `fit_markdown` to the blocks relevant to it.
+    public var query: String?
     /// The output path relative to `--output-dir`; nil means `<job id>.jsonl`.
     public var output: String?
     public var overwrite: Bool = false
@@ -51,7 +55,7 @@ public struct JobSpec: Sendable, Equatable {
     /// The keys `job.submit` accepts besides `id` and `op`.
     public static let keys: Set<String> = [
         "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
-        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "cluster",
+        "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "cluster", "formats", "query",
     ]
 
     /// Validates the parameters of a `job.submit` request.
@@ -98,6 +102,14 @@ public struct JobSpec: Sendable, Equatable {
             }
         }
         extract = try Self.read { () throws(JSONFieldError) in try reader.bool("extract") } ?? extract
+        formats = try Self.formats(reader)
+        query = try Self.read { () throws(JSONFieldError) in try reader.string("query") }
+        if let query {
+            guard formats.contains(.fitMarkdown) else { throw JobError(.badRequest, "'query' filters fit_markdown: add \"fit_markdown\" to formats", field: "query") }
+            guard query.utf8.count <= CrawlRequest.maxQueryBytes else {
+                throw JobError(.badRequest, "'query' must have at most \(CrawlRequest.maxQueryBytes) bytes, got \(query.utf8.count)", field: "query")
+            }
+        }
         if let output = try Self.read({ () throws(JSONFieldError) in try reader.string("output") }) {
             guard !output.isEmpty else { throw JobError(.badRequest, "'output' must not be empty", field: "output") }
             self.output = output
@@ -152,6 +164,20 @@ public struct JobSpec: Sendable, Equatable {
         } catch {
             throw JobError(.badRequest, error.message, field: error.key)
         }
+    }
+
+    /// The formats a record may carry: every page's `html` would make records of megabytes,
+    /// so a job offers the text ones only.
+    private static func formats(_ reader: JSONObjectReader) throws(JobError) -> Set<CrawlRequest.Format> {
+        var formats: Set<CrawlRequest.Format> = []
+        let names = try read({ () throws(JSONFieldError) in try reader.strings("formats", max: 8) }) ?? []
+        for (index, name) in names.enumerated() {
+            guard let format = CrawlRequest.Format(rawValue: name), [.text, .markdown, .fitMarkdown, .links].contains(format) else {
+                throw JobError(.badRequest, "'formats[\(index)]' must be text, markdown, fit_markdown or links, got '\(name)'", field: "formats[\(index)]")
+            }
+            if format != .links { formats.insert(format) }
+        }
+        return formats
     }
 
     private static func watchMode(_ value: JSONValue?) throws(JobError) -> WatchMode {

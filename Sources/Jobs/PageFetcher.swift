@@ -16,6 +16,8 @@ public struct PageOutcome: Sendable, Equatable {
     public var errorMessage: String?
     /// The raw `Retry-After` header of the response, if any.
     public var retryAfter: String?
+    /// The job's asked formats (`text`, `markdown`, `fit_markdown`), by their record keys.
+    public var formats: JSONObject = [:]
 
     public init(
         status: Int? = nil, finalURL: String? = nil, title: String? = nil, links: [String] = [], data: JSONValue? = nil,

@@ -52,6 +52,7 @@ public struct PageRecord: Sendable, Equatable {
             "fetched_at": .string(Timestamp.iso8601(fetchedAt)),
             "error": error,
         ]
+        record.merge(outcome.formats) { kept, _ in kept }
         if links.count < outcome.links.count { record["links_truncated"] = .int(Int64(outcome.links.count - links.count)) }
         return .object(record)
     }

@@ -13,6 +13,15 @@ public struct LuaResults {
 
     /// How many values the function returned.
     public let count: Int
+    /// The state the results are on, which checks userdata handles.
+    let state: LuaState
+
+    /// Result `i` as the Swift object of a registered userdata type, nil when it is not one
+    /// (or is one from an earlier call).
+    public func object<Object: AnyObject>(_ i: Int, as type: Object.Type = Object.self) -> Object? {
+        guard i < count else { return nil }
+        return try? state.object(at: base + Int32(i), on: stack, as: type, what: "result #\(i + 1)")
+    }
 
     /// A copy of result `i` (nil when absent).
     public func value(_ i: Int) throws(LuaError) -> LuaValue {

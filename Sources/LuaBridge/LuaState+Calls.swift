@@ -84,27 +84,55 @@ extension LuaState {
     /// - Parameter reading: runs while the results are on the stack; the
     ///   `LuaResults` it gets is invalid once it returns.
     public func call<Result>(_ path: LuaPath, _ arguments: [LuaValue], reading: (LuaResults) throws(LuaError) -> Result) throws(LuaError) -> Result {
-        let top = try callLeavingResults(path, count: arguments.count) { stack throws(LuaError) in
-            for argument in arguments { try stack.push(argument) }
+        let top = try withCallToken { () throws(LuaError) -> Int32 in
+            try callLeavingResults(path, count: arguments.count) { stack throws(LuaError) in
+                for argument in arguments { try stack.push(argument) }
+            }
         }
         defer { lua_settop(L, top) }
-        return try reading(LuaResults(stack: stack, path: path, base: top + 1, count: Int(lua_gettop(L) - top)))
+        return try reading(LuaResults(stack: stack, path: path, base: top + 1, count: Int(lua_gettop(L) - top), state: self))
+    }
+
+    /// Calls the function at `path` with values and Swift objects, and reads its results in
+    /// place while the objects handed out are still valid: a result may be one of them (or
+    /// one the call made), which `LuaResults.object` gives back.
+    public func call<Result>(
+        _ path: LuaPath, arguments: [LuaArgument], reading: (LuaResults) throws(LuaError) -> Result
+    ) throws(LuaError) -> Result {
+        try withCallToken { () throws(LuaError) -> Result in
+            let top = try callLeavingResults(path, count: arguments.count) { stack throws(LuaError) in
+                for argument in arguments {
+                    switch argument {
+                    case .value(let value): try stack.push(value)
+                    case .object(let object): try pushObject(object, token: callToken)
+                    }
+                }
+            }
+            defer { lua_settop(L, top) }
+            return try reading(LuaResults(stack: stack, path: path, base: top + 1, count: Int(lua_gettop(L) - top), state: self))
+        }
     }
 
     private func call(_ path: LuaPath, count: Int, push: (LuaStack) throws(LuaError) -> Void) throws(LuaError) -> [LuaValue] {
-        let top = try callLeavingResults(path, count: count, push: push)
+        let top = try withCallToken { () throws(LuaError) -> Int32 in try callLeavingResults(path, count: count, push: push) }
         return try pullResults(from: top) { .result(path, $0) }
     }
 
-    /// Calls the function at `path`, leaving its results above the returned top.
-    private func callLeavingResults(_ path: LuaPath, count: Int, push: (LuaStack) throws(LuaError) -> Void) throws(LuaError) -> Int32 {
-        let top = lua_gettop(L)
-        let outermost = callDepth == 0
+    /// Runs `body` with a fresh call token when no call is running (the outermost call): the
+    /// objects pushed during it carry the token and are refused once it is reset.
+    private func withCallToken<Result>(_ body: () throws(LuaError) -> Result) throws(LuaError) -> Result {
+        let outermost = callDepth == 0 && callToken == 0
         if outermost {
             callToken = nextToken
             nextToken += 1
         }
         defer { if outermost { callToken = 0 } }
+        return try body()
+    }
+
+    /// Calls the function at `path`, leaving its results above the returned top.
+    private func callLeavingResults(_ path: LuaPath, count: Int, push: (LuaStack) throws(LuaError) -> Void) throws(LuaError) -> Int32 {
+        let top = lua_gettop(L)
         guard lua_checkstack(L, Int32(clamping: count + 8)) != 0 else {
             throw LuaError(kind: .conversion, message: "too many arguments (\(count)) for \(path)")
         }

@@ -119,7 +119,7 @@ public struct Extractor: Sendable {
 
     // MARK: - Generations
 
-    private func live() throws(LuaError) -> LuaScriptGeneration<ScriptProducts> {
+    func live() throws(LuaError) -> LuaScriptGeneration<ScriptProducts> {
         guard let generation = scripts.current else {
             throw LuaError(kind: .validation, message: "\(ExtractorShape.script) is not loaded yet", script: ExtractorShape.script)
         }
@@ -129,8 +129,8 @@ public struct Extractor: Sendable {
     /// Runs `body` on a state of `generation`, on `ScriptExecutor`'s threads,
     /// with the pool's untyped errors (a state that could not be built) as
     /// `LuaError`s.
-    private static func borrow(_ generation: LuaScriptGeneration<ScriptProducts>,
-        _ body: (LuaState) throws(LuaError) -> JSONValue) async throws(LuaError) -> JSONValue
+    static func borrow<Result>(_ generation: LuaScriptGeneration<ScriptProducts>,
+        _ body: (LuaState) throws(LuaError) -> Result) async throws(LuaError) -> Result
     {
         do {
             return try await withTaskExecutorPreference(ScriptExecutor.shared) {

@@ -2,7 +2,8 @@ import HTML
 import JSON
 import LuaBridge
 
-/// Checks extract.lua against its contract at load: `{sites = {...}, default = function}`.
+/// Checks extract.lua against its contract at load: `{sites = {...}, default = function}`,
+/// and `main = function` when the script overrides main-content detection.
 ///
 /// Besides the shape, `default` is probed twice on a fresh state: with a
 /// small sample page, and with `doc = nil` for a JSON body, which it must
@@ -34,6 +35,13 @@ enum ExtractorShape {
         }
         try probe(state)
         return sites
+    }
+
+    /// Whether the script has `main(doc, page)`; anything but a function or nil is refused.
+    static func validateMain(_ state: LuaState) throws(LuaError) -> Bool {
+        let type = state.typeName(at: .module(module, "main"))
+        guard type == "function" || type == "nil" else { throw failure("main must be a function (got \(type)); leave it out to use the built-in detection") }
+        return type == "function"
     }
 
     // MARK: - Probes
@@ -84,5 +92,6 @@ extension ScriptContract {
         ExtractorBindings.register(on: state)
     }) { state, products throws(LuaError) in
         products.extract = try ExtractorShape.validate(state)
+        products.extractHasMain = try ExtractorShape.validateMain(state)
     }
 }

@@ -8,6 +8,8 @@ public struct ScriptProducts: Sendable {
     public internal(set) var policies: PolicySettings = .defaults
     /// extract.lua's site table (which handler each host gets).
     public internal(set) var extract = ExtractorSites()
+    /// Whether extract.lua has `main(doc, page)`, which picks a page's main content.
+    public internal(set) var extractHasMain = false
 
     init() {}
 }

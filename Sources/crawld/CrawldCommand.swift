@@ -159,7 +159,7 @@ struct CrawldCommand: AsyncParsableCommand {
         guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1 and 1073741824, got \(maxBodyBytes)") }
         if let requestMemory, requestMemory < 1 << 20 { throw ValidationError("--request-memory must be at least 1048576 bytes, got \(requestMemory)") }
         if let tokenFile {
-            _ = try readToken(tokenFile)
+            _ = try Self.readToken(tokenFile)
         }
         guard authTimeout > 0, authTimeout <= 3600 else { throw ValidationError("--auth-timeout must be a number of seconds from 0 to 3600") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both or neither") }
@@ -208,7 +208,7 @@ struct CrawldCommand: AsyncParsableCommand {
             server: server,
             redisURL: redis == "none" ? nil : redis,
             instanceID: instanceID ?? Self.defaultInstanceID(port: address.port),
-            authToken: try tokenFile.map(readToken),
+            authToken: try tokenFile.map(Self.readToken),
             denyPrivate: denyPrivate,
             outputDirectory: outputDir,
             stateDirectory: stateDir,
@@ -236,7 +236,7 @@ struct CrawldCommand: AsyncParsableCommand {
 
     /// The token is the file's first line; an empty token is refused, since
     /// it would let anyone in.
-    private func readToken(_ path: String) throws -> [UInt8] {
+    static func readToken(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("token file '\(path)' is not readable")
         }

@@ -9,6 +9,24 @@ import Glibc
 // Parsed by hand rather than with `CrawldCommand.main()` so that options may
 // come from the environment, and so that a bad option or an unreadable config
 // folder exits with code 2 and one line, before anything listens.
+if CommandLine.arguments.dropFirst().first == "mcp" {
+    // `crawld mcp`: the MCP bridge, not the daemon; the daemon's CRAWLD_* options do not apply.
+    let bridge: MCPCommand
+    do {
+        bridge = try MCPCommand.parse(Array(CommandLine.arguments.dropFirst(2)))
+    } catch {
+        if MCPCommand.exitCode(for: error) == .success { MCPCommand.exit(withError: error) }
+        complain("\(MCPCommand.message(for: error))")
+        exit(2)
+    }
+    do {
+        try await bridge.run()
+        exit(0)
+    } catch {
+        complain("\(error)")
+        exit(1)
+    }
+}
 let arguments = EnvironmentDefaults.merge(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 let command: CrawldCommand
 do {

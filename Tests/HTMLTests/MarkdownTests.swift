@@ -128,3 +128,11 @@ import Testing
         #expect(!document.visibleText().contains("DOCUMENTATION_OPTIONS"))
     }
 }
+
+@Suite struct MarkdownCodeLanguageTests {
+    /// Blogs and static-site generators name the language on the `code` inside the `pre`.
+    @Test func languageOfTheCodeInsideAPreNamesTheFence() throws {
+        let document = try Fixtures.parse(#"<pre><code class="language-rust">fn main() {}</code></pre>"#)
+        #expect(document.markdown() == "```rust\nfn main() {}\n```\n")
+    }
+}

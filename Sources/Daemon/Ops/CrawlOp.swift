@@ -8,7 +8,7 @@ import Protocol
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
 struct CrawlOp: Op {
     let name = "crawl"
-    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf"]
+    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query"]
     let crawler: Crawler
     let admission: CrawlAdmission
 
@@ -42,9 +42,18 @@ struct CrawlOp: Op {
             crawl.formats = []
             for format in formats {
                 guard let known = CrawlRequest.Format(rawValue: format) else {
-                    throw ProtocolError(.badRequest, "unknown format '\(format)' (known: html, text, markdown, links)")
+                    throw ProtocolError(.badRequest, "unknown format '\(format)' (known: html, text, markdown, fit_markdown, links)")
                 }
                 crawl.formats.insert(known)
+            }
+        }
+        crawl.query = try parameters.string("query")
+        if let query = crawl.query {
+            guard crawl.formats.contains(.fitMarkdown) else {
+                throw ProtocolError(.badRequest, "'query' filters fit_markdown: add \"fit_markdown\" to formats")
+            }
+            guard query.utf8.count <= CrawlRequest.maxQueryBytes else {
+                throw ProtocolError(.badRequest, "'query' has at most \(CrawlRequest.maxQueryBytes) bytes, got \(query.utf8.count)")
             }
         }
         if let ms = try parameters.int("timeout_ms", in: 1...3_600_000) { crawl.timeout = .milliseconds(ms) }
