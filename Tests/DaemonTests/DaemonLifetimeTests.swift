@@ -41,8 +41,10 @@ import TestSupport
 
     /// Issue 20's soak grew RSS by about 12 KB per finished job with
     /// `--jobs-keep 1000`: the job manager's task group kept every finished
-    /// job's task (a 8 KiB stack slab and its task-local storage) until the
-    /// daemon stopped. 1,200 jobs past a warm-up grew it by about 11 MB.
+    /// job's task (an 8 KiB stack slab and its task-local storage) until the
+    /// daemon stopped. 1,200 jobs past a warm-up grew it by about 11.6 MB; a
+    /// bound of half that leaves room for the allocator's own swings (±1 MB
+    /// over 4,000 jobs).
     @Test func memoryStaysFlatOverManyFinishedJobs() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -54,7 +56,7 @@ import TestSupport
         try await runJobs(1_200, clients: 8, daemon: daemon, site: site)
         #expect(try await PingProbe.answerTime(port: daemon.port) < .seconds(1))
         let growth = daemon.residentBytes - warm
-        #expect(growth < 4 << 20, "RSS grew \(growth / 1024) KiB over 1,200 finished jobs (\(growth / 1_200) bytes a job)")
+        #expect(growth < 6 << 20, "RSS grew \(growth / 1024) KiB over 1,200 finished jobs (\(growth / 1_200) bytes a job)")
     }
 
     /// A crawl and a job whose site accepts and never answers: SIGTERM ends
