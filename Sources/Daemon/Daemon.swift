@@ -128,14 +128,15 @@ public struct Daemon: Sendable {
             _ = try? await reloader.reload()
         }
         try await supervisor.start()
-        // Services shut down in reverse order: jobs checkpoint and end their
-        // watches first, then the server drains, and the monitor goes last so
-        // that it records and flushes the final requests.
+        // Services shut down in reverse order: the drain's deadline starts,
+        // jobs checkpoint and end their watches, then the server drains, and
+        // the monitor goes last so that it records and flushes the final requests.
         let services = ServiceGroup(
             configuration: .init(
                 services: [
                     MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
                     JobsService(manager: jobs, logger: logger),
+                    DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

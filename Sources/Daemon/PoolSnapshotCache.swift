@@ -28,10 +28,14 @@ struct PoolSnapshotService: Service {
     let cache: PoolSnapshotCache
     var interval: Duration = .seconds(5)
 
+    /// Ends as soon as the drain begins: a sleep left to run out held SIGTERM up to `interval` longer.
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await cache.refresh(from: pool)
-            try? await Task.sleep(for: interval)
+        let (pool, cache, interval) = (self.pool, self.cache, self.interval)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await cache.refresh(from: pool)
+                try await Task.sleep(for: interval)
+            }
         }
     }
 }

@@ -105,10 +105,19 @@ public struct DiskCheckpointStore: JobCheckpointStore {
     }
 }
 
-/// Job ids: `j-` and six or more lowercase hex digits (`j-3f2a9c`).
+/// Job ids: `j-` and 32 lowercase hex digits, 128 random bits
+/// (`j-3f2a9c…`); ids of 6 to 32 digits, as earlier versions made, stay valid.
+///
+/// A job's id names its default output (`<id>.jsonl`), its checkpoint and its
+/// Redis keys, which outlive the daemon's memory of the job and are shared by
+/// every instance of a cluster. 24 random bits collided with the files of
+/// forgotten jobs within 10,000 jobs; 128 bits make a repeat as unlikely as a
+/// UUID's, for the life of the daemon, across restarts and across instances,
+/// with no registry of every id ever issued.
 public enum JobID {
     public static func make() -> String {
-        "j-" + String(UInt32.random(in: 0...0xFF_FFFF), radix: 16).leftPadded(to: 6)
+        var generator = SystemRandomNumberGenerator()
+        return "j-" + (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
     }
 
     /// Whether `text` is a job id; only such ids reach file names and Redis keys.

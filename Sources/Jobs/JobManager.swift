@@ -41,9 +41,14 @@ public actor JobManager {
 
     /// Runs every job submitted or resumed (and, in a cluster, read from the
     /// queue), until `drain()` and the last job's end.
+    ///
+    /// A discarding group: a plain task group keeps each finished child task
+    /// (its 8 KiB stack slab and task-local storage, about 9 KiB) until
+    /// `next()` collects it, and nothing here waits for one job in particular,
+    /// so every job the daemon ever ran stayed in memory.
     public func run() async {
         let starts = self.starts
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             if let cluster {
                 group.addTask { await self.pollQueue(cluster) }
             }

@@ -60,6 +60,13 @@ public final class RedisServer: @unchecked Sendable {
         stop(signal: SIGKILL)
     }
 
+    /// Sends `signal` to the server: SIGSTOP makes a Redis that keeps its
+    /// connections and never answers on them, SIGCONT ends that.
+    public func signal(_ signal: Int32) {
+        guard let running = lock.withLock({ process }), running.isRunning else { return }
+        Glibc.kill(running.processIdentifier, signal)
+    }
+
     /// Stops the server cleanly (SIGTERM).
     public func stop() {
         stop(signal: SIGTERM)

@@ -225,6 +225,12 @@ public final class BrowserEngine: PooledEngine {
         await ChromiumProcess.terminateAll(grace: grace)
     }
 
+    /// Kills every Chromium this process started, without grace, from any
+    /// thread (none of Swift's concurrency is needed): for a hard exit.
+    public static func killAllBrowsers() {
+        ChromiumProcess.killAll()
+    }
+
     private static let cleanedRoots = Mutex<Set<String>>([])
 
     private static func cleanOrphansOnce(root: String, logger: Logger) {

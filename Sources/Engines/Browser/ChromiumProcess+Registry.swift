@@ -39,4 +39,11 @@ extension ChromiumProcess {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
+
+    /// Kills and reaps every browser still registered, at once and from any
+    /// thread: the daemon's hard stop (`DrainDeadline`), when there is no
+    /// time left for ``terminateAll(grace:)``'s grace.
+    static func killAll() {
+        for process in spawned.withLock({ Array($0.values) }) { process.terminate() }
+    }
 }

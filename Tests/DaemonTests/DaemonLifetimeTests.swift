@@ -1,0 +1,142 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+/// What outlives work in the real binary (issue 20): memory after many
+/// finished jobs, and SIGTERM's bound of `--drain-timeout` plus the 5 s
+/// `DrainDeadline` grace whatever the daemon waits on (a fetch that never
+/// answers, a Redis that hangs, a browser that hangs). Runs alone (Makefile
+/// SOLO_SUITES): it reads the daemon's RSS and times its exit.
+@Suite(.serialized) struct DaemonLifetimeTests {
+    /// The drain timeout these tests give crawld, and how late past it plus the grace its exit may come on a loaded machine.
+    private static let drainTimeout = 2
+    private static let exitBound: Duration = .seconds(drainTimeout + 5 + 3)
+
+    private func submit(_ client: LineClient, _ parameters: JSONObject) async throws -> JSONObject {
+        var request = parameters
+        request["op"] = "job.submit"
+        return try await client.request(.object(request)).answer
+    }
+
+    /// Runs `count` one-page jobs, `clients` at a time, each watched to its end.
+    private func runJobs(_ count: Int, clients: Int, daemon: DaemonProcess, site: JobSiteServer) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<clients {
+                group.addTask {
+                    try await daemon.withClient { client in
+                        for n in stride(from: lane, to: count, by: clients) {
+                            let answer = try await submit(client, [
+                                "urls": [.string(site.base + "/p/\(n % 3).html")], "follow_links": false, "extract": false,
+                                "obey_robots": false, "watch": true,
+                            ])
+                            #expect(answer["state"] == "completed", "\(answer)")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Issue 20's soak grew RSS by about 12 KB per finished job with
+    /// `--jobs-keep 1000`: the job manager's task group kept every finished
+    /// job's task (an 8 KiB stack slab and its task-local storage) until the
+    /// daemon stopped. 1,200 jobs past a warm-up grew it by about 11.6 MB; a
+    /// bound of half that leaves room for the allocator's own swings (±1 MB
+    /// over 4,000 jobs).
+    @Test func memoryStaysFlatOverManyFinishedJobs() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let site = try JobSiteServer(pages: 3)
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--jobs-keep", "50"])
+        defer { Task { await daemon.stop() } }
+        try await runJobs(200, clients: 8, daemon: daemon, site: site)
+        let warm = daemon.residentBytes
+        try await runJobs(1_200, clients: 8, daemon: daemon, site: site)
+        #expect(try await PingProbe.answerTime(port: daemon.port) < .seconds(1))
+        let growth = daemon.residentBytes - warm
+        #expect(growth < 6 << 20, "RSS grew \(growth / 1024) KiB over 1,200 finished jobs (\(growth / 1_200) bytes a job)")
+    }
+
+    /// A crawl and a job whose site accepts and never answers: SIGTERM ends
+    /// both at the drain timeout, and crawld exits within the bound.
+    @Test func sigtermEndsInTimeWhileFetchesNeverAnswer() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let silent = try await SilentTCPServer.start(ports: 1)
+        let daemon = try await DaemonProcess.startForJobs(in: folder, ["--drain-timeout", String(Self.drainTimeout)])
+        let crawler = try await daemon.connect()
+        try await crawler.send(["op": "crawl", "url": .string(silent.urls[0] + "never"), "timeout_ms": 120_000])
+        try await daemon.withClient { client in
+            let job = try await submit(client, ["urls": [.string(silent.urls[0] + "job")], "obey_robots": false])
+            let id = try #require(job["job"]?.stringValue, "\(job)")
+            #expect(try await pollUntil { try await jobStatus(client, id)["current_url"]?.stringValue != nil })
+            #expect(try await pollUntil { try await inFlight(client) >= 2 }, "the crawl and this request")
+        }
+        try await expectExitInTime(daemon)
+        await crawler.close()
+        await silent.stop()
+    }
+
+    /// A Redis that accepts and never answers (SIGSTOP) held crawld 22 s past
+    /// a 2 s drain timeout: each checkpoint, flush and deregistration waited
+    /// out Redis's I/O timeout in turn.
+    @Test func sigtermEndsInTimeWhileRedisHangs() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let redis = try RedisServer()
+        try redis.start()
+        let silent = try await SilentTCPServer.start(ports: 1)
+        let daemon = try await DaemonProcess.start(arguments: [
+            "--config", ScriptFolder.shipped, "--redis", redis.url, "--drain-timeout", String(Self.drainTimeout),
+            "--output-dir", folder.url.appendingPathComponent("output").path,
+        ])
+        try await daemon.withClient { client in
+            let job = try await submit(client, ["urls": [.string(silent.urls[0] + "job")], "obey_robots": false])
+            let id = try #require(job["job"]?.stringValue, "\(job)")
+            #expect(try await pollUntil { try await jobStatus(client, id)["current_url"]?.stringValue != nil })
+        }
+        redis.signal(SIGSTOP)
+        try await expectExitInTime(daemon)
+        redis.signal(SIGCONT)
+        await silent.stop()
+    }
+
+    /// A browser that stops answering mid-render (SIGSTOP to its process
+    /// group): crawld exits within the bound and leaves no browser behind.
+    @Test func sigtermEndsInTimeWhileABrowserHangs() async throws {
+        let daemon = try await DaemonProcess.start(arguments: [
+            "--config", ScriptFolder.shipped, "--redis", "none", "--drain-timeout", String(Self.drainTimeout),
+        ])
+        let ours = ["--user-data-dir=", "/crawld-chromium/\(daemon.pid)-"]
+        try await withTestHTTPServer { server in
+            let busy = try await daemon.connect()
+            try await busy.send(["op": "crawl", "url": .string(server.url("/slow-headers?ms=60000")), "engine": "browser", "timeout_ms": 60_000])
+            let rendering = try await daemon.withClient { client in
+                try await pollUntil(seconds: 60) { try await inFlight(client) >= 2 && !processes(containing: ours).isEmpty }
+            }
+            #expect(rendering)
+            let groups = processGroups(of: processes(containing: ours))
+            for group in groups { killpg(group, SIGSTOP) }
+            try await expectExitInTime(daemon)
+            let left = processes(inGroups: groups)
+            #expect(left.isEmpty, "processes of crawld \(daemon.pid)'s browsers alive after it exited: \(left)")
+            for group in groups { killpg(group, SIGKILL) }
+            await busy.close()
+        }
+    }
+
+    /// Requests in flight in the daemon, this one included.
+    private func inFlight(_ client: LineClient) async throws -> Int {
+        Int(try await client.request(["op": "monitor.health"]).answer["in_flight"]?.intValue ?? 0)
+    }
+
+    /// SIGTERM, then the exit within `exitBound`; crawld is killed either way.
+    private func expectExitInTime(_ daemon: DaemonProcess) async throws {
+        daemon.signal(SIGTERM)
+        let status = await daemon.waitForExit(timeout: Self.exitBound)
+        #expect(status != nil, "crawld still running \(Self.exitBound) after SIGTERM with --drain-timeout \(Self.drainTimeout)")
+        await daemon.stop()
+    }
+}
