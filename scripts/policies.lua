@@ -83,13 +83,72 @@ end
 --     return page.status == 200 and page.scripts > 0 and page.text_length < 200
 --   end
 
--- Per-host politeness for crawl jobs: the least delay between two requests
--- to the host (ms), and how many may be in flight at once.
-function M.politeness(host)
-  if host == "localhost" or host == "127.0.0.1" or host == "::1" then
-    return { delay_ms = 0, max_concurrency = 16 }
+-- Adaptive politeness per host, like Scrapy's AutoThrottle. crawld asks
+-- politeness(host, stats) before every request of a job to the host, and the
+-- answer holds for that request: delay_ms, the least time between two
+-- requests to the host, and max_concurrency, how many may be in flight.
+-- `stats` is what crawld saw of the host lately (all optional: a first call
+-- gets almost nothing): latency_ms (a moving mean), in_flight, requests,
+-- rate (starts per second over 2 s), statuses (the last 16; 0 = no
+-- response), count_429, count_503, throttled (429s and 503s since the last
+-- call), retry_after_ms (what is left of the host's Retry-After pause),
+-- refused_rate (rate when the host began to refuse), since_refusal_ms
+-- (since the last 429/503), and
+-- delay_ms and max_concurrency: this function's last answer for the host.
+-- crawld itself pauses a host for its Retry-After (at most
+-- --max-crawl-delay), whatever this returns. `crawl` requests to the host
+-- count in its stats but do not wait. A policy of one argument,
+-- politeness(host), keeps working.
+--
+-- The controller: halve the rate on a 429 or 503, come back quickly to just
+-- under the rate that was refused, then creep up slowly (faster the longer
+-- nothing is refused); concurrency follows latency / delay.
+local throttle = {
+  -- Floor and ceiling of the delay (ms) and of the concurrency, and the
+  -- delay of a host's first request.
+  remote = { min_delay_ms = 1000, max_delay_ms = 60000, start_delay_ms = 1000, min_concurrency = 1, max_concurrency = 2 },
+  ["local"] = { min_delay_ms = 0, max_delay_ms = 60000, start_delay_ms = 100, min_concurrency = 1, max_concurrency = 16 },
+  -- The pace aimed at: target in-flight = latency / target_delay_ms.
+  target_delay_ms = 10,
+  -- Each answer without a refusal shortens the delay by `recover` while it
+  -- is above 1 / (safe_fraction x the refused rate), then by `probe`, a
+  -- share that grows by half again every 10 s without a refusal.
+  recover = 0.1,
+  safe_fraction = 0.95,
+  probe = 0.00005,
+}
+
+local function clamp(x, low, high)
+  return math.max(low, math.min(high, x))
+end
+
+function M.politeness(host, stats)
+  stats = stats or {}
+  local is_local = host == "localhost" or host == "127.0.0.1" or host == "::1"
+  local limits = is_local and throttle["local"] or throttle.remote
+  local delay = stats.delay_ms or limits.start_delay_ms
+  local concurrency = stats.max_concurrency or limits.min_concurrency
+  local refused = stats.refused_rate or 0
+  if (stats.throttled or 0) > 0 then
+    -- Halve: no faster than half the rate at which the host began to refuse
+    -- (further refusals of the same run do not compound it).
+    delay = refused > 0 and math.max(delay, 2000 / refused) or math.max(delay * 2, 100)
+    concurrency = concurrency // 2
+  else
+    local safe = refused > 0 and 1000 / (throttle.safe_fraction * refused) or 0
+    if delay > safe then
+      delay = math.max(safe, delay * (1 - throttle.recover))
+    else
+      local quiet_s = (stats.since_refusal_ms or 0) / 1000
+      delay = delay * (1 - throttle.probe * (1 + quiet_s / 10))
+    end
+    local target = (stats.latency_ms or 0) / math.max(delay, throttle.target_delay_ms)
+    concurrency = math.min(concurrency + 1, math.ceil(target) + 1)
   end
-  return { delay_ms = 1000, max_concurrency = 2 }
+  return {
+    delay_ms = clamp(delay, limits.min_delay_ms, limits.max_delay_ms),
+    max_concurrency = clamp(concurrency, limits.min_concurrency, limits.max_concurrency),
+  }
 end
 
 -- Whether to retry a failed page: `attempt` counts from 1, `status` is the

@@ -47,26 +47,27 @@ extension JobRunner {
             }
             crawlDelay = min(rules.crawlDelay ?? .zero, environment.configuration.maxCrawlDelay)
         }
-        let polite = await environment.politeness(entry.url.host)
-        let delay = max(.milliseconds(spec.delayMs), crawlDelay, polite.delay)
+        let leastDelay = max(.milliseconds(spec.delayMs), crawlDelay)
         let origin = entry.url.origin
+        let throttle = environment.throttle
         var attempt = 1
         while true {
             // A cancelled wait leaves the page in flight: the job is stopping, and its checkpoint lists it as pending.
             do {
-                try await environment.hostGate.acquire(origin, delay: delay, maxConcurrency: polite.maxConcurrency)
+                try await throttle.acquire(origin: origin, host: entry.url.host, atLeast: leastDelay)
             } catch {
                 return
             }
             do {
                 try await environment.pageSlots.acquire()
             } catch {
-                await environment.hostGate.release(origin)
+                await throttle.abandon(origin: origin)
                 return
             }
+            let started = ContinuousClock.now
             let outcome = await fetchOnce(entry)
             await environment.pageSlots.release()
-            await environment.hostGate.release(origin)
+            await throttle.release(origin: origin, latency: .now - started, status: outcome.status, retryAfter: outcome.retryAfter)
             if Task.isCancelled { return }
             guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
                 await complete(entry, outcome, links: await followable(entry, outcome))

@@ -61,7 +61,7 @@ public protocol PageFetcher: Sendable {
     func fetchRobots(origin: String) async -> RobotsResponse
 }
 
-/// Per-host politeness from `policies.politeness(host)` (the shape of Scripting's `Politeness`).
+/// Per-host politeness from `policies.politeness(host, stats)` (the shape of Scripting's `Politeness`).
 public struct HostPoliteness: Sendable, Equatable {
     /// The least time between the starts of two requests to the host.
     public var delay: Duration
@@ -74,8 +74,9 @@ public struct HostPoliteness: Sendable, Equatable {
     }
 }
 
-/// The daemon's bridge to `policies.politeness(host)`.
-public typealias PolitenessPolicy = @Sendable (_ host: String) async -> HostPoliteness
+/// The daemon's bridge to `policies.politeness(host, stats)`: the delay and
+/// concurrency for the next request to `host`, given what crawld saw of it.
+public typealias PolitenessPolicy = @Sendable (_ host: String, _ stats: HostStats) async -> HostPoliteness
 /// The daemon's bridge to `policies.retry(attempt, status, error)` (Scripting's
 /// `Policies.retryDelay`): the delay before retry number `attempt` (1 for the
 /// first), or nil to give up.

@@ -84,9 +84,12 @@ public struct Policies: PoolPolicy {
         return fresh ?? false
     }
 
-    /// `politeness(host)`: delay between requests and concurrency per host.
-    public func politeness(host: String) async -> Politeness {
-        let fresh = await evaluate("politeness", [.text(host)]) { results throws(LuaError) in
+    /// `politeness(host, stats)`: the delay and concurrency for the next
+    /// request to `host`, given what crawld saw of it lately (Jobs'
+    /// `HostStats.json`; empty when nothing was seen). A policy written for
+    /// `politeness(host)` ignores the second argument and keeps working.
+    public func politeness(host: String, stats: JSONObject = [:]) async -> Politeness {
+        let fresh = await evaluate("politeness", [.text(host), LuaValue(json: .object(stats))]) { results throws(LuaError) in
             try PolicyShape.politeness(results, host: host)
         }
         if let fresh { lastGood.values.withLock { $0.politeness = fresh } }

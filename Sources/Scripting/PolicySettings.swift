@@ -21,7 +21,7 @@ public struct PolicySettings: Sendable, Equatable {
     public var janitor: JanitorSettings
     /// `engine_for("https://example.com/", {})` at validation.
     public var engine: EngineChoice
-    /// `politeness("example.com")` at validation.
+    /// `politeness("example.com", {})` at validation.
     public var politeness: Politeness
     /// `retry(1, 503, nil)` at validation.
     public var retryDelay: Duration?

@@ -1,3 +1,4 @@
+import JSON
 import LuaBridge
 import Pool
 
@@ -55,6 +56,14 @@ extension ScriptContract {
         products.policies = try validatePolicies(state)
     }
 
+    /// The host statistics `politeness` is probed with besides an empty
+    /// table: a host that just refused a request, so a controller's backoff
+    /// path runs at load too.
+    static let politenessProbe: JSONObject = [
+        "latency_ms": 120.0, "in_flight": 2, "requests": 50, "rate": 40.0, "statuses": [200, 200, 429], "count_429": 1, "count_503": 0,
+        "throttled": 1, "retry_after_ms": 1000.0, "refused_rate": 40.0, "since_refusal_ms": 0.0, "delay_ms": 25.0, "max_concurrency": 4,
+    ]
+
     /// The memory levels `janitor` is probed at: each band of the defaults and both ends.
     static let janitorProbes: [Double] = [0, 50, 90, 100]
 
@@ -77,8 +86,12 @@ extension ScriptContract {
         let engine = try state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]) { results throws(LuaError) in
             try PolicyShape.engine(results, url: url)
         }
-        let politeness = try state.call(.module(module, "politeness"), ["example.com"]) { results throws(LuaError) in
-            try PolicyShape.politeness(results, host: "example.com")
+        var politeness: Politeness?
+        for stats in [JSONObject(), politenessProbe] {
+            let answer = try state.call(.module(module, "politeness"), ["example.com", LuaValue(json: .object(stats))]) { results throws(LuaError) in
+                try PolicyShape.politeness(results, host: "example.com")
+            }
+            politeness = politeness ?? answer
         }
         var retryDelay: Duration?
         for (status, error) in [(LuaValue.int(503), LuaValue.nil), (.nil, "timeout")] {
@@ -89,7 +102,7 @@ extension ScriptContract {
         }
         return PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
-            retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
+            retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness ?? PolicySettings.defaults.politeness,
             retryDelay: retryDelay, escalates: try validateEscalate(state),
             proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
     }

@@ -48,10 +48,28 @@ import TestSupport
         #expect(asked == EngineChoice(engine: "browser", config: ["headless": true, "viewport": ["width": 800]]))
     }
 
-    @Test func politenessIsPerHost() async throws {
+    @Test func politenessStartsAtTheFloorForRemoteHostsAndFastForLocalOnes() async throws {
         let (registry, _) = try await loaded()
-        #expect(await registry.policies.politeness(host: "example.com") == Politeness(delay: .seconds(1), maxConcurrency: 2))
-        #expect(await registry.policies.politeness(host: "127.0.0.1") == Politeness(delay: .zero, maxConcurrency: 16))
+        #expect(await registry.policies.politeness(host: "example.com") == Politeness(delay: .seconds(1), maxConcurrency: 1))
+        #expect(await registry.policies.politeness(host: "127.0.0.1") == Politeness(delay: .milliseconds(90), maxConcurrency: 1))
+    }
+
+    /// A refusal halves the rate (the delay becomes 2 / the refused rate) and
+    /// the concurrency; then the delay comes back 10% an answer to just under
+    /// the refused rate, and below that creeps down by a small share.
+    @Test func politenessHalvesOnRefusalThenRecovers() async throws {
+        let (registry, _) = try await loaded()
+        let policies = registry.policies
+        let refused: JSONObject = ["throttled": 1, "refused_rate": 40.0, "delay_ms": 25.0, "max_concurrency": 4, "latency_ms": 100.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: refused) == Politeness(delay: .milliseconds(50), maxConcurrency: 2))
+        let after: JSONObject = ["throttled": 0, "refused_rate": 40.0, "delay_ms": 50.0, "max_concurrency": 2, "latency_ms": 100.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: after) == Politeness(delay: .milliseconds(45), maxConcurrency: 3))
+        let atSafe: JSONObject = ["refused_rate": 40.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0, "since_refusal_ms": 10_000.0]
+        let probed = await policies.politeness(host: "127.0.0.1", stats: atSafe)
+        #expect(probed.delay == .milliseconds(26))  // 26 × (1 - 0.00005 × 2), rounded to the millisecond
+        #expect(probed.maxConcurrency == 4)
+        let remote: JSONObject = ["throttled": 2, "refused_rate": 0.5, "delay_ms": 1000.0, "max_concurrency": 2]
+        #expect(await policies.politeness(host: "example.com", stats: remote) == Politeness(delay: .seconds(4), maxConcurrency: 1))
     }
 
     @Test(arguments: [

@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import JSON
+import Jobs
 import Protocol
 
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
@@ -9,13 +10,29 @@ struct CrawlOp: Op {
     let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf"]
     let crawler: Crawler
     let admission: CrawlAdmission
+    let throttle: HostThrottle
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
+    ///
+    /// A `crawl` is a client asking for one page now, so it does not wait
+    /// for a host's politeness; but its latency and its 429s and 503s count
+    /// in the host's statistics, so the jobs crawling that host slow down too.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         var crawl = try Self.crawlRequest(request.parameters)
         crawl.cookies = context.session.attachment { CookieJar() }
+        let origin = CrawlURL(crawl.url)?.origin
         return try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
-            try await crawler.crawl(crawl).json
+            guard let origin else { return try await crawler.crawl(crawl).json }
+            await throttle.started(origin: origin)
+            let started = ContinuousClock.now
+            do {
+                let page = try await crawler.crawl(crawl)
+                await throttle.finished(origin: origin, latency: .now - started, status: page.status, retryAfter: page.headers.first("retry-after"))
+                return page.json
+            } catch {
+                await throttle.finished(origin: origin, latency: .now - started, status: nil, retryAfter: nil)
+                throw error
+            }
         }
     }
 
