@@ -15,7 +15,7 @@ public struct HostStats: Sendable, Equatable {
     public var inFlight = 0
     /// Responses (or failures) recorded so far.
     public var requests = 0
-    /// Requests started per second over the last `rateWindow`.
+    /// Requests started in the last second.
     public var rate = 0.0
     /// The last statuses, oldest first; 0 stands for no response (a network error or timeout).
     public var statuses: [Int] = []

@@ -26,11 +26,11 @@ public actor HostThrottle {
     }
 
     /// The window `HostStats.rate` is measured over.
-    static let rateWindow: Duration = .seconds(2)
+    static let rateWindow: Duration = .seconds(1)
     /// The weight of the newest response in the latency mean (Scrapy's AutoThrottle uses an even 0.5; this is smoother).
     static let latencyWeight = 0.3
-    /// Start times kept per host for the rate; past it the rate is measured over a shorter span.
-    static let maxStarts = 2048
+    /// Start times kept per host for the rate; past it the rate reads low rather than memory growing.
+    static let maxStarts = 4096
 
     private let policy: PolitenessPolicy
     private let maxPause: Duration
@@ -83,8 +83,7 @@ public actor HostThrottle {
         var entry = entries[origin] ?? Entry()
         entry.stats.inFlight += 1
         entry.starts.removeAll { now - $0 > Self.rateWindow }
-        if entry.starts.count >= Self.maxStarts { entry.starts.removeFirst() }
-        entry.starts.append(now)
+        if entry.starts.count < Self.maxStarts { entry.starts.append(now) }
         entry.lastUsed = now
         entries[origin] = entry
     }
@@ -152,12 +151,13 @@ public actor HostThrottle {
         return stats
     }
 
-    /// Starts per second within the window before `now`.
+    /// Starts per second within the last `rateWindow`; while the host is
+    /// newer than that, over the time since its first start (at least 100 ms).
     private static func rate(_ starts: [ContinuousClock.Instant], now: ContinuousClock.Instant) -> Double {
         let recent = starts.filter { now - $0 <= rateWindow }
-        guard let first = recent.first else { return 0 }
-        let span = max((now - first).seconds, 0.05)
-        return Double(recent.count) / min(span, rateWindow.seconds)
+        guard let first = starts.first else { return 0 }
+        let span = min(max((now - first).seconds, 0.1), rateWindow.seconds)
+        return Double(recent.count) / span
     }
 
     /// Drops the least recently used half of the idle origins once `maxHosts` is passed.

@@ -51,7 +51,8 @@ enum PolicyShape {
         try requireTable(results, call())
         let delay = try number(results.field(0, "delay_ms"), "\(call()).delay_ms", range: 0...(maxSeconds * 1000), expected: "a number ≥ 0")
         let concurrency = try integer(results.field(0, "max_concurrency"), "\(call()).max_concurrency", range: 1...10_000)
-        return Politeness(delay: .milliseconds(Int64(delay.rounded())), maxConcurrency: concurrency)
+        // Microseconds: an adaptive policy steers the delay by a few percent an answer, which whole milliseconds would round away.
+        return Politeness(delay: .microseconds(Int64((delay * 1000).rounded())), maxConcurrency: concurrency)
     }
 
     static func retry(_ results: LuaResults, attempt: Int) throws(LuaError) -> Duration? {
