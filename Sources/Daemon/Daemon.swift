@@ -83,8 +83,16 @@ public struct Daemon: Sendable {
                 let politeness = await policies.politeness(host: host, stats: stats.json)
                 return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
             }, maxPause: configuration.maxCrawlDelay)
+        let identities = IdentityBook(
+            policy: IdentityPolicy(
+                identities: {
+                    policies.settings.identities.mapValues { CrawlIdentity(name: $0.name, config: $0.config, cookieJar: $0.cookieJar) }
+                },
+                choose: { host, stats in await policies.identity(for: host, stats: stats) },
+                blocked: { page in await policies.blocked(page: page) }))
         let jobs = try makeJobManager(
-            fetcher: JobPageFetcher(crawler: crawler, admission: admission), throttle: throttle, scripts: scripts, redis: redis, monitor: monitor
+            fetcher: JobPageFetcher(crawler: crawler, admission: admission), throttle: throttle, identities: identities, scripts: scripts,
+            redis: redis, monitor: monitor
         )
 
         var registry = OpRegistry()
@@ -102,6 +110,7 @@ public struct Daemon: Sendable {
         registry.register(MonitorTimelineOp(monitor: monitor))
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
+        registry.register(MonitorIdentitiesOp(book: identities))
         registry.register(StatsResetOp(monitor: monitor))
         let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
         registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots))
@@ -192,7 +201,7 @@ public struct Daemon: Sendable {
 
     /// Jobs with Redis: checkpoints in Redis and the cluster's queue; with
     /// `--redis none`: checkpoints in `--state-dir`, jobs of this process only.
-    private func makeJobManager(fetcher: JobPageFetcher, throttle: HostThrottle, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
+    private func makeJobManager(fetcher: JobPageFetcher, throttle: HostThrottle, identities: IdentityBook, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
         jobConfiguration.maxRunningJobs = configuration.jobLimits.maxRunning
@@ -222,7 +231,7 @@ public struct Daemon: Sendable {
         let policies = scripts.policies
         let environment = JobEnvironment(
             configuration: jobConfiguration, fetcher: fetcher, store: store,
-            throttle: throttle,
+            throttle: throttle, identities: identities,
             retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
             logger: logger
         )

@@ -50,6 +50,8 @@ public struct JobEnvironment: Sendable {
     public var store: any JobCheckpointStore
     public var retry: RetryPolicy
     public var throttle: HostThrottle
+    /// Identities and their blocks, shared by every job.
+    public var identities: IdentityBook
     public var pageSlots: PageSlots
     /// Where robots.txt rules and link patterns are matched, off the cooperative pool.
     public var matching: MatchingThread
@@ -57,8 +59,9 @@ public struct JobEnvironment: Sendable {
 
     public init(
         configuration: JobConfiguration, fetcher: any PageFetcher, store: any JobCheckpointStore,
-        throttle: HostThrottle, retry: @escaping RetryPolicy, logger: Logger
+        throttle: HostThrottle, identities: IdentityBook = IdentityBook(policy: .none), retry: @escaping RetryPolicy, logger: Logger
     ) {
+        self.identities = identities
         self.configuration = configuration
         self.fetcher = fetcher
         self.store = store

@@ -64,11 +64,18 @@ extension JobRunner {
                 await throttle.abandon(origin: origin)
                 return
             }
+            let identity = await environment.identities.pick(host: entry.url.host, stats: await throttle.stats(origin: origin) ?? HostStats())
             let started = ContinuousClock.now
-            let outcome = await fetchOnce(entry)
+            let outcome = await fetchOnce(entry, as: identity)
             await environment.pageSlots.release()
             await throttle.release(origin: origin, latency: .now - started, status: outcome.status, retryAfter: outcome.retryAfter)
             if Task.isCancelled { return }
+            if let identity, await environment.identities.isBlock(outcome, url: entry.url.string, identity: identity) {
+                // Retired for this host; the page goes again as another identity, without counting as a retry.
+                await environment.identities.block(identity.name, host: entry.url.host)
+                environment.logger.info("identity blocked", metadata: ["crawld.identity": .string(identity.name), "crawld.url": .string(entry.url.string)])
+                if await environment.identities.hasAvailable(host: entry.url.host) { continue }
+            }
             guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
                 await complete(entry, outcome, links: await followable(entry, outcome))
                 return
@@ -102,9 +109,9 @@ extension JobRunner {
         return urls
     }
 
-    private nonisolated func fetchOnce(_ entry: Frontier.Entry) async -> PageOutcome {
+    private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?) async -> PageOutcome {
         do {
-            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec)
+            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec, identity: identity)
         } catch {
             return PageOutcome(errorCode: "internal", errorMessage: "\(error)")
         }

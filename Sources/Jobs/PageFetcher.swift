@@ -51,8 +51,9 @@ public enum RobotsResponse: Sendable, Equatable {
 /// `errorCode`) rather than throwing; a throw is treated as an `internal` error
 /// of that page, except when the task was cancelled.
 public protocol PageFetcher: Sendable {
-    /// Fetches one page of a job (one attempt; the runner does the retries).
-    func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome
+    /// Fetches one page of a job (one attempt; the runner does the retries),
+    /// as `identity` when policies.lua declares identities.
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome
     /// The fetcher for the pages of one job, made when its runner is: what it
     /// keeps between pages (the daemon's keeps the job's cookie jar) belongs
     /// to that job alone and goes with it. Not checkpointed.

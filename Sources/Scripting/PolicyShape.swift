@@ -129,6 +129,70 @@ enum PolicyShape {
         return proxies
     }
 
+    // MARK: - The identities table
+
+    /// `identities`: absent, or a table of names (as proxy names) to tables
+    /// with any of `proxy` (a name declared in `proxies`), `user_agent` (a
+    /// string), `headers` (strings to strings) and `cookie_jar` (a name).
+    static func identities(_ value: LuaValue, proxies: [String: String]) throws(LuaError) -> [String: IdentitySettings] {
+        guard value != .nil else { return [:] }
+        let table = try table(value, "identities")
+        guard table.array.isEmpty else { throw failure("identities must map names to tables (got a list)") }
+        var identities: [String: IdentitySettings] = [:]
+        for (key, entry) in table.map {
+            guard let name = key.stringValue, (1...64).contains(name.utf8.count), name.utf8.allSatisfy(isProxyNameByte) else {
+                throw failure("identities has a name that is not 1-64 letters, digits, '-', '_' or '.': \(describe(key))")
+            }
+            let fields = try Self.table(entry, "identities.\(name)")
+            var config = JSONObject()
+            for (field, value) in fields.map {
+                let path = "identities.\(name).\(field.stringValue ?? describe(field))"
+                switch field.stringValue {
+                case "proxy":
+                    guard let proxy = value.stringValue, proxies[proxy] != nil else {
+                        throw failure("\(path) must name a proxy declared in proxies (got \(describe(value)))")
+                    }
+                    config["proxy"] = .string(proxy)
+                case "user_agent", "cookie_jar":
+                    guard let text = value.stringValue else { throw failure("\(path) must be a string (got \(describe(value)))") }
+                    if field.stringValue == "user_agent" { config["user_agent"] = .string(text) }
+                case "headers":
+                    let headers = try Self.table(value, path)
+                    var object = JSONObject()
+                    for (header, text) in headers.map {
+                        guard let header = header.stringValue, let text = text.stringValue else {
+                            throw failure("\(path) must map header names to strings")
+                        }
+                        object[header] = .string(text)
+                    }
+                    config["headers"] = .object(object)
+                default:
+                    throw failure("\(path) is not a field of an identity (proxy, user_agent, headers, cookie_jar)")
+                }
+            }
+            identities[name] = IdentitySettings(name: name, config: config, cookieJar: fields["cookie_jar"]?.stringValue ?? name)
+        }
+        return identities
+    }
+
+    static func identityChoice(_ results: LuaResults, host: String, identities: [String: IdentitySettings]) throws(LuaError) -> String? {
+        let value = try results.value(0)
+        guard value != .nil else { return nil }
+        guard let name = value.stringValue, identities[name] != nil else {
+            throw failure("identity_for(\(host), stats) must return the name of a declared identity or nil (got \(describe(value)))")
+        }
+        return name
+    }
+
+    static func blocked(_ results: LuaResults, url: String) throws(LuaError) -> Bool {
+        let value = try results.value(0)
+        guard case .bool(let blocked) = value else {
+            guard value == .nil else { throw failure("blocked(page) for \(url) must return true, false or nil (got \(describe(value)))") }
+            return false
+        }
+        return blocked
+    }
+
     private static func isProxyNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true

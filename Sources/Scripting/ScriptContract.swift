@@ -100,11 +100,47 @@ extension ScriptContract {
             }
             if status == .int(503) { retryDelay = delay }
         }
-        return PolicySettings(
+        var settings = PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
             retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness ?? PolicySettings.defaults.politeness,
             retryDelay: retryDelay, escalates: try validateEscalate(state),
             proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
+        settings.identities = try PolicyShape.identities(state.value(at: .module(module, "identities")), proxies: settings.proxies)
+        settings.choosesIdentity = try validateIdentityFor(state, identities: settings.identities)
+        settings.decidesBlocks = try validateBlocked(state)
+        return settings
+    }
+
+    /// The optional `identity_for(host, stats)`: absent, or a function that
+    /// answers a host with every identity available with one of them or nil.
+    private static func validateIdentityFor(_ state: LuaState, identities: [String: IdentitySettings]) throws(LuaError) -> Bool {
+        guard try optionalFunction(state, "identity_for") else { return false }
+        let stats: JSONObject = ["identities": .array(identities.keys.sorted().map { .string($0) }), "requests": 0]
+        _ = try state.call(.module(PolicyShape.module, "identity_for"), ["example.com", LuaValue(json: .object(stats))]) { results throws(LuaError) in
+            try PolicyShape.identityChoice(results, host: "example.com", identities: identities)
+        }
+        return true
+    }
+
+    /// The optional `blocked(page)`: absent, or a function that answers a
+    /// 403 page and a 200 page with true, false or nil.
+    private static func validateBlocked(_ state: LuaState) throws(LuaError) -> Bool {
+        guard try optionalFunction(state, "blocked") else { return false }
+        for status in [403, 200] {
+            let page: JSONObject = ["url": "https://example.com/", "status": .int(Int64(status)), "title": "Example", "identity": "probe"]
+            _ = try state.call(.module(PolicyShape.module, "blocked"), [LuaValue(json: .object(page))]) { results throws(LuaError) in
+                try PolicyShape.blocked(results, url: "https://example.com/")
+            }
+        }
+        return true
+    }
+
+    /// Whether policies.lua defines `function`; anything but a function or nil is refused.
+    private static func optionalFunction(_ state: LuaState, _ function: String) throws(LuaError) -> Bool {
+        let type = state.typeName(at: .module(PolicyShape.module, function))
+        guard type != "nil" else { return false }
+        guard type == "function" else { throw PolicyShape.failure("\(function) must be a function or absent (got \(type))") }
+        return true
     }
 
     /// The optional `escalate(url, page)`: absent, or a function that answers

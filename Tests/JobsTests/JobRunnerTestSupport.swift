@@ -33,7 +33,7 @@ func referenceBFS(seed: String, fetcher: HTTPTestFetcher, maxDepth: Int = .max) 
         let (url, depth) = order[index]
         index += 1
         guard depth < maxDepth else { continue }
-        let page = try await fetcher.fetch(url: CrawlURL(url)!, depth: depth, spec: spec)
+        let page = try await fetcher.fetch(url: CrawlURL(url)!, depth: depth, spec: spec, identity: nil)
         for link in page.links {
             guard let next = CrawlURL(link), next.host == start.host, next.port == start.port,
                 !next.pathAndQuery.hasPrefix("/private/"), seen.insert(next.string).inserted

@@ -40,6 +40,18 @@ import TestSupport
         Breakage(
             replace: "return M\n", with: "function M.escalate(url, page) return page.scripts end\nreturn M\n",
             message: "policies.lua: escalate(https://example.com/, page) must return true, false or nil (got 2)"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = { proxy = 'corp' } }\nreturn M\n",
+            message: "policies.lua: identities.a.proxy must name a proxy declared in proxies (got \"corp\")"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = { user_agent = 'x', cookies = 'jar' } }\nreturn M\n",
+            message: "policies.lua: identities.a.cookies is not a field of an identity (proxy, user_agent, headers, cookie_jar)"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = {} }\nfunction M.identity_for(host, stats) return 'b' end\nreturn M\n",
+            message: "policies.lua: identity_for(example.com, stats) must return the name of a declared identity or nil (got \"b\")"),
+        Breakage(
+            replace: "return M\n", with: "function M.blocked(page) return page.status end\nreturn M\n",
+            message: "policies.lua: blocked(page) for https://example.com/ must return true, false or nil (got 403)"),
         Breakage(replace: "local proxies = {}", with: "local proxies = 'http://10.0.0.5:3128'", message: "policies.lua: proxies must be a table (got \"http://10.0.0.5:3128\")"),
         Breakage(replace: "local proxies = {}", with: "local proxies = { 'http://10.0.0.5:3128' }", message: "policies.lua: proxies must map names to URLs (got a list)"),
         Breakage(

@@ -13,10 +13,11 @@ Politeness it demands:
   * with --outage-after n, the n-th page request starts an outage of
     --outage-s seconds in which every page answers 503 with "Retry-After: 1"
     (a server that is down, then recovers).
-Identities: a request whose X-Proxy header (set by tests/Servers/proxy.py)
-or User-Agent equals --block gets 403 with a body saying "blocked".
+Identities: a request whose User-Agent equals --block gets 403 with a body
+saying "blocked".
 
-Every page request is logged to --log as "<unix time> <status> <x-proxy or ->".
+Every page request is logged to --log as "<unix time> <status> <user agent>"
+(spaces in the user agent written as "_").
 The server exits when its stdin closes, so it never outlives a killed test run.
 """
 import argparse
@@ -68,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/robots.txt":
             return self.answer(404, "")
-        via = self.headers.get("X-Proxy") or "-"
+        agent = (self.headers.get("User-Agent") or "-").replace(" ", "_")
         with LOCK:
             now = time.time()
             STATE["in_flight"] += 1
@@ -76,13 +77,13 @@ class Handler(BaseHTTPRequestHandler):
             if STATE["requests"] == ARGS.outage_after:
                 STATE["outage_until"] = now + ARGS.outage_s
             others = STATE["in_flight"] - 1
-            if ARGS.block and ARGS.block in (via, self.headers.get("User-Agent")):
+            if ARGS.block and ARGS.block == self.headers.get("User-Agent"):
                 status = 403
             elif now < STATE["outage_until"]:
                 status = 503
             else:
                 status = 200 if take_token(now) else 429
-            LOG.write(f"{now:.6f} {status} {via}\n")
+            LOG.write(f"{now:.6f} {status} {agent}\n")
             LOG.flush()
         try:
             time.sleep((ARGS.latency_ms + ARGS.load_ms * others) / 1000)

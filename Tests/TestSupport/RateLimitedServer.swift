@@ -9,8 +9,8 @@ public final class RateLimitedServer: Sendable {
         /// Seconds since 1970.
         public var time: Double
         public var status: Int
-        /// The `X-Proxy` header the request came with, or "-".
-        public var via: String
+        /// The request's `User-Agent`, spaces written as "_".
+        public var agent: String
     }
 
     private let server: ScriptServer
@@ -19,7 +19,7 @@ public final class RateLimitedServer: Sendable {
     public var base: String { "http://127.0.0.1:\(port)" }
 
     /// - Parameters:
-    ///   - block: a `User-Agent` or `X-Proxy` value answered with 403.
+    ///   - block: a `User-Agent` answered with 403.
     ///   - outageAfter: the page request that starts an outage of `outageSeconds` (503 to every page); 0 for none.
     ///   - logDirectory: where the request log goes.
     public init(pages: Int, rate: Double, burst: Double = 10, latencyMs: Double = 5, loadMs: Double = 2, block: String = "", outageAfter: Int = 0, outageSeconds: Double = 0,
@@ -38,7 +38,7 @@ public final class RateLimitedServer: Sendable {
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count == 3, let time = Double(fields[0]), let status = Int(fields[1]) else { return nil }
-            return Hit(time: time, status: status, via: String(fields[2]))
+            return Hit(time: time, status: status, agent: String(fields[2]))
         }
     }
 }
