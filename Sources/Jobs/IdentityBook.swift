@@ -66,12 +66,13 @@ public actor IdentityBook {
     /// The identity the next request to `host` goes as: `identity_for`'s
     /// answer among those the host has not blocked, else the first of them
     /// by name; nil when none is declared or the host blocked them all.
-    public func pick(host: String, stats: HostStats) async -> CrawlIdentity? {
+    /// `identity_for` sees `origin`'s statistics from `throttle`.
+    public func pick(host: String, origin: String, throttle: HostThrottle) async -> CrawlIdentity? {
         let identities = policy.identities()
         guard !identities.isEmpty else { return nil }
         let available = identities.keys.filter { !isRetired($0, for: host) }.sorted()
         guard let first = available.first else { return nil }
-        var view = stats.json
+        var view = (await throttle.stats(origin: origin) ?? HostStats()).json
         view["identities"] = .array(available.map { .string($0) })
         let chosen = await policy.choose(host, view).flatMap { available.contains($0) ? $0 : nil } ?? first
         counts[chosen, default: Counts()].uses += 1

@@ -64,7 +64,7 @@ extension JobRunner {
                 await throttle.abandon(origin: origin)
                 return
             }
-            let identity = await environment.identities.pick(host: entry.url.host, stats: await throttle.stats(origin: origin) ?? HostStats())
+            let identity = await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle)
             let started = ContinuousClock.now
             let outcome = await fetchOnce(entry, as: identity)
             await environment.pageSlots.release()

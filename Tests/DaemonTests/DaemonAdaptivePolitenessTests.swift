@@ -58,7 +58,9 @@ import TestSupport
 
     /// The server is down (503 and `Retry-After: 1` to everything) for 3 s
     /// mid-crawl: crawld pauses instead of hammering it, then comes back to
-    /// at least half the limit, and every page is crawled.
+    /// at least half the pace it had before (measured against its own pace,
+    /// not the limit, so that a loaded machine cannot fail it), and every
+    /// page is crawled.
     @Test func aJobPausesThroughAnOutageAndRecovers() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -70,7 +72,8 @@ import TestSupport
         let outage = try #require(hits.firstIndex { $0.status == 503 })
         let recovered = try #require(hits.lastIndex { $0.status == 503 })
         #expect(recovered - outage + 1 <= 20, "requests during the outage: \(recovered - outage + 1)")
-        let afterwards = Array(hits[(recovered + 1)...].filter { $0.status == 200 })
-        #expect(busiestSecond(afterwards) >= Int(limit / 2), "busiest second after the outage: \(busiestSecond(afterwards))")
+        let before = busiestSecond(hits[..<outage].filter { $0.status == 200 })
+        let after = busiestSecond(hits[(recovered + 1)...].filter { $0.status == 200 })
+        #expect(after * 2 >= before, "busiest second before the outage: \(before), after: \(after)")
     }
 }
