@@ -144,31 +144,32 @@ enum PolicyShape {
                 throw failure("identities has a name that is not 1-64 letters, digits, '-', '_' or '.': \(describe(key))")
             }
             let fields = try Self.table(entry, "identities.\(name)")
+            for field in fields.map.keys where !["proxy", "user_agent", "headers", "cookie_jar"].contains(field.stringValue ?? "") {
+                throw failure("identities.\(name).\(field.stringValue ?? describe(field)) is not a field of an identity (proxy, user_agent, headers, cookie_jar)")
+            }
+            // In a fixed order, whatever Lua's table order: equal identities give equal configs.
             var config = JSONObject()
-            for (field, value) in fields.map {
-                let path = "identities.\(name).\(field.stringValue ?? describe(field))"
-                switch field.stringValue {
-                case "proxy":
-                    guard let proxy = value.stringValue, proxies[proxy] != nil else {
-                        throw failure("\(path) must name a proxy declared in proxies (got \(describe(value)))")
-                    }
-                    config["proxy"] = .string(proxy)
-                case "user_agent", "cookie_jar":
-                    guard let text = value.stringValue else { throw failure("\(path) must be a string (got \(describe(value)))") }
-                    if field.stringValue == "user_agent" { config["user_agent"] = .string(text) }
-                case "headers":
-                    let headers = try Self.table(value, path)
-                    var object = JSONObject()
-                    for (header, text) in headers.map {
-                        guard let header = header.stringValue, let text = text.stringValue else {
-                            throw failure("\(path) must map header names to strings")
-                        }
-                        object[header] = .string(text)
-                    }
-                    config["headers"] = .object(object)
-                default:
-                    throw failure("\(path) is not a field of an identity (proxy, user_agent, headers, cookie_jar)")
+            if let proxy = fields["proxy"] {
+                guard let proxy = proxy.stringValue, proxies[proxy] != nil else {
+                    throw failure("identities.\(name).proxy must name a proxy declared in proxies (got \(describe(proxy)))")
                 }
+                config["proxy"] = .string(proxy)
+            }
+            for field in ["user_agent", "cookie_jar"] {
+                guard let value = fields[field] else { continue }
+                guard let text = value.stringValue else { throw failure("identities.\(name).\(field) must be a string (got \(describe(value)))") }
+                if field == "user_agent" { config["user_agent"] = .string(text) }
+            }
+            if let headers = fields["headers"] {
+                var object = JSONObject()
+                for (header, text) in try Self.table(headers, "identities.\(name).headers").map {
+                    guard let header = header.stringValue, let text = text.stringValue else {
+                        throw failure("identities.\(name).headers must map header names to strings")
+                    }
+                    object[header] = .string(text)
+                }
+                object.sort { $0.key < $1.key }
+                config["headers"] = .object(object)
             }
             identities[name] = IdentitySettings(name: name, config: config, cookieJar: fields["cookie_jar"]?.stringValue ?? name)
         }
