@@ -15,6 +15,19 @@ public struct CrawlIdentity: Sendable, Equatable {
     }
 }
 
+/// Which identity a request goes as.
+public enum IdentityPick: Sendable, Equatable {
+    /// policies.lua declares no identities: the request goes as its job's config.
+    case noneDeclared
+    case identity(CrawlIdentity)
+    /// The host blocked every identity: the request is not sent.
+    case allBlocked
+
+    public var identity: CrawlIdentity? {
+        if case .identity(let identity) = self { identity } else { nil }
+    }
+}
+
 /// The daemon's bridge to policies.lua's identities.
 public struct IdentityPolicy: Sendable {
     /// The identities the live policies declare, by name.
@@ -65,18 +78,19 @@ public actor IdentityBook {
 
     /// The identity the next request to `host` goes as: `identity_for`'s
     /// answer among those the host has not blocked, else the first of them
-    /// by name; nil when none is declared or the host blocked them all.
-    /// `identity_for` sees `origin`'s statistics from `throttle`.
-    public func pick(host: String, origin: String, throttle: HostThrottle) async -> CrawlIdentity? {
+    /// by name. `identity_for` sees `origin`'s statistics from `throttle`.
+    /// - Parameter count: whether the pick counts as a use (false to ask only whether one is left).
+    public func pick(host: String, origin: String, throttle: HostThrottle, count: Bool = true) async -> IdentityPick {
         let identities = policy.identities()
-        guard !identities.isEmpty else { return nil }
+        guard !identities.isEmpty else { return .noneDeclared }
         let available = identities.keys.filter { !isRetired($0, for: host) }.sorted()
-        guard let first = available.first else { return nil }
+        guard let first = available.first else { return .allBlocked }
+        guard count else { return identities[first].map(IdentityPick.identity) ?? .allBlocked }
         var view = (await throttle.stats(origin: origin) ?? HostStats()).json
         view["identities"] = .array(available.map { .string($0) })
         let chosen = await policy.choose(host, view).flatMap { available.contains($0) ? $0 : nil } ?? first
         counts[chosen, default: Counts()].uses += 1
-        return identities[chosen]
+        return identities[chosen].map(IdentityPick.identity) ?? .allBlocked
     }
 
     /// Whether `outcome` says the site blocked the identity: `blocked(page)`
@@ -87,11 +101,6 @@ public actor IdentityBook {
         if let title = outcome.title { page["title"] = .string(title) }
         if let data = outcome.data { page["data"] = data }
         return await policy.blocked(page) ?? (outcome.status == 403)
-    }
-
-    /// Whether `host` has blocked fewer than all declared identities.
-    public func hasAvailable(host: String) -> Bool {
-        policy.identities().keys.contains { !isRetired($0, for: host) }
     }
 
     /// Retires `identity` for `host` and counts the block.

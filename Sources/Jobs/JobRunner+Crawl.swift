@@ -52,6 +52,14 @@ extension JobRunner {
         let throttle = environment.throttle
         var attempt = 1
         while true {
+            let pick = await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle)
+            if case .allBlocked = pick {
+                // Never sent without an identity: the operator's identities may be the only way it may leave.
+                let outcome = PageOutcome(errorCode: "identity_blocked", errorMessage: "every identity in policies.lua is blocked by \(entry.url.host)")
+                await complete(entry, outcome, links: [])
+                return
+            }
+            let identity = pick.identity
             // A cancelled wait leaves the page in flight: the job is stopping, and its checkpoint lists it as pending.
             do {
                 try await throttle.acquire(origin: origin, host: entry.url.host, atLeast: leastDelay)
@@ -64,7 +72,6 @@ extension JobRunner {
                 await throttle.abandon(origin: origin)
                 return
             }
-            let identity = await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle)
             let started = ContinuousClock.now
             let outcome = await fetchOnce(entry, as: identity)
             await environment.pageSlots.release()
@@ -74,7 +81,7 @@ extension JobRunner {
                 // Retired for this host; the page goes again as another identity, without counting as a retry.
                 await environment.identities.block(identity.name, host: entry.url.host)
                 environment.logger.info("identity blocked", metadata: ["crawld.identity": .string(identity.name), "crawld.url": .string(entry.url.string)])
-                if await environment.identities.hasAvailable(host: entry.url.host) { continue }
+                if await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle, count: false).identity != nil { continue }
             }
             guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
                 await complete(entry, outcome, links: await followable(entry, outcome))
