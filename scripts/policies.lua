@@ -87,13 +87,79 @@ end
 --     return page.status == 200 and page.scripts > 0 and page.text_length < 200
 --   end
 
--- Per-host politeness for crawl jobs: the least delay between two requests
--- to the host (ms), and how many may be in flight at once.
-function M.politeness(host)
-  if host == "localhost" or host == "127.0.0.1" or host == "::1" then
-    return { delay_ms = 0, max_concurrency = 16 }
+-- Adaptive politeness per host, like Scrapy's AutoThrottle. crawld asks
+-- politeness(host, stats) before every request of a job to the host, and the
+-- answer holds for that request: delay_ms, the least time between two
+-- requests to the host, and max_concurrency, how many may be in flight.
+-- `stats` is what crawld saw of the host lately (all optional: a first call
+-- gets almost nothing): latency_ms (a moving mean), in_flight, requests,
+-- rate (starts in the last second), statuses (the last 16; 0 = no
+-- response), count_429, count_503, throttled (429s and 503s since the last
+-- call), retry_after_ms (what is left of the host's Retry-After pause),
+-- refused_rate (rate when the host began to refuse), since_refusal_ms
+-- (since the last 429/503), and
+-- delay_ms and max_concurrency: this function's last answer for the host.
+-- crawld itself pauses a host for its Retry-After (at most
+-- --max-crawl-delay), whatever this returns. `crawl` requests to the host
+-- count in its stats but do not wait. A policy of one argument,
+-- politeness(host), keeps working.
+--
+-- The controller: halve the rate on a 429 or 503; come back to just under
+-- the rate at which the host began to refuse, steering the delay by the
+-- measured rate; then creep up, faster the longer nothing is refused.
+-- Concurrency follows latency x rate, and halves with the rate.
+local throttle = {
+  -- Floor and ceiling of the delay (ms) and of the concurrency, and the
+  -- delay of a host's first request.
+  remote = { min_delay_ms = 1000, max_delay_ms = 60000, start_delay_ms = 1000, min_concurrency = 1, max_concurrency = 2 },
+  ["local"] = { min_delay_ms = 0, max_delay_ms = 60000, start_delay_ms = 100, min_concurrency = 1, max_concurrency = 16 },
+  -- Before any refusal, target in-flight = latency / target_delay_ms.
+  target_delay_ms = 10,
+  -- How much the delay shortens each answer before any refusal or while
+  -- the rate is below 80% of its target, and the most it changes in one
+  -- answer when steered toward the target rate.
+  recover = 0.04,
+  steer = 0.02,
+  -- The rate aimed at after a refusal: safe_fraction x the refused rate,
+  -- times 1 + growth x s + growth2 x s^2 after s seconds without one.
+  safe_fraction = 0.9,
+  growth = 0.004,
+  growth2 = 0.0001,
+}
+
+local function clamp(x, low, high)
+  return math.max(low, math.min(high, x))
+end
+
+function M.politeness(host, stats)
+  stats = stats or {}
+  local is_local = host == "localhost" or host == "127.0.0.1" or host == "::1"
+  local limits = is_local and throttle["local"] or throttle.remote
+  local delay = math.max(stats.delay_ms or limits.start_delay_ms, 1)
+  local concurrency = stats.max_concurrency or limits.min_concurrency
+  local refused, rate = stats.refused_rate or 0, stats.rate or 0
+  local latency = stats.latency_ms or 0
+  if (stats.throttled or 0) > 0 then
+    -- Halve: no faster than half the rate at which the host began to refuse
+    -- (further refusals of the same run do not compound it).
+    delay = refused > 0 and math.max(delay, 2000 / refused) or math.max(delay * 2, 100)
+    concurrency = concurrency // 2
+  elseif refused > 0 then
+    local quiet_s = (stats.since_refusal_ms or 0) / 1000
+    local target = throttle.safe_fraction * refused * (1 + throttle.growth * quiet_s + throttle.growth2 * quiet_s ^ 2)
+    local steer = rate > 0 and rate / target or 0
+    -- Far below the target (just after halving), come back at `recover`.
+    local down = steer < 0.8 and throttle.recover or throttle.steer
+    delay = delay * clamp(steer, 1 - down, 1 + throttle.steer)
+    concurrency = math.min(concurrency + 1, math.ceil(latency * target / 1000) + 1)
+  else
+    delay = delay * (1 - throttle.recover)
+    concurrency = math.min(concurrency + 1, math.ceil(latency / throttle.target_delay_ms) + 1)
   end
-  return { delay_ms = 1000, max_concurrency = 2 }
+  return {
+    delay_ms = clamp(delay, limits.min_delay_ms, limits.max_delay_ms),
+    max_concurrency = clamp(concurrency, limits.min_concurrency, limits.max_concurrency),
+  }
 end
 
 -- Whether to retry a failed page: `attempt` counts from 1, `status` is the

@@ -77,14 +77,28 @@ public struct Daemon: Sendable {
         }
         let admission = makeCrawlAdmission(descriptors: descriptors)
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
+        let policies = scripts.policies
+        let throttle = HostThrottle(
+            policy: { host, stats in
+                let politeness = await policies.politeness(host: host, stats: stats.json)
+                return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
+            }, maxPause: configuration.maxCrawlDelay)
+        let identities = IdentityBook(
+            policy: IdentityPolicy(
+                identities: {
+                    policies.settings.identities.mapValues { CrawlIdentity(name: $0.name, config: $0.config, cookieJar: $0.cookieJar) }
+                },
+                choose: { host, stats in await policies.identity(for: host, stats: stats) },
+                blocked: { page in await policies.blocked(page: page) }))
         let jobs = try makeJobManager(
-            fetcher: JobPageFetcher(crawler: crawler, admission: admission), scripts: scripts, redis: redis, monitor: monitor
+            fetcher: JobPageFetcher(crawler: crawler, admission: admission), throttle: throttle, identities: identities, scripts: scripts,
+            redis: redis, monitor: monitor
         )
 
         var registry = OpRegistry()
         registry.register(PingOp())
         registry.register(AuthOp(expectedToken: configuration.authToken, throttle: AuthThrottle()))
-        registry.register(CrawlOp(crawler: crawler, admission: admission))
+        registry.register(CrawlOp(crawler: crawler, admission: admission, throttle: throttle))
         registry.register(ReloadOp(reloader: reloader))
         registry.register(PoolCleanupOp(pool: pool))
         registry.register(PoolKillOp(pool: pool))
@@ -96,9 +110,9 @@ public struct Daemon: Sendable {
         registry.register(MonitorTimelineOp(monitor: monitor))
         registry.register(MonitorLogsOp(monitor: monitor))
         registry.register(MonitorClusterOp(monitor: monitor))
+        registry.register(MonitorIdentitiesOp(book: identities))
         registry.register(StatsResetOp(monitor: monitor))
         let watchSlots = WatchSlots(maximum: configuration.maximumWatchers, maximumPerConnection: configuration.maximumWatchersPerConnection)
-        let policies = scripts.policies
         registry.register(JobSubmitOp(manager: jobs, limits: crawler.limits, slots: watchSlots) { policies.settings.clusterJobs })
         registry.register(JobWatchOp(manager: jobs, slots: watchSlots))
         registry.register(JobStatusOp(manager: jobs))
@@ -190,7 +204,7 @@ public struct Daemon: Sendable {
 
     /// Jobs with Redis: checkpoints in Redis and the cluster's queue; with
     /// `--redis none`: checkpoints in `--state-dir`, jobs of this process only.
-    private func makeJobManager(fetcher: JobPageFetcher, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
+    private func makeJobManager(fetcher: JobPageFetcher, throttle: HostThrottle, identities: IdentityBook, scripts: ScriptRegistry, redis: RedisConnection?, monitor: Monitor) throws -> JobManager {
         var jobConfiguration = JobConfiguration()
         jobConfiguration.outputDirectory = configuration.outputDirectory
         jobConfiguration.maxRunningJobs = configuration.jobLimits.maxRunning
@@ -218,10 +232,7 @@ public struct Daemon: Sendable {
         let policies = scripts.policies
         let environment = JobEnvironment(
             configuration: jobConfiguration, fetcher: fetcher, store: store,
-            politeness: { host in
-                let politeness = await policies.politeness(host: host)
-                return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
-            },
+            throttle: throttle, identities: identities,
             retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
             logger: logger
         )

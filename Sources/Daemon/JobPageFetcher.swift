@@ -2,6 +2,7 @@ import Crawl
 import Engines
 import JSON
 import Jobs
+import Synchronization
 
 /// Jobs get their pages through the same crawl path as the `crawl` op:
 /// policy, pool, engine, one parse, extract.lua.
@@ -11,24 +12,41 @@ import Jobs
 /// as a `crawl` answer would. Each page counts against the daemon-wide
 /// crawl ceiling and waits for a slot (`CrawlAdmission`).
 ///
-/// Each job gets its own copy (`forJob`) with a cookie jar of its own: its
+/// Each job gets its own copy (`forJob`) with cookie jars of its own: its
 /// pages share their cookies, no other job or connection sees them, and a
-/// resumed job starts with an empty jar.
+/// resumed job starts with empty jars. A page sent as an identity uses that
+/// identity's jar and carries its config keys over the job's.
 struct JobPageFetcher: PageFetcher {
     let crawler: Crawler
     let admission: CrawlAdmission
     /// Nil on the daemon's shared fetcher, which only fetches robots.txt.
-    var cookies: CookieJar?
+    var jars: CookieJars?
 
-    func forJob() -> any PageFetcher {
-        JobPageFetcher(crawler: crawler, admission: admission, cookies: CookieJar())
+    /// The job's cookie jars: one without an identity, one per identity jar name.
+    final class CookieJars: Sendable {
+        private let jars = Mutex<[String: CookieJar]>([:])
+
+        func jar(_ name: String) -> CookieJar {
+            jars.withLock { jars in
+                if let jar = jars[name] { return jar }
+                let jar = CookieJar()
+                jars[name] = jar
+                return jar
+            }
+        }
     }
 
-    func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome {
-        var request = CrawlRequest(
-            url: url.string, engine: spec.engine, config: spec.config, extract: spec.extract, formats: spec.formats.union([.links]), depth: depth)
+    func forJob() -> any PageFetcher {
+        JobPageFetcher(crawler: crawler, admission: admission, jars: CookieJars())
+    }
+
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome {
+        var config = spec.config
+        if let identity { config = (config ?? [:]).merging(identity.config) { _, identity in identity } }
+        var request = CrawlRequest(url: url.string, engine: spec.engine, config: config, extract: spec.extract, formats: spec.formats.union([.links]), depth: depth)
         request.query = spec.query
-        request.cookies = cookies
+        // The empty name cannot be an identity's jar (names are 1-64 characters).
+        request.cookies = jars?.jar(identity?.cookieJar ?? "")
         do {
             let page = try await admission.withSlot(client: nil, patience: nil) { [request] in try await crawler.crawl(request) }
             var outcome = PageOutcome(

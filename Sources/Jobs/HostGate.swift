@@ -22,15 +22,17 @@ public actor HostGate {
         var inFlight = 0
         /// The longest delay of a request so far: the state is needed until it has passed since the last end.
         var longestDelay: Duration = .zero
+        /// No request starts before this (a `Retry-After` the host sent).
+        var pausedUntil: ContinuousClock.Instant?
         var waiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
         func readyTime(after delay: Duration) -> ContinuousClock.Instant? {
             let last = [lastStart, lastEnd].compactMap { $0 }.max()
-            return last.map { $0 + delay }
+            return [last.map { $0 + delay }, pausedUntil].compactMap { $0 }.max()
         }
 
         var isIdle: Bool {
-            inFlight == 0 && waiters.isEmpty && (lastEnd.map { $0 + longestDelay <= .now } ?? true)
+            inFlight == 0 && waiters.isEmpty && (lastEnd.map { $0 + longestDelay <= .now } ?? true) && (pausedUntil.map { $0 <= .now } ?? true)
         }
     }
 
@@ -74,6 +76,14 @@ public actor HostGate {
         hosts[origin] = state.isIdle ? nil : state
         for waiter in woken { waiter.continuation.resume() }
         forgetIdleHosts()
+    }
+
+    /// Holds every request to `origin` until `until` (a later pause already set stays).
+    /// Requests already sleeping toward an earlier time re-check when they wake.
+    public func pause(_ origin: String, until: ContinuousClock.Instant) {
+        var state = hosts[origin] ?? HostState()
+        state.pausedUntil = max(state.pausedUntil ?? until, until)
+        hosts[origin] = state
     }
 
     /// Hosts the gate holds state for (requests in flight, waiters, or a delay still running).

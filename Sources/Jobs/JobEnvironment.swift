@@ -42,15 +42,16 @@ public struct JobConfiguration: Sendable {
 }
 
 /// What every job of a daemon shares: the page source, the checkpoint store,
-/// the policies, and the politeness gates (so that two jobs on one host are
-/// polite together).
+/// the policies, and the adaptive politeness (so that two jobs on one host,
+/// and the `crawl` requests to it, are polite together).
 public struct JobEnvironment: Sendable {
     public var configuration: JobConfiguration
     public var fetcher: any PageFetcher
     public var store: any JobCheckpointStore
-    public var politeness: PolitenessPolicy
     public var retry: RetryPolicy
-    public var hostGate: HostGate
+    public var throttle: HostThrottle
+    /// Identities and their blocks, shared by every job.
+    public var identities: IdentityBook
     public var pageSlots: PageSlots
     /// Where robots.txt rules and link patterns are matched, off the cooperative pool.
     public var matching: MatchingThread
@@ -58,14 +59,14 @@ public struct JobEnvironment: Sendable {
 
     public init(
         configuration: JobConfiguration, fetcher: any PageFetcher, store: any JobCheckpointStore,
-        politeness: @escaping PolitenessPolicy, retry: @escaping RetryPolicy, logger: Logger
+        throttle: HostThrottle, identities: IdentityBook = IdentityBook(policy: .none), retry: @escaping RetryPolicy, logger: Logger
     ) {
+        self.identities = identities
         self.configuration = configuration
         self.fetcher = fetcher
         self.store = store
-        self.politeness = politeness
+        self.throttle = throttle
         self.retry = retry
-        self.hostGate = HostGate()
         self.pageSlots = PageSlots(limit: configuration.maxPagesInFlight)
         self.matching = MatchingThread()
         self.logger = logger

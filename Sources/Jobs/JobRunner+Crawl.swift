@@ -47,27 +47,42 @@ extension JobRunner {
             }
             crawlDelay = min(rules.crawlDelay ?? .zero, environment.configuration.maxCrawlDelay)
         }
-        let polite = await environment.politeness(entry.url.host)
-        let delay = max(.milliseconds(spec.delayMs), crawlDelay, polite.delay)
+        let leastDelay = max(.milliseconds(spec.delayMs), crawlDelay)
         let origin = entry.url.origin
+        let throttle = environment.throttle
         var attempt = 1
         while true {
+            let pick = await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle)
+            if case .allBlocked = pick {
+                // Never sent without an identity: the operator's identities may be the only way it may leave.
+                let outcome = PageOutcome(errorCode: "identity_blocked", errorMessage: "every identity in policies.lua is blocked by \(entry.url.host)")
+                await complete(entry, outcome, links: [])
+                return
+            }
+            let identity = pick.identity
             // A cancelled wait leaves the page in flight: the job is stopping, and its checkpoint lists it as pending.
             do {
-                try await environment.hostGate.acquire(origin, delay: delay, maxConcurrency: polite.maxConcurrency)
+                try await throttle.acquire(origin: origin, host: entry.url.host, atLeast: leastDelay)
             } catch {
                 return
             }
             do {
                 try await environment.pageSlots.acquire()
             } catch {
-                await environment.hostGate.release(origin)
+                await throttle.abandon(origin: origin)
                 return
             }
-            let outcome = await fetchOnce(entry)
+            let started = ContinuousClock.now
+            let outcome = await fetchOnce(entry, as: identity)
             await environment.pageSlots.release()
-            await environment.hostGate.release(origin)
+            await throttle.release(origin: origin, latency: .now - started, status: outcome.status, retryAfter: outcome.retryAfter)
             if Task.isCancelled { return }
+            if let identity, await environment.identities.isBlock(outcome, url: entry.url.string, identity: identity) {
+                // Retired for this host; the page goes again as another identity, without counting as a retry.
+                await environment.identities.block(identity.name, host: entry.url.host)
+                environment.logger.info("identity blocked", metadata: ["crawld.identity": .string(identity.name), "crawld.url": .string(entry.url.string)])
+                if await environment.identities.pick(host: entry.url.host, origin: origin, throttle: throttle, count: false).identity != nil { continue }
+            }
             guard let wait = await retryPlanner.delay(after: outcome, attempt: attempt) else {
                 await complete(entry, outcome, links: await followable(entry, outcome))
                 return
@@ -101,9 +116,9 @@ extension JobRunner {
         return urls
     }
 
-    private nonisolated func fetchOnce(_ entry: Frontier.Entry) async -> PageOutcome {
+    private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?) async -> PageOutcome {
         do {
-            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec)
+            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec, identity: identity)
         } catch {
             return PageOutcome(errorCode: "internal", errorMessage: "\(error)")
         }

@@ -53,8 +53,9 @@ public enum RobotsResponse: Sendable, Equatable {
 /// `errorCode`) rather than throwing; a throw is treated as an `internal` error
 /// of that page, except when the task was cancelled.
 public protocol PageFetcher: Sendable {
-    /// Fetches one page of a job (one attempt; the runner does the retries).
-    func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome
+    /// Fetches one page of a job (one attempt; the runner does the retries),
+    /// as `identity` when policies.lua declares identities.
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome
     /// The fetcher for the pages of one job, made when its runner is: what it
     /// keeps between pages (the daemon's keeps the job's cookie jar) belongs
     /// to that job alone and goes with it. Not checkpointed.
@@ -63,7 +64,7 @@ public protocol PageFetcher: Sendable {
     func fetchRobots(origin: String) async -> RobotsResponse
 }
 
-/// Per-host politeness from `policies.politeness(host)` (the shape of Scripting's `Politeness`).
+/// Per-host politeness from `policies.politeness(host, stats)` (the shape of Scripting's `Politeness`).
 public struct HostPoliteness: Sendable, Equatable {
     /// The least time between the starts of two requests to the host.
     public var delay: Duration
@@ -76,8 +77,9 @@ public struct HostPoliteness: Sendable, Equatable {
     }
 }
 
-/// The daemon's bridge to `policies.politeness(host)`.
-public typealias PolitenessPolicy = @Sendable (_ host: String) async -> HostPoliteness
+/// The daemon's bridge to `policies.politeness(host, stats)`: the delay and
+/// concurrency for the next request to `host`, given what crawld saw of it.
+public typealias PolitenessPolicy = @Sendable (_ host: String, _ stats: HostStats) async -> HostPoliteness
 /// The daemon's bridge to `policies.retry(attempt, status, error)` (Scripting's
 /// `Policies.retryDelay`): the delay before retry number `attempt` (1 for the
 /// first), or nil to give up.

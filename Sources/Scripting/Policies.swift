@@ -84,13 +84,43 @@ public struct Policies: PoolPolicy {
         return fresh ?? false
     }
 
-    /// `politeness(host)`: delay between requests and concurrency per host.
-    public func politeness(host: String) async -> Politeness {
-        let fresh = await evaluate("politeness", [.text(host)]) { results throws(LuaError) in
+    /// `politeness(host, stats)`: the delay and concurrency for the next
+    /// request to `host`, given what crawld saw of it lately (Jobs'
+    /// `HostStats.json`; empty when nothing was seen). A policy written for
+    /// `politeness(host)` ignores the second argument and keeps working.
+    public func politeness(host: String, stats: JSONObject = [:]) async -> Politeness {
+        let fresh = await evaluate("politeness", [.text(host), LuaValue(json: .object(stats))]) { results throws(LuaError) in
             try PolicyShape.politeness(results, host: host)
         }
         if let fresh { lastGood.values.withLock { $0.politeness = fresh } }
         return fresh ?? lastGood.values.withLock { $0.politeness } ?? settings.politeness
+    }
+
+    // MARK: - Identities
+
+    /// `identity_for(host, stats)`: which identity the next request to
+    /// `host` goes as. `stats` carries `identities`, the names still
+    /// available for the host. Nil when the function is absent, fails, or
+    /// answers nil: crawld then picks the first available itself.
+    public func identity(for host: String, stats: JSONObject) async -> String? {
+        let settings = self.settings
+        guard settings.choosesIdentity else { return nil }
+        let fresh = await evaluate("identity_for", [.text(host), LuaValue(json: .object(stats))]) { results throws(LuaError) in
+            try PolicyShape.identityChoice(results, host: host, identities: settings.identities)
+        }
+        return fresh ?? nil
+    }
+
+    /// `blocked(page)`: whether the site refused the identity the page went
+    /// as. Nil when the function is absent (crawld then treats a 403 as a
+    /// block); false when it fails, so a broken hook never retires every identity.
+    public func blocked(page: JSONObject) async -> Bool? {
+        guard settings.decidesBlocks else { return nil }
+        let url = page["url"]?.stringValue ?? ""
+        let fresh = await evaluate("blocked", [LuaValue(json: .object(page))]) { results throws(LuaError) in
+            try PolicyShape.blocked(results, url: url)
+        }
+        return fresh ?? false
     }
 
     /// `retry(attempt, status, error)`: the delay before the next attempt, or

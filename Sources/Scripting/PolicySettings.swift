@@ -16,12 +16,19 @@ public struct PolicySettings: Sendable, Equatable {
     /// engine config's `proxy` names one of these (clients pick a name or
     /// none); no config can name a proxy URL of its own.
     public var proxies: [String: String]
+    /// `identities`: name -> what requests sent as it carry. Empty: requests
+    /// carry their job's config only, and nothing rotates.
+    public var identities: [String: IdentitySettings] = [:]
+    /// Whether policies.lua defines the optional `identity_for(host, stats)`
+    /// and `blocked(page)`.
+    public var choosesIdentity = false
+    public var decidesBlocks = false
 
     /// `janitor(0)` at validation.
     public var janitor: JanitorSettings
     /// `engine_for("https://example.com/", {})` at validation.
     public var engine: EngineChoice
-    /// `politeness("example.com")` at validation.
+    /// `politeness("example.com", {})` at validation.
     public var politeness: Politeness
     /// `retry(1, 503, nil)` at validation.
     public var retryDelay: Duration?

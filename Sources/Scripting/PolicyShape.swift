@@ -51,7 +51,8 @@ enum PolicyShape {
         try requireTable(results, call())
         let delay = try number(results.field(0, "delay_ms"), "\(call()).delay_ms", range: 0...(maxSeconds * 1000), expected: "a number ≥ 0")
         let concurrency = try integer(results.field(0, "max_concurrency"), "\(call()).max_concurrency", range: 1...10_000)
-        return Politeness(delay: .milliseconds(Int64(delay.rounded())), maxConcurrency: concurrency)
+        // Microseconds: an adaptive policy steers the delay by a few percent an answer, which whole milliseconds would round away.
+        return Politeness(delay: .microseconds(Int64((delay * 1000).rounded())), maxConcurrency: concurrency)
     }
 
     static func retry(_ results: LuaResults, attempt: Int) throws(LuaError) -> Duration? {
@@ -140,6 +141,71 @@ enum PolicyShape {
         case .bool(let b): return b
         default: throw failure("jobs.cluster must be true or false (got \(describe(cluster)))")
         }
+    }
+
+    // MARK: - The identities table
+
+    /// `identities`: absent, or a table of names (as proxy names) to tables
+    /// with any of `proxy` (a name declared in `proxies`), `user_agent` (a
+    /// string), `headers` (strings to strings) and `cookie_jar` (a name).
+    static func identities(_ value: LuaValue, proxies: [String: String]) throws(LuaError) -> [String: IdentitySettings] {
+        guard value != .nil else { return [:] }
+        let table = try table(value, "identities")
+        guard table.array.isEmpty else { throw failure("identities must map names to tables (got a list)") }
+        var identities: [String: IdentitySettings] = [:]
+        for (key, entry) in table.map {
+            guard let name = key.stringValue, (1...64).contains(name.utf8.count), name.utf8.allSatisfy(isProxyNameByte) else {
+                throw failure("identities has a name that is not 1-64 letters, digits, '-', '_' or '.': \(describe(key))")
+            }
+            let fields = try Self.table(entry, "identities.\(name)")
+            for field in fields.map.keys where !["proxy", "user_agent", "headers", "cookie_jar"].contains(field.stringValue ?? "") {
+                throw failure("identities.\(name).\(field.stringValue ?? describe(field)) is not a field of an identity (proxy, user_agent, headers, cookie_jar)")
+            }
+            // In a fixed order, whatever Lua's table order: equal identities give equal configs.
+            var config = JSONObject()
+            if let proxy = fields["proxy"] {
+                guard let proxy = proxy.stringValue, proxies[proxy] != nil else {
+                    throw failure("identities.\(name).proxy must name a proxy declared in proxies (got \(describe(proxy)))")
+                }
+                config["proxy"] = .string(proxy)
+            }
+            for field in ["user_agent", "cookie_jar"] {
+                guard let value = fields[field] else { continue }
+                guard let text = value.stringValue else { throw failure("identities.\(name).\(field) must be a string (got \(describe(value)))") }
+                if field == "user_agent" { config["user_agent"] = .string(text) }
+            }
+            if let headers = fields["headers"] {
+                var object = JSONObject()
+                for (header, text) in try Self.table(headers, "identities.\(name).headers").map {
+                    guard let header = header.stringValue, let text = text.stringValue else {
+                        throw failure("identities.\(name).headers must map header names to strings")
+                    }
+                    object[header] = .string(text)
+                }
+                object.sort { $0.key < $1.key }
+                config["headers"] = .object(object)
+            }
+            identities[name] = IdentitySettings(name: name, config: config, cookieJar: fields["cookie_jar"]?.stringValue ?? name)
+        }
+        return identities
+    }
+
+    static func identityChoice(_ results: LuaResults, host: String, identities: [String: IdentitySettings]) throws(LuaError) -> String? {
+        let value = try results.value(0)
+        guard value != .nil else { return nil }
+        guard let name = value.stringValue, identities[name] != nil else {
+            throw failure("identity_for(\(host), stats) must return the name of a declared identity or nil (got \(describe(value)))")
+        }
+        return name
+    }
+
+    static func blocked(_ results: LuaResults, url: String) throws(LuaError) -> Bool {
+        let value = try results.value(0)
+        guard case .bool(let blocked) = value else {
+            guard value == .nil else { throw failure("blocked(page) for \(url) must return true, false or nil (got \(describe(value)))") }
+            return false
+        }
+        return blocked
     }
 
     private static func isProxyNameByte(_ byte: UInt8) -> Bool {

@@ -1,3 +1,4 @@
+import JSON
 import LuaBridge
 import Pool
 
@@ -57,6 +58,14 @@ extension ScriptContract {
         products.policies = try validatePolicies(state)
     }
 
+    /// The host statistics `politeness` is probed with besides an empty
+    /// table: a host that just refused a request, so a controller's backoff
+    /// path runs at load too.
+    static let politenessProbe: JSONObject = [
+        "latency_ms": 120.0, "in_flight": 2, "requests": 50, "rate": 40.0, "statuses": [200, 200, 429], "count_429": 1, "count_503": 0,
+        "throttled": 1, "retry_after_ms": 1000.0, "refused_rate": 40.0, "since_refusal_ms": 0.0, "delay_ms": 25.0, "max_concurrency": 4,
+    ]
+
     /// The memory levels `janitor` is probed at: each band of the defaults and both ends.
     static let janitorProbes: [Double] = [0, 50, 90, 100]
 
@@ -79,8 +88,12 @@ extension ScriptContract {
         let engine = try state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]) { results throws(LuaError) in
             try PolicyShape.engine(results, url: url)
         }
-        let politeness = try state.call(.module(module, "politeness"), ["example.com"]) { results throws(LuaError) in
-            try PolicyShape.politeness(results, host: "example.com")
+        var politeness: Politeness?
+        for stats in [JSONObject(), politenessProbe] {
+            let answer = try state.call(.module(module, "politeness"), ["example.com", LuaValue(json: .object(stats))]) { results throws(LuaError) in
+                try PolicyShape.politeness(results, host: "example.com")
+            }
+            politeness = politeness ?? answer
         }
         var retryDelay: Duration?
         for (status, error) in [(LuaValue.int(503), LuaValue.nil), (.nil, "timeout")] {
@@ -91,11 +104,46 @@ extension ScriptContract {
         }
         var settings = PolicySettings(
             promoteAfter: pool.promoteAfter, memoryLimitPercent: pool.memoryLimit, idleTTL: pool.idleTTL,
-            retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness,
+            retirement: pool.retirement, janitor: janitors[0], engine: engine, politeness: politeness ?? PolicySettings.defaults.politeness,
             retryDelay: retryDelay, escalates: try validateEscalate(state),
             proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
         settings.clusterJobs = try PolicyShape.clusterJobs(state.value(at: .module(module, "jobs")))
+        settings.identities = try PolicyShape.identities(state.value(at: .module(module, "identities")), proxies: settings.proxies)
+        settings.choosesIdentity = try validateIdentityFor(state, identities: settings.identities)
+        settings.decidesBlocks = try validateBlocked(state)
         return settings
+    }
+
+    /// The optional `identity_for(host, stats)`: absent, or a function that
+    /// answers a host with every identity available with one of them or nil.
+    private static func validateIdentityFor(_ state: LuaState, identities: [String: IdentitySettings]) throws(LuaError) -> Bool {
+        guard try optionalFunction(state, "identity_for") else { return false }
+        let stats: JSONObject = ["identities": .array(identities.keys.sorted().map { .string($0) }), "requests": 0]
+        _ = try state.call(.module(PolicyShape.module, "identity_for"), ["example.com", LuaValue(json: .object(stats))]) { results throws(LuaError) in
+            try PolicyShape.identityChoice(results, host: "example.com", identities: identities)
+        }
+        return true
+    }
+
+    /// The optional `blocked(page)`: absent, or a function that answers a
+    /// 403 page and a 200 page with true, false or nil.
+    private static func validateBlocked(_ state: LuaState) throws(LuaError) -> Bool {
+        guard try optionalFunction(state, "blocked") else { return false }
+        for status in [403, 200] {
+            let page: JSONObject = ["url": "https://example.com/", "status": .int(Int64(status)), "title": "Example", "identity": "probe"]
+            _ = try state.call(.module(PolicyShape.module, "blocked"), [LuaValue(json: .object(page))]) { results throws(LuaError) in
+                try PolicyShape.blocked(results, url: "https://example.com/")
+            }
+        }
+        return true
+    }
+
+    /// Whether policies.lua defines `function`; anything but a function or nil is refused.
+    private static func optionalFunction(_ state: LuaState, _ function: String) throws(LuaError) -> Bool {
+        let type = state.typeName(at: .module(PolicyShape.module, function))
+        guard type != "nil" else { return false }
+        guard type == "function" else { throw PolicyShape.failure("\(function) must be a function or absent (got \(type))") }
+        return true
     }
 
     /// The optional `escalate(url, page)`: absent, or a function that answers

@@ -10,7 +10,7 @@ import Jobs
 struct HTTPTestFetcher: PageFetcher {
     let log = RequestLog()
 
-    func fetch(url: CrawlURL, depth: Int, spec: JobSpec) async throws -> PageOutcome {
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome {
         let start = ContinuousClock.now
         let response = await Self.get(url)
         await log.record(url.string, start: start, end: .now)

@@ -8,7 +8,7 @@ import Testing
 /// A job environment over the test fetcher, an output dir and a disk store in `directory` (or `store`).
 func makeEnvironment(
     _ directory: TemporaryDirectory, fetcher: HTTPTestFetcher, checkpointEveryPages: Int = 100, store: (any JobCheckpointStore)? = nil,
-    politeness: @escaping PolitenessPolicy = { _ in HostPoliteness(delay: .zero, maxConcurrency: 8) },
+    politeness: @escaping PolitenessPolicy = { _, _ in HostPoliteness(delay: .zero, maxConcurrency: 8) },
     retry: @escaping RetryPolicy = { attempt, _, _ in attempt <= 5 ? .milliseconds(10) : nil }
 ) throws -> JobEnvironment {
     var configuration = JobConfiguration()
@@ -17,7 +17,7 @@ func makeEnvironment(
     configuration.checkpointInterval = .seconds(3600)
     return JobEnvironment(
         configuration: configuration, fetcher: fetcher, store: try store ?? DiskCheckpointStore(stateDirectory: directory.path + "/state"),
-        politeness: politeness, retry: retry, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        throttle: HostThrottle(policy: politeness, maxPause: .seconds(60)), retry: retry, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 }
 
 /// The pages a breadth-first crawl of the test site reaches from `seed`, with
@@ -33,7 +33,7 @@ func referenceBFS(seed: String, fetcher: HTTPTestFetcher, maxDepth: Int = .max) 
         let (url, depth) = order[index]
         index += 1
         guard depth < maxDepth else { continue }
-        let page = try await fetcher.fetch(url: CrawlURL(url)!, depth: depth, spec: spec)
+        let page = try await fetcher.fetch(url: CrawlURL(url)!, depth: depth, spec: spec, identity: nil)
         for link in page.links {
             guard let next = CrawlURL(link), next.host == start.host, next.port == start.port,
                 !next.pathAndQuery.hasPrefix("/private/"), seen.insert(next.string).inserted

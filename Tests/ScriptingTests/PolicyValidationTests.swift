@@ -27,13 +27,31 @@ import TestSupport
         Breakage(replace: "hot_ttl_s = 120", with: "hot_ttl_s = nil", message: "policies.lua: janitor(90).hot_ttl_s must be a number of seconds ≥ 0 (got nil)"),
         Breakage(replace: "function M.janitor", with: "function M.janitr", message: "policies.lua: janitor must be a function (got nil)"),
         Breakage(replace: "return \"http\", config", with: "return \"ftp\", config", message: "policies.lua: engine_for(https://example.com/) must return \"http\" or \"browser\" first (got \"ftp\")"),
-        Breakage(replace: "return { delay_ms = 1000, max_concurrency = 2 }", with: "return { delay_ms = 1000, max_concurrency = 0 }", message: "policies.lua: politeness(example.com).max_concurrency must be an integer ≥ 1 (got 0)"),
+        Breakage(
+            replace: "max_concurrency = clamp(concurrency, limits.min_concurrency, limits.max_concurrency)", with: "max_concurrency = concurrency / 2",
+            message: "policies.lua: politeness(example.com).max_concurrency must be an integer ≥ 1 (got 0.5)"),
+        // Only the probe of a host that just refused a request takes this path.
+        Breakage(
+            replace: "concurrency = concurrency // 2", with: "return { delay_ms = -1, max_concurrency = 1 }",
+            message: "policies.lua: politeness(example.com).delay_ms must be a number ≥ 0 (got -1)"),
         Breakage(replace: "return math.min(60000, 1000 * 2 ^ (attempt - 1))", with: "return -5", message: "policies.lua: retry(1, ...) must be nil or a delay in ms ≥ 0 (got -5)"),
         Breakage(replace: "return M\n", with: "return 42\n", message: "policies.lua: the script must return a table (got number)"),
         Breakage(replace: "return M\n", with: "M.escalate = true\nreturn M\n", message: "policies.lua: escalate must be a function or absent (got boolean)"),
         Breakage(
             replace: "return M\n", with: "function M.escalate(url, page) return page.scripts end\nreturn M\n",
             message: "policies.lua: escalate(https://example.com/, page) must return true, false or nil (got 2)"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = { proxy = 'corp' } }\nreturn M\n",
+            message: "policies.lua: identities.a.proxy must name a proxy declared in proxies (got \"corp\")"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = { user_agent = 'x', cookies = 'jar' } }\nreturn M\n",
+            message: "policies.lua: identities.a.cookies is not a field of an identity (proxy, user_agent, headers, cookie_jar)"),
+        Breakage(
+            replace: "return M\n", with: "M.identities = { a = {} }\nfunction M.identity_for(host, stats) return 'b' end\nreturn M\n",
+            message: "policies.lua: identity_for(example.com, stats) must return the name of a declared identity or nil (got \"b\")"),
+        Breakage(
+            replace: "return M\n", with: "function M.blocked(page) return page.status end\nreturn M\n",
+            message: "policies.lua: blocked(page) for https://example.com/ must return true, false or nil (got 403)"),
         Breakage(replace: "local proxies = {}", with: "local proxies = 'http://10.0.0.5:3128'", message: "policies.lua: proxies must be a table (got \"http://10.0.0.5:3128\")"),
         Breakage(replace: "local proxies = {}", with: "local proxies = { 'http://10.0.0.5:3128' }", message: "policies.lua: proxies must map names to URLs (got a list)"),
         Breakage(

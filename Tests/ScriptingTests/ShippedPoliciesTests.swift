@@ -48,10 +48,31 @@ import TestSupport
         #expect(asked == EngineChoice(engine: "browser", config: ["headless": true, "viewport": ["width": 800]]))
     }
 
-    @Test func politenessIsPerHost() async throws {
+    @Test func politenessStartsAtTheFloorForRemoteHostsAndFastForLocalOnes() async throws {
         let (registry, _) = try await loaded()
-        #expect(await registry.policies.politeness(host: "example.com") == Politeness(delay: .seconds(1), maxConcurrency: 2))
-        #expect(await registry.policies.politeness(host: "127.0.0.1") == Politeness(delay: .zero, maxConcurrency: 16))
+        #expect(await registry.policies.politeness(host: "example.com") == Politeness(delay: .seconds(1), maxConcurrency: 1))
+        #expect(await registry.policies.politeness(host: "127.0.0.1") == Politeness(delay: .milliseconds(96), maxConcurrency: 1))
+    }
+
+    /// A refusal halves the rate (the delay becomes 2 / the refused rate) and
+    /// the concurrency; then the delay is steered by the measured rate
+    /// toward 90% of the refused rate (4% an answer while the rate is below
+    /// 80% of it, else at most 2%), a target that grows the longer nothing
+    /// is refused.
+    @Test func politenessHalvesOnRefusalThenRecovers() async throws {
+        let (registry, _) = try await loaded()
+        let policies = registry.policies
+        let refused: JSONObject = ["throttled": 1, "refused_rate": 40.0, "delay_ms": 25.0, "max_concurrency": 4, "latency_ms": 100.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: refused) == Politeness(delay: .milliseconds(50), maxConcurrency: 2))
+        let slow: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 50.0, "max_concurrency": 2, "latency_ms": 100.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: slow) == Politeness(delay: .milliseconds(48), maxConcurrency: 3))
+        // Target after 10 quiet seconds: 0.9 × 40 × (1 + 0.04 + 0.01) = 37.8/s.
+        let near: JSONObject = ["refused_rate": 40.0, "rate": 37.8, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0, "since_refusal_ms": 10_000.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: near) == Politeness(delay: .milliseconds(26), maxConcurrency: 4))
+        let fast: JSONObject = ["refused_rate": 40.0, "rate": 50.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: fast) == Politeness(delay: .microseconds(26_520), maxConcurrency: 4))
+        let remote: JSONObject = ["throttled": 2, "refused_rate": 0.5, "delay_ms": 1000.0, "max_concurrency": 2]
+        #expect(await policies.politeness(host: "example.com", stats: remote) == Politeness(delay: .seconds(4), maxConcurrency: 1))
     }
 
     @Test(arguments: [

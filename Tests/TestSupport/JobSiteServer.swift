@@ -1,11 +1,9 @@
 import Foundation
 
 /// Tests/Servers/jobsite.py as a subprocess on a free loopback port.
-public final class JobSiteServer: @unchecked Sendable {
-    private let process = Process()
-    /// The server's stdin: it exits when this closes, even if the test process is killed.
-    private let input = Pipe()
-    public let port: Int
+public final class JobSiteServer: Sendable {
+    private let server: ScriptServer
+    public var port: Int { server.port }
 
     public var base: String { "http://127.0.0.1:\(port)" }
 
@@ -22,37 +20,12 @@ public final class JobSiteServer: @unchecked Sendable {
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
         robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil
     ) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Servers/jobsite.py").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments: [String] = ["python3", script, "--pages", String(pages), "--latency-ms", String(latencyMs)]
+        var arguments: [String] = ["--pages", String(pages), "--latency-ms", String(latencyMs)]
         arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
         if let crawlDelay { arguments += ["--crawl-delay", crawlDelay] }
         if hostileRobots { arguments.append("--hostile-robots") }
         if hosts > 0 { arguments += ["--hosts", String(hosts)] }
         if let log { arguments += ["--log", log] }
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw LineClientError(message: "jobsite.py did not start: \(text)")
-        }
-        self.port = port
-    }
-
-    /// SIGKILL, because the child inherits a signal mask in which SIGTERM may be blocked.
-    deinit {
-        try? input.fileHandleForWriting.close()
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        server = try ScriptServer("jobsite.py", arguments)
     }
 }

@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import JSON
+import Jobs
 import Monitor
 import Pool
 import Protocol
@@ -11,8 +12,13 @@ struct CrawlOp: Op {
     let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query"]
     let crawler: Crawler
     let admission: CrawlAdmission
+    let throttle: HostThrottle
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
+    ///
+    /// A `crawl` is a client asking for one page now, so it does not wait
+    /// for a host's politeness; but its latency and its 429s and 503s count
+    /// in the host's statistics, so the jobs crawling that host slow down too.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
         try await answer(request, context: context).fields
     }
@@ -20,8 +26,19 @@ struct CrawlOp: Op {
     func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
         var crawl = try Self.crawlRequest(request.parameters)
         crawl.cookies = context.session.attachment { CookieJar() }
+        let origin = CrawlURL(crawl.url)?.origin
         let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
-            try await crawler.crawl(crawl)
+            guard let origin else { return try await crawler.crawl(crawl) }
+            await throttle.started(origin: origin)
+            let started = ContinuousClock.now
+            do {
+                let page = try await crawler.crawl(crawl)
+                await throttle.finished(origin: origin, latency: .now - started, status: page.status, retryAfter: page.headers.first("retry-after"))
+                return page
+            } catch {
+                await throttle.finished(origin: origin, latency: .now - started, status: nil, retryAfter: nil)
+                throw error
+            }
         }
         let outcome = MonitorOutcome(success: true, status: page.status, poolHit: page.pool.hit, signature: page.pool.signature.short)
         return OpAnswer(fields: page.json, outcome: outcome)

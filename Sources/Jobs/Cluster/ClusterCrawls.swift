@@ -65,7 +65,7 @@ public actor ClusterCrawls {
         let frontier = frontier(job, hashKey: hashKey)
         var seeds: [ClusterFrontier.Link] = []
         for seed in spec.seeds {
-            let polite = await environment.politeness(seed.host)
+            let polite = await environment.throttle.politeness(origin: seed.origin, host: seed.host)
             seeds.append(.init(url: seed, depth: 0, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
         }
         try await JobManager.redis {

@@ -119,7 +119,7 @@ actor ClusterWorker {
             try await environment.pageSlots.acquire()
             let outcome: PageOutcome
             do {
-                outcome = try await fetcher.fetch(url: claim.url, depth: claim.depth, spec: spec)
+                outcome = try await fetcher.fetch(url: claim.url, depth: claim.depth, spec: spec, identity: nil)
             } catch {
                 outcome = PageOutcome(errorCode: "internal", errorMessage: "\(error)")
             }
@@ -152,7 +152,7 @@ actor ClusterWorker {
             if let known = politeness[url.host] {
                 polite = known
             } else {
-                polite = await environment.politeness(url.host)
+                polite = await environment.throttle.politeness(origin: url.origin, host: url.host)
                 politeness[url.host] = polite
             }
             links.append(.init(url: url, depth: depth, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))

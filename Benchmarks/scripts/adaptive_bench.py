@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Issue 24's benchmark: a job against Tests/Servers/ratelimited.py (a token
+bucket of --rate requests/s, burst 10, 429 with Retry-After: 1 past it; 5 ms
+per answer plus 2 ms per other request in flight), with the shipped adaptive
+politeness and with fixed politeness at each --fixed delay (ms, concurrency 4).
+Each round runs every policy once, on a fresh server and daemon, in turn; the
+figures are medians over --rounds. pages/s counts the pages crawled over the
+time from the server's first to its last request (its own log); refused is
+the share of requests answered 429. The best hand-tuned setting is the
+fastest fixed delay whose crawls got every page.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+FIXED = """
+function M.politeness(host, stats)
+  return { delay_ms = %s, max_concurrency = 4 }
+end
+
+function M.retry("""
+
+
+def request(port, message):
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall((json.dumps(message) + "\n").encode())
+        data = b""
+        while not data.endswith(b"\n"):
+            data += sock.recv(65536)
+    return json.loads(data)
+
+
+def scripts_for(work, delay):
+    folder = os.path.join(work, "scripts-%s" % (delay or "adaptive"))
+    shutil.copytree(os.path.join(ROOT, "scripts"), folder)
+    if delay:
+        path = os.path.join(folder, "policies.lua")
+        text = open(path).read()
+        start = text.index("function M.politeness(")
+        end = text.index("function M.retry(")
+        open(path, "w").write(text[:start] + (FIXED % delay).lstrip() + text[end + len("function M.retry("):])
+    return folder
+
+
+def run(args, work, delay, index):
+    log = os.path.join(work, "hits-%d.log" % index)
+    server = subprocess.Popen(
+        ["python3", os.path.join(ROOT, "Tests/Servers/ratelimited.py"), "--pages", str(args.pages), "--rate", str(args.rate), "--log", log],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    site = int(server.stdout.readline().split()[1])
+    folder = os.path.join(work, "d%d" % index)
+    config = scripts_for(folder, delay)
+    daemon_log = open(os.path.join(folder, "crawld.log"), "w+")
+    daemon = subprocess.Popen(
+        [args.crawld, "--config", config, "--redis", "none", "--listen", "127.0.0.1:0",
+         "--output-dir", folder + "/output", "--state-dir", folder + "/state"],
+        stderr=daemon_log)
+    port = None
+    while port is None:
+        time.sleep(0.05)
+        daemon_log.seek(0)
+        for line in daemon_log:
+            if "listening on" in line:
+                port = int(line.rstrip().rsplit(":", 1)[1])
+    try:
+        job = request(port, {"id": 1, "op": "job.submit", "urls": ["http://127.0.0.1:%d/p/0.html" % site],
+                             "concurrency": 16, "max_pages": args.pages, "obey_robots": False})["job"]
+        while True:
+            status = request(port, {"id": 2, "op": "job.status", "job": job})
+            if status["state"] not in ("queued", "running"):
+                break
+            time.sleep(0.2)
+    finally:
+        daemon.kill()
+        server.stdin.close()
+        server.wait()
+    hits = [line.split() for line in open(log)]
+    span = float(hits[-1][0]) - float(hits[0][0])
+    refused = sum(1 for hit in hits if hit[1] == "429")
+    return {"pages_s": status["succeeded"] / span, "succeeded": status["succeeded"], "requests": len(hits), "refused": refused}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--crawld", default=os.path.join(ROOT, ".build/release/crawld"))
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--fixed", default="20,21,23,25")
+    args = parser.parse_args()
+    policies = [None] + args.fixed.split(",")
+    results = {policy: [] for policy in policies}
+    work = tempfile.mkdtemp()
+    try:
+        index = 0
+        for round_ in range(args.rounds):
+            for policy in policies:
+                index += 1
+                result = run(args, work, policy, index)
+                results[policy].append(result)
+                print("round %d %-12s %s" % (round_ + 1, policy and "fixed %s ms" % policy or "adaptive", result), flush=True)
+    finally:
+        shutil.rmtree(work)
+    print("\npolicy           pages/s (median)  refused %% (median)  every page")
+    summary = {}
+    for policy in policies:
+        rows = results[policy]
+        pages_s = statistics.median(r["pages_s"] for r in rows)
+        refused = statistics.median(100 * r["refused"] / r["requests"] for r in rows)
+        complete = all(r["succeeded"] == args.pages for r in rows)
+        summary[policy] = (pages_s, refused, complete)
+        print("%-16s %16.1f %19.2f  %s" % (policy and "fixed %s ms" % policy or "adaptive", pages_s, refused, complete))
+    fixed = [policy for policy in policies[1:] if summary[policy][2]]
+    if fixed:
+        best = max(fixed, key=lambda policy: summary[policy][0])
+        print("\nadaptive / best hand-tuned (fixed %s ms): %.1f%%" % (best, 100 * summary[None][0] / summary[best][0]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

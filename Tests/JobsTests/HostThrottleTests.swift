@@ -1,0 +1,98 @@
+import Synchronization
+import Testing
+
+@testable import Jobs
+
+/// What `HostThrottle` hands `politeness(host, stats)`, and the pause a
+/// `Retry-After` puts on a host. Before issue 24 the policy saw only the host.
+@Suite(.timeLimit(.minutes(1))) struct HostThrottleTests {
+    let origin = "http://h:1"
+
+    /// A policy that answers a fixed politeness and keeps every stats table it was shown.
+    final class Recorder: Sendable {
+        let seen = Mutex<[HostStats]>([])
+        let answer: HostPoliteness
+
+        init(_ answer: HostPoliteness = HostPoliteness(delay: .zero, maxConcurrency: 4)) { self.answer = answer }
+
+        var policy: PolitenessPolicy {
+            { _, stats in
+                self.seen.withLock { $0.append(stats) }
+                return self.answer
+            }
+        }
+        var last: HostStats? { seen.withLock { $0.last } }
+    }
+
+    @Test func statsCarryLatencyStatusesAndTheLastAnswer() async throws {
+        let recorder = Recorder()
+        let throttle = HostThrottle(policy: recorder.policy, maxPause: .seconds(60))
+        try await throttle.acquire(origin: origin, host: "h")
+        #expect(recorder.last?.current == nil && recorder.last?.requests == 0)
+        #expect(await throttle.stats(origin: origin)?.inFlight == 1)
+        await throttle.release(origin: origin, latency: .milliseconds(100), status: 200, retryAfter: nil)
+        try await throttle.acquire(origin: origin, host: "h")
+        await throttle.release(origin: origin, latency: .milliseconds(200), status: nil, retryAfter: nil)
+        try await throttle.acquire(origin: origin, host: "h")
+        let stats = try #require(recorder.last)
+        #expect(stats.requests == 2 && stats.inFlight == 0)
+        #expect(stats.statuses == [200, 0])
+        #expect(abs((stats.latency - .milliseconds(130)).seconds) < 1e-6)  // 100, then 0.7 × 100 + 0.3 × 200
+        #expect(stats.current == recorder.answer)
+        #expect(stats.rate > 0)
+        #expect(stats.json["delay_ms"] == .double(0) && stats.json["max_concurrency"] == 4 && stats.json["since_refusal_ms"] == nil)
+        await throttle.release(origin: origin, latency: .milliseconds(1), status: 200, retryAfter: nil)
+    }
+
+    /// Three refusals in flight at once are handed to the policy as one
+    /// `throttled` count, once: the policy backs off once, not three times.
+    @Test func refusalsAreHandedOutOnce() async throws {
+        let recorder = Recorder()
+        let throttle = HostThrottle(policy: recorder.policy, maxPause: .zero)
+        for _ in 0..<3 { try await throttle.acquire(origin: origin, host: "h") }
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 503, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        _ = await throttle.politeness(origin: origin, host: "h")
+        let refused = try #require(recorder.last)
+        #expect(refused.throttled == 3 && refused.count429 == 2 && refused.count503 == 1)
+        #expect(refused.refusedRate > 0 && refused.sinceRefusal != nil)
+        _ = await throttle.politeness(origin: origin, host: "h")
+        #expect(recorder.last?.throttled == 0 && recorder.last?.count429 == 2)
+        // A run of refusals keeps the rate at which it began; a success ends the run.
+        for _ in 0..<4 { try await throttle.acquire(origin: origin, host: "h") }
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        #expect(await throttle.stats(origin: origin)?.refusedRate == refused.refusedRate)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        #expect(await throttle.stats(origin: origin)?.refusedRate != refused.refusedRate)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
+    }
+
+    /// A `Retry-After: 3600` holds the host for `maxPause` only (the
+    /// operator's `--max-crawl-delay`), and the policy sees what is left of it.
+    @Test func retryAfterPausesTheHostClampedByMaxPause() async throws {
+        let recorder = Recorder()
+        let throttle = HostThrottle(policy: recorder.policy, maxPause: .milliseconds(300))
+        try await throttle.acquire(origin: origin, host: "h")
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: "3600")
+        let left = try #require(await throttle.stats(origin: origin)).retryAfter
+        #expect(left > .zero && left <= .milliseconds(300))
+        let before = ContinuousClock.now
+        try await throttle.acquire(origin: origin, host: "h")
+        #expect(ContinuousClock.now - before >= left - .milliseconds(50), "the next request waited out the pause")
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
+    }
+
+    @Test func onlyTheLeastRecentlyUsedIdleHostsAreForgotten() async throws {
+        let throttle = HostThrottle(policy: Recorder().policy, maxPause: .zero, maxHosts: 4)
+        try await throttle.acquire(origin: "http://busy:1", host: "busy")
+        for index in 0..<8 {
+            try await throttle.acquire(origin: "http://h\(index):1", host: "h\(index)")
+            await throttle.release(origin: "http://h\(index):1", latency: .zero, status: 200, retryAfter: nil)
+        }
+        #expect(await throttle.stats(origin: "http://busy:1")?.inFlight == 1)
+        #expect(await throttle.stats(origin: "http://h7:1") != nil)
+        #expect(await throttle.stats(origin: "http://h0:1") == nil)
+    }
+}
