@@ -101,12 +101,12 @@ import Testing
         let (registry, _) = try await ExtractorFixtures.registry(extract: script, limits: LuaLimits(timeout: .milliseconds(300)))
         let url = "https://slow.test/"
         let document = try ExtractorFixtures.document(String(repeating: "<div><span>x</span></div>", count: 40_000), url: url)
-        let start = ContinuousClock.now
+        // Without the deadline the handler returns 40,000 after about 10 s. No bound on the
+        // time here: in a full test run the call waits for a thread of `ScriptExecutor`, which
+        // other suites keep busy (XPathLimitTests bounds the evaluation itself).
         let error = await #expect(throws: LuaError.self) {
             try await registry.extractor.extract(document: document, page: ExtractorFixtures.page(url))
         }
-        // A liveness bound (about 10 s without the deadline, more on a loaded machine), not a timing.
-        #expect(ContinuousClock.now - start < .seconds(3))
         #expect(error?.kind == .deadlineExceeded, "\(String(describing: error))")
         #expect(try await ExtractorFixtures.extract(registry, "<span>a</span>", url: "https://other.test/") == ["n": 1])
     }
