@@ -23,13 +23,7 @@ large=/usr/share/doc/python3.11/html
 small=/usr/share/doc/postgresql-doc-15/html
 offset=${PORT_OFFSET:-0}
 nginx_port=$((18090 + offset)) port=$((17075 + offset)) base_port=$((17076 + offset))
-# One release build (the Benchmarks package's) serves crawld and the load generator.
-(cd Benchmarks && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
-bench=Benchmarks/.build/release/ProtocolBench
-crawld=${CRAWLD:-Benchmarks/.build/release/crawld}
-work=$(mktemp -d)
-pids=()
-trap 'kill $(cat $work/nginx.pid 2>/dev/null) "${pids[@]}" 2>/dev/null; rm -rf $work' EXIT
+source Benchmarks/scripts/release-setup.sh
 cat > $work/nginx.conf <<CONF
 worker_processes 1; pid $work/nginx.pid; error_log $work/error.log; daemon on;
 events { worker_connections 4096; }

@@ -32,3 +32,22 @@ static void clibxml2_ignore_error(void *context, const char *message, ...) {
 static inline void clibxml2_silence_errors_on_this_thread(void) {
     xmlSetGenericErrorFunc(NULL, clibxml2_ignore_error);
 }
+
+/*
+ * Abandons an XPath evaluation running on `thread` with `context` (HTML's XPathWorker): its
+ * operation limit drops to 1, so libxml2 stops at its next counted operation, and the thread
+ * moves to SCHED_IDLE, so what is left until then runs only on an otherwise idle core. The
+ * limit is an aligned word the evaluating thread reads from memory at each check; the store
+ * is atomic, and a stale read only delays the stop by one check. SCHED_IDLE needs no
+ * privilege (it only lowers the thread); <sched.h> names it under _GNU_SOURCE only.
+ */
+#include <pthread.h>
+#include <sched.h>
+#ifndef SCHED_IDLE
+#define SCHED_IDLE 5
+#endif
+static inline void clibxml2_xpath_abandon(xmlXPathContextPtr context, pthread_t thread) {
+    __atomic_store_n(&context->opLimit, 1, __ATOMIC_RELAXED);
+    struct sched_param idle = {0};
+    pthread_setschedparam(thread, SCHED_IDLE, &idle);
+}

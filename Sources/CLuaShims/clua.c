@@ -101,8 +101,9 @@ static int clua_raise_stop(lua_State *L, clua_context *ctx) {
 
 /*
  * Every hook_interval instructions: count, check the clock. Once a limit is
- * passed, fire on every line too and raise each time (Redis's
- * luaMaskCountHook), so a script's pcall cannot swallow the stop and go on.
+ * passed, fire on every instruction and raise each time (Redis's
+ * luaMaskCountHook, which fires on every line), so a script's pcall cannot
+ * swallow the stop and go on, not even to a `return` on the same line.
  */
 void clua_hook(lua_State *L, lua_Debug *ar) {
     clua_context *ctx = clua_context_of(L);
@@ -119,7 +120,7 @@ void clua_hook(lua_State *L, lua_Debug *ar) {
             return;
         }
         ctx->stop = CLUA_STOP_DEADLINE;
-        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
         clua_raise_stop(L, ctx);
         return;
     }
@@ -132,7 +133,7 @@ void clua_hook(lua_State *L, lua_Debug *ar) {
     } else {
         return;
     }
-    lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+    lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     clua_raise_stop(L, ctx);
 }
 
@@ -143,7 +144,7 @@ void clua_poll(lua_State *L) {
     if (ctx->stop == CLUA_STOP_NONE) {
         if (clua_now() <= ctx->deadline) return;
         ctx->stop = CLUA_STOP_DEADLINE;
-        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, ctx->hook_interval);
+        lua_sethook(L, clua_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     }
     clua_raise_stop(L, ctx);
 }
@@ -203,6 +204,16 @@ int clua_call(lua_State *L, int nargs, int nresults, int64_t instructions, doubl
     ctx->enforcing = 1;
     int status = lua_pcall(L, nargs, nresults, base);
     ctx->enforcing = saved;
+    /* A stop the script caught with pcall on its last instructions still ends the call. */
+    if (status == LUA_OK && ctx->stop != CLUA_STOP_NONE && ctx->depth == 1) {
+        lua_settop(L, base);
+        lua_pushliteral(L, "wall-clock deadline exceeded");
+        if (ctx->stop == CLUA_STOP_BUDGET) {
+            lua_pop(L, 1);
+            lua_pushfstring(L, "instruction budget exceeded after %I instructions", (lua_Integer)ctx->instructions);
+        }
+        status = LUA_ERRRUN;
+    }
     if (--ctx->depth == 0) {
         clua_watch_end(ctx);
         /* The call is over: the Swift objects its handles kept alive go. */
@@ -239,6 +250,13 @@ static int clua_trampoline(lua_State *L) {
     int saved = ctx->enforcing;
     ctx->enforcing = 0; /* Swift pushes results uncapped: no longjmp into it */
     int status = ctx->dispatch(L, box);
+    /* A Swift function that gave up at the deadline (an abandoned XPath) has raised or
+       returned by then: the call stops as a deadline stop, not as that function's error,
+       and before the script sees either. */
+    if (ctx->depth > 0 && clua_now() > ctx->deadline) {
+        ctx->enforcing = saved;
+        clua_poll(L);
+    }
     if (status == 0 && saved && ctx->used > ctx->limit) {
         lua_gc(L, LUA_GCCOLLECT);
         if (ctx->used > ctx->limit) {

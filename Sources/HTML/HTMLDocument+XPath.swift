@@ -25,10 +25,22 @@ extension HTMLDocument {
     ///   - expression: The XPath, e.g. `//a/@href`, `count(//p)`, `string(//h1)`.
     ///   - node: The context node for relative paths; the document when nil.
     /// - Returns: Nodes in document order (namespace nodes left out), or a string, number, boolean.
+    ///   - deadline: When given, the evaluation runs on a thread of its own and is abandoned at
+    ///     this instant (`XPathWorker`): the bound for expressions from scripts, which libxml2's
+    ///     operation limit alone does not give.
     /// - Throws: `HTMLError` `.invalidXPath` naming the expression, for syntax and evaluation errors;
-    ///   `.xpathLimit` when the evaluation needs more than `xpathOperationLimit` operations.
-    public func xpath(_ expression: String, from node: HTMLNode? = nil) throws(HTMLError) -> XPathResult {
-        guard let object = try evaluate(expression, from: node) else {
+    ///   `.xpathLimit` when the evaluation needs more than `xpathOperationLimit` operations or
+    ///   is still running at `deadline`.
+    public func xpath(_ expression: String, from node: HTMLNode? = nil, deadline: ContinuousClock.Instant? = nil)
+        throws(HTMLError) -> XPathResult
+    {
+        let evaluated: xmlXPathObjectPtr?
+        if let deadline {
+            evaluated = try XPathWorker.evaluate(expression, on: self, from: node?.pointer ?? documentNode, deadline: deadline)
+        } else {
+            evaluated = try evaluate(expression, from: node)
+        }
+        guard let object = evaluated else {
             throw HTMLError(.invalidXPath, expression: expression, message: "evaluation returned nothing")
         }
         defer { xmlXPathFreeObject(object) }
@@ -60,7 +72,6 @@ extension HTMLDocument {
         clibxml2_silence_errors_on_this_thread()
         xmlResetError(&context.pointee.lastError)
         context.pointee.node = node?.pointer ?? documentNode
-        context.pointee.opLimit = Self.xpathOperationLimit
         context.pointee.opCount = 0
         defer { context.pointee.node = nil }
         guard let compiled = xmlXPathCtxtCompile(context, expression) else { throw lastXPathError(expression, context) }
@@ -82,7 +93,8 @@ extension HTMLDocument {
     ///
     /// What libxml2 does not count is merging node-sets, quadratic in a step's results: a chain of
     /// `//` steps over deep nesting (`count(//div//div//p)` on 5,000 nested divs) still runs about
-    /// 30 s before the limit stops it. CSS selectors never go through XPath, and are linear.
+    /// 30 s before the limit stops it, hence the deadline scripts' expressions run under
+    /// (`XPathWorker`). CSS selectors never go through XPath, and are linear.
     public static let xpathOperationLimit: UInt = 10_000_000
 
     /// libxml2's error code for `XPATH_OP_LIMIT_EXCEEDED` (its XPath codes start at 1200).
@@ -100,7 +112,7 @@ extension HTMLDocument {
     }
 
     /// Reads libxml2's last XPath error into an `HTMLError` and clears it.
-    private func lastXPathError(_ expression: String, _ context: xmlXPathContextPtr) -> HTMLError {
+    func lastXPathError(_ expression: String, _ context: xmlXPathContextPtr) -> HTMLError {
         let error = context.pointee.lastError
         defer { xmlResetError(&context.pointee.lastError) }
         if error.code == Self.operationLimitErrorCode {

@@ -64,11 +64,19 @@ public final class HTMLDocument {
     /// The XPath context over this document, created on first use with a silent error handler.
     func xpathContext() throws(HTMLError) -> xmlXPathContextPtr {
         if let xpathContextStorage { return xpathContextStorage }
+        let context = try newXPathContext()
+        xpathContextStorage = context
+        return context
+    }
+
+    /// A new XPath context over this document with a silent error handler and the operation
+    /// limit set; the caller's to free.
+    func newXPathContext() throws(HTMLError) -> xmlXPathContextPtr {
         guard let context = xmlXPathNewContext(document) else {
             throw HTMLError(.parseFailed, message: "libxml2 could not create an XPath context")
         }
         context.pointee.error = { _, _ in }
-        xpathContextStorage = context
+        context.pointee.opLimit = Self.xpathOperationLimit
         return context
     }
 

@@ -27,6 +27,13 @@ public struct LuaCall {
     /// How many arguments the script passed.
     public let count: Int
 
+    /// When the running call's deadline passes: Swift work a script starts and that could
+    /// outlast it (an XPath evaluation) is given up at this instant. The hook stops the
+    /// script itself at its next instruction.
+    public var deadline: ContinuousClock.Instant {
+        .now + .seconds(clua_context_of(stack.L).pointee.deadline - clua_now())
+    }
+
     /// A copy of argument `i` (nil when absent).
     public func value(_ i: Int) throws(LuaError) -> LuaValue {
         guard i < count else { return .nil }

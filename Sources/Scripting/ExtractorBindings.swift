@@ -8,7 +8,9 @@ import LuaBridge
 /// so it refuses to run once the call that handed the object out is over.
 /// An invalid XPath or CSS selector raises a Lua error naming the expression
 /// (`extract.lua:12: invalid_xpath: Invalid expression in "//a[" at offset 4`),
-/// which the script may catch with `pcall`.
+/// which the script may catch with `pcall`. XPath runs under the call's
+/// deadline (`HTMLDocument.xpath(_:from:deadline:)`): past it the expression is
+/// abandoned with `xpath_limit` and the call ends in `script_timeout`.
 enum ExtractorBindings {
     /// The userdata type names, as Lua's errors print them.
     static let documentType = "document"
@@ -26,7 +28,7 @@ enum ExtractorBindings {
     private static func documentMethods(_ selectors: SelectorCache) -> [String: LuaMethod<ExtractionScope>] {
         [
             "xpath": { scope, call in
-                try push(xpath: scope.open().xpath(call.string(0)), scope: scope, on: call)
+                try push(xpath: scope.open().xpath(call.string(0), deadline: call.deadline), scope: scope, on: call)
             },
             "css": { scope, call in
                 try call.push(objects: scope.wrap(scope.open().select(selectors.compile(call.string(0)))))
@@ -81,7 +83,7 @@ enum ExtractorBindings {
             },
             "xpath": { handle, call in
                 let node = try handle.open()
-                try push(xpath: node.document.xpath(call.string(0), from: node), scope: handle.scope, on: call)
+                try push(xpath: node.document.xpath(call.string(0), from: node, deadline: call.deadline), scope: handle.scope, on: call)
             },
         ]
     }

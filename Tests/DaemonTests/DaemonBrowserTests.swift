@@ -49,36 +49,58 @@ import TestSupport
     }
 
     /// Issue 18 item 9: crawld exits only after every Chromium it started
-    /// has exited and been reaped, including one still starting when SIGTERM
-    /// came (the pool holds no engine for it yet) and wedged (it would not
-    /// exit on pipe EOF either). Checked the moment crawld is gone, with no
-    /// grace: whatever is left then is an orphan a supervisor would see.
+    /// has exited and been reaped: three browsers busy with pages that hold
+    /// memory (a killed process takes a while to give it back) and a fourth
+    /// still starting, wedged (stopped: it would not exit on pipe EOF either). Checked
+    /// the moment the kernel reports crawld's exit, with no grace: whatever
+    /// is alive then is an orphan a supervisor would see.
     @Test func noBrowserOutlivesCrawld() async throws {
+        let site = try TemporaryDirectory()
+        defer { site.remove() }
+        try """
+            <html><body><p>heavy</p><script>window.keep = [];
+            for (let i = 0; i < 20; i++) keep.push(new Float64Array(1 << 20).fill(i));</script>
+            <img src="/slow-headers?ms=60000"></body></html>
+            """.write(to: site.url.appendingPathComponent("heavy.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--drain-timeout", "1"])
         // Browsers are found by their profile; their renderers by process group.
         let ours = ["--user-data-dir=", "/crawld-chromium/\(daemon.pid)-"]
-        try await withTestHTTPServer { server in
-            let idle = try await daemon.connect()
-            let done = try await idle.request(["op": "crawl", "url": .string(server.url("/slow-headers?ms=10")), "engine": "browser"]).answer
-            #expect(done["ok"] == true)
-            // A second browser (another signature) for a page that never answers.
-            let busy = try await daemon.connect()
-            try await busy.send([
-                "op": "crawl", "url": .string(server.url("/slow-headers?ms=60000")), "engine": "browser",
-                "config": ["viewport_width": 800], "timeout_ms": 60000,
-            ])
-            #expect(await pollUntil { processGroups(of: processes(containing: ours)).count >= 2 })
+        try await withTestHTTPServer(root: site.path) { server in
+            var clients: [LineClient] = []
+            for width in [800, 900, 1000] {
+                // A signature each, so three browsers; the page's image never answers.
+                let client = try await daemon.connect()
+                try await client.send([
+                    "op": "crawl", "url": .string(server.url("/heavy.html")), "engine": "browser",
+                    "config": ["viewport_width": .int(Int64(width))], "timeout_ms": 60000,
+                ])
+                clients.append(client)
+            }
+            #expect(await pollUntil(seconds: 60) { processGroups(of: processes(containing: ours)).count >= 3 })
             let groups = processGroups(of: processes(containing: ours))
-            // Stopped, the second browser never answers its start (nor exits when its
-            // pipe closes, as a wedged browser would not): only crawld can end it.
-            for group in groups { killpg(group, SIGSTOP) }
+            // Each page rendering: a renderer in each group, holding the page's memory.
+            #expect(await pollUntil(seconds: 60) { groups.allSatisfy { !processes(inGroups: [$0], containing: "--type=renderer").isEmpty } })
+            // A fourth browser, stopped the moment it appears: it never answers its start, so
+            // the pool never holds it, nor does it exit when its pipe closes (as a wedged
+            // browser would not): only crawld can end it.
+            let starting = try await daemon.connect()
+            clients.append(starting)
+            try await starting.send([
+                "op": "crawl", "url": .string(server.url("/heavy.html")), "engine": "browser",
+                "config": ["viewport_width": 1100], "timeout_ms": 60000,
+            ])
+            var fourth: Int32?
+            #expect(await pollUntil(seconds: 60) {
+                fourth = processGroups(of: processes(containing: ours)).subtracting(groups).first
+                return fourth.map { killpg($0, SIGSTOP) == 0 } ?? false
+            })
+            let all = groups.union(fourth.map { [$0] } ?? [])
             daemon.signal(SIGTERM)
+            let left = await daemon.atExit { processes(inGroups: all) }
+            #expect(left.isEmpty, "processes of crawld \(daemon.pid)'s browsers alive the moment it exited: \(left)")
             #expect(await daemon.waitForExit() == 0)
-            let left = processes(inGroups: groups)
-            #expect(left.isEmpty, "processes of crawld \(daemon.pid)'s browsers alive after it exited: \(left)")
-            for group in groups { killpg(group, SIGKILL) }
-            await idle.close()
-            await busy.close()
+            for group in all { killpg(group, SIGKILL) }
+            for client in clients { await client.close() }
         }
         await daemon.stop()
     }

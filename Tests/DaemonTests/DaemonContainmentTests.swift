@@ -44,6 +44,39 @@ import TestSupport
         }
     }
 
+    /// extract.lua's `default` asks for an XPath whose node-set merges libxml2's operation
+    /// limit does not count: 10 s of one C call on the flat 1 MB page below.
+    static let xpathAttack = """
+        return {
+          sites = {},
+          default = function(doc, page)
+            if not page.url:find("127.0.0.1", 1, true) then return {} end
+            return { found = doc:xpath("count(//div//span)") }
+          end,
+        }
+        """
+
+    @Test func aQuadraticXPathOnEveryStateEndsInScriptTimeoutWhilePingAnswers() async throws {
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        folder.write("extract.lua", Self.xpathAttack)
+        let site = try TemporaryDirectory()
+        defer { site.remove() }
+        try String(repeating: "<div><span>x</span></div>", count: 40_000)
+            .write(to: site.url.appendingPathComponent("flat.html"), atomically: true, encoding: .utf8)
+        let daemon = try await DaemonProcess.start(arguments: ["--config", folder.path, "--redis", "none"])
+        defer { Task { await daemon.stop() } }
+        try await withTestHTTPServer(root: site.path) { server in
+            let states = max(2, ProcessInfo.processInfo.activeProcessorCount)
+            async let attacks = Self.crawl(daemon, url: server.url("/flat.html"), times: states)
+            let pings = try await Self.ping(daemon, for: Self.deadline + .seconds(1))
+            #expect(pings.hasPrefix("pings "), "\(pings)")
+            for (answer, elapsed) in try await attacks {
+                #expect(answer["error"]?.objectValue?["code"] == "script_timeout", "\(answer)")
+                #expect(elapsed < Self.deadline + .seconds(3), "\(elapsed)")
+            }
+        }
+    }
+
     /// Runs Tests/Servers/pinger.py against the daemon for `duration` (a
     /// process of its own: other tests keep this process's threads busy) and
     /// returns its report, `pings N p99_ms X max_ms Y` when every ping was

@@ -19,9 +19,9 @@ import Testing
     static let url = "https://site.test/section/page.html"
 
     /// Runs `body` (the text of a Lua function taking `doc` and `page`) as the default handler.
-    private func run(_ body: String, html: String = Self.html) async throws -> JSONValue {
+    private func run(_ body: String, html: String = Self.html, limits: LuaLimits = LuaLimits()) async throws -> JSONValue {
         let script = "return { default = function() return {} end, sites = { ['site.test'] = function(doc, page)\n\n\(body)\nend } }"
-        let (registry, _) = try await ExtractorFixtures.registry(extract: script)
+        let (registry, _) = try await ExtractorFixtures.registry(extract: script, limits: limits)
         return try await ExtractorFixtures.extract(registry, html, url: Self.url)
     }
 
@@ -108,15 +108,17 @@ import Testing
 
     /// A quadratic XPath on 5,000 nested divs stops at libxml2's operation limit, as an error the
     /// script may catch; uncaught, the call fails with it (the daemon answers `script_error`).
+    /// A long deadline, so that a loaded machine reaches the limit before it.
     @Test func anXPathPastTheOperationLimitIsALuaError() async throws {
         let nested = String(repeating: "<div><p>x</p>", count: 5_000)
-        let error = await #expect(throws: LuaError.self) { try await run("return doc:xpath('//div[.//div[.//p]]')", html: nested) }
+        let limits = LuaLimits(timeout: .seconds(60))
+        let error = await #expect(throws: LuaError.self) { try await run("return doc:xpath('//div[.//div[.//p]]')", html: nested, limits: limits) }
         #expect(error?.kind == .runtime)
         #expect(error?.message.hasPrefix("extract.lua:3: xpath_limit:") == true, "\(error?.message ?? "")")
         let data = try await run("""
             local ok, err = pcall(doc.xpath, doc, "//*[count(ancestor::*) > count(descendant::*)]")
             return { ok = ok, limit = err:find("xpath_limit", 1, true) ~= nil, after = #doc:css("div div p") }
-            """, html: nested)
+            """, html: nested, limits: limits)
         #expect(sameJSON(data, ["ok": false, "limit": true, "after": 4_999]))
     }
 

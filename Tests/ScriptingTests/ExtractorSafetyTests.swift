@@ -92,6 +92,25 @@ import Testing
         #expect(error?.kind == .budgetExceeded)
     }
 
+    /// Issue 18 defect 4: an XPath whose node-set merges libxml2 does not count (10 s for
+    /// `count(//div//span)` on a flat 1 MB page) ends at the call's deadline, caught by
+    /// `pcall` or not, and the state answers the next page.
+    @Test(arguments: ["return doc:xpath('count(//div//span)')", "pcall(doc.xpath, doc, 'count(//div//span)') return 'caught'"])
+    func aQuadraticXPathEndsAtTheDeadline(body: String) async throws {
+        let script = "return { sites = { ['slow.test'] = function(doc, page) \(body) end }, default = function(doc) return doc and { n = #doc:css('span') } or {} end }"
+        let (registry, _) = try await ExtractorFixtures.registry(extract: script, limits: LuaLimits(timeout: .milliseconds(300)))
+        let url = "https://slow.test/"
+        let document = try ExtractorFixtures.document(String(repeating: "<div><span>x</span></div>", count: 40_000), url: url)
+        // Without the deadline the handler returns 40,000 after about 10 s. No bound on the
+        // time here: in a full test run the call waits for a thread of `ScriptExecutor`, which
+        // other suites keep busy (XPathLimitTests bounds the evaluation itself).
+        let error = await #expect(throws: LuaError.self) {
+            try await registry.extractor.extract(document: document, page: ExtractorFixtures.page(url))
+        }
+        #expect(error?.kind == .deadlineExceeded, "\(String(describing: error))")
+        #expect(try await ExtractorFixtures.extract(registry, "<span>a</span>", url: "https://other.test/") == ["n": 1])
+    }
+
     @Test(arguments: [
         ("return { x = function() end }", "cannot convert a function at data.x"),
         ("return { items = { 1, 2, { f = print } } }", "cannot convert a function at data.items[3].f"),

@@ -150,6 +150,27 @@ public final class DaemonProcess: Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// Runs `check` the moment the process exits: as soon as the kernel reports the exit
+    /// (`waitid` with `WNOWAIT`, which leaves reaping to Foundation), not at the next poll of
+    /// `waitForExit`, so that it sees the machine exactly as crawld left it. Past `timeout`
+    /// the process is killed and `check` runs then. Returns `check`'s result.
+    public func atExit<T: Sendable>(timeout: Duration = .seconds(60), _ check: @escaping @Sendable () -> T) async -> T {
+        let pid = self.pid
+        let exited = Mutex(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) {
+            if !exited.withLock({ $0 }) { kill(pid, SIGKILL) }
+        }
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var info = siginfo_t()
+                _ = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
+                let result = check()
+                exited.withLock { $0 = true }
+                continuation.resume(returning: result)
+            }
+        }
+    }
+
     /// Kills the process if it is still running (for test clean-up).
     public func stop() async {
         if process.isRunning {

@@ -19,11 +19,14 @@ public func processGroups(of pids: [Int32]) -> Set<Int32> {
 
 /// The live (not zombie) processes whose process group is one of `groups`:
 /// a browser's renderers and helpers, whose command lines do not name its profile.
-public func processes(inGroups groups: Set<Int32>) -> [Int32] {
+/// With `argument`, only those whose command line contains it (`--type=renderer`).
+public func processes(inGroups groups: Set<Int32>, containing argument: String? = nil) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(Int32.init).filter { pid in
-        guard let stat = procStat(pid) else { return false }
-        return groups.contains(stat.group) && stat.state != "Z"
+        guard let stat = procStat(pid), groups.contains(stat.group), stat.state != "Z" else { return false }
+        guard let argument else { return true }
+        let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: cmdline, as: UTF8.self).contains(argument)
     }
 }
 
