@@ -41,7 +41,7 @@ let package = Package(
         // MARK: - Modules (leaves first)
         .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaShims"]),
-        .target(name: "HTML", dependencies: ["CLibXML2"]),
+        .target(name: "HTML", dependencies: ["CLibXML2", "Threads"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
         .target(name: "Threads"),
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "CProcessShims", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "Threads", "CProcessShims", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -45,12 +45,14 @@ build() {
     local target=$1 libraries=() objects=()
     case $target in
         css-selector | html-charset | fit-markdown)
+            library Threads Sources/Threads/*.swift
             library HTML Sources/HTML/*.swift
-            libraries=(-lHTML) ;;
+            libraries=(-lHTML -lThreads) ;;
         url)
+            library Threads Sources/Threads/*.swift
             library HTML Sources/HTML/*.swift
             library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
-            libraries=(-lHTML -lJobs) ;;
+            libraries=(-lHTML -lThreads -lJobs) ;;
         robots)
             library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lJobs) ;;

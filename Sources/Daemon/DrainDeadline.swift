@@ -2,6 +2,7 @@ import Engines
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -38,17 +39,11 @@ final class DrainDeadline: Sendable {
     /// Starts the clock, once; returns at once.
     func start() {
         guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            Unmanaged<DrainDeadline>.fromOpaque(raw!).takeRetainedValue().expire()
-        }, box)
-        guard status == 0 else {
-            Unmanaged<DrainDeadline>.fromOpaque(box).release()
+        do {
+            try DetachedThread.start { [self] in expire() }
+        } catch {
             logger.warning("no thread for the drain's deadline: SIGTERM waits for the drain however long it takes")
-            return
         }
-        pthread_detach(thread)
     }
 
     /// Sleeps out the limit on this thread, then ends the process.

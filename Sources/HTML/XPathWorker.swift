@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 internal import CLibXML2
+import Threads
 
 /// One XPath evaluation on a thread of its own, which the caller waits for
 /// until a deadline and then abandons.
@@ -97,16 +98,11 @@ final class XPathWorker: @unchecked Sendable {
     // MARK: - The worker's thread
 
     private func start() throws(HTMLError) {
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        let started = pthread_create(&thread, nil, { raw in
-            Unmanaged<XPathWorker>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, retained)
-        guard started == 0 else {
-            Unmanaged<XPathWorker>.fromOpaque(retained).release()
-            throw HTMLError(.xpathLimit, expression: expression, message: "no thread to evaluate the expression on (error \(started))")
+        do {
+            thread = try DetachedThread.start { [self] in run() }
+        } catch {
+            throw HTMLError(.xpathLimit, expression: expression, message: "no thread to evaluate the expression on (error \(error.status))")
         }
-        pthread_detach(thread)
     }
 
     /// The evaluation, on the worker's thread; hands the result over, or frees it once abandoned.

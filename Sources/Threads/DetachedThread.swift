@@ -8,16 +8,19 @@ import Musl
 /// socket, a browser's DevTools pipe), so that it never occupies a cooperative
 /// or event-loop thread. The thread ends when its body returns; nothing joins it.
 ///
-/// A module of its own because Redis and Engines both need it and neither may
-/// import the other (docs/architecture.md, "Direction of imports").
+/// A module of its own because Redis, Engines, HTML and Daemon need it and
+/// Redis and Engines may not import each other (docs/architecture.md, "Direction of imports").
 public enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
+    /// - Returns: the thread, valid until its body returns (for a caller that
+    ///   changes its scheduling while it runs, as an abandoned XPath does).
     /// - Throws: `DetachedThreadError` with `pthread_create`'s status when the system refuses a thread.
-    public static func start(_ body: @escaping @Sendable () -> Void) throws(DetachedThreadError) {
+    @discardableResult
+    public static func start(_ body: @escaping @Sendable () -> Void) throws(DetachedThreadError) -> pthread_t {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { raw in
@@ -29,6 +32,7 @@ public enum DetachedThread {
             throw DetachedThreadError(status: status)
         }
         pthread_detach(thread)
+        return thread
     }
 }
 
