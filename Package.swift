@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "HTTPFront"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -66,19 +68,30 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", "CProcessShims", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "Pool", "Engines", "JSON", "CProcessShims", "HTTPFront", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
         ),
+        // The HTTP side: routes that call the daemon's ops, /metrics, the dashboard.
+        .target(
+            name: "HTTPFront",
+            dependencies: [
+                "Protocol", "JSON", logging, .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            resources: [.embedInCode("Dashboard/dashboard.html"), .embedInCode("Dashboard/dashboard.js"), .embedInCode("Dashboard/dashboard.css")]
+        ),
         // The daemon runs on jemalloc (libjemalloc-dev): under glibc's malloc a small-page crawl
         // spent a quarter of its CPU in malloc and free (libxml2 allocates every node, and
         // glibc's fastbin consolidation ran on nearly every page); see README, Benchmarks.
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", "HTTPFront", "Monitor", "Redis", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
@@ -106,6 +119,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "Protocol", "JSON", "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),
     ]

@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import FoundationEssentials
+import HTTPFront
 import Jobs
 import Logging
 import Monitor
@@ -128,20 +129,35 @@ public struct Daemon: Sendable {
         // Services shut down in reverse order: jobs checkpoint and end their
         // watches first, then the server drains, and the monitor goes last so
         // that it records and flushes the final requests.
-        let services = ServiceGroup(
+        var services: [any Service] = [
+            MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
+        ]
+        if let http = configuration.http {
+            services.append(makeHTTPFront(http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil), group: group))
+        }
+        services.append(JobsService(manager: jobs, logger: logger))
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [
-                    MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
-                    JobsService(manager: jobs, logger: logger),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-        try await services.run()
+        try await serviceGroup.run()
         await supervisor.stop()
         await pool.shutdown()
         logger.notice("stopped")
+    }
+
+    /// The HTTP listener; its URL is logged once bound, for `make run` to show.
+    private func makeHTTPFront(_ http: HTTPFrontConfiguration, dispatcher: OpDispatcher, reader: OpDispatcher, group: any EventLoopGroup) -> any Service {
+        let logger = self.logger
+        return HTTPFront.service(
+            configuration: http, dispatcher: dispatcher, reader: reader, eventLoopGroup: group, logger: logger
+        ) { address in
+            let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "::1")]" : address.ipAddress ?? http.host
+            logger.notice("http dashboard at http://\(host):\(address.port ?? 0)/dashboard")
+        }
     }
 
     private func loadScripts() async throws -> ScriptRegistry {

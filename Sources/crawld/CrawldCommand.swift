@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import FoundationEssentials
+import HTTPFront
 import Logging
 import Monitor
 import Protocol
@@ -31,6 +32,9 @@ struct CrawldCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on, HOST:PORT. Port 0 picks a free port.")
     var listen = "127.0.0.1:7070"
+
+    @Option(help: "Also serve HTTP on HOST:PORT: /monitor/*, /jobs, /metrics and the dashboard at /dashboard. Off unless given; keep it on loopback or set --token-file.")
+    var http: String?
 
     @Option(help: "Redis URL (redis://[:password@]host:port/db) or a unix socket path; 'none' keeps state in memory.")
     var redis = "redis://127.0.0.1:6379"
@@ -130,6 +134,7 @@ struct CrawldCommand: AsyncParsableCommand {
             throw ValidationError("config directory '\(config)' does not exist or is not readable")
         }
         _ = try ListenAddress(parsing: listen)
+        if let http { _ = try ListenAddress(parsing: http, option: "--http") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
@@ -224,6 +229,10 @@ struct CrawldCommand: AsyncParsableCommand {
             tlsKeyPath: tlsKey,
             maximumWatchers: maxWatchers
         )
+        if let http {
+            let address = try ListenAddress(parsing: http, option: "--http")
+            configuration.http = HTTPFrontConfiguration(host: address.host, port: address.port, token: configuration.authToken)
+        }
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep
         configuration.jobLimits.keepFinishedFor = .seconds(jobsKeepAge)
@@ -254,13 +263,13 @@ struct ListenAddress {
     let host: String
     let port: Int
 
-    init(parsing text: String) throws {
+    init(parsing text: String, option: String = "--listen") throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535, got '\(text)'")
+            throw ValidationError("\(option) must be HOST:PORT with a port from 0 to 65535, got '\(text)'")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen needs a host, got '\(text)'") }
+        guard !host.isEmpty else { throw ValidationError("\(option) needs a host, got '\(text)'") }
         self.host = host
         self.port = port
     }

@@ -165,6 +165,20 @@ public final class DaemonProcess: Sendable {
         }
     }
 
+    /// `http://HOST:PORT` of the `--http` listener, read from its
+    /// "http dashboard at" log line, which follows the line listener's.
+    public func httpBase(timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let range = log.text.range(of: "http dashboard at ") {
+                let url = log.text[range.upperBound...].prefix { $0 != "\n" }
+                return String(url.dropLast("/dashboard".count))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LineClientError(message: "crawld logged no http listener; its log:\n" + log.text)
+    }
+
     /// A client connected to this daemon.
     public func connect() async throws -> LineClient {
         try await LineClient.connect(port: port)
