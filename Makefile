@@ -7,7 +7,7 @@
 
 # Debian packages the daemon and its tests need.
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
-                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv
+                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus
 # Only the benchmarks need these.
 BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
 

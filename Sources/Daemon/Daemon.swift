@@ -61,7 +61,9 @@ public struct Daemon: Sendable {
         redis?.start()
         let monitor = try makeMonitor(probe: probe, tiers: tiers, redis: redis)
         monitor.setScripts(generation: scripts.generation, lastError: nil)
+        let metrics = configuration.http == nil ? nil : CrawldMetrics()
         let pool = EnginePool(policy: scripts.policies, probe: probe, logger: logger) { event in
+            metrics?.recordPoolEvent(kind: event.kind.rawValue)
             monitor.recordPoolEvent(
                 kind: event.kind.rawValue, signature: event.signature.short, tier: event.tier.rawValue,
                 idleSeconds: event.idle.seconds, ttlSeconds: event.ttl?.seconds ?? 0
@@ -77,7 +79,7 @@ public struct Daemon: Sendable {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
         let admission = makeCrawlAdmission(descriptors: descriptors)
-        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
+        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger, metrics: metrics)
         let jobs = try makeJobManager(
             fetcher: JobPageFetcher(crawler: crawler, admission: admission), scripts: scripts, redis: redis, monitor: monitor
         )
@@ -106,7 +108,7 @@ public struct Daemon: Sendable {
         registry.register(JobListOp(manager: jobs))
         registry.register(JobResultsOp(manager: jobs))
 
-        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
+        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger, metrics: metrics))
         let supervisor = try makeSupervisorHeartbeat(
             eventLoop: group.next(), probe: RequestPathProbe(dispatcher: dispatcher, scripts: scripts)
         )
@@ -132,8 +134,12 @@ public struct Daemon: Sendable {
         var services: [any Service] = [
             MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
         ]
-        if let http = configuration.http {
-            services.append(makeHTTPFront(http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil), group: group))
+        if let http = configuration.http, let metrics {
+            let sources = MetricsSources(monitor: monitor, pool: pool, jobs: jobs, redis: redis, scripts: scripts)
+            services.append(HTTPFront.service(
+                configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
+                metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
+            ))
         }
         services.append(JobsService(manager: jobs, logger: logger))
         let serviceGroup = ServiceGroup(
@@ -149,13 +155,10 @@ public struct Daemon: Sendable {
         logger.notice("stopped")
     }
 
-    /// The HTTP listener; its URL is logged once bound, for `make run` to show.
-    private func makeHTTPFront(_ http: HTTPFrontConfiguration, dispatcher: OpDispatcher, reader: OpDispatcher, group: any EventLoopGroup) -> any Service {
-        let logger = self.logger
-        return HTTPFront.service(
-            configuration: http, dispatcher: dispatcher, reader: reader, eventLoopGroup: group, logger: logger
-        ) { address in
-            let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "::1")]" : address.ipAddress ?? http.host
+    /// Logs the HTTP listener's dashboard URL once bound, for `make run` to show.
+    private static func announce(logger: Logger) -> @Sendable (SocketAddress) -> Void {
+        { address in
+            let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "::1")]" : address.ipAddress ?? "?"
             logger.notice("http dashboard at http://\(host):\(address.port ?? 0)/dashboard")
         }
     }

@@ -19,11 +19,13 @@ public enum HTTPFront {
     ///   - reader: the same ops unrecorded, for the dashboard's periodic
     ///     snapshots: a frame every 2 s is nobody's request, and recording
     ///     them would fill the last-100 list with `monitor.*` calls.
+    ///   - metrics: the Prometheus text exposition, made at each scrape.
     ///   - onBound: called with the bound address (port 0 picks one).
     public static func service(
         configuration: HTTPFrontConfiguration,
         dispatcher: any RequestDispatcher,
         reader: any RequestDispatcher,
+        metrics: @escaping @Sendable () async -> [UInt8],
         eventLoopGroup: any EventLoopGroup,
         logger: Logger,
         onBound: @escaping @Sendable (SocketAddress) -> Void
@@ -35,6 +37,12 @@ public enum HTTPFront {
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 await responder.respond(route, request: request, context: context)
             }
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics()))
+            )
         }
         DashboardAssets.register(on: router)
         let socket = DashboardSocket(runner: OpRunner(dispatcher: reader), token: configuration.token, pushInterval: configuration.pushInterval)
