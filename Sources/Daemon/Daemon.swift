@@ -21,7 +21,7 @@ import Glibc
 /// them together, registers the ops, and runs them as one `ServiceGroup`
 /// that drains on SIGTERM / SIGINT and reloads scripts on SIGHUP.
 public struct Daemon: Sendable {
-    private let configuration: DaemonConfiguration
+    let configuration: DaemonConfiguration
     private let logger: Logger
 
     public init(configuration: DaemonConfiguration, logger: Logger) {
@@ -163,7 +163,7 @@ public struct Daemon: Sendable {
         }
     }
 
-    private func loadScripts() async throws -> ScriptRegistry {
+    func loadScripts() async throws -> ScriptRegistry {
         let scripts = ScriptRegistry(directory: configuration.scriptsDirectory, logger: logger)
         do {
             let generation = try await scripts.reload()
@@ -175,7 +175,7 @@ public struct Daemon: Sendable {
     }
 
     /// The one connection to Redis the monitor and the jobs share, or nil with `--redis none`.
-    private func makeRedis() throws -> RedisConnection? {
+    func makeRedis() throws -> RedisConnection? {
         do {
             return try configuration.redisURL.map { url in
                 RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)

@@ -123,6 +123,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use.")
     var requestMemory: Int?
 
+    @Flag(help: "Check the scripts and options, print what crawld would run with, and exit: 0 when all is valid, 2 with the error.")
+    var check = false
+
     @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
@@ -186,7 +189,8 @@ struct CrawldCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        // --check prints its verdict on stdout; only warnings and worse go to stderr beside it.
+        let level = check ? max(.warning, Logger.Level(rawValue: logLevel) ?? .info) : Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -236,7 +240,14 @@ struct CrawldCommand: AsyncParsableCommand {
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.jobLimits.keepFinished = jobsKeep
         configuration.jobLimits.keepFinishedFor = .seconds(jobsKeepAge)
-        try await Daemon(configuration: configuration, logger: logger).run()
+        let daemon = Daemon(configuration: configuration, logger: logger)
+        if check {
+            let lines = try await daemon.check()
+            print("crawld \(CrawldVersion.current): configuration ok")
+            for line in lines { print("  " + line) }
+            return
+        }
+        try await daemon.run()
     }
 
     /// The token is the file's first line; an empty token is refused, since
