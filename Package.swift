@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Protocol", "JSON", "TestSupport",
+                "Daemon", "Protocol", "JSON", "TestSupport", "Engines",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio

@@ -122,9 +122,8 @@ import TestSupport
     @Test func aTokenGuardsEveryRouteButTheDashboardPage() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let tokenFile = folder.url.appendingPathComponent("token")
-        try "s3cret-token\n".write(to: tokenFile, atomically: true, encoding: .utf8)
-        let (daemon, anonymous) = try await start(["--token-file", tokenFile.path])
+        let tokenFile = try folder.write("token", "s3cret-token\n")
+        let (daemon, anonymous) = try await start(["--token-file", tokenFile])
         defer { Task { await daemon.stop() } }
         for path in ["/monitor/health", "/monitor/pool", "/jobs"] {
             let answer = try await anonymous.get(path)
@@ -155,6 +154,17 @@ import TestSupport
         let rebound = try await http.get("/monitor/health", headers: [("Host", "evil.example:\(host.split(separator: ":").last!)")])
         #expect(rebound.status == 403)
         #expect(try await http.get("/monitor/health", headers: [("Host", "localhost")]).status == 200)
+        // A page of another site may open a WebSocket to any address: the upgrade is refused before it happens.
+        // (Raw bytes: an HTTP client library will not send an upgrade it does not handle.)
+        let raw = try await LineClient.connect(port: Int(host.split(separator: ":").last!)!)
+        try await raw.send(
+            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nOrigin: http://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        // Hummingbird answers a refused upgrade 400, whatever the refusal said.
+        let status = try await raw.readLine()
+        #expect(status?.hasPrefix("HTTP/1.1 400") == true, "\(status ?? "nothing")")
+        await raw.close()
         let preflight = try await http.send(.OPTIONS, "/monitor/stats/reset", headers: [("Origin", "http://evil.example"), ("Access-Control-Request-Method", "POST")])
         #expect(preflight.headers["Access-Control-Allow-Origin"].isEmpty)
     }

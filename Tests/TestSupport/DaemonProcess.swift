@@ -213,6 +213,14 @@ public struct TemporaryDirectory: Sendable {
     public func remove() {
         try? FileManager.default.removeItem(at: url)
     }
+
+    /// Writes `text` to the file `name` in this directory (a `--token-file`, say).
+    /// - Returns: the file's path.
+    public func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
 }
 
 /// Text appended from the pipe's reader thread and read by the test.
