@@ -2,6 +2,7 @@ import HummingbirdWebSocket
 import JSON
 import NIOCore
 import Protocol
+import ServiceLifecycle
 import Synchronization
 
 /// The dashboard's live feed on `/dashboard/live`: a snapshot
@@ -32,8 +33,16 @@ struct DashboardSocket: Sendable {
     }
 
     /// Reads the page's messages on one task and writes snapshots on this
-    /// one; ends when the page closes the socket.
+    /// one; ends when the page closes the socket, or at SIGTERM: the library
+    /// only sends its close frame then, and a page that never answers it
+    /// (or never sent its first message) would hold the drain for ever.
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        try await cancelWhenGracefulShutdown {
+            try await exchange(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func exchange(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let switches = Switches()
         let (turns, turn) = AsyncStream.makeStream(of: Turn.self, bufferingPolicy: .bufferingNewest(1))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -56,7 +56,8 @@ public enum HTTPFront {
         hummingbirdLogger.logLevel = max(logger.logLevel, .notice)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(closeTimeout: .seconds(2)))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 if let address = channel.localAddress { onBound(address) }

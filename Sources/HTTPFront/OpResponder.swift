@@ -56,9 +56,7 @@ struct OpResponder: Sendable {
                 values[key] = .string(String(value))
             }
         }
-        for name in ["job"] {
-            if let value = context.parameters.get(name) { values[name] = .string(value) }
-        }
+        if let job = context.parameters.get("job") { values["job"] = .string(job) }
         for (key, value) in route.fixed { values[key] = .string(value) }
         return values
     }

@@ -168,4 +168,20 @@ import TestSupport
         let preflight = try await http.send(.OPTIONS, "/monitor/stats/reset", headers: [("Origin", "http://evil.example"), ("Access-Control-Request-Method", "POST")])
         #expect(preflight.headers["Access-Control-Allow-Origin"].isEmpty)
     }
+
+    /// An open dashboard socket (here one that never sent its first message)
+    /// must not hold SIGTERM's drain: crawld exits 0 with the others.
+    @Test func sigtermWithADashboardSocketOpenExitsCleanly() async throws {
+        let (daemon, http) = try await start()
+        let host = String(http.base.dropFirst("http://".count))
+        let raw = try await LineClient.connect(port: Int(host.split(separator: ":").last!)!)
+        try await raw.send(
+            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        #expect(try await raw.readLine()?.hasPrefix("HTTP/1.1 101") == true)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: .seconds(30)) == 0)
+        await raw.close()
+    }
 }
