@@ -2,7 +2,7 @@
 # Issue 21's benchmark, three crawld side by side in one run:
 #   A  --redis none, no --http               (the baseline)
 #   B  --redis none, --http                   (metrics recorded per request)
-#  1. RSS of A and B idle, and of B after 20 s with the dashboard's WebSocket open;
+#  1. RSS of A and B idle, and of B after 10 s with the dashboard's WebSocket open;
 #  2. /metrics scrape p50/p99 (1,000 scrapes) on B after 1,000 completed
 #     requests and 50 pooled engines;
 #  3. ping throughput (8 connections x 64 pipelined, 5 s) on B with no
@@ -27,8 +27,8 @@ bpid=$!
 sleep 2
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$1/status; }
 echo "RSS idle: A (no --http) $(rss $apid), B (--http) $(rss $bpid)"
-$py dashboard 18281 20
-echo "RSS after 20 s of dashboard pushes: A $(rss $apid), B $(rss $bpid)"
+$py dashboard 18281 10
+echo "RSS after 10 s of dashboard pushes: A $(rss $apid), B $(rss $bpid)"
 
 $py setup 18280 http://127.0.0.1:18290/index.html 50 1000
 $py scrape 18281 1000
