@@ -1,5 +1,6 @@
 # crawld: the two commands of the README, and the benchmarks.
-#   make run    install what is missing, build in release mode, start crawld on scripts/
+#   make run    install what is missing, build in release mode, check, then start crawld on scripts/
+#               with the dashboard on http://127.0.0.1:7071/dashboard
 #   make test   install what is missing, run the whole test suite
 #   make bench  run the benchmarks (see README, "Benchmarks")
 #   make fuzz   build the libFuzzer targets of Fuzz/ and run each for FUZZ_SECONDS
@@ -7,11 +8,12 @@
 
 # Debian packages the daemon and its tests need.
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
-                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv
+                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus
 # Only the benchmarks need these.
 BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
 
 LISTEN ?= 127.0.0.1:7070
+HTTP   ?= 127.0.0.1:7071
 REDIS  ?= redis://127.0.0.1:6379
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -47,7 +49,9 @@ run: build
 	@if [ "$(REDIS)" = "redis://127.0.0.1:6379" ] && ! redis-cli -p 6379 ping >/dev/null 2>&1; then \
 	  redis-server --port 6379 --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null && echo "started redis-server on 127.0.0.1:6379"; \
 	fi
-	.build/release/crawld --config scripts/ --listen $(LISTEN) --redis $(REDIS)
+	.build/release/crawld --check --config scripts/ --listen $(LISTEN) --http $(HTTP) --redis $(REDIS)
+	@echo "dashboard: http://$(HTTP)/dashboard   metrics: http://$(HTTP)/metrics"
+	.build/release/crawld --config scripts/ --listen $(LISTEN) --http $(HTTP) --redis $(REDIS)
 
 # Suites that attack a real daemon and bound how fast it still answers run
 # one test at a time, after the others: beside each other on two cores, a

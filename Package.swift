@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads", "HTTPFront", "MCPBridge"]),
         // HTML alone, for benchmarks that need only it (FitBench) without building the daemon's stack.
         .library(name: "CrawldHTML", targets: ["HTML"]),
     ],
@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -71,12 +75,25 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "Threads", "CProcessShims", logging,
+                "Protocol", "Jobs", "Crawl", "Monitor", "Redis", "Scripting", "LuaBridge", "HTML", "Pool", "Engines", "JSON", "Threads", "CProcessShims", "HTTPFront", logging,
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ] + nio
+        ),
+        // The HTTP side: routes that call the daemon's ops, /metrics, the dashboard.
+        .target(
+            name: "HTTPFront",
+            dependencies: [
+                "Protocol", "JSON", logging, .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.embedInCode("Dashboard/dashboard.html"), .embedInCode("Dashboard/dashboard.js"), .embedInCode("Dashboard/dashboard.css")]
         ),
         .target(
             name: "MCPBridge",
@@ -86,7 +103,7 @@ let package = Package(
         // glibc's malloc its fastbin consolidation ran on nearly every page (docs/benchmarks.md).
         .executableTarget(
             name: "crawld",
-            dependencies: ["Daemon", "Protocol", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", "HTTPFront", "Protocol", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
@@ -110,10 +127,18 @@ let package = Package(
             name: "CrawlTests",
             dependencies: ["Crawl", "Engines", "Pool", "Scripting", "LuaBridge", "JSON", "TestSupport", logging, .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "Protocol", "JSON", "TestSupport", "Engines",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "JSON", "TestSupport", logging]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Protocol", "JSON", "TestSupport"]),
     ]
 )

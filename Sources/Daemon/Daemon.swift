@@ -1,6 +1,7 @@
 import Crawl
 import Engines
 import FoundationEssentials
+import HTTPFront
 import Jobs
 import Logging
 import Monitor
@@ -20,7 +21,7 @@ import Glibc
 /// them together, registers the ops, and runs them as one `ServiceGroup`
 /// that drains on SIGTERM / SIGINT and reloads scripts on SIGHUP.
 public struct Daemon: Sendable {
-    private let configuration: DaemonConfiguration
+    let configuration: DaemonConfiguration
     private let logger: Logger
 
     public init(configuration: DaemonConfiguration, logger: Logger) {
@@ -60,7 +61,9 @@ public struct Daemon: Sendable {
         redis?.start()
         let monitor = try makeMonitor(probe: probe, tiers: tiers, redis: redis)
         monitor.setScripts(generation: scripts.generation, lastError: nil)
+        let metrics = configuration.http == nil ? nil : CrawldMetrics()
         let pool = EnginePool(policy: scripts.policies, probe: probe, logger: logger) { event in
+            metrics?.recordPoolEvent(kind: event.kind.rawValue)
             monitor.recordPoolEvent(
                 kind: event.kind.rawValue, signature: event.signature.short, tier: event.tier.rawValue,
                 idleSeconds: event.idle.seconds, ttlSeconds: event.ttl?.seconds ?? 0
@@ -76,7 +79,7 @@ public struct Daemon: Sendable {
             throw DaemonError(kind: .startup, message: "the permanent engine did not start: \(error)")
         }
         let admission = makeCrawlAdmission(descriptors: descriptors)
-        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger)
+        let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger, metrics: metrics)
         let policies = scripts.policies
         let throttle = HostThrottle(
             policy: { host, stats in
@@ -122,7 +125,7 @@ public struct Daemon: Sendable {
         registry.register(JobListOp(manager: jobs))
         registry.register(JobResultsOp(manager: jobs))
 
-        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger))
+        let dispatcher = registry.buildDispatcher(logger: logger, observer: RequestObserver(monitor: monitor, logger: logger, metrics: metrics))
         let supervisor = try makeSupervisorHeartbeat(
             eventLoop: group.next(), probe: RequestPathProbe(dispatcher: dispatcher, scripts: scripts)
         )
@@ -143,26 +146,43 @@ public struct Daemon: Sendable {
         }
         try await supervisor.start()
         // Services shut down in reverse order: the drain's deadline starts,
-        // jobs checkpoint and end their watches, then the server drains, and
-        // the monitor goes last so that it records and flushes the final requests.
-        let services = ServiceGroup(
+        // jobs checkpoint and end their watches, then the HTTP side and the
+        // server drain, and the monitor goes last so that it records and
+        // flushes the final requests.
+        var services: [any Service] = [
+            MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
+        ]
+        if let http = configuration.http, let metrics {
+            let sources = MetricsSources(monitor: monitor, pool: pool, jobs: jobs, redis: redis, scripts: scripts)
+            services.append(HTTPFront.service(
+                configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
+                metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
+            ))
+        }
+        services.append(JobsService(manager: jobs, logger: logger))
+        services.append(DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)))
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [
-                    MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
-                    JobsService(manager: jobs, logger: logger),
-                    DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-        try await services.run()
+        try await serviceGroup.run()
         await supervisor.stop()
         await pool.shutdown()
         logger.notice("stopped")
     }
 
-    private func loadScripts() async throws -> ScriptRegistry {
+    /// Logs the HTTP listener's dashboard URL once bound, for `make run` to show.
+    private static func announce(logger: Logger) -> @Sendable (SocketAddress) -> Void {
+        { address in
+            let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "::1")]" : address.ipAddress ?? "?"
+            logger.notice("http dashboard at http://\(host):\(address.port ?? 0)/dashboard")
+        }
+    }
+
+    func loadScripts() async throws -> ScriptRegistry {
         let scripts = ScriptRegistry(directory: configuration.scriptsDirectory, logger: logger)
         do {
             let generation = try await scripts.reload()
@@ -174,7 +194,7 @@ public struct Daemon: Sendable {
     }
 
     /// The one connection to Redis the monitor and the jobs share, or nil with `--redis none`.
-    private func makeRedis() throws -> RedisConnection? {
+    func makeRedis() throws -> RedisConnection? {
         do {
             return try configuration.redisURL.map { url in
                 RedisConnection(configuration: try RedisConfiguration(url: url), logger: logger)

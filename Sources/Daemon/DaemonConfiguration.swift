@@ -1,3 +1,4 @@
+import HTTPFront
 import NIOCore
 import Protocol
 
@@ -71,6 +72,8 @@ public struct DaemonConfiguration: Sendable {
     public var maximumWatchers: Int
     /// Job watches open at once on one connection; past it `busy`.
     public var maximumWatchersPerConnection: Int
+    /// `--http`: the HTTP listener (monitor routes, /metrics, dashboard); nil, the default, runs none.
+    public var http: HTTPFrontConfiguration?
 
     /// The default for `eventLoopThreads`: a quarter of the cores, at least one.
     ///

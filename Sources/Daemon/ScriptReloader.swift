@@ -11,6 +11,8 @@ struct ScriptReloader: Sendable {
     let crawler: Crawler
     let monitor: Monitor
     let logger: Logger
+    /// With `--http`: counts refused reloads for /metrics.
+    let metrics: CrawldMetrics?
 
     /// - Returns: the generation now live.
     /// - Throws: the `LuaError` that refused the new scripts; the old ones stay live.
@@ -27,6 +29,7 @@ struct ScriptReloader: Sendable {
             return generation
         } catch {
             monitor.setScripts(generation: scripts.generation, lastError: error.message)
+            metrics?.reloadFailures.increment()
             logger.error("reload refused; the previous scripts stay live", metadata: ["crawld.error": "\(error.message)"])
             throw error
         }

@@ -36,6 +36,10 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let resourceExhausted = ErrorCode("resource_exhausted")
     public static let shuttingDown = ErrorCode("shutting_down")
     public static let `internal` = ErrorCode("internal")
+    /// HTTP only: a browser request from another origin (a POST, a
+    /// WebSocket), or, without a token, a Host that is not an address
+    /// (DNS rebinding); refused whatever it carries.
+    public static let forbidden = ErrorCode("forbidden")
 }
 
 /// An error as the client sees it: a code from protocol.md and a message a

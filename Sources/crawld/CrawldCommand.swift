@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import FoundationEssentials
+import HTTPFront
 import Logging
 import Monitor
 import Protocol
@@ -31,6 +32,9 @@ struct CrawldCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on, HOST:PORT. Port 0 picks a free port.")
     var listen = "127.0.0.1:7070"
+
+    @Option(help: "Also serve HTTP on HOST:PORT: /monitor/*, /jobs, /metrics and the dashboard at /dashboard. Off unless given; keep it on loopback or set --token-file.")
+    var http: String?
 
     @Option(help: "Redis URL (redis://[:password@]host:port/db) or a unix socket path; 'none' keeps state in memory.")
     var redis = "redis://127.0.0.1:6379"
@@ -122,6 +126,9 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use.")
     var requestMemory: Int?
 
+    @Flag(help: "Check the scripts and options, print what crawld would run with, and exit: 0 when all is valid, 2 with the error.")
+    var check = false
+
     @Flag(help: "Refuse targets and redirects that resolve to loopback, private, special-purpose or this host's own addresses.")
     var denyPrivate = false
 
@@ -133,6 +140,7 @@ struct CrawldCommand: AsyncParsableCommand {
             throw ValidationError("config directory '\(config)' does not exist or is not readable")
         }
         _ = try ListenAddress(parsing: listen)
+        if let http { _ = try ListenAddress(parsing: http, option: "--http") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
@@ -184,7 +192,8 @@ struct CrawldCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        // --check prints its verdict on stdout; only warnings and worse go to stderr beside it.
+        let level = check ? max(.warning, Logger.Level(rawValue: logLevel) ?? .info) : Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -227,11 +236,22 @@ struct CrawldCommand: AsyncParsableCommand {
             tlsKeyPath: tlsKey,
             maximumWatchers: maxWatchers
         )
+        if let http {
+            let address = try ListenAddress(parsing: http, option: "--http")
+            configuration.http = HTTPFrontConfiguration(host: address.host, port: address.port, token: configuration.authToken)
+        }
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.clusterJobs = clusterJobs
         configuration.jobLimits.keepFinished = jobsKeep
         configuration.jobLimits.keepFinishedFor = .seconds(jobsKeepAge)
-        try await Daemon(configuration: configuration, logger: logger).run()
+        let daemon = Daemon(configuration: configuration, logger: logger)
+        if check {
+            let lines = try await daemon.check()
+            print("crawld \(CrawldVersion.current): configuration ok")
+            for line in lines { print("  " + line) }
+            return
+        }
+        try await daemon.run()
     }
 
     /// The token is the file's first line; an empty token is refused, since
@@ -258,13 +278,13 @@ struct ListenAddress {
     let host: String
     let port: Int
 
-    init(parsing text: String) throws {
+    init(parsing text: String, option: String = "--listen") throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535, got '\(text)'")
+            throw ValidationError("\(option) must be HOST:PORT with a port from 0 to 65535, got '\(text)'")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen needs a host, got '\(text)'") }
+        guard !host.isEmpty else { throw ValidationError("\(option) needs a host, got '\(text)'") }
         self.host = host
         self.port = port
     }

@@ -9,6 +9,7 @@ enum EnvironmentDefaults {
         "max-crawl-delay", "max-frontier",
         "max-crawls-in-flight", "max-crawls-per-client", "crawl-queue-wait", "max-body-bytes", "request-memory",
         "auth-timeout", "tls-cert", "tls-key", "max-partial-line-bytes", "max-watchers",
+        "http",
     ]
 
     /// Options that take no value: `CRAWLD_DENY_PRIVATE=1` (or true, yes) sets them.

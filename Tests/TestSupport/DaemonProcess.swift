@@ -179,6 +179,20 @@ public final class DaemonProcess: Sendable {
         }
     }
 
+    /// `http://HOST:PORT` of the `--http` listener, read from its
+    /// "http dashboard at" log line, which follows the line listener's.
+    public func httpBase(timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let range = log.text.range(of: "http dashboard at ") {
+                let url = log.text[range.upperBound...].prefix { $0 != "\n" }
+                return String(url.dropLast("/dashboard".count))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LineClientError(message: "crawld logged no http listener; its log:\n" + log.text)
+    }
+
     /// A client connected to this daemon.
     public func connect() async throws -> LineClient {
         try await LineClient.connect(port: port)
@@ -212,6 +226,14 @@ public struct TemporaryDirectory: Sendable {
 
     public func remove() {
         try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Writes `text` to the file `name` in this directory (a `--token-file`, say).
+    /// - Returns: the file's path.
+    public func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
     }
 }
 

@@ -33,7 +33,7 @@ struct AuthOp: Op {
                 .authThrottled, "too many wrong tokens from this address; auth is refused for \(Int(remaining.components.seconds) + 1) s more"
             )
         }
-        guard Self.constantTimeEqual(Array(token.utf8), expectedToken) else {
+        guard TokenComparison.equal(Array(token.utf8), expectedToken) else {
             try await refuse(context.session)
         }
         context.session.markAuthenticated()
@@ -55,17 +55,5 @@ struct AuthOp: Op {
             throw ProtocolError(.unauthorized, "wrong token; \(failures) failures on this connection, closing it")
         }
         throw ProtocolError(.unauthorized, "wrong token")
-    }
-
-    /// Compares every byte of the expected token whatever the guess's
-    /// length, folding differences with OR: the time depends only on the
-    /// expected token's length, never on where a guess first differs.
-    static func constantTimeEqual(_ guess: [UInt8], _ expected: [UInt8]) -> Bool {
-        var difference: UInt8 = guess.count == expected.count ? 0 : 1
-        for i in 0..<expected.count {
-            let x = i < guess.count ? guess[i] : 0
-            difference |= x ^ expected[i]
-        }
-        return difference == 0
     }
 }

@@ -7,7 +7,8 @@ import Protocol
 struct OpDispatcher: RequestDispatcher {
     let ops: [String: any Op]
     let logger: Logger
-    let observer: RequestObserver
+    /// nil for the dashboard's periodic reads, which nobody asked for (`HTTPFront.service`).
+    let observer: RequestObserver?
 
     /// Unknown ops are refused before anything runs, so they are answered
     /// inline too.
@@ -27,7 +28,7 @@ struct OpDispatcher: RequestDispatcher {
         }
         try request.parameters.rejectUnknownKeys(allowed: op.parameterKeys)
 
-        let token = observer.started(request)
+        let token = observer?.started(request)
         let result: Result<OpAnswer, ProtocolError>
         do {
             result = .success(try await op.answer(request, context: context))
@@ -38,7 +39,7 @@ struct OpDispatcher: RequestDispatcher {
             }
             result = .failure(wire)
         }
-        observer.ended(token, request: request, result: result)
+        if let observer, let token { observer.ended(token, request: request, result: result) }
         return try result.get().fields
     }
 }

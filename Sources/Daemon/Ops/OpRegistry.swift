@@ -13,7 +13,8 @@ struct OpRegistry {
         ops[op.name] = op
     }
 
-    func buildDispatcher(logger: Logger, observer: RequestObserver) -> OpDispatcher {
+    /// - Parameter observer: nil leaves the requests out of the monitor.
+    func buildDispatcher(logger: Logger, observer: RequestObserver?) -> OpDispatcher {
         OpDispatcher(ops: ops, logger: logger, observer: observer)
     }
 }

@@ -4,15 +4,17 @@ import Monitor
 import Protocol
 
 /// Sees every request start and end: records it in the monitor (active,
-/// completed, per-op stats, errors) and logs its end at debug level.
+/// completed, per-op stats, errors) and in the Prometheus metrics (with
+/// `--http`), and logs its end at debug level.
 struct RequestObserver: Sendable {
     let monitor: Monitor
     let logger: Logger
+    let metrics: CrawldMetrics?
 
     /// Identifies one request between `started` and `ended`.
     struct Token: Sendable {
         let monitor: MonitorRequestToken
-        /// Only read for the debug line; nil when debug lines are off.
+        /// Only read for the debug line and the latency metric; nil when neither is kept.
         let start: ContinuousClock.Instant?
     }
 
@@ -24,7 +26,7 @@ struct RequestObserver: Sendable {
         default: id = request.id.encodedString()
         }
         let token = monitor.recordStart(op: request.op, requestID: id, url: request.parameters["url"]?.stringValue)
-        return Token(monitor: token, start: logger.logLevel <= .debug ? .now : nil)
+        return Token(monitor: token, start: metrics != nil || logger.logLevel <= .debug ? .now : nil)
     }
 
     func ended(_ token: Token, request: Request, result: Result<OpAnswer, ProtocolError>) {
@@ -35,12 +37,22 @@ struct RequestObserver: Sendable {
             monitor.recordEnd(token.monitor, outcome: MonitorOutcome(success: false, errorCode: error.code.rawValue, errorMessage: error.message))
         }
         guard let start = token.start else { return }
+        let elapsed = ContinuousClock.now - start
+        if let metrics {
+            switch result {
+            case .success(let fields):
+                metrics.recordRequest(op: request.op, outcome: "ok", duration: elapsed, poolHit: fields["pool"]?.objectValue?["hit"]?.boolValue)
+            case .failure(let error):
+                metrics.recordRequest(op: request.op, outcome: error.code.rawValue, duration: elapsed, poolHit: nil)
+            }
+        }
+        guard logger.logLevel <= .debug else { return }
         let logger = Self.logger(logger, for: request)
         switch result {
         case .success:
-            logger.debug("request ok", metadata: ["crawld.elapsed": "\(ContinuousClock.now - start)"])
+            logger.debug("request ok", metadata: ["crawld.elapsed": "\(elapsed)"])
         case .failure(let error):
-            logger.debug("request failed", metadata: ["crawld.elapsed": "\(ContinuousClock.now - start)", "crawld.error": "\(error)"])
+            logger.debug("request failed", metadata: ["crawld.elapsed": "\(elapsed)", "crawld.error": "\(error)"])
         }
     }
 

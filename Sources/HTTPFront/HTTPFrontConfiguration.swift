@@ -1,0 +1,24 @@
+/// `--http HOST:PORT` and what the HTTP side needs besides the daemon's ops.
+public struct HTTPFrontConfiguration: Sendable {
+    /// Loopback unless the operator says otherwise: the monitor shows URLs
+    /// and errors, and its POST routes close engines.
+    public var host: String
+    /// 0 picks a free port (tests); the bound one is logged.
+    public var port: Int
+    /// `--token-file`'s token: when set, every route but the dashboard's
+    /// static page needs `Authorization: Bearer <token>`.
+    public var token: [UInt8]?
+    /// How often the dashboard's WebSocket is sent a snapshot while its
+    /// auto-refresh is on: as fine as the timeline's 5 s points need and
+    /// coarse enough that an open dashboard costs the daemon nothing it
+    /// would notice (docs/benchmarks.md, "HTTP listener").
+    public var pushInterval: Duration = .seconds(2)
+    /// The largest POST body read; the actions take a signature at most.
+    public var maximumBodyBytes = 64 << 10
+
+    public init(host: String, port: Int, token: [UInt8]?) {
+        self.host = host
+        self.port = port
+        self.token = token
+    }
+}

@@ -1,0 +1,41 @@
+import AsyncHTTPClient
+import JSON
+import NIOCore
+import NIOHTTP1
+
+/// A real HTTP client (AsyncHTTPClient) aimed at one crawld's `--http` listener.
+struct HTTPTestClient {
+    let base: String
+    var token: String?
+
+    struct Answer {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: String
+        /// The body parsed as a JSON object (empty when it is not one).
+        var json: JSONObject { (try? JSONValue.parse(body))?.objectValue ?? [:] }
+        var errorCode: String? { json["error"]?.objectValue?["code"]?.stringValue }
+    }
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Answer {
+        try await send(.GET, path, headers: headers)
+    }
+
+    func post(_ path: String, body: String = "", headers: [(String, String)] = []) async throws -> Answer {
+        try await send(.POST, path, body: body, headers: headers)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: String = "", headers: [(String, String)] = []) async throws -> Answer {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if !body.isEmpty {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+}
