@@ -40,8 +40,8 @@ struct RequestObserver: Sendable {
         let elapsed = ContinuousClock.now - start
         if let metrics {
             switch result {
-            case .success(let fields):
-                metrics.recordRequest(op: request.op, outcome: "ok", duration: elapsed, poolHit: fields["pool"]?.objectValue?["hit"]?.boolValue)
+            case .success(let answer):
+                metrics.recordRequest(op: request.op, outcome: "ok", duration: elapsed, poolHit: answer.outcome.poolHit)
             case .failure(let error):
                 metrics.recordRequest(op: request.op, outcome: error.code.rawValue, duration: elapsed, poolHit: nil)
             }
