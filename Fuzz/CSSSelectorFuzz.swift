@@ -4,10 +4,12 @@
 // between elements, attributes).
 import HTML
 
-nonisolated(unsafe) private let page = try! HTMLDocument(bytes: Array("""
-    <div id="a" class="x y"><p lang="en-GB">1<span>s</span></p> text <p title="t-1">2</p><!-- c -->
-    <ul><li>a</li><li class="x">b</li><li><div><p>3</p></div></li></ul></div><p>4</p><section><div></div></section>
-    """.utf8), contentType: "text/html")
+nonisolated(unsafe) private let page = try! HTMLDocument(
+    bytes: Array(
+        """
+        <div id="a" class="x y"><p lang="en-GB">1<span>s</span></p> text <p title="t-1">2</p><!-- c -->
+        <ul><li>a</li><li class="x">b</li><li><div><p>3</p></div></li></ul></div><p>4</p><section><div></div></section>
+        """.utf8), contentType: "text/html")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSSSelector(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -70,7 +70,7 @@ public struct URLValidator: Sendable {
         let host = url.lookupHost
         do {
             return try await policy.checkedAddresses(of: host)
-        } catch where error.code == .blockedAddress {
+        } catch  where error.code == .blockedAddress {
             throw CrawlError(.blockedAddress, error.message)
         } catch {
             throw invalid(error.message)

@@ -154,10 +154,11 @@ public struct Daemon: Sendable {
         ]
         if let http = configuration.http, let metrics {
             let sources = MetricsSources(monitor: monitor, pool: pool, jobs: jobs, redis: redis, scripts: scripts)
-            services.append(HTTPFront.service(
-                configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
-                metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
-            ))
+            services.append(
+                HTTPFront.service(
+                    configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
+                    metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
+                ))
         }
         services.append(JobsService(manager: jobs, logger: logger))
         services.append(DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)))
@@ -302,8 +303,9 @@ public struct Daemon: Sendable {
         do {
             return try SupervisorHeartbeat(
                 watchdogUDP: configuration.watchdogUDP,
-                interval: .nanoseconds(Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
-                    + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
+                interval: .nanoseconds(
+                    Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
+                        + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
                 eventLoop: eventLoop, logger: logger, probe: probe.run
             )
         } catch {

@@ -51,7 +51,7 @@ public enum BodyKind: String, Sendable, CaseIterable {
         }
         guard head.count >= 12 else { return nil }
         if head.starts(with: "RIFF".utf8), head[8..<12].elementsEqual("WEBP".utf8) { return .image }
-        if head[4..<8].elementsEqual("ftyp".utf8) { return .image }  // AVIF, HEIC, MP4
+        if head[4..<8].elementsEqual("ftyp".utf8) { return .image } // AVIF, HEIC, MP4
         return nil
     }
 
@@ -59,21 +59,21 @@ public enum BodyKind: String, Sendable, CaseIterable {
 
     /// Built once: every crawled page is checked against them.
     private static let signatures: [([UInt8], BodyKind)] = [
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .image),  // PNG
-        ([0xFF, 0xD8, 0xFF], .image),  // JPEG
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .image), // PNG
+        ([0xFF, 0xD8, 0xFF], .image), // JPEG
         (Array("GIF87a".utf8), .image), (Array("GIF89a".utf8), .image),
-        ([0x00, 0x00, 0x01, 0x00], .image),  // ICO
+        ([0x00, 0x00, 0x01, 0x00], .image), // ICO
         (bitmap, .image),
         (Array("%PDF-".utf8), .pdf),
-        ([0x50, 0x4B, 0x03, 0x04], .binary),  // ZIP, docx, jar
-        ([0x1F, 0x8B], .binary),  // gzip
-        ([0x00, 0x61, 0x73, 0x6D], .binary),  // wasm
+        ([0x50, 0x4B, 0x03, 0x04], .binary), // ZIP, docx, jar
+        ([0x1F, 0x8B], .binary), // gzip
+        ([0x00, 0x61, 0x73, 0x6D], .binary), // wasm
         (Array("\u{7F}ELF".utf8), .binary),
     ]
 
     /// Control bytes that never occur in text (NUL and most C0 codes), as WHATWG's sniffing uses.
     private static func isBinary(_ head: [UInt8]) -> Bool {
-        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) { return false }  // UTF-16 text
+        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) { return false } // UTF-16 text
         return head.contains { $0 < 0x09 || $0 == 0x0B || ($0 > 0x0D && $0 < 0x1B) || ($0 > 0x1B && $0 < 0x20) }
     }
 

@@ -65,7 +65,8 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     private static func nameTest(_ compound: CSSSelectorParser.Compound) -> (test: String, predicate: String) {
         guard compound.element != nil else { return ("*", "") }
         let tag = compound.tag
-        let isPlain = tag.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+        let isPlain =
+            tag.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
             && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         return isPlain ? (tag, "") : ("*", "[name() = \(literal(tag))]")
     }
@@ -95,9 +96,7 @@ extension HTMLDocument {
     /// O(nodes × selector length) (see `CSSSelector`).
     public func select(_ selector: CSSSelector, from node: HTMLNode? = nil) -> [HTMLNode] {
         let found =
-            if let node { selector.elements(below: node.pointer) }
-            else if selector.scansIndex { selector.elements(in: elementIndex) }
-            else { selector.elements(below: documentNode) }
+            if let node { selector.elements(below: node.pointer) } else if selector.scansIndex { selector.elements(in: elementIndex) } else { selector.elements(below: documentNode) }
         return found.map { HTMLNode(document: self, pointer: $0) }
     }
 }

@@ -73,8 +73,9 @@ struct ElementName: Hashable, Sendable {
         guard element.pointee.ns == nil, let actual = element.pointee.name else { return false }
         if name.count < 8 { return true }
         return name.withUnsafeBufferPointer { expected in
-            strncmp(UnsafeRawPointer(actual).assumingMemoryBound(to: CChar.self),
-                    UnsafeRawPointer(expected.baseAddress!).assumingMemoryBound(to: CChar.self), expected.count) == 0
+            strncmp(
+                UnsafeRawPointer(actual).assumingMemoryBound(to: CChar.self),
+                UnsafeRawPointer(expected.baseAddress!).assumingMemoryBound(to: CChar.self), expected.count) == 0
                 && actual[expected.count] == 0
         }
     }

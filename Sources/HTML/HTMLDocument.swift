@@ -114,4 +114,3 @@ public final class HTMLDocument {
 /// A document is confined to the task that parsed it; its C pointers are not thread-safe.
 @available(*, unavailable)
 extension HTMLDocument: Sendable {}
-

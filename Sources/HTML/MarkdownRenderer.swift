@@ -119,7 +119,9 @@ struct MarkdownRenderer: NodeVisitor {
             if flat { appendCode(node) } else { emitCodeBlock(node) }
             return false
         case "h1", "h2", "h3", "h4", "h5", "h6":
-            if flat { inline += " " } else {
+            if flat {
+                inline += " "
+            } else {
                 endBlock()
                 openFrame(node, .heading(Int(name.dropFirst())!))
             }
@@ -133,7 +135,9 @@ struct MarkdownRenderer: NodeVisitor {
         case "tr", "td", "th", "caption", "thead", "tbody", "tfoot":
             enterTablePart(node, name)
         case "ul", "ol":
-            if flat { inline += " " } else {
+            if flat {
+                inline += " "
+            } else {
                 endBlock()
                 let start = name == "ol" ? attribute(node, "start").flatMap { Int($0) } ?? 1 : 1
                 lists.append(ListState(owner: node, ordered: name == "ol", next: start))
@@ -141,7 +145,9 @@ struct MarkdownRenderer: NodeVisitor {
         case "li":
             if flat { inline += " " } else { enterListItem(node) }
         case "blockquote":
-            if flat { inline += " " } else {
+            if flat {
+                inline += " "
+            } else {
                 endBlock()
                 if containers.count < Self.maximumNesting { containers.append(Container(owner: node, first: "> ", rest: "> ")) }
             }

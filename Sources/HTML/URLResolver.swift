@@ -64,8 +64,9 @@ enum URLResolver {
             var bytes = href.utf8.makeIterator()
             guard let first = bytes.next(), Self.isAlphanumeric(first) else { return false }
             while let byte = bytes.next() {
-                guard Self.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+                guard
+                    Self.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                        || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
                 else { return false }
             }
             return true
@@ -99,7 +100,8 @@ enum URLResolver {
         switch byte {
         case 0...0x20, 0x7F...0xFF: false
         case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"),
-            UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"): false
+            UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
+            false
         default: true
         }
     }

@@ -80,7 +80,8 @@ final class XPathWorker: @unchecked Sendable {
         _ expression: String, on document: HTMLDocument, from node: xmlNodePtr, deadline: ContinuousClock.Instant
     ) throws(HTMLError) -> xmlXPathObjectPtr? {
         guard abandoned.withLock({ $0 }) < abandonedLimit else {
-            throw HTMLError(.xpathLimit, expression: expression,
+            throw HTMLError(
+                .xpathLimit, expression: expression,
                 message: "\(abandonedLimit) XPath evaluations stopped at their deadline are still running; try again later")
         }
         let context = try document.newXPathContext()

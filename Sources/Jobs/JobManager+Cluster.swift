@@ -47,7 +47,7 @@ extension JobManager {
             do {
                 try await Self.redis { try await cluster.queue.submit(checkpoint) }
                 return checkpoint.job
-            } catch where error.code == .badState {
+            } catch  where error.code == .badState {
                 checkpoint.job = JobID.make()
                 checkpoint.progress.job = checkpoint.job
             }

@@ -52,9 +52,10 @@ public final class LuaScriptRegistry<Product: Sendable>: Sendable {
     ///     state, before the scripts load.
     ///   - validate: checks a freshly loaded state against the scripts'
     ///     contracts and returns what callers need from it; throw to refuse.
-    public init(directory: String, limits: LuaLimits = LuaLimits(), poolCapacity: Int = LuaStatePool.defaultCapacity,
-        prepare: @escaping Prepare = { _ in }, validate: @escaping Validate)
-    {
+    public init(
+        directory: String, limits: LuaLimits = LuaLimits(), poolCapacity: Int = LuaStatePool.defaultCapacity,
+        prepare: @escaping Prepare = { _ in }, validate: @escaping Validate
+    ) {
         self.directory = directory
         self.limits = limits
         self.capacity = poolCapacity

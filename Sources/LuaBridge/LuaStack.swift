@@ -114,8 +114,9 @@ struct LuaStack {
             left.values -= 1
             left.bytes -= bytes + LuaCopyLimit.bytesPerValue
             guard left.values >= 0, left.bytes >= 0 else {
-                throw PullFailure(reason: "value too large to copy out of Lua (more than \(limit); "
-                    + "a table reached twice counts twice)")
+                throw PullFailure(
+                    reason: "value too large to copy out of Lua (more than \(limit); "
+                        + "a table reached twice counts twice)")
             }
         }
     }
@@ -247,7 +248,8 @@ struct LuaValuePath: CustomStringConvertible {
             case .int(let i): text += "[\(i)]"
             case .string:
                 let name = key.stringValue ?? "?"
-                let isName = name.utf8.first.map { !(48...57).contains($0) } ?? false
+                let isName =
+                    name.utf8.first.map { !(48...57).contains($0) } ?? false
                     && name.utf8.allSatisfy { $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
                 text += isName ? ".\(name)" : "[\"\(name)\"]"
             case .double(let d): text += "[\(d)]"

@@ -47,9 +47,10 @@ public final class LuaStatePool: Sendable {
     ///   - capacity: the most states alive at once.
     ///   - first: a state already built (the one a reload validated), or nil.
     ///   - make: builds one more state (sandbox, functions, scripts).
-    public init(capacity: Int = LuaStatePool.defaultCapacity, first: consuming sending LuaState? = nil,
-        make: @escaping @Sendable () throws(LuaError) -> LuaState)
-    {
+    public init(
+        capacity: Int = LuaStatePool.defaultCapacity, first: consuming sending LuaState? = nil,
+        make: @escaping @Sendable () throws(LuaError) -> LuaState
+    ) {
         self.capacity = max(1, capacity)
         self.make = make
         if let first {

@@ -19,37 +19,45 @@ struct CrawldTools: Sendable {
     static let definitions: [Tool] = [
         Tool(
             name: "crawl", description: "Fetch one web page through crawld and return its main content as Markdown (fit_markdown) and what else is asked.",
-            inputSchema: schema(required: ["url"], [
-                "url": ["type": "string", "description": "absolute http(s) URL"],
-                "formats": ["type": "array", "items": ["type": "string", "enum": ["fit_markdown", "markdown", "text", "html", "links"]], "description": "default [\"fit_markdown\"]"],
-                "query": ["type": "string", "description": "keep only the blocks of fit_markdown relevant to this (BM25)"],
-                "engine": ["type": "string", "enum": ["http", "browser"]],
-                "screenshot": ["type": "boolean", "description": "browser engine: a PNG of the page"],
-                "timeout_ms": ["type": "integer"],
-            ])),
+            inputSchema: schema(
+                required: ["url"],
+                [
+                    "url": ["type": "string", "description": "absolute http(s) URL"],
+                    "formats": ["type": "array", "items": ["type": "string", "enum": ["fit_markdown", "markdown", "text", "html", "links"]], "description": "default [\"fit_markdown\"]"],
+                    "query": ["type": "string", "description": "keep only the blocks of fit_markdown relevant to this (BM25)"],
+                    "engine": ["type": "string", "enum": ["http", "browser"]],
+                    "screenshot": ["type": "boolean", "description": "browser engine: a PNG of the page"],
+                    "timeout_ms": ["type": "integer"],
+                ])),
         Tool(
             name: "crawl_many", description: "Fetch several pages at once; results are listed in the order they finished.",
-            inputSchema: schema(required: ["urls"], [
-                "urls": ["type": "array", "items": ["type": "string"]],
-                "formats": ["type": "array", "items": ["type": "string"]],
-                "query": ["type": "string"],
-                "engine": ["type": "string", "enum": ["http", "browser"]],
-            ])),
+            inputSchema: schema(
+                required: ["urls"],
+                [
+                    "urls": ["type": "array", "items": ["type": "string"]],
+                    "formats": ["type": "array", "items": ["type": "string"]],
+                    "query": ["type": "string"],
+                    "engine": ["type": "string", "enum": ["http", "browser"]],
+                ])),
         Tool(
             name: "job_submit", description: "Start a crawl job over a site (follows links within scope); returns the job id.",
-            inputSchema: schema(required: ["urls"], [
-                "urls": ["type": "array", "items": ["type": "string"]],
-                "follow_links": ["type": "boolean"], "max_pages": ["type": "integer"], "max_depth": ["type": "integer"],
-                "scope": ["type": "string", "enum": ["same_host", "same_domain", "any"]],
-                "formats": ["type": "array", "items": ["type": "string", "enum": ["fit_markdown", "markdown", "text"]]],
-                "query": ["type": "string"],
-            ])),
+            inputSchema: schema(
+                required: ["urls"],
+                [
+                    "urls": ["type": "array", "items": ["type": "string"]],
+                    "follow_links": ["type": "boolean"], "max_pages": ["type": "integer"], "max_depth": ["type": "integer"],
+                    "scope": ["type": "string", "enum": ["same_host", "same_domain", "any"]],
+                    "formats": ["type": "array", "items": ["type": "string", "enum": ["fit_markdown", "markdown", "text"]]],
+                    "query": ["type": "string"],
+                ])),
         Tool(name: "job_status", description: "A job's state and progress.", inputSchema: schema(required: ["job"], ["job": ["type": "string"]])),
         Tool(
             name: "job_results", description: "A page of a job's records; pass `next` back as `cursor` for the following page.",
-            inputSchema: schema(required: ["job"], [
-                "job": ["type": "string"], "cursor": ["type": "string"], "offset": ["type": "integer"], "limit": ["type": "integer"],
-            ])),
+            inputSchema: schema(
+                required: ["job"],
+                [
+                    "job": ["type": "string"], "cursor": ["type": "string"], "offset": ["type": "integer"], "limit": ["type": "integer"],
+                ])),
         Tool(name: "health", description: "crawld's health: memory, pool, Redis link, scripts.", inputSchema: schema(required: [], [:])),
     ]
 

@@ -13,7 +13,8 @@ public struct InstanceID: Sendable, Hashable, CustomStringConvertible {
             throw MonitorError(.invalidInstanceID, "instance id is longer than 64 characters")
         }
         for scalar in raw.unicodeScalars {
-            let allowed = (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+            let allowed =
+                (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
                 || scalar == "-" || scalar == "_" || scalar == "."
             guard allowed else {
                 throw MonitorError(

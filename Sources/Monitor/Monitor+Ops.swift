@@ -29,9 +29,11 @@ extension Monitor {
             "pressure": .string(pressure(memory)),
             "network": ["rx_bytes": .int(network.received), "tx_bytes": .int(network.sent)],
             "in_flight": .int(Int64(inFlight)),
-            "pool": .object(JSONObject(uniqueKeysWithValues: tiers.map {
-                ($0.tier, JSONValue.object(["engines": .int(Int64($0.engines)), "memory_bytes": .int($0.memoryBytes)]))
-            })),
+            "pool": .object(
+                JSONObject(
+                    uniqueKeysWithValues: tiers.map {
+                        ($0.tier, JSONValue.object(["engines": .int(Int64($0.engines)), "memory_bytes": .int($0.memoryBytes)]))
+                    })),
             "redis": .object(redisJSON),
             "scripts": ["generation": .int(Int64(generation)), "last_error": scriptError.map(JSONValue.string) ?? .null],
         ]

@@ -81,19 +81,21 @@ public final class SupervisorHeartbeat: Sendable {
         if let channel, let target {
             let pid = getpid()
             let gate = ProbedBeat(bound: Self.duration(interval), probe: probe)
-            tasks.append(eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in
-                gate.beat {
-                    let message = "\(pid);\(Date().timeIntervalSince1970)"
-                    let envelope = AddressedEnvelope(remoteAddress: target, data: channel.allocator.buffer(string: message))
-                    channel.writeAndFlush(envelope, promise: nil)
-                }
-            })
+            tasks.append(
+                eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in
+                    gate.beat {
+                        let message = "\(pid);\(Date().timeIntervalSince1970)"
+                        let envelope = AddressedEnvelope(remoteAddress: target, data: channel.allocator.buffer(string: message))
+                        channel.writeAndFlush(envelope, promise: nil)
+                    }
+                })
         }
         if let notifySocket, let watchdogInterval {
             let gate = ProbedBeat(bound: Self.duration(watchdogInterval), probe: probe)
-            tasks.append(eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: watchdogInterval) { _ in
-                gate.beat { notifySocket.send("WATCHDOG=1") }
-            })
+            tasks.append(
+                eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: watchdogInterval) { _ in
+                    gate.beat { notifySocket.send("WATCHDOG=1") }
+                })
         }
         running.withLock { $0 = (channel, tasks) }
     }

@@ -20,9 +20,11 @@ extension EnginePool {
                 do {
                     events.append(try await restart(.permanent, detail: "unhealthy"))
                 } catch {
-                    logger.info("permanent engine unhealthy, restart failed", metadata: [
-                        "crawld.engine.signature": "\(signature.short)", "crawld.error": "\(error)",
-                    ])
+                    logger.info(
+                        "permanent engine unhealthy, restart failed",
+                        metadata: [
+                            "crawld.engine.signature": "\(signature.short)", "crawld.error": "\(error)",
+                        ])
                 }
                 continue
             }

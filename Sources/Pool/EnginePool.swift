@@ -107,9 +107,11 @@ public final class EnginePool<C: Clock>: Sendable where C.Duration == Duration {
     private func deliver(_ effects: PoolEffects) {
         for (waiter, result) in effects.resumes { waiter.resume(with: result) }
         for event in effects.events {
-            logger.debug("pool event", metadata: [
-                "crawld.pool.event": "\(event.kind.rawValue)", "crawld.engine.signature": "\(event.signature.short)",
-            ])
+            logger.debug(
+                "pool event",
+                metadata: [
+                    "crawld.pool.event": "\(event.kind.rawValue)", "crawld.engine.signature": "\(event.signature.short)",
+                ])
             onEvent(event)
         }
     }

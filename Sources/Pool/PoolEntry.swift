@@ -47,8 +47,10 @@ final class PoolEntry<Instant: InstantProtocol> where Instant.Duration == Durati
     /// Set while `restart` starts a replacement, so the janitor leaves it be.
     var restarting = false
 
-    init(id: UInt64, signature: EngineSignature, kind: String, make: @escaping EngineFactory,
-         retirement: RetirementSettings, tier: PoolTier, now: Instant) {
+    init(
+        id: UInt64, signature: EngineSignature, kind: String, make: @escaping EngineFactory,
+        retirement: RetirementSettings, tier: PoolTier, now: Instant
+    ) {
         self.id = id
         self.signature = signature
         self.kind = kind

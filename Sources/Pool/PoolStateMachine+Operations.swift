@@ -107,8 +107,9 @@ extension PoolStateMachine {
                 if old.inFlight == 0 { effects.closing.append(oldEngine) } else { retiring[old.id] = old }
             }
         }
-        let entry = Entry(id: makeID(), signature: plan.signature, kind: plan.kind, make: plan.make,
-                          retirement: retirement, tier: plan.tier, now: now)
+        let entry = Entry(
+            id: makeID(), signature: plan.signature, kind: plan.kind, make: plan.make,
+            retirement: retirement, tier: plan.tier, now: now)
         entry.engine = engine
         live[plan.signature] = entry
         effects.events.append(entry.event(kind, now: now, detail: plan.detail))

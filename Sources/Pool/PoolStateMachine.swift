@@ -131,8 +131,9 @@ struct PoolStateMachine<Instant: InstantProtocol> where Instant.Duration == Dura
             return nil
         }
         let tier: PoolTier = permanent?.signature == signature ? .permanent : .cold
-        let entry = Entry(id: makeID(), signature: signature, kind: creation.kind, make: creation.make,
-                          retirement: creation.retirement, tier: tier, now: now)
+        let entry = Entry(
+            id: makeID(), signature: signature, kind: creation.kind, make: creation.make,
+            retirement: creation.retirement, tier: tier, now: now)
         entry.waiters[waiterID] = waiter
         live[signature] = entry
         return entry

@@ -75,7 +75,8 @@ final class PartialLineLedger: Sendable {
             return (largest.key, largest.value.evict)
         }
         guard let victim else { return false }
-        let message = "partial lines of all connections passed the daemon's budget of \(budgetBytes) bytes; "
+        let message =
+            "partial lines of all connections passed the daemon's budget of \(budgetBytes) bytes; "
             + "this connection held the longest line without a newline and is closed"
         victim.evict(message, victim.id != connection)
         return victim.id == connection

@@ -129,9 +129,10 @@ public struct Extractor: Sendable {
     /// Runs `body` on a state of `generation`, on `ScriptExecutor`'s threads,
     /// with the pool's untyped errors (a state that could not be built) as
     /// `LuaError`s.
-    static func borrow<Result>(_ generation: LuaScriptGeneration<ScriptProducts>,
-        _ body: (LuaState) throws(LuaError) -> Result) async throws(LuaError) -> Result
-    {
+    static func borrow<Result>(
+        _ generation: LuaScriptGeneration<ScriptProducts>,
+        _ body: (LuaState) throws(LuaError) -> Result
+    ) async throws(LuaError) -> Result {
         do {
             return try await withTaskExecutorPreference(ScriptExecutor.shared) {
                 try await generation.pool.withState { state in try body(state) }

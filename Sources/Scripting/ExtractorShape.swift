@@ -88,9 +88,12 @@ enum ExtractorShape {
 extension ScriptContract {
     /// extract.lua: `sites` (host pattern → function) and `default`, with
     /// the `doc` and node userdata registered on every state.
-    static let extract = ScriptContract(script: ExtractorShape.script, prepare: { state throws(LuaError) in
-        ExtractorBindings.register(on: state)
-    }) { state, products throws(LuaError) in
+    static let extract = ScriptContract(
+        script: ExtractorShape.script,
+        prepare: { state throws(LuaError) in
+            ExtractorBindings.register(on: state)
+        }
+    ) { state, products throws(LuaError) in
         products.extract = try ExtractorShape.validate(state)
         products.extractHasMain = try ExtractorShape.validateMain(state)
     }

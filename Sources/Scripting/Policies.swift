@@ -142,9 +142,10 @@ public struct Policies: PoolPolicy {
 
     /// Calls `policies.<function>` on the live generation and checks the
     /// results; nil (after logging) when either fails or nothing is loaded.
-    private func evaluate<Value: Sendable>(_ function: String, _ arguments: [LuaValue],
-        check: (LuaResults) throws(LuaError) -> Value) async -> Value?
-    {
+    private func evaluate<Value: Sendable>(
+        _ function: String, _ arguments: [LuaValue],
+        check: (LuaResults) throws(LuaError) -> Value
+    ) async -> Value? {
         guard let generation = scripts.current else { return nil }
         do {
             return try await call(generation, function, arguments, check: check)
@@ -154,9 +155,10 @@ public struct Policies: PoolPolicy {
         }
     }
 
-    private func call<Value: Sendable>(_ generation: LuaScriptGeneration<ScriptProducts>, _ function: String,
-        _ arguments: [LuaValue], check: (LuaResults) throws(LuaError) -> Value) async throws(LuaError) -> Value
-    {
+    private func call<Value: Sendable>(
+        _ generation: LuaScriptGeneration<ScriptProducts>, _ function: String,
+        _ arguments: [LuaValue], check: (LuaResults) throws(LuaError) -> Value
+    ) async throws(LuaError) -> Value {
         do {
             return try await generation.pool.withState { state in
                 try state.call(.module(PolicyShape.module, function), arguments, reading: check)

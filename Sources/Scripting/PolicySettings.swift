@@ -38,10 +38,11 @@ public struct PolicySettings: Sendable, Equatable {
     /// `jobs.cluster`: whether a `job.submit` without `cluster` spreads over the cluster.
     public var clusterJobs = false
 
-    public init(promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],
+    public init(
+        promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],
         janitor: JanitorSettings, engine: EngineChoice, politeness: Politeness, retryDelay: Duration?, escalates: Bool = false,
-        proxies: [String: String] = [:])
-    {
+        proxies: [String: String] = [:]
+    ) {
         self.promoteAfter = promoteAfter
         self.memoryLimitPercent = memoryLimitPercent
         self.idleTTL = idleTTL

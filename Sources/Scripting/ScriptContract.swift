@@ -80,9 +80,10 @@ extension ScriptContract {
         let pool = try PolicyShape.pool(state.value(at: .module(module, "pool")))
         var janitors: [JanitorSettings] = []
         for percent in janitorProbes {
-            janitors.append(try state.call(.module(module, "janitor"), [.double(percent)]) { results throws(LuaError) in
-                try PolicyShape.janitor(results, memoryPercent: percent)
-            })
+            janitors.append(
+                try state.call(.module(module, "janitor"), [.double(percent)]) { results throws(LuaError) in
+                    try PolicyShape.janitor(results, memoryPercent: percent)
+                })
         }
         let url = "https://example.com/"
         let engine = try state.call(.module(module, "engine_for"), [.text(url), ["url": .text(url)]]) { results throws(LuaError) in

@@ -111,7 +111,10 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Most URLs one job keeps queued, whatever its max_pages; links past it are dropped and counted (urls_dropped).")
     var maxFrontier = 100_000
 
-    @Option(help: "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default and maximum: what the file-descriptor limit (raised to its hard limit at start) leaves after a quarter for connections and a quarter for everything else, two per crawl.")
+    @Option(
+        help:
+            "Crawls (fetches and browser renders) in flight at once, over all clients and jobs. Default and maximum: what the file-descriptor limit (raised to its hard limit at start) leaves after a quarter for connections and a quarter for everything else, two per crawl."
+    )
     var maxCrawlsInFlight: Int?
 
     @Option(help: "Crawls in flight at once from one client address, over all its connections. Default: half of --max-crawls-in-flight.")
@@ -123,7 +126,10 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "The largest page body (bytes, after decompression) a crawl may ask for with config.max_body_bytes; a request asking more gets bad_request.")
     var maxBodyBytes = DaemonConfiguration.defaultMaxBodyBytes
 
-    @Option(help: "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use.")
+    @Option(
+        help:
+            "Bytes all crawls may hold at once while their pages are parsed and extracted (about 5 × each body); past it a crawl gets memory_pressure. Default: a quarter of the memory crawld may use."
+    )
     var requestMemory: Int?
 
     @Flag(help: "Check the scripts and options, print what crawld would run with, and exit: 0 when all is valid, 2 with the error.")

@@ -18,10 +18,11 @@ extension BrowserSuites {
                 try await engine.render(url: server.url("/dialogs"), options: RenderOptions(timeout: .seconds(20)))
             }
             #expect(result.html.contains("confirm=false prompt=null"))
-            #expect(result.dialogs == [
-                JavaScriptDialog(type: "alert", message: "hello"), JavaScriptDialog(type: "confirm", message: "sure?"),
-                JavaScriptDialog(type: "prompt", message: "name?"),
-            ])
+            #expect(
+                result.dialogs == [
+                    JavaScriptDialog(type: "alert", message: "hello"), JavaScriptDialog(type: "confirm", message: "sure?"),
+                    JavaScriptDialog(type: "prompt", message: "name?"),
+                ])
         }
 
         @Test func longDialogMessagesAreCut() {

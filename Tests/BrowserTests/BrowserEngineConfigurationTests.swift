@@ -35,13 +35,14 @@ struct BrowserEngineConfigurationTests {
         #expect(first.signature != BrowserEngineConfiguration().signature)
     }
 
-    @Test(arguments: [
-        (JSONValue.string("x"), "must be an object"),
-        (["viewport_width": 4], "viewport_width"),
-        (["block": ["scripts"]], "block"),
-        (["javascript": "yes"], "javascript"),
-        (["timeout": 5], "unknown key 'timeout'"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (JSONValue.string("x"), "must be an object"),
+            (["viewport_width": 4], "viewport_width"),
+            (["block": ["scripts"]], "block"),
+            (["javascript": "yes"], "javascript"),
+            (["timeout": 5], "unknown key 'timeout'"),
+        ] as [(JSONValue, String)])
     func badValuesAreRefusedNamingTheKey(json: JSONValue, named: String) {
         let error = #expect(throws: EngineError.self) { try BrowserEngineConfiguration(json: json) }
         #expect(error?.code == .invalidConfiguration)

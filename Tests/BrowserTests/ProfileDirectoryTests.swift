@@ -21,7 +21,8 @@ extension BrowserSuites {
             // Foundation's Process puts it in a process group of its own, as ChromiumProcess does.
             let browser = Process()
             browser.executableURL = URL(fileURLWithPath: try ChromiumProcess.locate())
-            browser.arguments = ChromiumProcess.flags(profile: orphan).filter { $0 != "--remote-debugging-pipe" }
+            browser.arguments =
+                ChromiumProcess.flags(profile: orphan).filter { $0 != "--remote-debugging-pipe" }
                 + ["--no-sandbox", "--remote-debugging-port=0", "about:blank"]
             browser.standardError = FileHandle.nullDevice
             browser.standardOutput = FileHandle.nullDevice

@@ -12,11 +12,13 @@ import TestSupport
     /// made for the request before it (which carried that client's headers).
     @Test func aFailingEngineForFailsItsRequestInsteadOfReusingAnotherRequestsChoice() async throws {
         let fixture = try await CrawlFixture.make(policies: {
-            $0.replacing("function M.engine_for(url, request)\n", with: """
-                function M.engine_for(url, request)
-                  if request.config and request.config.boom then error("boom") end
+            $0.replacing(
+                "function M.engine_for(url, request)\n",
+                with: """
+                    function M.engine_for(url, request)
+                      if request.config and request.config.boom then error("boom") end
 
-                """, maxReplacements: 1)
+                    """, maxReplacements: 1)
         })
         try await withTestHTTPServer { server in
             let first = try await fixture.crawler.crawl(Self.headersRequest(server, config: ["headers": ["x-tenant": "A"]]))

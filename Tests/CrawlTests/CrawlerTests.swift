@@ -42,10 +42,10 @@ import TestSupport
         let site = try TemporaryDirectory()
         defer { site.remove() }
         try """
-            <html><head><title>Index page</title><base href="/docs/"></head>
-            <body><h1>Hello</h1><p>Some <em>text</em>.</p><a href="a.html#x">A</a> <a href="mailto:x@y">m</a>
-            <a href="../b.html">B</a><script>var hidden = 1;</script></body></html>
-            """.write(to: site.url.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        <html><head><title>Index page</title><base href="/docs/"></head>
+        <body><h1>Hello</h1><p>Some <em>text</em>.</p><a href="a.html#x">A</a> <a href="mailto:x@y">m</a>
+        <a href="../b.html">B</a><script>var hidden = 1;</script></body></html>
+        """.write(to: site.url.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         try await withTestHTTPServer(root: site.path) { server in
             let page = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/index.html"), formats: [.links, .text, .markdown, .html]))
             #expect(page.status == 200)

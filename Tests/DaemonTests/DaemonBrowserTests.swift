@@ -16,10 +16,10 @@ import TestSupport
         let site = try TemporaryDirectory()
         defer { site.remove() }
         try """
-            <html><head><title>Shell</title></head><body><div id="app"></div>
-            <script>document.getElementById('app').innerHTML = '<h1>Built by script</h1><a href="/next.html">next</a>';</script>
-            </body></html>
-            """.write(to: site.url.appendingPathComponent("app.html"), atomically: true, encoding: .utf8)
+        <html><head><title>Shell</title></head><body><div id="app"></div>
+        <script>document.getElementById('app').innerHTML = '<h1>Built by script</h1><a href="/next.html">next</a>';</script>
+        </body></html>
+        """.write(to: site.url.appendingPathComponent("app.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
         try await withTestHTTPServer(root: site.path) { server in
             let url = JSONValue.string(server.url("/app.html"))
@@ -58,10 +58,10 @@ import TestSupport
         let site = try TemporaryDirectory()
         defer { site.remove() }
         try """
-            <html><body><p>heavy</p><script>window.keep = [];
-            for (let i = 0; i < 20; i++) keep.push(new Float64Array(1 << 20).fill(i));</script>
-            <img src="/slow-headers?ms=60000"></body></html>
-            """.write(to: site.url.appendingPathComponent("heavy.html"), atomically: true, encoding: .utf8)
+        <html><body><p>heavy</p><script>window.keep = [];
+        for (let i = 0; i < 20; i++) keep.push(new Float64Array(1 << 20).fill(i));</script>
+        <img src="/slow-headers?ms=60000"></body></html>
+        """.write(to: site.url.appendingPathComponent("heavy.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--drain-timeout", "1"])
         // Browsers are found by their profile; their renderers by process group.
         let ours = ["--user-data-dir=", "/crawld-chromium/\(daemon.pid)-"]
@@ -90,10 +90,11 @@ import TestSupport
                 "config": ["viewport_width": 1100], "timeout_ms": 60000,
             ])
             var fourth: Int32?
-            #expect(await pollUntil(seconds: 60) {
-                fourth = processGroups(of: processes(containing: ours)).subtracting(groups).first
-                return fourth.map { killpg($0, SIGSTOP) == 0 } ?? false
-            })
+            #expect(
+                await pollUntil(seconds: 60) {
+                    fourth = processGroups(of: processes(containing: ours)).subtracting(groups).first
+                    return fourth.map { killpg($0, SIGSTOP) == 0 } ?? false
+                })
             let all = groups.union(fourth.map { [$0] } ?? [])
             daemon.signal(SIGTERM)
             let left = await daemon.atExit { processes(inGroups: all) }
@@ -112,9 +113,9 @@ import TestSupport
         let site = try TemporaryDirectory()
         defer { site.remove() }
         try """
-            <html><body><p id="out"></p><script>alert('hello'); const c = confirm('sure?');
-            document.getElementById('out').textContent = 'confirm said ' + c;</script></body></html>
-            """.write(to: site.url.appendingPathComponent("dialogs.html"), atomically: true, encoding: .utf8)
+        <html><body><p id="out"></p><script>alert('hello'); const c = confirm('sure?');
+        document.getElementById('out').textContent = 'confirm said ' + c;</script></body></html>
+        """.write(to: site.url.appendingPathComponent("dialogs.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
         try await withTestHTTPServer(root: site.path) { server in
             let client = try await daemon.connect()

@@ -19,7 +19,11 @@ import TestSupport
         let site = try JobSiteServer(pages: 5, log: log)
         let submitter = try await startClusterInstance("a", folder, redis: redis, ["--cluster-jobs", "false"])
         let worker = try await startClusterInstance("b", folder, redis: redis)
-        defer { Task { await submitter.stop(); await worker.stop() } }
+        defer {
+            Task {
+                await submitter.stop(); await worker.stop()
+            }
+        }
         let client = try await submitter.connect()
         // b's heartbeat is in Redis: it is up and idle.
         #expect(try await pollUntil { (try await client.request(["op": "monitor.cluster"]).answer["instances"]?.arrayValue?.count ?? 0) == 2 })
@@ -52,7 +56,11 @@ import TestSupport
         // Heartbeats live a minute: only a hand-back lets b finish a's pages sooner.
         let a = try await startClusterInstance("a", folder, redis: redis, heartbeatTTL: 60)
         let b = try await startClusterInstance("b", folder, redis: redis, heartbeatTTL: 60)
-        defer { Task { await a.stop(); await b.stop() } }
+        defer {
+            Task {
+                await a.stop(); await b.stop()
+            }
+        }
         let client = try await b.connect()
         let submitted = try await client.request([
             "op": "job.submit", "cluster": true, "urls": [.string(site.base + "/p/0.html")], "concurrency": 3,

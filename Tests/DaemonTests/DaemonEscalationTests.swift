@@ -20,13 +20,13 @@ import TestSupport
         let site = try TemporaryDirectory()
         defer { site.remove() }
         try """
-            <html><head><title>Shell</title></head><body><div id="app"></div>
-            <script>document.getElementById('app').innerHTML = '<h1>Built by script</h1>';</script></body></html>
-            """.write(to: site.url.appendingPathComponent("app.html"), atomically: true, encoding: .utf8)
+        <html><head><title>Shell</title></head><body><div id="app"></div>
+        <script>document.getElementById('app').innerHTML = '<h1>Built by script</h1>';</script></body></html>
+        """.write(to: site.url.appendingPathComponent("app.html"), atomically: true, encoding: .utf8)
         try """
-            <html><head><title>Article</title></head><body><h1>Article</h1><p>\(String(repeating: "Plain words. ", count: 40))</p>
-            <script>var analytics = 1;</script></body></html>
-            """.write(to: site.url.appendingPathComponent("article.html"), atomically: true, encoding: .utf8)
+        <html><head><title>Article</title></head><body><h1>Article</h1><p>\(String(repeating: "Plain words. ", count: 40))</p>
+        <script>var analytics = 1;</script></body></html>
+        """.write(to: site.url.appendingPathComponent("article.html"), atomically: true, encoding: .utf8)
         let scripts = ScriptFolder(copying: ScriptFolder.shipped)
         scripts.write("policies.lua", scripts.read("policies.lua").replacingOccurrences(of: "return M\n", with: Self.hook))
         let daemon = try await DaemonProcess.start(arguments: ["--config", scripts.path, "--redis", "none"])

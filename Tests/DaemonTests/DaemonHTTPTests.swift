@@ -31,8 +31,10 @@ import TestSupport
             #expect(signatures(pool) == signatures(linePool))
             #expect(signatures(pool)?.count == 1)
 
-            for path in ["/monitor/health", "/monitor/requests?limit=5", "/monitor/endpoints", "/monitor/timeline?metric=memory&window=60",
-                "/monitor/logs/janitor", "/monitor/cluster", "/jobs"] {
+            for path in [
+                "/monitor/health", "/monitor/requests?limit=5", "/monitor/endpoints", "/monitor/timeline?metric=memory&window=60",
+                "/monitor/logs/janitor", "/monitor/cluster", "/jobs",
+            ] {
                 let answer = try await http.get(path)
                 #expect(answer.status == 200, "\(path): \(answer.body)")
                 #expect(answer.json["ok"] == true, "\(path)")

@@ -134,11 +134,14 @@ import TestSupport
             let robotsJob = try await submit(client, ["urls": [.string(site.base + "/long/r")], "max_pages": 20])
             var patternJobs: [String] = []
             for name in ["p", "q"] {
-                patternJobs.append(try await submit(client, [
-                    "urls": [.string(site.base + "/long/\(name)")], "max_pages": 40, "obey_robots": false,
-                    "include": .array(Array(repeating: longPattern, count: 100)),
-                    "exclude": .array(Array(repeating: longPattern, count: 100)),
-                ]))
+                patternJobs.append(
+                    try await submit(
+                        client,
+                        [
+                            "urls": [.string(site.base + "/long/\(name)")], "max_pages": 40, "obey_robots": false,
+                            "include": .array(Array(repeating: longPattern, count: 100)),
+                            "exclude": .array(Array(repeating: longPattern, count: 100)),
+                        ]))
             }
             let jobs = [robotsJob] + patternJobs
             let slowest = try await PingProbe.slowestAnswer(port: daemon.port, seconds: 300) {

@@ -15,23 +15,25 @@ import TestSupport
         var source = folder.read("policies.lua")
         source = source.replacingOccurrences(
             of: "local proxies = {}", with: "local proxies = { pa = \"http://127.0.0.1:\(proxyA)\", pb = \"http://127.0.0.1:\(proxyB)\" }")
-        source = source.replacingOccurrences(of: "\nreturn M\n", with: """
+        source = source.replacingOccurrences(
+            of: "\nreturn M\n",
+            with: """
 
-            M.identities = {
-              a = { proxy = "pa", user_agent = "crawld-a" },
-              b = { proxy = "pb", user_agent = "crawld-b", headers = { ["Accept-Language"] = "fr" } },
-            }
+                M.identities = {
+                  a = { proxy = "pa", user_agent = "crawld-a" },
+                  b = { proxy = "pb", user_agent = "crawld-b", headers = { ["Accept-Language"] = "fr" } },
+                }
 
-            function M.identity_for(host, stats)
-              for _, name in ipairs(stats.identities) do
-                if name == "a" then return "a" end
-              end
-              return stats.identities[1]
-            end
+                function M.identity_for(host, stats)
+                  for _, name in ipairs(stats.identities) do
+                    if name == "a" then return "a" end
+                  end
+                  return stats.identities[1]
+                end
 
-            return M
+                return M
 
-            """)
+                """)
         folder.write("policies.lua", source)
         return folder
     }

@@ -30,10 +30,12 @@ import TestSupport
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
         let urls = (0..<Self.pages).map { site.url("/\($0).html") }
-        let submitted = try await client.request([
-            "op": "job.submit", "urls": .array(urls.map(JSONValue.string)), "follow_links": false, "extract": false,
-            "output": "big.jsonl", "watch": true,
-        ], timeout: .seconds(300)).answer
+        let submitted = try await client.request(
+            [
+                "op": "job.submit", "urls": .array(urls.map(JSONValue.string)), "follow_links": false, "extract": false,
+                "output": "big.jsonl", "watch": true,
+            ], timeout: .seconds(300)
+        ).answer
         #expect(submitted["state"] == "completed" && submitted["succeeded"] == .int(Int64(Self.pages)), "\(submitted)")
         let job = try #require(submitted["job"]?.stringValue)
 

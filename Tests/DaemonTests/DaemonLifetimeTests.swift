@@ -26,10 +26,12 @@ import TestSupport
                 group.addTask {
                     try await daemon.withClient { client in
                         for n in stride(from: lane, to: count, by: clients) {
-                            let answer = try await submit(client, [
-                                "urls": [.string(site.base + "/p/\(n % 3).html")], "follow_links": false, "extract": false,
-                                "obey_robots": false, "watch": true,
-                            ])
+                            let answer = try await submit(
+                                client,
+                                [
+                                    "urls": [.string(site.base + "/p/\(n % 3).html")], "follow_links": false, "extract": false,
+                                    "obey_robots": false, "watch": true,
+                                ])
                             #expect(answer["state"] == "completed", "\(answer)")
                         }
                     }

@@ -26,10 +26,11 @@ import TestSupport
         return try await withTestHTTPServer(root: folder.path) { server in
             let client = Process()
             client.executableURL = URL(fileURLWithPath: python)
-            client.arguments = [
-                DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/mcp_client.py").path,
-                DaemonProcess.binary.path, String(daemon.port), server.url("/kettle.html"),
-            ] + (token.map { [$0] } ?? [])
+            client.arguments =
+                [
+                    DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/mcp_client.py").path,
+                    DaemonProcess.binary.path, String(daemon.port), server.url("/kettle.html"),
+                ] + (token.map { [$0] } ?? [])
             if screenshot { client.environment = ProcessInfo.processInfo.environment.merging(["MCP_SCREENSHOT": "1"]) { _, new in new } }
             let output = Pipe()
             client.standardOutput = output

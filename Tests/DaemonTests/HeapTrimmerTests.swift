@@ -10,7 +10,7 @@ import Glibc
 /// `free`, and are no longer resident after the trim (checked with `mincore`).
 @Suite struct HeapTrimmerTests {
     @Test func freedPagesBetweenLiveBlocksLeaveMemoryAfterTheTrim() throws {
-        let blockSize = 64 * 1024  // below glibc's mmap threshold: the blocks come from an arena
+        let blockSize = 64 * 1024 // below glibc's mmap threshold: the blocks come from an arena
         let blocks = (0..<256).map { _ -> UnsafeMutableRawPointer in
             let block = malloc(blockSize)!
             memset(block, 0x5a, blockSize)

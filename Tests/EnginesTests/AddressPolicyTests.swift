@@ -66,7 +66,7 @@ import Testing
     func theHostsOwnAddressesAreRefusedAndAnotherMachinesAreNot() throws {
         let hostAddresses = HostAddresses(missInterval: .zero)
         let policy = AddressPolicy(hostAddresses: hostAddresses)
-        _ = hostAddresses.contains(try #require(IPAddress("127.0.0.1")))  // the first read, before the pair exists
+        _ = hostAddresses.contains(try #require(IPAddress("127.0.0.1"))) // the first read, before the pair exists
         let namespace = try NetworkNamespace(subnet: 1)
         defer { namespace.remove() }
         let own = try #require(IPAddress(namespace.hostAddress))

@@ -55,10 +55,11 @@ import Testing
     @Test func canonicalFormHasEveryKeySortedAndReadsBackEqual() throws {
         let configuration = try HTTPEngineConfiguration(json: ["proxy": "SOCKS5://Proxy.Local:1080", "headers": ["B": "2", "A": "1"]])
         let canonical = try #require(configuration.canonicalJSON.objectValue)
-        #expect(Array(canonical.keys) == [
-            "connect_timeout_ms", "decompression", "follow_redirects", "headers", "max_body_bytes", "max_redirects", "proxy",
-            "timeout_ms", "user_agent", "verify_tls",
-        ])
+        #expect(
+            Array(canonical.keys) == [
+                "connect_timeout_ms", "decompression", "follow_redirects", "headers", "max_body_bytes", "max_redirects", "proxy",
+                "timeout_ms", "user_agent", "verify_tls",
+            ])
         #expect(canonical["headers"]?.objectValue.map { Array($0.keys) } == ["a", "b"])
         #expect(canonical["proxy"] == "socks5://proxy.local:1080")
         #expect(try HTTPEngineConfiguration(json: configuration.canonicalJSON) == configuration)

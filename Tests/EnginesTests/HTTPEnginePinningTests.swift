@@ -13,10 +13,12 @@ import TestSupport
         try await withTestHTTPServer { server in
             try await withHTTPEngine { engine in
                 let asked = Mutex<[String]>([])
-                let result = try await engine.fetch(url: "http://pinned.invalid:\(server.port)/headers", pin: { host in
-                    asked.withLock { $0.append(host) }
-                    return IPAddress("127.0.0.1")
-                })
+                let result = try await engine.fetch(
+                    url: "http://pinned.invalid:\(server.port)/headers",
+                    pin: { host in
+                        asked.withLock { $0.append(host) }
+                        return IPAddress("127.0.0.1")
+                    })
                 #expect(result.status == 200)
                 #expect(try jsonBody(result)["host"] as? String == "pinned.invalid:\(server.port)")
                 #expect(asked.withLock { $0 } == ["pinned.invalid"])
@@ -34,10 +36,12 @@ import TestSupport
             try await withHTTPEngine { engine in
                 let asked = Mutex<[String]>([])
                 let next = "http://second.invalid:\(server.port)/headers"
-                let result = try await engine.fetch(url: "http://first.invalid:\(server.port)/redirect-to?url=\(next)", pin: { host in
-                    asked.withLock { $0.append(host) }
-                    return IPAddress("127.0.0.1")
-                })
+                let result = try await engine.fetch(
+                    url: "http://first.invalid:\(server.port)/redirect-to?url=\(next)",
+                    pin: { host in
+                        asked.withLock { $0.append(host) }
+                        return IPAddress("127.0.0.1")
+                    })
                 #expect(try jsonBody(result)["host"] as? String == "second.invalid:\(server.port)")
                 #expect(asked.withLock { $0 } == ["first.invalid", "second.invalid"])
             }
@@ -51,10 +55,12 @@ import TestSupport
                 let next = "http://inward.invalid:\(server.port)/connections"
                 let refusal = EngineError(.blockedAddress, "inward.invalid: 10.0.0.1 is a private address (refused by --deny-private)")
                 await #expect(throws: refusal) {
-                    _ = try await engine.fetch(url: "http://first.invalid:\(server.port)/redirect-to?url=\(next)", pin: { host in
-                        if host == "inward.invalid" { throw refusal }
-                        return IPAddress("127.0.0.1")
-                    })
+                    _ = try await engine.fetch(
+                        url: "http://first.invalid:\(server.port)/redirect-to?url=\(next)",
+                        pin: { host in
+                            if host == "inward.invalid" { throw refusal }
+                            return IPAddress("127.0.0.1")
+                        })
                 }
                 // The redirect itself was the only request: /connections counts itself as the second.
                 let counts = try jsonBody(try await engine.fetch(url: server.url("/connections")))

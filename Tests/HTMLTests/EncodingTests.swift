@@ -13,7 +13,7 @@ import Testing
     /// The `http-equiv` form, in capitals and with spaces around `=`, as old pages write it.
     @Test func httpEquivCharsetIsFoundInAnyCase() throws {
         let head = #"<HEAD><META NAME="x" CONTENT="charsets"><META HTTP-EQUIV="Content-Type" CONTENT="text/html; CHARSET = 'Windows-1252'">"#
-        let bytes = Array(head.utf8) + [0x3C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3E, 0x43, 0x61, 0x66, 0xE9]  // <title>Caf\xE9
+        let bytes = Array(head.utf8) + [0x3C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3E, 0x43, 0x61, 0x66, 0xE9] // <title>Caf\xE9
         let document = try HTMLDocument(bytes: bytes, contentType: "text/html")
         #expect(document.encoding == "windows-1252")
         #expect(document.encodingSource == "meta")
@@ -75,10 +75,11 @@ import Testing
 }
 
 @Suite struct UTF8ValidationTests {
-    @Test(arguments: [
-        ([0xC0, 0xAF], "overlong"), ([0xED, 0xA0, 0x80], "surrogate"), ([0xF4, 0x90, 0x80, 0x80], "above U+10FFFF"),
-        ([0xF0, 0x9F, 0x98], "truncated"), ([0x80], "stray continuation"), ([0xE0, 0x80, 0x80], "overlong three bytes"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0xC0, 0xAF], "overlong"), ([0xED, 0xA0, 0x80], "surrogate"), ([0xF4, 0x90, 0x80, 0x80], "above U+10FFFF"),
+            ([0xF0, 0x9F, 0x98], "truncated"), ([0x80], "stray continuation"), ([0xE0, 0x80, 0x80], "overlong three bytes"),
+        ] as [([UInt8], String)])
     func invalidSequencesAreReplaced(sequence: [UInt8], label: String) throws {
         let bytes = Array("<title>a".utf8) + sequence + Array("b</title><p>é 😀</p>".utf8)
         let document = try HTMLDocument(bytes: bytes, contentType: "text/html; charset=utf-8")

@@ -81,38 +81,46 @@ import Testing
 
     @Test func docsIndexUnderRoleMainKeepsItsTableOfContents() throws {
         let links = (1...12).map { #"<li class="toctree-l1"><a href="m\#($0).html">Module number \#($0) and what it does</a></li>"# }.joined()
-        let fit = try Fixtures.parse("""
+        let fit = try Fixtures.parse(
+            """
             <div class="sphinxsidebar" role="navigation"><a href="/">Home</a></div>
             <div class="body" role="main"><section><h1>Data Handling<a class="headerlink" href="#d">¶</a></h1>
             <p>Modules for data.</p><div class="toctree-wrapper compound"><ul>\(links)</ul></div></section></div>
-            """).fitMarkdown()
+            """
+        ).fitMarkdown()
         #expect(fit.hasPrefix("# Data Handling\n\nModules for data.\n\n- [Module number 1"))
         #expect(fit.contains("[Module number 12 and what it does]"))
         #expect(!fit.contains("Home") && !fit.contains("¶"))
     }
 
     @Test func threadOfArticlesIsKeptWholeWithItsTitle() throws {
-        let posts = ["The kettle crust is thick, white, and hard to scrape, even after soaking it overnight in water.",
-                     "Citric acid dissolves it, two spoons per litre, boiled and left for twenty minutes, then rinsed.",
-                     "Thanks, that worked, and the element is shiny again, as it was when the kettle was new."]
+        let posts = [
+            "The kettle crust is thick, white, and hard to scrape, even after soaking it overnight in water.",
+            "Citric acid dissolves it, two spoons per litre, boiled and left for twenty minutes, then rinsed.",
+            "Thanks, that worked, and the element is shiny again, as it was when the kettle was new.",
+        ]
         let articles = posts.enumerated().map { #"<div class="topic-post"><article><a href="/u/\#($0.offset)">user\#($0.offset)</a><div class="cooked"><p>\#($0.element)</p></div></article></div>"# }
-        let fit = try Fixtures.parse("""
+        let fit = try Fixtures.parse(
+            """
             <title>Kettle crust - Maker Community</title><div class="d-header"><a href="/">Maker Community</a></div>
             <h1>Kettle crust</h1><div class="posts-wrapper">\(articles.joined())</div>
             <div class="more-topics">Suggested: <a href="/t/1">Which multimeter</a> <a href="/t/2">Glue for PLA</a></div>
-            """).fitMarkdown()
+            """
+        ).fitMarkdown()
         #expect(fit.hasPrefix("# Kettle crust\n"))
         for post in posts { #expect(fit.contains(post)) }
         #expect(!fit.contains("Maker Community") && !fit.contains("multimeter"))
     }
 
     @Test func classNamesAreReadByTheirLastWord() throws {
-        let fit = try Fixtures.parse("""
+        let fit = try Fixtures.parse(
+            """
             <main><article class="post category-comments"><h1>Title of the post</h1><div class="entry-meta">By Kim on 3 May</div>
             <div class="entry-content"><p>The body of the post, long enough to be the content of this page by any measure.</p></div>
             <div class="sidebar-content"><p>Kept: a name that ends in content is content, whatever word comes before it in the name.</p></div>
             <div class="comments-area"><p>Nice post!</p></div></article></main>
-            """).fitMarkdown()
+            """
+        ).fitMarkdown()
         #expect(fit.contains("The body of the post") && fit.contains("Kept: a name"))
         #expect(!fit.contains("By Kim") && !fit.contains("Nice post"))
     }
@@ -132,11 +140,13 @@ import Testing
     /// Found by fuzzing: a `<main>` the page never shows (in `<noscript>`, `<template>`, or
     /// swallowed into `<head>` by bad markup) is not its content.
     @Test func hiddenMainIsNotTheContent() throws {
-        let fit = try Fixtures.parse("""
+        let fit = try Fixtures.parse(
+            """
             <noscript><main>Enable JavaScript to read this site, which needs it for everything it shows you: the articles, \
             the comments, the search, the archive and the settings. Without it, this notice is all that the site can show.</main></noscript>
             <div><p>The real text of the page, long enough to be its content, with a clause or two.</p></div>
-            """).fitMarkdown()
+            """
+        ).fitMarkdown()
         #expect(fit == "The real text of the page, long enough to be its content, with a clause or two.\n")
     }
 }

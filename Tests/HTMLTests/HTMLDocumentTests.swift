@@ -77,7 +77,7 @@ import Testing
     /// `wordCount` counts without building the text; it must count what `%S+` counts in it.
     @Test func wordCountMatchesTheVisibleText() throws {
         let made = try Fixtures.parse("<p>a\u{0B}b <img alt='x y'>z</p><table><tr><td>1</td><td>2</td></tr></table> c<br>d<script>no words</script>")
-        #expect(made.wordCount() == 7)  // libxml2 drops the vertical tab (not an XML character): "ab x yz", "1 2", "c", "d"
+        #expect(made.wordCount() == 7) // libxml2 drops the vertical tab (not an XML character): "ab x yz", "1 2", "c", "d"
         for document in [made, try Fixtures.document("python-docs/library-os.path.html"), try Fixtures.document("malformed.html")] {
             let words = document.visibleText().split(whereSeparator: { " \n\t\r\u{0B}\u{0C}".contains($0) }).count
             #expect(document.wordCount() == words)

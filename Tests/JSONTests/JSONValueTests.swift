@@ -58,8 +58,9 @@ import Testing
     }
 
     @Test func asciiAndMultibyteStringsDecodeAlike() throws {
-        #expect(try JSONValue.parse(#"{"op":"ping","s":"h\u00e9llo","t":"héllo"}"#)
-            == ["op": "ping", "s": "héllo", "t": "héllo"])
+        #expect(
+            try JSONValue.parse(#"{"op":"ping","s":"h\u00e9llo","t":"héllo"}"#)
+                == ["op": "ping", "s": "héllo", "t": "héllo"])
     }
 
     @Test func deepNestingIsRefusedNotCrashed() {

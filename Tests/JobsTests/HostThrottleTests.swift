@@ -37,7 +37,7 @@ import Testing
         let stats = try #require(recorder.last)
         #expect(stats.requests == 2 && stats.inFlight == 0)
         #expect(stats.statuses == [200, 0])
-        #expect(abs((stats.latency - .milliseconds(130)).seconds) < 1e-6)  // 100, then 0.7 × 100 + 0.3 × 200
+        #expect(abs((stats.latency - .milliseconds(130)).seconds) < 1e-6) // 100, then 0.7 × 100 + 0.3 × 200
         #expect(stats.current == recorder.answer)
         #expect(stats.rate > 0)
         #expect(stats.json["delay_ms"] == .double(0) && stats.json["max_concurrency"] == 4 && stats.json["since_refusal_ms"] == nil)

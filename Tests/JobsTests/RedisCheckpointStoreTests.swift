@@ -31,7 +31,7 @@ import TestSupport
         let dir = TemporaryDirectory()
         let store = RedisCheckpointStore(redis: redis, instance: "a")
         var first = try await Self.checkpoint(dir, job: "j-00000a")
-        first.savedAt = Date(timeIntervalSince1970: 1_800_000_000)  // whole seconds: the text form keeps milliseconds
+        first.savedAt = Date(timeIntervalSince1970: 1_800_000_000) // whole seconds: the text form keeps milliseconds
         try await store.save(first)
         #expect(try await store.load("j-00000a") == first)
         #expect(try server.cli("HGET", "crawld:job:j-00000a", "state") == "queued")

@@ -36,7 +36,10 @@ import Testing
 
     @Test func policySeesAttemptStatusAndError() async {
         let seen = Recorder()
-        let planner = RetryPlanner(policy: { attempt, status, error in await seen.add("\(attempt) \(status.map(String.init) ?? "nil") \(error ?? "nil")"); return .milliseconds(1) }, maxRetries: 3)
+        let planner = RetryPlanner(
+            policy: { attempt, status, error in
+                await seen.add("\(attempt) \(status.map(String.init) ?? "nil") \(error ?? "nil")"); return .milliseconds(1)
+            }, maxRetries: 3)
         _ = await planner.delay(after: PageOutcome(status: 429), attempt: 2)
         _ = await planner.delay(after: PageOutcome(errorCode: "fetch_failed"), attempt: 1)
         #expect(await seen.items == ["2 429 nil", "1 nil fetch_failed"])
@@ -50,7 +53,7 @@ import Testing
     }
 
     @Test func retryAfterHTTPDates() {
-        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
         #expect(RetryPlanner.retryAfter("Sun, 06 Nov 1994 08:49:47 GMT", now: now) == .seconds(10))
         #expect(RetryPlanner.retryAfter("Sunday, 06-Nov-94 08:50:37 GMT", now: now) == .seconds(60))
         #expect(RetryPlanner.retryAfter("Sun Nov  6 08:49:57 1994", now: now) == .seconds(20))

@@ -64,10 +64,11 @@ import Testing
     }
 
     /// `1e16` seconds once trapped converting to milliseconds and killed the daemon.
-    @Test(arguments: [
-        ("1e16", RobotsRules.crawlDelayCeiling), ("1e300", RobotsRules.crawlDelayCeiling), ("-5", nil), ("nan", nil),
-        ("inf", nil), ("-inf", nil), ("soon", nil), ("0", .zero), ("2.5", .milliseconds(2500)),
-    ] as [(String, Duration?)])
+    @Test(
+        arguments: [
+            ("1e16", RobotsRules.crawlDelayCeiling), ("1e300", RobotsRules.crawlDelayCeiling), ("-5", nil), ("nan", nil),
+            ("inf", nil), ("-inf", nil), ("soon", nil), ("0", .zero), ("2.5", .milliseconds(2500)),
+        ] as [(String, Duration?)])
     func crawlDelayOfAnyNumberIsClampedOrIgnored(value: String, expected: Duration?) {
         let rules = RobotsRules(parsing: "User-agent: *\nCrawl-delay: \(value)\nDisallow: /x\n", userAgent: "crawld")
         #expect(rules.crawlDelay == expected)

@@ -64,8 +64,10 @@ import Testing
         let state = try LuaState()
         _ = try state.run(Array("function f() return { a = 1, b = 'x', c = { 1 } }, 7 end".utf8), chunkName: "r.lua")
         let read = try state.call(.global("f"), []) { results throws(LuaError) in
-            (results.count, results.isTable(0), try results.field(0, "a"), try results.field(0, "b"), try results.field(0, "c"),
-                try results.field(0, "missing"), try results.field(1, "a"), try results.value(1))
+            (
+                results.count, results.isTable(0), try results.field(0, "a"), try results.field(0, "b"), try results.field(0, "c"),
+                try results.field(0, "missing"), try results.field(1, "a"), try results.value(1)
+            )
         }
         #expect(read.0 == 2 && read.1)
         #expect(read.2 == 1 && read.3 == "x" && read.4 == [1] && read.5 == .nil && read.6 == .nil && read.7 == 7)

@@ -30,13 +30,17 @@ import Testing
 
     private func documentState() throws -> LuaState {
         let state = try LuaState()
-        state.register(type: Document.self, name: "Document", methods: [
-            "title": { doc, call in try call.push(.text(doc.title)) },
-            "node": { doc, call in try call.push(Node(document: doc, index: Int(try call.int(0)))) },
-        ])
-        state.register(type: Node.self, name: "Node", methods: [
-            "index": { node, call in try call.push(.int(Int64(node.index))) }
-        ])
+        state.register(
+            type: Document.self, name: "Document",
+            methods: [
+                "title": { doc, call in try call.push(.text(doc.title)) },
+                "node": { doc, call in try call.push(Node(document: doc, index: Int(try call.int(0)))) },
+            ])
+        state.register(
+            type: Node.self, name: "Node",
+            methods: [
+                "index": { node, call in try call.push(.int(Int64(node.index))) }
+            ])
         return state
     }
 

@@ -44,7 +44,8 @@ import Testing
     // MARK: - What Swift functions push
 
     private func pageState() throws -> LuaState {
-        let state = try state("""
+        let state = try state(
+            """
             function keep(n)
               local kept = {}
               for i = 1, n do kept[i] = false end

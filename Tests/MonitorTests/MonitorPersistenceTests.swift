@@ -116,12 +116,13 @@ import Testing
             running.request()
             total += 1
         }
-        #expect(await pollUntil {
-            running.request()
-            total += 1
-            let state = monitor.health().object("redis")?["state"]?.stringValue
-            return state == "down" || state == "circuit_open"
-        })
+        #expect(
+            await pollUntil {
+                running.request()
+                total += 1
+                let state = monitor.health().object("redis")?["state"]?.stringValue
+                return state == "down" || state == "circuit_open"
+            })
         #expect(monitor.endpoints().object("ops")?.object("crawl")?["count"]?.intValue == Int64(total))
 
         try server.start()

@@ -93,12 +93,12 @@ import Testing
         try "42 (crawl d) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 100 0 0"
             .write(to: root.appendingPathComponent("self/stat"), atomically: true, encoding: .utf8)
         try """
-            Inter-|   Receive                                                |  Transmit
-             face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
-                lo:  999999     10    0    0    0     0          0         0   999999      10    0    0    0     0       0          0
-              eth0:    1000      5    0    0    0     0          0         0     2000       7    0    0    0     0       0          0
-              eth1:     500      5    0    0    0     0          0         0      100       7    0    0    0     0       0          0
-            """.write(to: root.appendingPathComponent("net/dev"), atomically: true, encoding: .utf8)
+        Inter-|   Receive                                                |  Transmit
+         face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+            lo:  999999     10    0    0    0     0          0         0   999999      10    0    0    0     0       0          0
+          eth0:    1000      5    0    0    0     0          0         0     2000       7    0    0    0     0       0          0
+          eth1:     500      5    0    0    0     0          0         0      100       7    0    0    0     0       0          0
+        """.write(to: root.appendingPathComponent("net/dev"), atomically: true, encoding: .utf8)
         let probe = ProcessProbe(procRoot: root.path)
         #expect(probe.cpuTicks() == 300)
         let network = probe.network()

@@ -47,7 +47,7 @@ import Testing
 
     @Test func shortValuesAndMultibyteCutsStayWhole() {
         #expect("abc".cut(toBytes: 128) == "abc")
-        let accented = String(repeating: "é", count: 100)  // 200 bytes
+        let accented = String(repeating: "é", count: 100) // 200 bytes
         let cut = accented.cut(toBytes: 128)
         #expect(cut.utf8.count <= 128)
         #expect(cut.hasSuffix("…[cut]"))

@@ -34,7 +34,9 @@ final class MemoryFixture: Sendable {
     }
 
     func meminfo(totalKiB: Int, availableKiB: Int) throws {
-        try write("/proc/meminfo", """
+        try write(
+            "/proc/meminfo",
+            """
             MemTotal:       \(totalKiB) kB
             MemFree:          123456 kB
             MemAvailable:   \(availableKiB) kB

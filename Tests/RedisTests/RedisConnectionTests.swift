@@ -74,10 +74,11 @@ import Testing
         let redis = try connect(server.url) { $0.circuitBreakerThreshold = 2 }
         _ = try await redis.command(["PING"])
         server.kill()
-        #expect(await pollUntil {
-            redis.enqueue(["INCR", "probe"])
-            return redis.currentStatus.state == .down || redis.currentStatus.state == .circuitOpen
-        })
+        #expect(
+            await pollUntil {
+                redis.enqueue(["INCR", "probe"])
+                return redis.currentStatus.state == .down || redis.currentStatus.state == .circuitOpen
+            })
         #expect(await pollUntil { redis.currentStatus.state == .circuitOpen })
         await #expect(throws: RedisError.self) { try await redis.command(["PING"]) }
         for _ in 0..<100 { redis.enqueue(["INCR", "while-down"]) }

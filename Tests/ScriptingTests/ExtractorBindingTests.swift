@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test func cssReturnsNodesInDocumentOrder() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             local out = {}
             for _, li in ipairs(doc:css("ul.items > li.item")) do out[#out + 1] = li:text() end
             out[#out + 1] = #doc:css("li:first-child")
@@ -42,19 +43,24 @@ import Testing
     }
 
     @Test func xpathReturnsEachOfItsTypes() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             local nodes = doc:xpath("//li/a/@href")
             return { first_href = nodes[1]:text(), count = doc:xpath("count(//li)"), half = doc:xpath("count(//li) div 2"),
                      title = doc:xpath("string(//title)"), has_table = doc:xpath("boolean(//table)"),
                      names = { nodes[1]:name(), doc:xpath("//h1")[1]:name() } }
             """)
-        #expect(sameJSON(data, [
-            "first_href": "a.html", "count": 3, "half": 1.5, "title": " A  page ", "has_table": true, "names": ["href", "h1"],
-        ]))
+        #expect(
+            sameJSON(
+                data,
+                [
+                    "first_href": "a.html", "count": 3, "half": 1.5, "title": " A  page ", "has_table": true, "names": ["href", "h1"],
+                ]))
     }
 
     @Test func attrReadsTheFirstMatch() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             return { doc:attr("li.item a", "href"), doc:attr("a[data-n]", "data-n"), doc:attr("li.item a", "missing") == nil,
                      doc:attr("nothing", "href") == nil }
             """)
@@ -62,7 +68,8 @@ import Testing
     }
 
     @Test func textLinksMarkdownAndAbsolute() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             return { text = doc:text(), links = doc:links(), list = doc:markdown(doc:css("ul")[1]),
                      none = doc:markdown(doc:css("main")[1]) == doc:markdown(),
                      absolute = doc:absolute("x/y.html#z"), mail = doc:absolute("mailto:a@b.c") == nil }
@@ -77,7 +84,8 @@ import Testing
     }
 
     @Test func wordCountCountsTheWordsOfText() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             local _, words = doc:text():gsub("%S+", "")
             return { words, doc:word_count(), doc:word_count(doc:css("ul")[1]), doc:word_count(doc:css("main")[1]) }
             """)
@@ -85,7 +93,8 @@ import Testing
     }
 
     @Test func nodeMethods() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             local ul = doc:css("ul")[1]
             local children = ul:children()
             local h1 = doc:css("h1")[1]
@@ -93,10 +102,13 @@ import Testing
                      first = children[1]:find("a")[1]:attr("href"), html = h1:html(), text = h1:text(),
                      relative = ul:xpath("count(li)"), found = #ul:find("a"), outside = #children[1]:find("h1") }
             """)
-        #expect(sameJSON(data, [
-            "name": "ul", "class": "items", "missing": true, "children": 3, "first": "a.html",
-            "html": "<h1 id=\"top\">Heading <em>one</em></h1>", "text": "Heading one", "relative": 3, "found": 2, "outside": 0,
-        ]))
+        #expect(
+            sameJSON(
+                data,
+                [
+                    "name": "ul", "class": "items", "missing": true, "children": 3, "first": "a.html",
+                    "html": "<h1 id=\"top\">Heading <em>one</em></h1>", "text": "Heading one", "relative": 3, "found": 2, "outside": 0,
+                ]))
     }
 
     @Test func anInvalidXPathIsALuaErrorNamingTheExpression() async throws {
@@ -115,7 +127,8 @@ import Testing
         let error = await #expect(throws: LuaError.self) { try await run("return doc:xpath('//div[.//div[.//p]]')", html: nested, limits: limits) }
         #expect(error?.kind == .runtime)
         #expect(error?.message.hasPrefix("extract.lua:3: xpath_limit:") == true, "\(error?.message ?? "")")
-        let data = try await run("""
+        let data = try await run(
+            """
             local ok, err = pcall(doc.xpath, doc, "//*[count(ancestor::*) > count(descendant::*)]")
             return { ok = ok, limit = err:find("xpath_limit", 1, true) ~= nil, after = #doc:css("div div p") }
             """, html: nested, limits: limits)
@@ -129,7 +142,8 @@ import Testing
     }
 
     @Test func aScriptCanCatchABadExpression() async throws {
-        let data = try await run("""
+        let data = try await run(
+            """
             local ok, err = pcall(doc.xpath, doc, "///")
             return { ok = ok, named = err:find("///", 1, true) ~= nil, after = doc:title() }
             """)

@@ -14,7 +14,8 @@ enum ExtractorFixtures {
     static func registry(extract: String? = nil, limits: LuaLimits = LuaLimits(), poolCapacity: Int = 1) async throws -> (ScriptRegistry, ScriptFolder) {
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
         if let extract { folder.write("extract.lua", extract) }
-        let registry = ScriptRegistry(directory: folder.path, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+        let registry = ScriptRegistry(
+            directory: folder.path, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
             limits: limits, poolCapacity: poolCapacity)
         try await registry.reload()
         return (registry, folder)

@@ -59,13 +59,17 @@ import Testing
             """
         let (registry, _) = try await ExtractorFixtures.registry(extract: script)
         let document = try ExtractorFixtures.document("<p>x</p>", url: "https://b.test/")
-        let page = PageInfo(url: "https://a.test/", finalURL: "https://b.test/", status: 404,
+        let page = PageInfo(
+            url: "https://a.test/", finalURL: "https://b.test/", status: 404,
             headers: [("Content-Type", "text/html"), ("Vary", "Accept"), ("vary", "Cookie"), ("Server", "nginx")], depth: 2)
         let data = try await registry.extractor.extract(document: document, page: page)
-        #expect(sameJSON(data, [
-            "url": "https://a.test/", "final_url": "https://b.test/", "status": 404, "depth": 2, "kind": "html",
-            "content_type": "text/html", "vary": "Accept, Cookie", "server": "nginx",
-        ]))
+        #expect(
+            sameJSON(
+                data,
+                [
+                    "url": "https://a.test/", "final_url": "https://b.test/", "status": 404, "depth": 2, "kind": "html",
+                    "content_type": "text/html", "vary": "Accept, Cookie", "server": "nginx",
+                ]))
     }
 
     @Test func nonHTMLBodiesGoToDefaultWithoutADocument() async throws {
@@ -83,9 +87,12 @@ import Testing
         let json = Array(#"{"name": "crawld", "tags": ["a", "b"]}"#.utf8)
         #expect(BodyKind.classify(contentType: "application/json", body: json) == .json)
         let page = PageInfo(url: "https://api.test/v1", status: 200, headers: [("Content-Type", "application/json")])
-        #expect(try await sameJSON(extractor.extract(body: json, kind: .json, page: page), [
-            "doc": true, "kind": "json", "size": 38, "json": ["name": "crawld", "tags": ["a", "b"]],
-        ]))
+        #expect(
+            try await sameJSON(
+                extractor.extract(body: json, kind: .json, page: page),
+                [
+                    "doc": true, "kind": "json", "size": 38, "json": ["name": "crawld", "tags": ["a", "b"]],
+                ]))
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
         #expect(BodyKind.classify(contentType: "text/html", body: png) == .image)
         #expect(try await sameJSON(extractor.extract(body: png, kind: .image, page: page), ["doc": true, "kind": "image", "size": 12]))

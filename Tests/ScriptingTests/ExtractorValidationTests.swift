@@ -14,12 +14,18 @@ import TestSupport
         ("return { default = function() return {} end }", "extract.lua: sites must be a table of host = function (got nil); use sites = {} for none"),
         ("return { sites = { ['a.test'] = 'x' }, default = function() return {} end }", "extract.lua: sites[\"a.test\"] must be a function (got string)"),
         ("return { sites = { function() end }, default = function() return {} end }", "extract.lua: sites keys must be host names (got 1)"),
-        ("return { sites = { ['https://a.test/'] = function() end }, default = function() return {} end }",
-            "extract.lua: sites key \"https://a.test/\" must be a host (docs.example.org) or a wildcard (*.example.org)"),
-        ("return { sites = { ['a..test'] = function() end }, default = function() return {} end }",
-            "extract.lua: sites key \"a..test\" must be a host (docs.example.org) or a wildcard (*.example.org)"),
-        ("return { sites = { ['*'] = function() end }, default = function() return {} end }",
-            "extract.lua: sites key \"*\" must be a host (docs.example.org) or a wildcard (*.example.org)"),
+        (
+            "return { sites = { ['https://a.test/'] = function() end }, default = function() return {} end }",
+            "extract.lua: sites key \"https://a.test/\" must be a host (docs.example.org) or a wildcard (*.example.org)"
+        ),
+        (
+            "return { sites = { ['a..test'] = function() end }, default = function() return {} end }",
+            "extract.lua: sites key \"a..test\" must be a host (docs.example.org) or a wildcard (*.example.org)"
+        ),
+        (
+            "return { sites = { ['*'] = function() end }, default = function() return {} end }",
+            "extract.lua: sites key \"*\" must be a host (docs.example.org) or a wildcard (*.example.org)"
+        ),
     ])
     func aBrokenShapeIsRefused(source: String, message: String) async throws {
         let error = await refusal(source)

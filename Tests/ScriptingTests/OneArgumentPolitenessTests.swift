@@ -13,12 +13,14 @@ import TestSupport
         let source = folder.read("policies.lua")
         let start = try #require(source.range(of: "function M.politeness(host, stats)"))
         let end = try #require(source.range(of: "-- Whether to retry a failed page"))
-        folder.write("policies.lua", String(source[..<start.lowerBound]) + """
-            function M.politeness(host)
-              return { delay_ms = 250, max_concurrency = 3 }
-            end
+        folder.write(
+            "policies.lua",
+            String(source[..<start.lowerBound]) + """
+                function M.politeness(host)
+                  return { delay_ms = 250, max_concurrency = 3 }
+                end
 
-            """ + String(source[end.lowerBound...]))
+                """ + String(source[end.lowerBound...]))
         let registry = ScriptRegistry(directory: folder.path, logger: Logger(label: "test") { _ in InMemoryLogHandler() })
         #expect(try await registry.reload() == 1)
         let stats: JSONObject = ["throttled": 2, "refused_rate": 10.0, "delay_ms": 250.0, "max_concurrency": 3]

@@ -30,13 +30,14 @@ import TestSupport
     }
 
     @Test func theHookSeesThePageFacts() async throws {
-        let (policies, _) = try await Self.policies(adding: """
-            function M.escalate(url, page)
-              return page.status == 200 and page.scripts > 0 and page.text_length < 200
-                and page.title == "Shell" and page.bytes == 310 and page.links == 0
-                and page.content_type == "text/html" and url == "https://app.example/"
-            end
-            """)
+        let (policies, _) = try await Self.policies(
+            adding: """
+                function M.escalate(url, page)
+                  return page.status == 200 and page.scripts > 0 and page.text_length < 200
+                    and page.title == "Shell" and page.bytes == 310 and page.links == 0
+                    and page.content_type == "text/html" and url == "https://app.example/"
+                end
+                """)
         #expect(policies.settings.escalates)
         #expect(await policies.escalate(url: "https://app.example/", page: Self.shell))
         #expect(await policies.escalate(url: "https://app.example/", page: Self.article) == false)
@@ -44,12 +45,13 @@ import TestSupport
     }
 
     @Test func aFailingHookKeepsTheHTTPResult() async throws {
-        let (policies, log) = try await Self.policies(adding: """
-            function M.escalate(url, page)
-              if url == "https://broken.example/" then error("escalate exploded") end
-              return nil
-            end
-            """)
+        let (policies, log) = try await Self.policies(
+            adding: """
+                function M.escalate(url, page)
+                  if url == "https://broken.example/" then error("escalate exploded") end
+                  return nil
+                end
+                """)
         #expect(await policies.escalate(url: "https://broken.example/", page: Self.shell) == false)
         let errors = log.entries.filter { $0.message.description.hasPrefix("script_error") }
         #expect(errors.count == 1)

@@ -39,11 +39,12 @@ import TestSupport
 
         let errors = log.entries.filter { $0.message.description.hasPrefix("script_error") }
         #expect(errors.count == 3)
-        #expect(errors.map { $0.metadata["crawld.error"]?.description ?? "" } == [
-            "policies.lua: janitor(42).interval_s must be a number of seconds > 0 (got 0)",
-            "policies.lua:\(lineOf("janitor exploded", in: folder.read("policies.lua"))): janitor exploded",
-            "instruction budget exceeded after 1001000 instructions",
-        ])
+        #expect(
+            errors.map { $0.metadata["crawld.error"]?.description ?? "" } == [
+                "policies.lua: janitor(42).interval_s must be a number of seconds > 0 (got 0)",
+                "policies.lua:\(lineOf("janitor exploded", in: folder.read("policies.lua"))): janitor exploded",
+                "instruction budget exceeded after 1001000 instructions",
+            ])
     }
 
     @Test func aFailingRetryPolicyGivesUp() async throws {

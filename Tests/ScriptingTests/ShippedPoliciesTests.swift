@@ -75,9 +75,10 @@ import TestSupport
         #expect(await policies.politeness(host: "example.com", stats: remote) == Politeness(delay: .seconds(4), maxConcurrency: 1))
     }
 
-    @Test(arguments: [
-        (1, 503, nil, 1000), (2, nil, "timeout", 2000), (3, 429, nil, 4000), (4, 503, nil, nil), (1, 404, nil, nil), (1, 200, nil, nil),
-    ] as [(Int, Int?, String?, Int?)])
+    @Test(
+        arguments: [
+            (1, 503, nil, 1000), (2, nil, "timeout", 2000), (3, 429, nil, 4000), (4, 503, nil, nil), (1, 404, nil, nil), (1, 200, nil, nil),
+        ] as [(Int, Int?, String?, Int?)])
     func retryBacksOffThenGivesUp(attempt: Int, status: Int?, error: String?, delayMs: Int?) async throws {
         let (registry, _) = try await loaded()
         let delay = await registry.policies.retryDelay(attempt: attempt, status: status, error: error)

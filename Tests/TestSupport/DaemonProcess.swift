@@ -25,11 +25,12 @@ public final class DaemonProcess: Sendable {
     /// A daemon on the shipped scripts without Redis, its job outputs and
     /// checkpoints in `folder` (`output/`, `state/`): what job tests start.
     public static func startForJobs(in folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
-        try await start(arguments: [
-            "--config", ScriptFolder.shipped, "--redis", "none",
-            "--output-dir", folder.url.appendingPathComponent("output").path,
-            "--state-dir", folder.url.appendingPathComponent("state").path,
-        ] + extra)
+        try await start(
+            arguments: [
+                "--config", ScriptFolder.shipped, "--redis", "none",
+                "--output-dir", folder.url.appendingPathComponent("output").path,
+                "--state-dir", folder.url.appendingPathComponent("state").path,
+            ] + extra)
     }
 
     /// Starts crawld with `arguments` (add `--config`, `--redis` as needed;

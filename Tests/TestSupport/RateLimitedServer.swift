@@ -22,14 +22,18 @@ public final class RateLimitedServer: Sendable {
     ///   - block: a `User-Agent` answered with 403.
     ///   - outageAfter: the page request that starts an outage of `outageSeconds` (503 to every page); 0 for none.
     ///   - logDirectory: where the request log goes.
-    public init(pages: Int, rate: Double, burst: Double = 10, latencyMs: Double = 5, loadMs: Double = 2, block: String = "", outageAfter: Int = 0, outageSeconds: Double = 0,
-        logDirectory: TemporaryDirectory) throws {
+    public init(
+        pages: Int, rate: Double, burst: Double = 10, latencyMs: Double = 5, loadMs: Double = 2, block: String = "", outageAfter: Int = 0, outageSeconds: Double = 0,
+        logDirectory: TemporaryDirectory
+    ) throws {
         logPath = logDirectory.url.appendingPathComponent("ratelimited-\(UUID().uuidString).log").path
-        server = try ScriptServer("ratelimited.py", [
-            "--pages", String(pages), "--rate", String(rate), "--burst", String(burst), "--latency-ms", String(latencyMs),
-            "--load-ms", String(loadMs), "--block", block, "--log", logPath, "--outage-after", String(outageAfter),
-            "--outage-s", String(outageSeconds),
-        ])
+        server = try ScriptServer(
+            "ratelimited.py",
+            [
+                "--pages", String(pages), "--rate", String(rate), "--burst", String(burst), "--latency-ms", String(latencyMs),
+                "--load-ms", String(loadMs), "--block", block, "--log", logPath, "--outage-after", String(outageAfter),
+                "--outage-s", String(outageSeconds),
+            ])
     }
 
     /// Every page request so far, in order.

@@ -117,7 +117,11 @@ private final class ProcessBox: @unchecked Sendable {
     }
 
     func stop() {
-        guard let running = state.withLock({ state in defer { state = nil }; return state }) else { return }
+        guard
+            let running = state.withLock({ state in
+                defer { state = nil }; return state
+            })
+        else { return }
         try? running.stdin.fileHandleForWriting.close()
         if running.process.isRunning { running.process.terminate() }
         running.process.waitUntilExit()

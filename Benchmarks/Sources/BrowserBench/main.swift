@@ -130,8 +130,9 @@ print(String(format: "  engine cold   p50 over 20: %7.1f ms  (launch, context, n
 print(String(format: "  engine pooled p50 over 20: %7.1f ms  (context, navigate, HTML, dispose)", median(pooled)))
 print(String(format: "  engine pooled p50 over 20, in turns: direct %7.1f ms, through the --deny-private proxy %7.1f ms", median(plainTurns), median(guardedTurns)))
 print(String(format: "  engine 4 in flight: %.1f pages/s (%d pages in %.0f ms)", Double(pages) / (milliseconds(elapsed) / 1000), pages, milliseconds(elapsed)))
-print("  engine PSS idle: \(megabytes(idle)), after 1 page (spare renderer up): \(megabytes(afterOne)), "
-    + "right after \(pages + 26) pages: \(megabytes(inUse)), idle again after them (spare dropped): \(megabytes(afterMany))")
+print(
+    "  engine PSS idle: \(megabytes(idle)), after 1 page (spare renderer up): \(megabytes(afterOne)), "
+        + "right after \(pages + 26) pages: \(megabytes(inUse)), idle again after them (spare dropped): \(megabytes(afterMany))")
 
 // MARK: - crawld's crawl op
 
@@ -169,6 +170,7 @@ if CommandLine.arguments.count > 1 {
     print(String(format: "  crawld pooled crawl p50 over 20: %7.1f ms", median(crawldPooled)))
     print(String(format: "  crawld cold   crawl p50 over 20: %7.1f ms  (a new browser for a config not seen before)", median(crawldCold)))
     print(String(format: "  crawld 4 pipelined: %.1f pages/s (%d pages in %.0f ms)", Double(pages) / (milliseconds(crawldElapsed) / 1000), pages, milliseconds(crawldElapsed)))
-    print("  crawld browser PSS idle (1 page, then 17 s): \(megabytes(crawldIdle)), right after \(pages + 25) more pages: "
-        + "\(megabytes(crawldInUse)), idle again after them: \(megabytes(crawldAfter))")
+    print(
+        "  crawld browser PSS idle (1 page, then 17 s): \(megabytes(crawldIdle)), right after \(pages + 25) more pages: "
+            + "\(megabytes(crawldInUse)), idle again after them: \(megabytes(crawldAfter))")
 }

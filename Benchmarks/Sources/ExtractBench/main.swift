@@ -35,7 +35,8 @@ func median(_ values: [Double]) -> Double {
 
 func loadCorpus(_ folder: String, host: String) -> [Page] {
     let root = URL(fileURLWithPath: folder)
-    let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+    let files =
+        FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
         .compactMap { $0 as? URL }.filter { $0.pathExtension == "html" }.sorted { $0.path < $1.path } ?? []
     return files.compactMap { file in
         guard let data = try? Data(contentsOf: file) else { return nil }

@@ -58,7 +58,8 @@ func median(_ values: [Double]) -> Double {
 
 func loadCorpus(_ folder: String) -> [Page] {
     let root = URL(fileURLWithPath: folder)
-    let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+    let files =
+        FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
         .compactMap { $0 as? URL }.filter { $0.pathExtension == "html" }.sorted { $0.path < $1.path } ?? []
     return files.compactMap { file in
         guard let data = try? Data(contentsOf: file) else { return nil }
@@ -131,7 +132,9 @@ print("corpus: \(pages.count) pages, \(String(format: "%.1f", Double(totalBytes)
 let peak = try peakMemory(pages: pages, size: 50_000_000)
 let megabytes = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1e6) }
 let ratio = { (bytes: Int) in String(format: "%.1fx", Double(bytes) / Double(peak.bytes)) }
-print("peak memory, one \(megabytes(peak.bytes)) page: parse + links \(megabytes(peak.parse)) (\(ratio(peak.parse))), with Markdown \(megabytes(peak.markdown)) (\(ratio(peak.markdown))), streaming title + links \(megabytes(peak.streamed)) (\(ratio(peak.streamed)))")
+print(
+    "peak memory, one \(megabytes(peak.bytes)) page: parse + links \(megabytes(peak.parse)) (\(ratio(peak.parse))), with Markdown \(megabytes(peak.markdown)) (\(ratio(peak.markdown))), streaming title + links \(megabytes(peak.streamed)) (\(ratio(peak.streamed)))"
+)
 
 // The streaming pass must give the tree's answer on every page of the corpus.
 let differing = try pages.filter { page in

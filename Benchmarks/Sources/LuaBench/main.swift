@@ -19,7 +19,7 @@ let scriptsDirectory: String = {
 func median(samples: Int = 101, batch: Int, _ body: () throws -> Void) rethrows -> Duration {
     let clock = ContinuousClock()
     var times: [Duration] = []
-    for _ in 0..<batch { try body() }  // warm up
+    for _ in 0..<batch { try body() } // warm up
     for _ in 0..<samples {
         let start = clock.now
         for _ in 0..<batch { try body() }
@@ -67,8 +67,10 @@ var percent = 0.0
 let janitor = try median(batch: 1000) {
     percent = percent >= 100 ? 0 : percent + 1
     let settings = try state.call(janitorPath, [.double(percent)]) { results throws(LuaError) in
-        (try results.field(0, "interval_s").doubleValue, try results.field(0, "cold_ttl_s").doubleValue,
-            try results.field(0, "hot_ttl_s").doubleValue)
+        (
+            try results.field(0, "interval_s").doubleValue, try results.field(0, "cold_ttl_s").doubleValue,
+            try results.field(0, "hot_ttl_s").doubleValue
+        )
     }
     guard let interval = settings.0, interval > 0, settings.1 != nil, settings.2 != nil else { fatalError("janitor returned \(settings)") }
 }

@@ -153,8 +153,10 @@ case "ping", "crawl":
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let all = latencies.sorted()
-    print(String(format: "\(arguments[1]): %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
-                 connections, pipeline, Double(all.count) / elapsed, percentile(all, 0.5), percentile(all, 0.99), all.count))
+    print(
+        String(
+            format: "\(arguments[1]): %d connections x %d pipelined: %.0f requests/s, p50 %.3f ms, p99 %.3f ms (%d requests)",
+            connections, pipeline, Double(all.count) / elapsed, percentile(all, 0.5), percentile(all, 0.99), all.count))
 case "idle":
     let count = Int(arguments[3])!
     let seconds = Double(arguments[4])!

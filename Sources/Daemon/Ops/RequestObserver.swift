@@ -22,7 +22,7 @@ struct RequestObserver: Sendable {
         let id: String?
         switch request.id {
         case .null: id = nil
-        case .int(let number): id = String(number)  // what encodedString() gives, without the byte array
+        case .int(let number): id = String(number) // what encodedString() gives, without the byte array
         default: id = request.id.encodedString()
         }
         let token = monitor.recordStart(op: request.op, requestID: id, url: request.parameters["url"]?.stringValue)

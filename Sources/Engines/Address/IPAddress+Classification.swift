@@ -42,7 +42,7 @@ extension IPAddress {
         if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return .loopback }
         let embedded = embeddedIPv4
         if let inward = embedded.map(\.classification).first(where: { $0 != .publicUnicast }) { return inward }
-        if bytes[0..<12].allSatisfy({ $0 == 0 }) { return .reserved }  // IPv4-compatible: deprecated, never a target
+        if bytes[0..<12].allSatisfy({ $0 == 0 }) { return .reserved } // IPv4-compatible: deprecated, never a target
         if !embedded.isEmpty { return .publicUnicast }
         return classifyV6()
     }

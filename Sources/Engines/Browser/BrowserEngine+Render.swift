@@ -101,10 +101,12 @@ extension BrowserEngine {
         stage = "serialising the document"
         let html = try await evaluate(Self.serialiseDocument, session: session, on: connection).stringValue ?? ""
         stage = "capturing"
-        let screenshot = options.screenshot
+        let screenshot =
+            options.screenshot
             ? try await connection.send("Page.captureScreenshot", ["format": "png"], session: session).member("data", in: "Page.captureScreenshot")
             : nil
-        let pdf = options.pdf
+        let pdf =
+            options.pdf
             ? try await connection.send("Page.printToPDF", ["printBackground": true], session: session).member("data", in: "Page.printToPDF")
             : nil
         // A script or meta refresh navigation refused while the page was read.
@@ -160,9 +162,10 @@ extension BrowserEngine {
     /// Runs `expression` in the page, awaiting a promise, and returns its JSON value.
     /// - Throws: `BrowserError.script` with the exception's text when it throws.
     private func evaluate(_ expression: String, session: String, on connection: CDPConnection) async throws -> JSONValue {
-        let reply = try await connection.send(
-            "Runtime.evaluate", ["expression": .string(expression), "returnByValue": true, "awaitPromise": true], session: session
-        ).objectValue ?? [:]
+        let reply =
+            try await connection.send(
+                "Runtime.evaluate", ["expression": .string(expression), "returnByValue": true, "awaitPromise": true], session: session
+            ).objectValue ?? [:]
         if let details = reply["exceptionDetails"]?.objectValue {
             let text = details["exception"]?.objectValue?["description"]?.stringValue ?? details["text"]?.stringValue ?? "script threw"
             throw BrowserError(.script, text)

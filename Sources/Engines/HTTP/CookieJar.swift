@@ -62,7 +62,8 @@ public final class CookieJar: Sendable {
             guard given.isEmpty || PublicSuffixList.shared.isCookieDomain(given, acceptableFor: host) else { continue }
             // Host-only too: a cookie an IP address sets (its `Domain` can only be that
             // address), and one a public suffix sets for itself (§5.3 step 5).
-            let hostOnly = given.isEmpty || PublicSuffixList.isIPAddress(host)
+            let hostOnly =
+                given.isEmpty || PublicSuffixList.isIPAddress(host)
                 || (given == host && PublicSuffixList.shared.isPublicSuffix(given))
             let domain = given.isEmpty ? host : given
             let cookiePath = Self.hasPath(header) ? cookie.path : Self.defaultPath(of: path)

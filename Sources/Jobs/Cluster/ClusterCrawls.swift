@@ -163,8 +163,10 @@ public actor ClusterCrawls {
         for job in jobs {
             let members = try await redis.command(["HKEYS", "\(keyPrefix):cj:{\(job)}:members"]).array?.compactMap(\.string) ?? []
             for member in members where member != instance && !live.contains(member) {
-                let handed = try await ClusterFrontier.scripts.handBack.run(
-                    redis, keys: ["\(keyPrefix):cj:{\(job)}:"], arguments: [registry, job, member]).integer ?? 0
+                let handed =
+                    try await ClusterFrontier.scripts.handBack.run(
+                        redis, keys: ["\(keyPrefix):cj:{\(job)}:"], arguments: [registry, job, member]
+                    ).integer ?? 0
                 environment.logger.notice(
                     "pages of a dead instance handed back",
                     metadata: ["crawld.job": .string(job), "crawld.instance": .string(member), "crawld.pages": .stringConvertible(handed)])

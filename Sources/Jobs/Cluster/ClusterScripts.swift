@@ -94,130 +94,136 @@ enum ClusterScripts {
 
     /// ARGV: registry, job, then groups of five per URL: origin, hash, entry, delay ms, max concurrency.
     /// Adds the URLs not seen yet (the seeds of a new job). Returns the count added.
-    static let add = prelude + """
-        local before = num(B .. 'meta', 'admitted')
-        for i = 3, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
-        wake()
-        return num(B .. 'meta', 'admitted') - before
-        """
+    static let add =
+        prelude + """
+            local before = num(B .. 'meta', 'admitted')
+            for i = 3, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+            wake()
+            return num(B .. 'meta', 'admitted') - before
+            """
 
     /// ARGV: registry, job, instance. Returns `{'page', origin, entry}`, `{'wait', ms}` (-1: until woken),
     /// or `{state}` when the job is not running (paused, completed, cancelled).
-    static let claim = prelude + """
-        local meta = B .. 'meta'
-        local state = redis.call('HGET', meta, 'state')
-        if state ~= 'running' then return {state or 'gone'} end
-        for _, item in ipairs(redis.call('ZRANGEBYSCORE', B .. 'delayed', '-inf', now, 'LIMIT', 0, 64)) do
-          redis.call('ZREM', B .. 'delayed', item)
-          local origin, entry = split(item)
-          redis.call('RPUSH', B .. 'q:' .. origin, entry)
-          schedule(origin)
-        end
-        local first = redis.call('ZRANGE', B .. 'ready', 0, 0, 'WITHSCORES')
-        if #first == 0 or tonumber(first[2]) > now then
-          finish_if_done()
-          if redis.call('HGET', meta, 'state') ~= 'running' then return {redis.call('HGET', meta, 'state')} end
-          local due = -1
-          if #first > 0 then due = tonumber(first[2]) - now end
-          local later = redis.call('ZRANGE', B .. 'delayed', 0, 0, 'WITHSCORES')
-          if #later > 0 and (due < 0 or tonumber(later[2]) - now < due) then due = math.max(0, tonumber(later[2]) - now) end
-          return {'wait', due}
-        end
-        local origin = first[1]
-        local entry = redis.call('LPOP', B .. 'q:' .. origin)
-        local h = B .. 'h:' .. origin
-        redis.call('HINCRBY', h, 'inflight', 1)
-        redis.call('HSET', h, 'last', now)
-        schedule(origin)
-        redis.call('HSET', B .. 'pending:' .. ARGV[3], url_of(entry), origin .. '\\t' .. entry)
-        redis.call('HINCRBY', meta, 'queued', -1)
-        redis.call('HINCRBY', meta, 'pending', 1)
-        return {'page', origin, entry}
-        """
+    static let claim =
+        prelude + """
+            local meta = B .. 'meta'
+            local state = redis.call('HGET', meta, 'state')
+            if state ~= 'running' then return {state or 'gone'} end
+            for _, item in ipairs(redis.call('ZRANGEBYSCORE', B .. 'delayed', '-inf', now, 'LIMIT', 0, 64)) do
+              redis.call('ZREM', B .. 'delayed', item)
+              local origin, entry = split(item)
+              redis.call('RPUSH', B .. 'q:' .. origin, entry)
+              schedule(origin)
+            end
+            local first = redis.call('ZRANGE', B .. 'ready', 0, 0, 'WITHSCORES')
+            if #first == 0 or tonumber(first[2]) > now then
+              finish_if_done()
+              if redis.call('HGET', meta, 'state') ~= 'running' then return {redis.call('HGET', meta, 'state')} end
+              local due = -1
+              if #first > 0 then due = tonumber(first[2]) - now end
+              local later = redis.call('ZRANGE', B .. 'delayed', 0, 0, 'WITHSCORES')
+              if #later > 0 and (due < 0 or tonumber(later[2]) - now < due) then due = math.max(0, tonumber(later[2]) - now) end
+              return {'wait', due}
+            end
+            local origin = first[1]
+            local entry = redis.call('LPOP', B .. 'q:' .. origin)
+            local h = B .. 'h:' .. origin
+            redis.call('HINCRBY', h, 'inflight', 1)
+            redis.call('HSET', h, 'last', now)
+            schedule(origin)
+            redis.call('HSET', B .. 'pending:' .. ARGV[3], url_of(entry), origin .. '\\t' .. entry)
+            redis.call('HINCRBY', meta, 'queued', -1)
+            redis.call('HINCRBY', meta, 'pending', 1)
+            return {'page', origin, entry}
+            """
 
     /// ARGV: registry, job, instance, origin, url, part, start, end, outcome (`ok`, `failed`, `skipped`), data items,
     /// errors, then groups of five per link (as `add`). A record counts only if the page is still this instance's
     /// and the part's committed length is `start`. Returns `ok`, `lost` (claimed away) or `torn` (the part moved).
-    static let complete = prelude + """
-        local meta = B .. 'meta'
-        local pending = B .. 'pending:' .. ARGV[3]
-        if redis.call('HEXISTS', pending, ARGV[5]) == 0 then return 'lost' end
-        if ARGV[9] ~= 'skipped' and num(B .. 'parts', ARGV[6]) ~= tonumber(ARGV[7]) then return 'torn' end
-        redis.call('HDEL', pending, ARGV[5])
-        redis.call('HINCRBY', meta, 'pending', -1)
-        redis.call('HINCRBY', meta, 'errors', tonumber(ARGV[11]))
-        release(ARGV[4])
-        if ARGV[9] == 'skipped' then
-          redis.call('HINCRBY', meta, 'skipped', 1)
-          redis.call('HINCRBY', meta, 'admitted', -1)
-        else
-          redis.call('RPUSH', B .. 'log', ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8])
-          redis.call('HSET', B .. 'parts', ARGV[6], ARGV[8])
-          redis.call('HINCRBY', meta, 'crawled', 1)
-          redis.call('HINCRBY', meta, ARGV[9] == 'ok' and 'succeeded' or 'failed', 1)
-          redis.call('HINCRBY', meta, 'data_items', tonumber(ARGV[10]))
-          redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
-          if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
-        end
-        local state = redis.call('HGET', meta, 'state')
-        if state == 'running' or state == 'paused' then
-          for i = 12, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
-        end
-        finish_if_done()
-        wake()
-        return 'ok'
-        """
+    static let complete =
+        prelude + """
+            local meta = B .. 'meta'
+            local pending = B .. 'pending:' .. ARGV[3]
+            if redis.call('HEXISTS', pending, ARGV[5]) == 0 then return 'lost' end
+            if ARGV[9] ~= 'skipped' and num(B .. 'parts', ARGV[6]) ~= tonumber(ARGV[7]) then return 'torn' end
+            redis.call('HDEL', pending, ARGV[5])
+            redis.call('HINCRBY', meta, 'pending', -1)
+            redis.call('HINCRBY', meta, 'errors', tonumber(ARGV[11]))
+            release(ARGV[4])
+            if ARGV[9] == 'skipped' then
+              redis.call('HINCRBY', meta, 'skipped', 1)
+              redis.call('HINCRBY', meta, 'admitted', -1)
+            else
+              redis.call('RPUSH', B .. 'log', ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8])
+              redis.call('HSET', B .. 'parts', ARGV[6], ARGV[8])
+              redis.call('HINCRBY', meta, 'crawled', 1)
+              redis.call('HINCRBY', meta, ARGV[9] == 'ok' and 'succeeded' or 'failed', 1)
+              redis.call('HINCRBY', meta, 'data_items', tonumber(ARGV[10]))
+              redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
+              if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
+            end
+            local state = redis.call('HGET', meta, 'state')
+            if state == 'running' or state == 'paused' then
+              for i = 12, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+            end
+            finish_if_done()
+            wake()
+            return 'ok'
+            """
 
     /// ARGV: registry, job, instance, origin, url, next entry (attempt + 1), wait ms. The page goes back to Redis
     /// for its retry, which any instance may then claim once it is due. Returns `ok` or `lost`.
-    static let retry = prelude + """
-        local meta = B .. 'meta'
-        if redis.call('HDEL', B .. 'pending:' .. ARGV[3], ARGV[5]) == 0 then return 'lost' end
-        redis.call('HINCRBY', meta, 'pending', -1)
-        redis.call('HINCRBY', meta, 'queued', 1)
-        redis.call('HINCRBY', meta, 'errors', 1)
-        release(ARGV[4])
-        redis.call('ZADD', B .. 'delayed', now + tonumber(ARGV[7]), ARGV[4] .. '\\t' .. ARGV[6])
-        wake()
-        return 'ok'
-        """
+    static let retry =
+        prelude + """
+            local meta = B .. 'meta'
+            if redis.call('HDEL', B .. 'pending:' .. ARGV[3], ARGV[5]) == 0 then return 'lost' end
+            redis.call('HINCRBY', meta, 'pending', -1)
+            redis.call('HINCRBY', meta, 'queued', 1)
+            redis.call('HINCRBY', meta, 'errors', 1)
+            release(ARGV[4])
+            redis.call('ZADD', B .. 'delayed', now + tonumber(ARGV[7]), ARGV[4] .. '\\t' .. ARGV[6])
+            wake()
+            return 'ok'
+            """
 
     /// ARGV: registry, job, instance. Puts every page pending on that instance back at the head of its host's
     /// queue (a drain, a restart, or an instance whose heartbeat expired) and removes it from `members`.
     /// Returns the count handed back.
-    static let handBack = prelude + """
-        local meta = B .. 'meta'
-        local pending = B .. 'pending:' .. ARGV[3]
-        local items = redis.call('HVALS', pending)
-        for _, item in ipairs(items) do
-          local origin, entry = split(item)
-          redis.call('LPUSH', B .. 'q:' .. origin, entry)
-          redis.call('HINCRBY', meta, 'pending', -1)
-          redis.call('HINCRBY', meta, 'queued', 1)
-          release(origin)
-        end
-        redis.call('DEL', pending)
-        redis.call('HDEL', B .. 'members', ARGV[3])
-        if #items > 0 then wake() end
-        return #items
-        """
+    static let handBack =
+        prelude + """
+            local meta = B .. 'meta'
+            local pending = B .. 'pending:' .. ARGV[3]
+            local items = redis.call('HVALS', pending)
+            for _, item in ipairs(items) do
+              local origin, entry = split(item)
+              redis.call('LPUSH', B .. 'q:' .. origin, entry)
+              redis.call('HINCRBY', meta, 'pending', -1)
+              redis.call('HINCRBY', meta, 'queued', 1)
+              release(origin)
+            end
+            redis.call('DEL', pending)
+            redis.call('HDEL', B .. 'members', ARGV[3])
+            if #items > 0 then wake() end
+            return #items
+            """
 
     /// ARGV: registry, job, new state (`paused`, `running`, `cancelled`). Pausing keeps the frontier as it
     /// is; cancelling drops the queues and seen-set but keeps the log and the counters for `job.results`.
     /// Returns the state afterwards.
-    static let control = prelude + """
-        local meta = B .. 'meta'
-        local state = redis.call('HGET', meta, 'state')
-        if not state then return 'gone' end
-        if state == 'completed' or state == 'cancelled' then return state end
-        redis.call('HSET', meta, 'state', ARGV[3])
-        if ARGV[3] == 'cancelled' then
-          redis.call('HSET', meta, 'ended_at', now)
-          redis.call('SREM', ARGV[1], ARGV[2])
-          cleanup()
-        end
-        redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
-        wake()
-        return ARGV[3]
-        """
+    static let control =
+        prelude + """
+            local meta = B .. 'meta'
+            local state = redis.call('HGET', meta, 'state')
+            if not state then return 'gone' end
+            if state == 'completed' or state == 'cancelled' then return state end
+            redis.call('HSET', meta, 'state', ARGV[3])
+            if ARGV[3] == 'cancelled' then
+              redis.call('HSET', meta, 'ended_at', now)
+              redis.call('SREM', ARGV[1], ARGV[2])
+              cleanup()
+            end
+            redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
+            wake()
+            return ARGV[3]
+            """
 }
