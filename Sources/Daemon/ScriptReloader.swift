@@ -20,12 +20,14 @@ struct ScriptReloader: Sendable {
         do {
             let generation = try await scripts.reload()
             monitor.setScripts(generation: generation, lastError: nil)
-            logger.notice("scripts reloaded", metadata: ["crawld.scripts.generation": "\(generation)"])
             do {
                 try await crawler.startPermanentEngine()
             } catch {
                 logger.error("permanent engine did not start after reload", metadata: ["crawld.error": "\(error)"])
             }
+            // Logged once the permanent engine follows the new `engine_for`:
+            // an operator (or a test) reading this line may rely on it.
+            logger.notice("scripts reloaded", metadata: ["crawld.scripts.generation": "\(generation)"])
             return generation
         } catch {
             monitor.setScripts(generation: scripts.generation, lastError: error.message)

@@ -45,7 +45,7 @@ import TestSupport
     }
 
     /// extract.lua's `default` asks for an XPath whose node-set merges libxml2's operation
-    /// limit does not count: 10 s of one C call on the flat 1 MB page below.
+    /// limit does not count: one C call of many seconds on the flat 3 MB page below.
     static let xpathAttack = """
         return {
           sites = {},
@@ -61,7 +61,9 @@ import TestSupport
         folder.write("extract.lua", Self.xpathAttack)
         let site = try TemporaryDirectory()
         defer { site.remove() }
-        try String(repeating: "<div><span>x</span></div>", count: 40_000)
+        // 3 MB: quadratic, so well past the 2 s deadline even on an idle machine (1 MB took
+        // about 1.5 s on one, 10 s on a loaded one).
+        try String(repeating: "<div><span>x</span></div>", count: 120_000)
             .write(to: site.url.appendingPathComponent("flat.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", folder.path, "--redis", "none"])
         defer { Task { await daemon.stop() } }
