@@ -48,12 +48,7 @@ final class DrainDeadline: Sendable {
 
     /// Sleeps out the limit on this thread, then ends the process.
     private func expire() -> Never {
-        let (seconds, attoseconds) = limit.components
-        var end = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        let nanoseconds = end.tv_nsec + Int(attoseconds / 1_000_000_000)
-        end.tv_sec += Int(seconds) + nanoseconds / 1_000_000_000
-        end.tv_nsec = nanoseconds % 1_000_000_000
+        var end = MonotonicClock.time(after: limit)
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, nil) == EINTR {}
         logger.critical("the drain did not finish within --drain-timeout plus \(Self.grace): browsers killed, exiting with status 1")
         BrowserEngine.killAllBrowsers()

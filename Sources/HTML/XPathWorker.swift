@@ -39,9 +39,8 @@ final class XPathWorker: @unchecked Sendable {
     private let context: xmlXPathContextPtr
     private let compiled: xmlXPathCompExprPtr
     private let expression: String
-    /// Guards the fields below, with `finishedCondition` signalled when `finished` becomes true.
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let finishedCondition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Guards the fields below, signalled when `finished` becomes true.
+    private let lock = ConditionLock()
     private var thread = pthread_t()
     private var finished = false
     private var isAbandoned = false
@@ -53,21 +52,11 @@ final class XPathWorker: @unchecked Sendable {
         self.context = context
         self.compiled = compiled
         self.expression = expression
-        pthread_mutex_init(lock, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(finishedCondition, &attributes)
-        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
         xmlXPathFreeCompExpr(compiled)
         xmlXPathFreeContext(context)
-        pthread_cond_destroy(finishedCondition)
-        pthread_mutex_destroy(lock)
-        finishedCondition.deallocate()
-        lock.deallocate()
     }
 
     /// Evaluates `expression` on `document` from `node` on a new thread and waits for it
@@ -112,15 +101,15 @@ final class XPathWorker: @unchecked Sendable {
         xmlResetError(&context.pointee.lastError)
         let result = xmlXPathCompiledEval(compiled, context)
         let error = context.pointee.lastError.code != 0 ? document.lastXPathError(expression, context) : nil
-        pthread_mutex_lock(lock)
+        lock.lock()
         finished = true
         let keep = !isAbandoned
         if keep {
             object = result
             failure = error
-            pthread_cond_signal(finishedCondition)
+            lock.signal()
         }
-        pthread_mutex_unlock(lock)
+        lock.unlock()
         guard !keep else { return }
         if let result { xmlXPathFreeObject(result) }
         Self.abandoned.withLock { $0 -= 1 }
@@ -129,15 +118,9 @@ final class XPathWorker: @unchecked Sendable {
     // MARK: - The caller's side
 
     private func wait(until deadline: ContinuousClock.Instant) throws(HTMLError) -> xmlXPathObjectPtr? {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        let left = max(.zero, deadline - ContinuousClock.now).components
-        let nanoseconds = Int(time.tv_nsec) + Int(left.attoseconds / 1_000_000_000)
-        time.tv_sec += Int(left.seconds) + nanoseconds / 1_000_000_000
-        time.tv_nsec = nanoseconds % 1_000_000_000
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        while !finished && pthread_cond_timedwait(finishedCondition, lock, &time) != ETIMEDOUT {}
+        lock.lock()
+        defer { lock.unlock() }
+        while !finished && lock.wait(until: deadline) {}
         guard finished else {
             isAbandoned = true
             Self.abandoned.withLock { $0 += 1 }

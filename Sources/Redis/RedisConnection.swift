@@ -1,6 +1,7 @@
 import DequeModule
 import FoundationEssentials
 import Logging
+import Threads
 
 /// One connection to Redis, run on its own thread; callers only enqueue.
 ///
