@@ -12,18 +12,19 @@ let package = Package(
     targets: [
         .executableTarget(name: "ProtocolBench", dependencies: [kit]),
         .executableTarget(name: "LuaBench", dependencies: [kit]),
-        .executableTarget(name: "HTMLBench", dependencies: [kit, "HTMLBaseline"]),
+        .executableTarget(name: "HTMLBench", dependencies: [kit, "HTMLBaseline", "BenchSupport"]),
+        .target(name: "BenchSupport"),
         .target(
             name: "HTMLBaseline",
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
             linkerSettings: [.linkedLibrary("xml2")]
         ),
-        .executableTarget(name: "ExtractBench", dependencies: [kit, "HTMLBaseline"]),
+        .executableTarget(name: "ExtractBench", dependencies: [kit, "HTMLBaseline", "BenchSupport"]),
         .executableTarget(name: "SelectorBench", dependencies: [kit]),
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),
         .executableTarget(name: "BrowserBench", dependencies: [kit]),
-        .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld")]),
+        .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld"), "BenchSupport"]),
     ]
 )

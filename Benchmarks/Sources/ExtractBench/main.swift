@@ -10,6 +10,7 @@
 // round; MB/s is corpus bytes over process CPU time (the Lua call may resume on another thread
 // after its state checkout, so thread CPU time would miss work), wall-clock MB/s beside it;
 // figures are medians of the rounds.
+import BenchSupport
 import Foundation
 import HTML
 import HTMLBaseline
@@ -20,17 +21,6 @@ import Scripting
 struct Page {
     let url: String
     let bytes: [UInt8]
-}
-
-func processCPUTime() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func loadCorpus(_ folder: String, host: String) -> [Page] {

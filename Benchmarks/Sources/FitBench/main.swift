@@ -6,26 +6,10 @@
 // page, parse + `markdown()` and parse + `fitMarkdown()` (interleaved, CPU time of this
 // thread) and prints a JSON summary on stdout: pages/s of each (median of the rounds) and the
 // cost of fit_markdown over markdown per page in microseconds.
+import BenchSupport
 import Foundation
 import HTML
 
-func threadCPUTime() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-/// Takes `--name value` out of `arguments` and returns the value.
-func option(_ name: String, in arguments: inout [String]) -> String? {
-    guard let flag = arguments.firstIndex(of: name), flag + 1 < arguments.count else { return nil }
-    defer { arguments.removeSubrange(flag...flag + 1) }
-    return arguments[flag + 1]
-}
 var arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = option("--rounds", in: &arguments).flatMap(Int.init) ?? 5
 let out = option("--out", in: &arguments) ?? "fit.jsonl"

@@ -6,6 +6,7 @@
 // round, scenarios interleaved within a round; MB/s is corpus bytes over the CPU time of this
 // thread (robust on a shared machine), wall-clock MB/s beside it; the figures are medians of the
 // rounds. To add a scenario (the extract.lua one, once Scripting lands), append to `scenarios`.
+import BenchSupport
 import Foundation
 import HTML
 import HTMLBaseline
@@ -44,17 +45,6 @@ let scenarios: [Scenario] = [
 ]
 
 // MARK: - Measurement
-
-func threadCPUTime() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
 
 func loadCorpus(_ folder: String) -> [Page] {
     let root = URL(fileURLWithPath: folder)
