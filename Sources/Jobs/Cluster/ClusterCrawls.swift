@@ -78,6 +78,7 @@ public actor ClusterCrawls {
                 "HSET", frontier.meta, "state", "running", "max_pages", String(spec.maxPages), "output", output, "spec", parameters,
                 "key", hashKey.map { String($0) }.joined(separator: ","), "created", String(Int64(Date().timeIntervalSince1970 * 1000)),
             ])
+            if let stream = spec.stream { _ = try await redis.command(["HSET", frontier.meta, "stream", stream.stream]) }
             try await frontier.add(seeds)
             _ = try await redis.command(["SADD", all, job])
             _ = try await redis.command(["SADD", registry, job])
