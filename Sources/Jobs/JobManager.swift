@@ -226,13 +226,15 @@ public actor JobManager {
     }
 
     /// What a submit can check of its sinks before the job exists: the stream needs Redis, the webhook's
-    /// address must pass `--deny-private`, and a cluster job takes no webhook yet.
+    /// address must pass `--deny-private`, and a cluster job's webhook sends no `progress`.
     private func checkOutputs(_ spec: JobSpec) async throws(JobError) {
         if spec.stream != nil {
             guard environment.redis != nil else { throw JobError(.badRequest, "'output.redis_stream' needs Redis (--redis)", field: "output.redis_stream") }
         }
         if let webhook = spec.webhook {
-            guard !spec.cluster else { throw JobError(.badRequest, "'webhook' is not offered for cluster jobs yet", field: "webhook") }
+            guard !spec.cluster || !webhook.events.contains(.progress) else {
+                throw JobError(.badRequest, "a cluster job's webhook sends 'done' only; 'progress' is not offered for it", field: "webhook.events")
+            }
             guard let webhooks = environment.webhooks else { throw JobError(.badRequest, "this daemon delivers no webhooks", field: "webhook") }
             try await webhooks.check(webhook)
         }

@@ -3,10 +3,10 @@ import JSON
 import Testing
 import TestSupport
 
-/// A cluster job's `output.redis_stream` through two real binaries and a real
-/// redis-server: one instance is SIGKILLed mid-job, and the stream holds every
-/// page exactly once, with ids following the job's commit order, the order
-/// `job.results` reads.
+/// A cluster job's `output.redis_stream` and `webhook` through two real
+/// binaries and a real redis-server: one instance is SIGKILLed mid-job, the
+/// stream holds every page exactly once, with ids following the job's commit
+/// order (the order `job.results` reads), and one `done` event is delivered.
 @Suite struct DaemonClusterStreamTests {
     static let hosts = 2
     static let pagesPerHost = 30
@@ -17,6 +17,7 @@ import TestSupport
         let redis = try RedisServer()
         try redis.start()
         let site = try JobSiteServer(pages: Self.pagesPerHost, latencyMs: 100, hosts: Self.hosts)
+        let receiver = try WebhookReceiver(log: folder.url.appendingPathComponent("hooks.jsonl").path, secret: "cluster-secret")
         let scripts = ScriptFolder(copying: ScriptFolder.shipped)
         scripts.write(
             "policies.lua",
@@ -30,6 +31,7 @@ import TestSupport
         let submitted = try await client.request([
             "op": "job.submit", "cluster": true, "urls": .array(seeds), "concurrency": 2,
             "output": ["path": "spread", "redis_stream": "cluster-pages", "maxlen": 10_000],
+            "webhook": ["url": .string(receiver.url), "events": ["done"], "secret": "cluster-secret"],
         ]).answer
         let job = try #require(submitted["job"]?.stringValue, "\(submitted)")
         let total = Self.hosts * Self.pagesPerHost
@@ -50,6 +52,12 @@ import TestSupport
         #expect(streamed == urls, "in commit order, as job.results reads it")
         let base = try #require(ids.first?.split(separator: "-").first)
         #expect(ids == (1...total).map { "\(base)-\($0)" })
+
+        #expect(try await pollUntil(seconds: 60) { try await jobStatus(client, job)["webhook"]?.objectValue?["delivered"]?.intValue == 1 })
+        let posts = try receiver.received()
+        #expect(posts.count == 1, "one instance sends the job's done event")
+        #expect(posts.first?["signature_valid"] == true)
+        #expect(posts.first?["body"]?.objectValue?["progress"]?.objectValue?["crawled"]?.intValue == Int64(total))
         await client.close()
     }
 }
