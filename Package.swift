@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // MARK: - C libraries (Debian's -dev packages, found through pkg-config)
@@ -71,7 +72,7 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging]),
+        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Daemon",
             dependencies: [
@@ -81,6 +82,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),
         // The HTTP side: routes that call the daemon's ops, /metrics, the dashboard.

@@ -251,12 +251,17 @@ public struct Daemon: Sendable {
             }
         }
         let policies = scripts.policies
-        let environment = JobEnvironment(
+        var environment = JobEnvironment(
             configuration: jobConfiguration, fetcher: fetcher, store: store,
             throttle: throttle, identities: identities,
             retry: { attempt, status, error in await policies.retryDelay(attempt: attempt, status: status, error: error) },
             logger: logger
         )
+        environment.redis = redis
+        let transport = WebhookHTTPTransport(validator: URLValidator(denyPrivate: configuration.denyPrivate)) { host in
+            policies.settings.webhookPrivateHosts.contains(host.lowercased())
+        }
+        environment.webhooks = WebhookDispatcher(transport: transport, logger: logger)
         if let redis, let blocking, let live = cluster?.liveInstances {
             // The blocking reads that wake cluster workers get a connection of their own: a blocked one answers nothing else.
             blocking.start()

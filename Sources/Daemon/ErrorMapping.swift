@@ -67,6 +67,7 @@ enum ErrorMapping {
     private static func job(_ error: JobError) -> ProtocolError {
         switch error.code {
         case .invalidURL: return ProtocolError(.invalidURL, error.message)
+        case .blockedAddress: return ProtocolError(.blockedAddress, error.message)
         case .notFound: return ProtocolError(.notFound, error.message)
         case .shuttingDown: return ProtocolError(.shuttingDown, error.message)
         case .checkpoint, .movedAway: return ProtocolError(.internal, error.message)

@@ -116,5 +116,6 @@ extension JobProgress {
         lastSuccessAt = o["last_success_at"]?.stringValue.flatMap(Timestamp.parse)
         failure = o["failure"]?.stringValue
         stage = o["stage"]?.stringValue ?? stage
+        stream = o["stream"]?.objectValue
     }
 }

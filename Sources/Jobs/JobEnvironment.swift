@@ -1,4 +1,5 @@
 import Logging
+import Redis
 
 /// Settings of the Jobs module that come from the command line, not from a job.
 public struct JobConfiguration: Sendable {
@@ -56,6 +57,10 @@ public struct JobEnvironment: Sendable {
     /// Where robots.txt rules and link patterns are matched, off the cooperative pool.
     public var matching: MatchingThread
     public var logger: Logger
+    /// The Redis that `output.redis_stream` sinks append to; nil with `--redis none`.
+    public var redis: RedisConnection?
+    /// Where jobs' webhook events go; nil when the daemon delivers none.
+    public var webhooks: WebhookDispatcher?
 
     public init(
         configuration: JobConfiguration, fetcher: any PageFetcher, store: any JobCheckpointStore,

@@ -31,6 +31,8 @@ public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let movedAway = Code("moved_away")
         /// Redis, which holds the cluster's jobs, cannot be reached.
         public static let unavailable = Code("unavailable")
+        /// `--deny-private` refused an address a webhook's host resolves to.
+        public static let blockedAddress = Code("blocked_address")
         /// A limit of the moment: `--max-running-jobs` reached, or no file descriptor left. Retry later.
         public static let busy = Code("busy")
 

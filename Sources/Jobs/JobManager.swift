@@ -55,6 +55,9 @@ public actor JobManager {
             if let crawls = cluster?.crawls {
                 group.addTask { await crawls.run() }
             }
+            if let webhooks = environment.webhooks {
+                group.addTask { await webhooks.run() }
+            }
             for await runner in starts {
                 group.addTask {
                     let final = await runner.run()
@@ -72,6 +75,7 @@ public actor JobManager {
     ///   draining, `checkpoint` if the store refuses the first checkpoint.
     public func submit(_ spec: JobSpec) async throws(JobError) -> String {
         guard !draining else { throw JobError(.shuttingDown, "the daemon is draining and takes no new jobs") }
+        try await checkOutputs(spec)
         if spec.cluster {
             guard let crawls = cluster?.crawls else { throw JobError(.badRequest, "cluster jobs need Redis (--redis)", field: "cluster") }
             return try await crawls.submit(spec)
@@ -140,6 +144,18 @@ public actor JobManager {
     }
 
     public func status(_ job: String) async throws(JobError) -> JobProgress {
+        var progress = try await storedStatus(job)
+        progress.webhook = await environment.webhooks?.status(job)?.json
+        // The stored progress predates the append that follows each checkpoint: Redis's count is the current one.
+        if progress.stream != nil, progress.instances == nil, let redis = environment.redis,
+            let published = await StreamSink.published(job: job, redis: redis)
+        {
+            progress.stream?["published"] = .int(published)
+        }
+        return progress
+    }
+
+    private func storedStatus(_ job: String) async throws(JobError) -> JobProgress {
         if let runner = runners[job] { return await localStatus(runner) }
         if let finished = finished(job) { return finished.progress }
         if let progress = try await cluster?.crawls?.status(job) { return progress }
@@ -194,6 +210,7 @@ public actor JobManager {
         startContinuation.finish()
         await cluster?.crawls?.drain()
         for runner in runners.values { await runner.interrupt() }
+        await environment.webhooks?.drain()
     }
 
     /// `job.pause` / `job.resume` of a cluster job: no page is claimed while
@@ -206,6 +223,21 @@ public actor JobManager {
             throw JobError(.badState, "job \(job) is not a cluster job; only cluster jobs pause and resume")
         }
         throw Self.unknown(job)
+    }
+
+    /// What a submit can check of its sinks before the job exists: the stream needs Redis, the webhook's
+    /// address must pass `--deny-private`, and a cluster job's webhook sends no `progress`.
+    private func checkOutputs(_ spec: JobSpec) async throws(JobError) {
+        if spec.stream != nil {
+            guard environment.redis != nil else { throw JobError(.badRequest, "'output.redis_stream' needs Redis (--redis)", field: "output.redis_stream") }
+        }
+        if let webhook = spec.webhook {
+            guard !spec.cluster || !webhook.events.contains(.progress) else {
+                throw JobError(.badRequest, "a cluster job's webhook sends 'done' only; 'progress' is not offered for it", field: "webhook.events")
+            }
+            guard let webhooks = environment.webhooks else { throw JobError(.badRequest, "this daemon delivers no webhooks", field: "webhook") }
+            try await webhooks.check(webhook)
+        }
     }
 
     static func unknown(_ job: String) -> JobError {

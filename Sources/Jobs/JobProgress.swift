@@ -48,6 +48,10 @@ public struct JobProgress: Sendable, Equatable {
     public var instance: String?
     /// A cluster job's pages crawled by each instance that took part.
     public var instances: [String: Int]?
+    /// `output.redis_stream`: the stream, records appended, the last error (`StreamSink.Status`).
+    public var stream: JSONObject?
+    /// The webhook's deliveries (`WebhookStatus`), on the instance that runs the job.
+    public var webhook: JSONObject?
 
     public init(job: String, output: String) {
         self.job = job
@@ -80,6 +84,8 @@ public struct JobProgress: Sendable, Equatable {
             for (id, pages) in instances.sorted(by: { $0.key < $1.key }) { byInstance[id] = .int(Int64(pages)) }
             o["instances"] = .object(byInstance)
         }
+        if let stream { o["stream"] = .object(stream) }
+        if let webhook { o["webhook"] = .object(webhook) }
         return o
     }
 }

@@ -176,6 +176,7 @@ extension JobRunner {
         }
         emitProgressIfDue()
         wakeWaiters()
+        await notifyWebhookProgressIfDue()
         let configuration = environment.configuration
         if pagesSinceCheckpoint >= configuration.checkpointEveryPages
             || ContinuousClock.now - lastCheckpoint >= configuration.checkpointInterval
@@ -230,6 +231,7 @@ extension JobRunner {
         defer { checkpointSaving = false }
         do {
             try await environment.store.save(checkpoint)
+            if let sink { await publish(to: sink, length: checkpoint.outputOffset) }
         } catch let error as JobError where error.code == .movedAway {
             // Presumed dead and claimed: the other instance resumes from the last
             // checkpoint, so this one stops without writing another page.

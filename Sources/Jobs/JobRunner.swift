@@ -40,6 +40,10 @@ public actor JobRunner {
     let retryPlanner: RetryPlanner
     var frontier: Frontier
     var writer: JSONLWriter
+    /// `output.redis_stream`'s sink, fed after each checkpoint; nil without one.
+    let sink: StreamSink?
+    /// When the last `progress` webhook went out.
+    var lastWebhookProgress: ContinuousClock.Instant?
     var progress: JobProgress
     var stop: Stop?
     var work: Task<Void, Never>?
@@ -112,6 +116,7 @@ public actor JobRunner {
         self.frontier = frontier
         self.environment = environment
         self.fetcher = environment.fetcher.forJob()
+        self.sink = spec.stream.flatMap { stream in environment.redis.map { StreamSink(redis: $0, spec: stream, job: id) } }
         self.robots = RobotsCache(
             fetcher: environment.fetcher, matching: environment.matching, userAgent: environment.configuration.userAgent,
             unreachableRetry: environment.configuration.robotsUnreachableRetry)
@@ -133,6 +138,7 @@ public actor JobRunner {
     public func run() async -> JobProgress {
         guard !ended else { return progress }
         guard stop == nil else { return await finish() }
+        if spec.stream != nil, sink == nil { stop = .fail("'output.redis_stream' needs Redis (--redis)") }
         progress.state = .running
         progress.stage = "crawling"
         progress.startedAt = progress.startedAt ?? Date()
@@ -244,6 +250,7 @@ public actor JobRunner {
             movedAway = true
         } else {
             await saveCheckpoint(state: state)
+            await notifyWebhook(ended: state)
         }
         // What outlives the run is the summary: no descriptor, no frontier.
         writer.close()

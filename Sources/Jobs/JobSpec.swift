@@ -44,6 +44,10 @@ public struct JobSpec: Sendable, Equatable {
     public var query: String?
     /// The output path relative to `--output-dir`; nil means `<job id>.jsonl`.
     public var output: String?
+    /// `output.redis_stream`: the Redis stream each record is also appended to.
+    public var stream: StreamSinkSpec?
+    /// `webhook`: where the job's events are POSTed.
+    public var webhook: WebhookSpec?
     public var overwrite: Bool = false
     public var obeyRobots: Bool = true
     public var watch: WatchMode = .none
@@ -56,6 +60,7 @@ public struct JobSpec: Sendable, Equatable {
     public static let keys: Set<String> = [
         "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
         "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "cluster", "formats", "query",
+        "webhook",
     ]
 
     /// Validates the parameters of a `job.submit` request.
@@ -110,14 +115,34 @@ public struct JobSpec: Sendable, Equatable {
                 throw JobError(.badRequest, "'query' must have at most \(CrawlRequest.maxQueryBytes) bytes, got \(query.utf8.count)", field: "query")
             }
         }
-        if let output = try Self.read({ () throws(JSONFieldError) in try reader.string("output") }) {
-            guard !output.isEmpty else { throw JobError(.badRequest, "'output' must not be empty", field: "output") }
-            self.output = output
-        }
+        try readOutput(params["output"])
+        webhook = try params["webhook"].map { value throws(JobError) in try WebhookSpec.parse(value) }
         overwrite = try Self.read { () throws(JSONFieldError) in try reader.bool("overwrite") } ?? overwrite
         obeyRobots = try Self.read { () throws(JSONFieldError) in try reader.bool("obey_robots") } ?? obeyRobots
         watch = try Self.watchMode(params["watch"])
         cluster = try Self.read { () throws(JSONFieldError) in try reader.bool("cluster") } ?? cluster
+    }
+
+    /// `output`: a path, or an object with `path`, `redis_stream` and `maxlen` (`StreamSinkSpec`).
+    private mutating func readOutput(_ value: JSONValue?) throws(JobError) {
+        var path: String?
+        switch value {
+        case nil, .null?: return
+        case .string(let text)?: path = text
+        case .object(let members)?:
+            if let unknown = members.keys.first(where: { !["path", "redis_stream", "maxlen"].contains($0) }) {
+                throw JobError(.badRequest, "unknown parameter 'output.\(unknown)'", field: "output.\(unknown)")
+            }
+            let reader = JSONObjectReader(members)
+            path = try Self.read { () throws(JSONFieldError) in try reader.string("path") }
+            stream = try StreamSinkSpec.parse(reader)
+        case let other?:
+            throw JobError(.badRequest, "'output' must be a string or an object, got \(other.typeName)", field: "output")
+        }
+        if let path {
+            guard !path.isEmpty else { throw JobError(.badRequest, "'output' must not be empty", field: "output") }
+            output = path
+        }
     }
 
     /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.

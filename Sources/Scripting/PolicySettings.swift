@@ -37,6 +37,8 @@ public struct PolicySettings: Sendable, Equatable {
     public var escalates: Bool
     /// `jobs.cluster`: whether a `job.submit` without `cluster` spreads over the cluster.
     public var clusterJobs = false
+    /// `webhooks.private_hosts`: webhook hosts `--deny-private` lets through (the operator's own receivers).
+    public var webhookPrivateHosts: Set<String> = []
 
     public init(
         promoteAfter: Int, memoryLimitPercent: Double, idleTTL: Duration, retirement: [String: RetirementSettings],

@@ -143,6 +143,24 @@ enum PolicyShape {
         }
     }
 
+    /// `webhooks`: absent, or a table whose optional `private_hosts` lists host names (or IP literals)
+    /// a job's webhook may reach under `--deny-private`; compared in lower case.
+    static func webhookPrivateHosts(_ value: LuaValue) throws(LuaError) -> Set<String> {
+        guard value != .nil else { return [] }
+        let hosts = try table(value, "webhooks").map["private_hosts"] ?? .nil
+        guard hosts != .nil else { return [] }
+        let list = try table(hosts, "webhooks.private_hosts")
+        guard list.map.isEmpty, list.array.count <= 1000 else { throw failure("webhooks.private_hosts must be a list of at most 1000 host names") }
+        var names: Set<String> = []
+        for entry in list.array {
+            guard let name = entry.stringValue, (1...253).contains(name.utf8.count) else {
+                throw failure("webhooks.private_hosts must hold host names (got \(describe(entry)))")
+            }
+            names.insert(name.lowercased())
+        }
+        return names
+    }
+
     // MARK: - The identities table
 
     /// `identities`: absent, or a table of names (as proxy names) to tables

@@ -109,6 +109,7 @@ extension ScriptContract {
             retryDelay: retryDelay, escalates: try validateEscalate(state),
             proxies: try PolicyShape.proxies(state.value(at: .module(module, "proxies"))))
         settings.clusterJobs = try PolicyShape.clusterJobs(state.value(at: .module(module, "jobs")))
+        settings.webhookPrivateHosts = try PolicyShape.webhookPrivateHosts(state.value(at: .module(module, "webhooks")))
         settings.identities = try PolicyShape.identities(state.value(at: .module(module, "identities")), proxies: settings.proxies)
         settings.choosesIdentity = try validateIdentityFor(state, identities: settings.identities)
         settings.decidesBlocks = try validateBlocked(state)

@@ -55,6 +55,27 @@ import TestSupport
         #expect(try await redis.command(["TTL", frontier("a").base + "log"]).integer ?? -1 > 0, "the records' log stays for a while")
     }
 
+    @Test func aCommittedRecordGoesToTheStreamOnceInCommitOrder() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
+        _ = try await redis.command(["HSET", frontier("a").meta, "created", "1700000000000", "stream", "out"])
+        let sink = StreamSinkSpec(stream: "out", maxLength: 100)
+        let first = try page(try await frontier("a").claim())
+        let second = try page(try await frontier("b").claim())
+        let bDone = try await frontier("b").complete(
+            second, part: "b.jsonl", start: 0, end: 8, outcome: "ok", dataItems: 0, errors: 0, links: [], stream: sink, line: "{\"n\":2}")
+        #expect(bDone == .ok)
+        let torn = try await frontier("a").complete(
+            first, part: "a.jsonl", start: 5, end: 13, outcome: "ok", dataItems: 0, errors: 0, links: [], stream: sink, line: "{\"n\":9}")
+        #expect(torn == .torn, "a record that does not count never reaches the stream")
+        let aDone = try await frontier("a").complete(
+            first, part: "a.jsonl", start: 0, end: 8, outcome: "ok", dataItems: 0, errors: 0, links: [], stream: sink, line: "{\"n\":1}")
+        #expect(aDone == .ok)
+        let entries = try await redis.command(["XRANGE", "out", "-", "+"]).array ?? []
+        #expect(entries.map { $0.array?.first?.string } == ["1700000000000-1", "1700000000000-2"], "ids in commit order, from the shared log")
+        #expect(entries.map { $0.array?.last?.array?.last?.string } == ["{\"n\":2}", "{\"n\":1}"])
+        #expect(try await redis.command(["HGET", frontier("a").meta, "stream_published"]).integer == 2)
+    }
+
     @Test func aRecordThatDoesNotStartAtTheCommittedLengthIsRefused() async throws {
         try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"])
         let first = try page(try await frontier("a").claim())

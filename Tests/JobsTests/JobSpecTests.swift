@@ -61,3 +61,51 @@ import TestSupport
         }
     }
 }
+
+/// `output` as an object (`path`, `redis_stream`, `maxlen`) and `webhook`, checked at submit.
+@Suite struct JobSpecSinkTests {
+    @Test func outputObjectAndWebhookParse() throws {
+        let spec = try JobSpec(parameters: [
+            "urls": ["http://a.org/"], "output": ["path": "a.jsonl", "redis_stream": "crawl:pages", "maxlen": 5000],
+            "webhook": ["url": "https://hooks.example/in?token=t", "events": ["done", "progress"], "secret": "s3"],
+        ])
+        #expect(spec.output == "a.jsonl")
+        #expect(spec.stream == StreamSinkSpec(stream: "crawl:pages", maxLength: 5000))
+        #expect(spec.webhook?.events == [.done, .progress] && spec.webhook?.secret == "s3")
+        #expect(spec.webhook?.displayURL == "https://hooks.example/in", "no query where a token may hide")
+        let defaults = try JobSpec(parameters: ["urls": ["http://a.org/"], "webhook": ["url": "http://h.example/"]])
+        #expect(defaults.webhook?.events == [.done, .failed] && defaults.webhook?.secret == nil && defaults.stream == nil)
+    }
+
+    static let badOutputs: [(JSONObject, String)] = [
+        (["redis_stream": ""], "output.redis_stream"), (["redis_stream": "a b"], "output.redis_stream"),
+        (["redis_stream": "crawld:job:x"], "output.redis_stream"), (["redis_stream": "s", "maxlen": 0], "output.maxlen"),
+        (["redis_stream": "s", "maxlen": -3], "output.maxlen"), (["maxlen": 10], "output.maxlen"), (["redis_stream": 7], "output.redis_stream"),
+        (["file": "x"], "output.file"),
+    ]
+
+    @Test(arguments: badOutputs)
+    func badStreamSinkNamesTheField(output: JSONObject, field: String) {
+        expectRefused(["urls": ["http://a.org/"], "output": .object(output)], field: field)
+    }
+
+    static let badWebhooks: [(JSONObject, String)] = [
+        (["url": "ftp://h/"], "webhook.url"), (["events": ["done"]], "webhook.url"), (["url": "http://h/", "events": []], "webhook.events"),
+        (["url": "http://h/", "events": ["finished"]], "webhook.events[0]"), (["url": "http://h/", "secret": ""], "webhook.secret"),
+        (["url": "http://h/", "retries": 3], "webhook.retries"),
+    ]
+
+    @Test(arguments: badWebhooks)
+    func badWebhookNamesTheField(webhook: JSONObject, field: String) {
+        expectRefused(["urls": ["http://a.org/"], "webhook": .object(webhook)], field: field)
+    }
+
+    private func expectRefused(_ parameters: JSONObject, field: String) {
+        do {
+            _ = try JobSpec(parameters: parameters)
+            Issue.record("accepted \(parameters)")
+        } catch {
+            #expect(error.field == field, "\(error)")
+        }
+    }
+}

@@ -67,6 +67,11 @@ extension ClusterCrawls {
         let end = date("ended_at") ?? Date()
         progress.runtimeSeconds = progress.startedAt.map { end.timeIntervalSince($0) } ?? 0
         progress.instances = by.compactMapValues { Int($0) }
+        if let stream = meta["stream"] {
+            var sink: JSONObject = ["name": .string(stream), "published": .int(Int64(count("stream_published")))]
+            if let error = meta["stream_error"] { sink["error"] = .string(error) }
+            progress.stream = sink
+        }
         return progress
     }
 

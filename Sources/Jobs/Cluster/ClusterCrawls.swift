@@ -78,6 +78,7 @@ public actor ClusterCrawls {
                 "HSET", frontier.meta, "state", "running", "max_pages", String(spec.maxPages), "output", output, "spec", parameters,
                 "key", hashKey.map { String($0) }.joined(separator: ","), "created", String(Int64(Date().timeIntervalSince1970 * 1000)),
             ])
+            if let stream = spec.stream { _ = try await redis.command(["HSET", frontier.meta, "stream", stream.stream]) }
             try await frontier.add(seeds)
             _ = try await redis.command(["SADD", all, job])
             _ = try await redis.command(["SADD", registry, job])
@@ -147,14 +148,31 @@ public actor ClusterCrawls {
         let worker = try await ClusterWorker(frontier: frontier, spec: spec, output: output, environment: environment, waker: waker)
         await waker.watch(frontier.base + "wake")
         running[job] = Task {
-            _ = await worker.run()
+            let final = await worker.run()
             await self.left(job, frontier)
+            if final == JobState.completed.rawValue || final == JobState.cancelled.rawValue, let webhook = spec.webhook {
+                await self.notifyDone(job, frontier, webhook)
+            }
         }
     }
 
     private func left(_ job: String, _ frontier: ClusterFrontier) async {
         running[job] = nil
         await waker.unwatch(frontier.base + "wake")
+    }
+
+    /// The `done` webhook of a cluster job, sent by one instance: every instance that took part sees the
+    /// job end, and the first to mark it in the job's meta (`HSETNX`) is the one that sends it.
+    private func notifyDone(_ job: String, _ frontier: ClusterFrontier, _ webhook: WebhookSpec) async {
+        guard let webhooks = environment.webhooks else { return }
+        do {
+            guard try await redis.command(["HSETNX", frontier.meta, "webhook_sent_by", instance]).integer == 1,
+                let progress = try await status(job)
+            else { return }
+            await webhooks.send(job: job, spec: webhook, event: .done, progress: progress.json)
+        } catch {
+            environment.logger.warning("cluster job's webhook not sent", metadata: ["crawld.job": .string(job), "crawld.error": .string("\(error)")])
+        }
     }
 
     /// Hands back the pages pending on members of `jobs` whose heartbeat has expired.

@@ -112,12 +112,14 @@ public struct ClusterFrontier: Sendable {
     }
 
     /// Records the page's end: its record at `start..<end` of `part` (nil for a page robots.txt refused),
-    /// and queues its links, in one script.
+    /// and queues its links, in one script; with `stream`, the record (`line`) goes to that stream too.
     func complete(
-        _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link]
+        _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
+        stream: StreamSinkSpec? = nil, line: String = ""
     ) async throws -> Commit {
         let arguments = [
             registry, job, instance, claim.origin, claim.url.string, part, String(start), String(end), outcome, String(dataItems), String(errors),
+            stream?.stream ?? "", String(stream?.maxLength ?? 0), stream == nil ? "" : line,
         ]
         let reply = try await Self.scripts.complete.run(redis, keys: [base], arguments: arguments + self.arguments(links))
         return Commit(rawValue: reply.string ?? "") ?? .lost

@@ -138,8 +138,11 @@ enum ClusterScripts {
             """
 
     /// ARGV: registry, job, instance, origin, url, part, start, end, outcome (`ok`, `failed`, `skipped`), data items,
-    /// errors, then groups of five per link (as `add`). A record counts only if the page is still this instance's
-    /// and the part's committed length is `start`. Returns `ok`, `lost` (claimed away) or `torn` (the part moved).
+    /// errors, the `output.redis_stream` sink (stream, maxlen or 0, the record; `''` for none), then groups of five
+    /// per link (as `add`). A record counts only if the page is still this instance's and the part's committed
+    /// length is `start`; with a stream it goes there in the same script, as entry `<created>-<its place in log>`,
+    /// so it is appended exactly once and in commit order whichever instance commits it.
+    /// Returns `ok`, `lost` (claimed away) or `torn` (the part moved).
     static let complete =
         prelude + """
             local meta = B .. 'meta'
@@ -161,10 +164,24 @@ enum ClusterScripts {
               redis.call('HINCRBY', meta, 'data_items', tonumber(ARGV[10]))
               redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
               if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
+              if ARGV[12] ~= '' then
+                local id = (redis.call('HGET', meta, 'created') or '0') .. '-' .. redis.call('LLEN', B .. 'log')
+                local added
+                if ARGV[13] == '0' then
+                  added = redis.pcall('XADD', ARGV[12], id, 'job', ARGV[2], 'record', ARGV[14])
+                else
+                  added = redis.pcall('XADD', ARGV[12], 'MAXLEN', '~', ARGV[13], id, 'job', ARGV[2], 'record', ARGV[14])
+                end
+                if type(added) == 'table' and added.err then
+                  redis.call('HSET', meta, 'stream_error', 'entry ' .. id .. ': ' .. added.err)
+                else
+                  redis.call('HINCRBY', meta, 'stream_published', 1)
+                end
+              end
             end
             local state = redis.call('HGET', meta, 'state')
             if state == 'running' or state == 'paused' then
-              for i = 12, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+              for i = 15, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
             end
             finish_if_done()
             wake()

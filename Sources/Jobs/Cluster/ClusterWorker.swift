@@ -171,9 +171,10 @@ actor ClusterWorker {
         }
         guard !stopping else { return }
         let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
+        let json = record.json
         let start = writer.offset
         do {
-            try writer.append(record.json)
+            try writer.append(json)
         } catch {
             logger.warning("record not written; the page stays pending", metadata: ["crawld.error": .string(error.message)])
             return
@@ -182,7 +183,8 @@ actor ClusterWorker {
         do {
             verdict = try await frontier.complete(
                 claim, part: part, start: start, end: writer.offset, outcome: outcome.succeeded ? "ok" : "failed",
-                dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links)
+                dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links, stream: spec.stream,
+                line: spec.stream == nil ? "" : json.encodedString())
         } catch {
             // The answer was lost, not necessarily the commit: the part's committed length says which.
             let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
