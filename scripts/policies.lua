@@ -128,7 +128,7 @@ local throttle = {
   -- creep is slow because every refusal costs the host's Retry-After pause
   -- (a second of nothing against a server that asks for one).
   safe_fraction = 0.95,
-  growth = 0.002,
+  growth = 0.004,
   growth2 = 0.00005,
 }
 

@@ -67,9 +67,9 @@ import TestSupport
         #expect(await policies.politeness(host: "127.0.0.1", stats: refused) == Politeness(delay: .milliseconds(50), maxConcurrency: 2))
         let slow: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 50.0, "max_concurrency": 2, "latency_ms": 100.0]
         #expect(await policies.politeness(host: "127.0.0.1", stats: slow) == Politeness(delay: .milliseconds(48), maxConcurrency: 3))
-        // Target after 10 quiet seconds: 0.95 × 40 × (1 + 0.02 + 0.005) = 38.95/s, a delay of 25.674 ms; never shorter.
+        // Target after 10 quiet seconds: 0.95 × 40 × (1 + 0.04 + 0.005) = 39.71/s, a delay of 25.183 ms; never shorter.
         let near: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0, "since_refusal_ms": 10_000.0]
-        #expect(await policies.politeness(host: "127.0.0.1", stats: near) == Politeness(delay: .microseconds(25_674), maxConcurrency: 4))
+        #expect(await policies.politeness(host: "127.0.0.1", stats: near) == Politeness(delay: .microseconds(25_183), maxConcurrency: 4))
         // Just after a refusal the target is 38/s: a delay shorter than its 26.316 ms goes straight back to it.
         let fast: JSONObject = ["refused_rate": 40.0, "rate": 50.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0]
         #expect(await policies.politeness(host: "127.0.0.1", stats: fast) == Politeness(delay: .microseconds(26_316), maxConcurrency: 4))
