@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "Scripting", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Daemon",
             dependencies: [
@@ -141,6 +141,6 @@ let package = Package(
         .testTarget(name: "ThreadsTests", dependencies: ["Threads", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "JSON", "TestSupport", logging]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "Scripting", "JSON", "TestSupport", logging]),
     ]
 )

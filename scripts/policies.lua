@@ -104,9 +104,12 @@ end
 -- count in its stats but do not wait. A policy of one argument,
 -- politeness(host), keeps working.
 --
--- The controller: halve the rate on a 429 or 503; come back to just under
--- the rate at which the host began to refuse, steering the delay by the
--- measured rate; then creep up, faster the longer nothing is refused.
+-- The controller: halve the rate on a 429 or 503; come back gradually to
+-- just under the rate at which the host began to refuse; then creep up,
+-- faster the longer nothing is refused. crawld spaces the starts of a
+-- host's requests by delay_ms, so 1000 / delay_ms is the rate: the delay is
+-- set from the target rate, not steered by the measured one (which lags by
+-- its one-second window, and made the pace swing past the host's limit).
 -- Concurrency follows latency x rate, and halves with the rate.
 local throttle = {
   -- Floor and ceiling of the delay (ms) and of the concurrency, and the
@@ -115,16 +118,18 @@ local throttle = {
   ["local"] = { min_delay_ms = 0, max_delay_ms = 60000, start_delay_ms = 100, min_concurrency = 1, max_concurrency = 16 },
   -- Before any refusal, target in-flight = latency / target_delay_ms.
   target_delay_ms = 10,
-  -- How much the delay shortens each answer before any refusal or while
-  -- the rate is below 80% of its target, and the most it changes in one
-  -- answer when steered toward the target rate.
+  -- How much the delay shortens each answer: before any refusal, and while
+  -- coming back to the target rate after one.
   recover = 0.04,
-  steer = 0.02,
   -- The rate aimed at after a refusal: safe_fraction x the refused rate,
-  -- times 1 + growth x s + growth2 x s^2 after s seconds without one.
-  safe_fraction = 0.9,
+  -- times 1 + growth x s + growth2 x s^2 after s seconds without one. The
+  -- first refusal comes while the pace still climbs, when the rate of the
+  -- last second reads below the host's limit, so 95% of it is safe; the
+  -- creep is slow because every refusal costs the host's Retry-After pause
+  -- (a second of nothing against a server that asks for one).
+  safe_fraction = 0.95,
   growth = 0.004,
-  growth2 = 0.0001,
+  growth2 = 0.00005,
 }
 
 local function clamp(x, low, high)
@@ -137,7 +142,7 @@ function M.politeness(host, stats)
   local limits = is_local and throttle["local"] or throttle.remote
   local delay = math.max(stats.delay_ms or limits.start_delay_ms, 1)
   local concurrency = stats.max_concurrency or limits.min_concurrency
-  local refused, rate = stats.refused_rate or 0, stats.rate or 0
+  local refused = stats.refused_rate or 0
   local latency = stats.latency_ms or 0
   if (stats.throttled or 0) > 0 then
     -- Halve: no faster than half the rate at which the host began to refuse
@@ -147,10 +152,8 @@ function M.politeness(host, stats)
   elseif refused > 0 then
     local quiet_s = (stats.since_refusal_ms or 0) / 1000
     local target = throttle.safe_fraction * refused * (1 + throttle.growth * quiet_s + throttle.growth2 * quiet_s ^ 2)
-    local steer = rate > 0 and rate / target or 0
-    -- Far below the target (just after halving), come back at `recover`.
-    local down = steer < 0.8 and throttle.recover or throttle.steer
-    delay = delay * clamp(steer, 1 - down, 1 + throttle.steer)
+    -- Toward the target's delay at `recover` an answer, never past it.
+    delay = math.max(1000 / target, delay * (1 - throttle.recover))
     concurrency = math.min(concurrency + 1, math.ceil(latency * target / 1000) + 1)
   else
     delay = delay * (1 - throttle.recover)

@@ -82,10 +82,7 @@ public struct Daemon: Sendable {
         let reloader = ScriptReloader(scripts: scripts, crawler: crawler, monitor: monitor, logger: logger, metrics: metrics)
         let policies = scripts.policies
         let throttle = HostThrottle(
-            policy: { host, stats in
-                let politeness = await policies.politeness(host: host, stats: stats.json)
-                return HostPoliteness(delay: politeness.delay, maxConcurrency: politeness.maxConcurrency)
-            }, maxPause: configuration.maxCrawlDelay)
+            policy: { host, stats in await policies.politeness(host: host, stats: stats.json) }, maxPause: configuration.maxCrawlDelay)
         let identities = IdentityBook(
             policy: IdentityPolicy(
                 identities: {

@@ -1,4 +1,5 @@
 import JSON
+import Scripting
 
 /// What crawld has seen of one host lately, handed to `policies.politeness(host, stats)`.
 ///
@@ -32,7 +33,7 @@ public struct HostStats: Sendable, Equatable {
     public var refusedRate = 0.0
     public var sinceRefusal: Duration?
     /// The policy's current answer for the host (nil before the first).
-    public var current: HostPoliteness?
+    public var current: Politeness?
 
     /// How many statuses `statuses` keeps.
     public static let statusHistory = 16

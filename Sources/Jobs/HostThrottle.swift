@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Scripting
 
 /// Adaptive per-host politeness: keeps each host's `HostStats`, asks the
 /// policy (`politeness(host, stats)`) before every request, and holds the
@@ -123,7 +124,7 @@ public actor HostThrottle {
     ///
     /// The `throttled` count is handed out once: the call that sees a refusal
     /// is the one that backs off, however many requests are in flight.
-    public func politeness(origin: String, host: String) async -> HostPoliteness {
+    public func politeness(origin: String, host: String) async -> Politeness {
         let stats = snapshot(origin)
         let answer = await policy(host, stats)
         entries[origin, default: Entry()].stats.current = answer

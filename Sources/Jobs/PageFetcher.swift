@@ -1,4 +1,5 @@
 import JSON
+import Scripting
 
 /// What the crawl path reports for one page; becomes one JSONL record.
 public struct PageOutcome: Sendable, Equatable {
@@ -64,22 +65,9 @@ public protocol PageFetcher: Sendable {
     func fetchRobots(origin: String) async -> RobotsResponse
 }
 
-/// Per-host politeness from `policies.politeness(host, stats)` (the shape of Scripting's `Politeness`).
-public struct HostPoliteness: Sendable, Equatable {
-    /// The least time between the starts of two requests to the host.
-    public var delay: Duration
-    /// Requests to the host in flight at once (at least 1).
-    public var maxConcurrency: Int
-
-    public init(delay: Duration, maxConcurrency: Int) {
-        self.delay = max(.zero, delay)
-        self.maxConcurrency = max(1, maxConcurrency)
-    }
-}
-
 /// The daemon's bridge to `policies.politeness(host, stats)`: the delay and
 /// concurrency for the next request to `host`, given what crawld saw of it.
-public typealias PolitenessPolicy = @Sendable (_ host: String, _ stats: HostStats) async -> HostPoliteness
+public typealias PolitenessPolicy = @Sendable (_ host: String, _ stats: HostStats) async -> Politeness
 /// The daemon's bridge to `policies.retry(attempt, status, error)` (Scripting's
 /// `Policies.retryDelay`): the delay before retry number `attempt` (1 for the
 /// first), or nil to give up.

@@ -19,15 +19,19 @@ public struct EngineChoice: Sendable, Equatable {
     }
 }
 
-/// What `politeness(host)` asks for one host.
+/// What `politeness(host, stats)` asks for one host. The one type for it:
+/// Jobs' `HostThrottle` and `HostGate` hold requests to this answer as it
+/// comes from policies.lua, with no copy of their own.
 public struct Politeness: Sendable, Equatable {
-    /// The least time between two requests to the host.
+    /// The least time between the starts of two requests to the host.
     public var delay: Duration
-    /// Requests to the host in flight at once.
+    /// Requests to the host in flight at once (at least 1).
     public var maxConcurrency: Int
 
+    /// Clamps to a delay ≥ 0 and at least one request: a policy's answer is
+    /// checked at load (`PolicyShape`), the clamp keeps any other maker in range.
     public init(delay: Duration, maxConcurrency: Int) {
-        self.delay = delay
-        self.maxConcurrency = maxConcurrency
+        self.delay = max(.zero, delay)
+        self.maxConcurrency = max(1, maxConcurrency)
     }
 }

@@ -46,6 +46,24 @@ import Testing
         await gate.release(origin)
     }
 
+    /// With several requests to a host allowed at once, the delay spaces
+    /// their starts: a request that ends late does not hold the next start
+    /// back. Before, the delay ran from the last start or end, so a host's
+    /// latency pushed the rate below one request per delay.
+    @Test func withSeveralInFlightTheDelaySpacesStartsNotEnds() async throws {
+        let gate = HostGate()
+        let clock = ContinuousClock()
+        try await gate.acquire(origin, delay: .seconds(1), maxConcurrency: 2)
+        let firstStart = clock.now
+        try await Task.sleep(for: .milliseconds(700)) // the first request takes 700 ms
+        await gate.release(origin)
+        let firstEnd = clock.now
+        try await gate.acquire(origin, delay: .seconds(1), maxConcurrency: 2)
+        #expect(clock.now - firstStart >= .seconds(1), "starts are a delay apart")
+        #expect(clock.now - firstEnd < .seconds(1), "the delay does not run again from the first request's end")
+        await gate.release(origin)
+    }
+
     @Test func idleHostsAreForgotten() async throws {
         let gate = HostGate()
         for i in 0..<200 {

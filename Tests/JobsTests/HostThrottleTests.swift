@@ -1,3 +1,4 @@
+import Scripting
 import Synchronization
 import Testing
 
@@ -11,9 +12,9 @@ import Testing
     /// A policy that answers a fixed politeness and keeps every stats table it was shown.
     final class Recorder: Sendable {
         let seen = Mutex<[HostStats]>([])
-        let answer: HostPoliteness
+        let answer: Politeness
 
-        init(_ answer: HostPoliteness = HostPoliteness(delay: .zero, maxConcurrency: 4)) { self.answer = answer }
+        init(_ answer: Politeness = Politeness(delay: .zero, maxConcurrency: 4)) { self.answer = answer }
 
         var policy: PolitenessPolicy {
             { _, stats in

@@ -1,11 +1,12 @@
 import JSON
+import Scripting
 import Testing
 
 @testable import Jobs
 
 /// Which identity a job's request goes as, and what a block does (issue 24).
 @Suite struct IdentityBookTests {
-    let throttle = HostThrottle(policy: { _, _ in HostPoliteness(delay: .zero, maxConcurrency: 1) }, maxPause: .zero)
+    let throttle = HostThrottle(policy: { _, _ in Politeness(delay: .zero, maxConcurrency: 1) }, maxPause: .zero)
 
     private func book(choose: @escaping @Sendable (String, JSONObject) async -> String? = { _, _ in nil }) -> IdentityBook {
         let identities = [

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Logging
+import Scripting
 import Testing
 
 @testable import Jobs
@@ -8,7 +9,7 @@ import Testing
 /// A job environment over the test fetcher, an output dir and a disk store in `directory` (or `store`).
 func makeEnvironment(
     _ directory: TemporaryDirectory, fetcher: HTTPTestFetcher, checkpointEveryPages: Int = 100, store: (any JobCheckpointStore)? = nil,
-    politeness: @escaping PolitenessPolicy = { _, _ in HostPoliteness(delay: .zero, maxConcurrency: 8) },
+    politeness: @escaping PolitenessPolicy = { _, _ in Politeness(delay: .zero, maxConcurrency: 8) },
     retry: @escaping RetryPolicy = { attempt, _, _ in attempt <= 5 ? .milliseconds(10) : nil }
 ) throws -> JobEnvironment {
     var configuration = JobConfiguration()

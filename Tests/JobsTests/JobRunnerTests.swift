@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Scripting
 import Testing
 import TestSupport
 
@@ -76,7 +77,7 @@ import TestSupport
         let server = try JobSiteServer(pages: 40)
         let dir = TemporaryDirectory()
         let fetcher = HTTPTestFetcher()
-        let environment = try makeEnvironment(dir, fetcher: fetcher, politeness: { _, _ in HostPoliteness(delay: .milliseconds(120), maxConcurrency: 1) })
+        let environment = try makeEnvironment(dir, fetcher: fetcher, politeness: { _, _ in Politeness(delay: .milliseconds(120), maxConcurrency: 1) })
         let manager = JobManager(environment: environment)
         let running = Task { await manager.run() }
         let spec = try JobSpec(parameters: ["urls": [.string(server.base + "/p/0.html")], "concurrency": 4, "max_pages": 6, "delay_ms": 50])

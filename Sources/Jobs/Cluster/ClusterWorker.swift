@@ -1,6 +1,7 @@
 import FoundationEssentials
 import JSON
 import Logging
+import Scripting
 
 /// This instance's part in one cluster job: `spec.concurrency` workers that
 /// claim pages from the job's Redis frontier, fetch them, and append each
@@ -23,7 +24,7 @@ actor ClusterWorker {
     private let retryPlanner: RetryPlanner
     private let part: String
     private let writer: JSONLWriter
-    private var politeness: [String: HostPoliteness] = [:]
+    private var politeness: [String: Politeness] = [:]
     /// Links this instance has committed to the seen-set already, so a site's menu
     /// on every page is not hashed and sent again with each (up to `sentLimit`).
     /// Only a committed page's links enter: a withdrawn record's were never queued.
@@ -148,7 +149,7 @@ actor ClusterWorker {
     private func unsent(_ urls: [CrawlURL], depth: Int) async -> [ClusterFrontier.Link] {
         var links: [ClusterFrontier.Link] = []
         for url in urls where !sent.contains(url.string) {
-            let polite: HostPoliteness
+            let polite: Politeness
             if let known = politeness[url.host] {
                 polite = known
             } else {
