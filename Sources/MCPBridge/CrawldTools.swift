@@ -32,6 +32,8 @@ public struct CrawldTools: Sendable {
                     "query": ["type": "string", "description": "keep only the blocks of fit_markdown relevant to this (BM25)"],
                     "engine": ["type": "string", "enum": ["http", "browser"]],
                     "screenshot": ["type": "boolean", "description": "browser engine: a PNG of the page"],
+                    "wait_until": ["type": "string", "enum": ["domcontentloaded", "load", "networkidle"], "description": "browser engine: the page event to wait for"],
+                    "wait_for": ["type": "string", "description": "browser engine: a CSS selector to wait for"],
                     "timeout_ms": ["type": "integer"],
                 ])),
         Tool(

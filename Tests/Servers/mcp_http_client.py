@@ -48,6 +48,7 @@ async def main():
     print(json.dumps({
         "server": field(info, "server_info", "serverInfo").name,
         "tools": sorted(t.name for t in tools.tools),
+        "crawl_arguments": sorted(field(next(t for t in tools.tools if t.name == "crawl"), "input_schema", "inputSchema")["properties"]),
         "crawl": contents(crawl),
         "refused": contents(refused),
         "health": contents(health),
