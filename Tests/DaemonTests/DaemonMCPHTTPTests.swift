@@ -9,6 +9,9 @@ import TestSupport
 /// `crawld mcp`, the listener's token and Origin checks before any tool runs,
 /// and the transport's session and method rules.
 @Suite struct DaemonMCPHTTPTests {
+    /// The first message of every session, as a client sends it.
+    static let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+
     /// A daemon with `--http` and the token `s3cret-token`, a page on loopback, and its URL.
     private func withDaemon<T>(_ body: (DaemonProcess, HTTPTestClient, String) async throws -> T) async throws -> T {
         let folder = try TemporaryDirectory()
@@ -64,8 +67,7 @@ import TestSupport
             #expect(seen["tools"] == nil)
             var wrong = http
             wrong.token = "s3cret-tokem"
-            let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
-            let refused = try await wrong.post("/mcp", body: initialize, headers: [("Accept", "application/json, text/event-stream")])
+            let refused = try await wrong.post("/mcp", body: Self.initialize, headers: [("Accept", "application/json, text/event-stream")])
             #expect(refused.status == 401 && refused.errorCode == "unauthorized")
             let call = #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"crawl","arguments":{"url":"\#(page)"}}}"#
             #expect(try await http.post("/mcp", body: call, headers: [("Accept", "application/json")]).status == 401)
@@ -78,13 +80,12 @@ import TestSupport
             var http = anonymous
             http.token = "s3cret-token"
             let accept = ("Accept", "application/json, text/event-stream")
-            let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
             // DNS rebinding: a page of another site that reached this listener, token or not.
-            let foreign = try await http.post("/mcp", body: initialize, headers: [accept, ("Origin", "http://evil.example")])
+            let foreign = try await http.post("/mcp", body: Self.initialize, headers: [accept, ("Origin", "http://evil.example")])
             #expect(foreign.status == 403 && foreign.errorCode == "forbidden")
             #expect(try await http.send(.DELETE, "/mcp", headers: [("Origin", "http://evil.example"), ("Mcp-Session-Id", "x")]).status == 403)
             let host = String(http.base.dropFirst("http://".count))
-            let opened = try await http.post("/mcp", body: initialize, headers: [accept, ("Origin", "http://\(host)")])
+            let opened = try await http.post("/mcp", body: Self.initialize, headers: [accept, ("Origin", "http://\(host)")])
             #expect(opened.status == 200, "\(opened.body)")
             #expect(opened.headers["Content-Type"].first?.hasPrefix("application/json") == true)
             let session = try #require(opened.headers["Mcp-Session-Id"].first)
@@ -100,6 +101,25 @@ import TestSupport
             #expect(try await http.send(.DELETE, "/mcp", headers: [("Mcp-Session-Id", session)]).status == 200)
             #expect(try await http.post("/mcp", body: list, headers: [accept, ("Mcp-Session-Id", session)]).status == 404)
             #expect(try await opCount("crawl", daemon) == nil)
+        }
+    }
+
+    /// Agents rarely end their sessions: at 64 the least recently used one is
+    /// closed, so a daemon that runs for months does not keep them all.
+    @Test func theOldestSessionGoesPastTheLimit() async throws {
+        try await withDaemon { _, anonymous, _ in
+            var http = anonymous
+            http.token = "s3cret-token"
+            let accept = ("Accept", "application/json, text/event-stream")
+            let list = #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#
+            var sessions: [String] = []
+            for _ in 0..<65 {
+                let opened = try await http.post("/mcp", body: Self.initialize, headers: [accept])
+                sessions.append(try #require(opened.headers["Mcp-Session-Id"].first, "\(opened.status) \(opened.body)"))
+            }
+            #expect(try await http.post("/mcp", body: list, headers: [accept, ("Mcp-Session-Id", sessions[0])]).status == 404)
+            #expect(try await http.post("/mcp", body: list, headers: [accept, ("Mcp-Session-Id", sessions[1])]).status == 200)
+            #expect(try await http.post("/mcp", body: list, headers: [accept, ("Mcp-Session-Id", sessions[64])]).status == 200)
         }
     }
 }
