@@ -85,11 +85,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),
-        // The HTTP side: routes that call the daemon's ops, /metrics, the dashboard.
+        // The HTTP side: routes that call the daemon's ops, /metrics, the dashboard, MCP at /mcp.
         .target(
             name: "HTTPFront",
             dependencies: [
-                "Protocol", "JSON", logging, .product(name: "NIOCore", package: "swift-nio"),
+                "Protocol", "JSON", "MCPBridge", .product(name: "MCP", package: "swift-sdk"), logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

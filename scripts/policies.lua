@@ -57,19 +57,27 @@ function M.janitor(memory_percent)
   return { interval_s = 60, cold_ttl_s = pool.idle_ttl_s, hot_ttl_s = 2 * pool.idle_ttl_s }
 end
 
+-- What the browser does not fetch for a crawl that takes no picture:
+-- a crawl reads the DOM, and images, fonts and media are most of a page's
+-- requests (a request's own `config.block`, even [], wins). Set it to {}
+-- to fetch everything.
+local browser_block = { "image", "font", "media" }
+
 -- Which engine serves a request, and with which config. `request` holds
--- the crawl op's fields (engine, config, js, screenshot, pdf, ...).
--- Return "http" or "browser", then a config table (or nil for defaults);
--- requests with equal configs share engines.
+-- the crawl op's fields (engine, config, js, screenshot, pdf, wait_until,
+-- wait_for, ...). Return "http" or "browser", then a config table (or nil
+-- for defaults); requests with equal configs share engines.
 function M.engine_for(url, request)
   local config = request.config or {}
-  if request.engine then
-    return request.engine, config
+  local engine = request.engine
+  if not engine then
+    local browser = request.js or request.screenshot or request.pdf or request.wait_until or request.wait_for
+    engine = browser and "browser" or "http"
   end
-  if request.js or request.screenshot or request.pdf then
-    return "browser", config
+  if engine == "browser" and config.block == nil and not (request.screenshot or request.pdf) then
+    config.block = browser_block
   end
-  return "http", config
+  return engine, config
 end
 
 -- Optional, and left out here: escalate(url, page). When it is defined,

@@ -22,6 +22,8 @@ public struct CrawlRequest: Sendable {
     public var query: String?
     /// The longest `query`: a few sentences, not a document (its terms are matched per block).
     public static let maxQueryBytes = 4096
+    /// The longest `wait_for` selector: a selector, not a script.
+    public static let maxSelectorBytes = 1024
     /// The request's own deadline; the engine's configured timeout still applies.
     public var timeout: Duration?
     /// Link depth within a job (0 for the `crawl` op); extract.lua sees it.
@@ -40,10 +42,14 @@ public struct CrawlRequest: Sendable {
         public var js: String?
         public var screenshot = false
         public var pdf = false
+        /// The page event to wait for (`wait_until`); nil waits for `load`.
+        public var waitUntil: RenderOptions.WaitUntil?
+        /// A CSS selector to wait for after the page event (`wait_for`).
+        public var waitFor: String?
 
         public init() {}
 
-        var isEmpty: Bool { js == nil && !screenshot && !pdf }
+        var isEmpty: Bool { js == nil && !screenshot && !pdf && waitUntil == nil && waitFor == nil }
     }
 
     public init(
@@ -72,6 +78,8 @@ public struct CrawlRequest: Sendable {
         if let js = browser.js { view["js"] = .string(js) }
         if browser.screenshot { view["screenshot"] = true }
         if browser.pdf { view["pdf"] = true }
+        if let waitUntil = browser.waitUntil { view["wait_until"] = .string(waitUntil.rawValue) }
+        if let waitFor = browser.waitFor { view["wait_for"] = .string(waitFor) }
         return view
     }
 }

@@ -134,7 +134,7 @@ public final class Crawler: Sendable {
         switch selection.engine {
         case .http(let configuration):
             guard request.browser.isEmpty else {
-                throw CrawlError(.badRequest, "js, screenshot and pdf need the browser engine, and this request got the http engine")
+                throw CrawlError(.badRequest, "js, screenshot, pdf, wait_until and wait_for need the browser engine, and this request got the http engine")
             }
             let lease = try await pool.acquire(signature: selection.signature, kind: selection.kind, make: makeHTTPEngine(configuration))
             queue += clock.now - start
@@ -150,6 +150,7 @@ public final class Crawler: Sendable {
             queue += clock.now - start
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let options = RenderOptions(
+                waitForSelector: request.browser.waitFor, waitUntil: request.browser.waitUntil ?? .load,
                 script: request.browser.js, screenshot: request.browser.screenshot, pdf: request.browser.pdf, timeout: request.timeout
             )
             let engine = lease.engine

@@ -1,12 +1,13 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import MCPBridge
 import NIOCore
 import Protocol
 import ServiceLifecycle
 
-/// The HTTP side of crawld (`--http`): the monitor and job routes, `/metrics`
-/// and the dashboard, on Hummingbird, beside the line protocol.
+/// The HTTP side of crawld (`--http`): the monitor and job routes, `/metrics`,
+/// the dashboard and MCP at `/mcp`, on Hummingbird, beside the line protocol.
 ///
 /// It has no state and no op of its own: routes run the daemon's ops
 /// (`OpRoute`), and `/metrics` asks the daemon for its exposition.
@@ -37,6 +38,14 @@ public enum HTTPFront {
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 await responder.respond(route, request: request, context: context)
             }
+        }
+        let mcpSessions = MCPSessions(
+            tools: CrawldTools(ops: OpRunner(dispatcher: dispatcher)), version: configuration.version,
+            limit: configuration.mcpSessionLimit, idleTimeout: configuration.mcpIdleTimeout
+        )
+        let mcp = MCPEndpoint(sessions: mcpSessions, maximumBodyBytes: configuration.mcpMaximumBodyBytes)
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            router.on("/mcp", method: method) { request, _ in await mcp.respond(request) }
         }
         router.get("/metrics") { _, _ in
             Response(

@@ -15,6 +15,16 @@ public struct HTTPFrontConfiguration: Sendable {
     public var pushInterval: Duration = .seconds(2)
     /// The largest POST body read; the actions take a signature at most.
     public var maximumBodyBytes = 64 << 10
+    /// crawld's version, which `/mcp` reports as its server's.
+    public var version = "unknown"
+    /// At most this many MCP sessions at once; opening one more closes the
+    /// least recently used (`MCPSessions`).
+    public var mcpSessionLimit = 64
+    /// An MCP session unused this long is closed when another one opens.
+    public var mcpIdleTimeout: Duration = .seconds(15 * 60)
+    /// The largest MCP message read: a `crawl_many` or `job_submit` of a
+    /// thousand URLs fits, as on the line protocol (1 MiB a line).
+    public var mcpMaximumBodyBytes = 1 << 20
 
     public init(host: String, port: Int, token: [UInt8]?) {
         self.host = host

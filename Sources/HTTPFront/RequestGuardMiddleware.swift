@@ -8,9 +8,11 @@ import Protocol
 ///   a browser can be made to send nothing that authorizes a POST (no CSRF).
 ///   The dashboard's WebSocket takes the token in its first message instead
 ///   (browsers cannot set headers on one), see `DashboardSocket`.
-/// - Whatever the token, a POST or a WebSocket upgrade whose `Origin` is not
-///   the `Host` it was sent to is refused: another site's page can make an
-///   operator's browser send a form POST to 127.0.0.1 without asking anyone.
+/// - Whatever the token, a POST, a WebSocket upgrade or any request to `/mcp`
+///   whose `Origin` is not the `Host` it was sent to is refused: another
+///   site's page can make an operator's browser send a form POST to
+///   127.0.0.1 without asking anyone, and MCP's Streamable HTTP transport
+///   requires the check on every request against DNS rebinding.
 /// - Without a token, the `Host` must be an address or `localhost`: a name
 ///   that resolves to 127.0.0.1 (DNS rebinding) would make another site's
 ///   page same-origin with this listener.
@@ -23,7 +25,7 @@ struct RequestGuardMiddleware<Context: Hummingbird.RequestContext>: RouterMiddle
         if token == nil, let host, !Self.isAddress(host) {
             return refuse(.forbidden, "Host '\(host.prefix(100))' is not an address; without --token-file only 127.0.0.1, [::1], localhost or an IP are served")
         }
-        if request.method == .post || request.headers[.upgrade] != nil, let origin = request.headers[.origin], !Self.origin(origin, isHost: host) {
+        if request.method == .post || request.headers[.upgrade] != nil || request.uri.path == "/mcp", let origin = request.headers[.origin], !Self.origin(origin, isHost: host) {
             return refuse(.forbidden, "cross-origin request from '\(origin.prefix(100))' refused")
         }
         if let token, !Self.isPublic(request.uri.path) {

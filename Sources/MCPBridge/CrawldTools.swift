@@ -2,7 +2,8 @@ import FoundationEssentials
 import JSON
 import MCP
 
-/// crawld's work as MCP tools, each one line-protocol op (or, for `crawl_many`, many):
+/// crawld's work as MCP tools, each one line-protocol op (or, for `crawl_many`, many), run by
+/// a `CrawldOpCaller` (the stdio bridge's connection or the HTTP side's dispatcher):
 /// `crawl`, `crawl_many`, `job_submit`, `job_status`, `job_results` and `health`.
 ///
 /// A tool's arguments are passed to the op as its parameters, so the daemon checks them
@@ -10,8 +11,12 @@ import MCP
 /// (`isError`, with the wire code and message). Answers come back as text: the page's
 /// Markdown (`fit_markdown`, which `crawl` asks for by default, or `markdown`) as a text item
 /// of its own, then the rest of the answer as JSON; a screenshot as an image item.
-struct CrawldTools: Sendable {
-    let link: DaemonLink
+public struct CrawldTools: Sendable {
+    let ops: any CrawldOpCaller
+
+    public init(ops: any CrawldOpCaller) {
+        self.ops = ops
+    }
 
     /// Pages of one `crawl_many` in flight at once on the shared connection.
     static let manyInFlight = 8
@@ -27,6 +32,8 @@ struct CrawldTools: Sendable {
                     "query": ["type": "string", "description": "keep only the blocks of fit_markdown relevant to this (BM25)"],
                     "engine": ["type": "string", "enum": ["http", "browser"]],
                     "screenshot": ["type": "boolean", "description": "browser engine: a PNG of the page"],
+                    "wait_until": ["type": "string", "enum": ["domcontentloaded", "load", "networkidle"], "description": "browser engine: the page event to wait for"],
+                    "wait_for": ["type": "string", "description": "browser engine: a CSS selector to wait for"],
                     "timeout_ms": ["type": "integer"],
                 ])),
         Tool(
@@ -75,7 +82,7 @@ struct CrawldTools: Sendable {
         default:
             guard let op = Self.ops[name] else { return .init(content: [Self.text("unknown tool '\(name)'")], isError: true) }
             parameters["op"] = .string(op)
-            return Self.result(try await link.request(parameters))
+            return Self.result(try await ops.request(parameters))
         }
     }
 
@@ -96,7 +103,7 @@ struct CrawldTools: Sendable {
                 guard let url = pending.popFirst() else { return }
                 var request = shared
                 request["url"] = url
-                group.addTask { [link, request] in Self.result(try await link.request(request)) }
+                group.addTask { [ops, request] in Self.result(try await ops.request(request)) }
             }
             for _ in 0..<Self.manyInFlight { startNext() }
             while let page = try await group.next() {

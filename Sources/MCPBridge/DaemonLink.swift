@@ -11,7 +11,7 @@ import Synchronization
 /// `run()` reads the answers and must run for the link's whole life (the MCP command runs
 /// it beside the server in one task group); when the daemon closes the connection, every
 /// call waiting and every later one fails with `MCPBridgeError.disconnected`.
-public final class DaemonLink: Sendable {
+public final class DaemonLink: CrawldOpCaller {
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private let state = Mutex(State())
 

@@ -34,7 +34,8 @@ public struct MCPBridge: Sendable {
                     throw MCPBridgeError.unauthorized(answer["error"]?.objectValue?["message"]?.stringValue ?? "unauthorized")
                 }
             }
-            let server = try await serve(CrawldTools(link: link))
+            let server = await CrawldTools(ops: link).server(version: version)
+            try await server.start(transport: StdioTransport())
             group.addTask {
                 await server.waitUntilCompleted()
                 link.close()
@@ -44,19 +45,5 @@ public struct MCPBridge: Sendable {
             link.close()
             group.cancelAll()
         }
-    }
-
-    private func serve(_ tools: CrawldTools) async throws -> Server {
-        let server = Server(name: "crawld", version: version, capabilities: .init(tools: .init(listChanged: false)))
-        await server.withMethodHandler(ListTools.self) { _ in .init(tools: CrawldTools.definitions) }
-        await server.withMethodHandler(CallTool.self) { params in
-            do {
-                return try await tools.call(params.name, arguments: params.arguments)
-            } catch {
-                return .init(content: [CrawldTools.text("\(error)")], isError: true)
-            }
-        }
-        try await server.start(transport: StdioTransport())
-        return server
     }
 }

@@ -245,6 +245,7 @@ struct CrawldCommand: AsyncParsableCommand {
         if let http {
             let address = try ListenAddress(parsing: http, option: "--http")
             configuration.http = HTTPFrontConfiguration(host: address.host, port: address.port, token: configuration.authToken)
+            configuration.http?.version = CrawldVersion.current
         }
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.clusterJobs = clusterJobs

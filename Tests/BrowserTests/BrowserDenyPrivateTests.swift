@@ -41,7 +41,7 @@ extension BrowserSuites {
         func refusedNavigationFailsTheRenderWithBlockedAddress(kind: String) async throws {
             let error = try await withGuardedBrowser { engine in
                 await #expect(throws: BrowserError.self) {
-                    try await engine.render(url: page(kind), options: RenderOptions(waitForNetworkIdle: true, timeout: .seconds(20)))
+                    try await engine.render(url: page(kind), options: RenderOptions(waitUntil: .networkIdle, timeout: .seconds(20)))
                 }
             }
             #expect(error?.code == .blockedAddress, "\(String(describing: error))")
@@ -53,7 +53,7 @@ extension BrowserSuites {
         @Test(arguments: ["iframe", "img", "fetch", "websocket"])
         func refusedSubresourceFailsAloneAndIsNotInTheDOM(kind: String) async throws {
             let result = try await withGuardedBrowser { engine in
-                try await engine.render(url: page(kind), options: RenderOptions(waitForNetworkIdle: true, timeout: .seconds(20)))
+                try await engine.render(url: page(kind), options: RenderOptions(waitUntil: .networkIdle, timeout: .seconds(20)))
             }
             #expect(result.html.contains("DONE"))
             #expect(!result.html.contains("SECRET"))
@@ -73,7 +73,7 @@ extension BrowserSuites {
         @Test(arguments: ["iframe", "websocket"])
         func withoutTheGuardThePrivateServerIsReached(kind: String) async throws {
             _ = try await withBrowser { engine in
-                try await engine.render(url: page(kind), options: RenderOptions(waitForNetworkIdle: true, timeout: .seconds(20)))
+                try await engine.render(url: page(kind), options: RenderOptions(waitUntil: .networkIdle, timeout: .seconds(20)))
             }
             #expect(secret.receivedAny)
         }

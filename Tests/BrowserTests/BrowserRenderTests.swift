@@ -105,10 +105,10 @@ extension BrowserSuites {
             var configuration = BrowserEngineConfiguration()
             configuration.blocked = [.image, .font]
             try await withBrowser { engine in
-                _ = try await engine.render(url: server.url("/img?shown"), options: RenderOptions(waitForNetworkIdle: true))
+                _ = try await engine.render(url: server.url("/img?shown"), options: RenderOptions(waitUntil: .networkIdle))
             }
             let result = try await withBrowser(configuration) { engine in
-                try await engine.render(url: server.url("/img?blocked"), options: RenderOptions(waitForNetworkIdle: true))
+                try await engine.render(url: server.url("/img?blocked"), options: RenderOptions(waitUntil: .networkIdle))
             }
             #expect(server.received("/pixel.png?shown"))
             #expect(server.received("/img?blocked"))

@@ -16,30 +16,34 @@ import TestSupport
 
     /// Runs the Python client against a daemon started with `arguments`; returns what it printed.
     private func session(daemonArguments: [String] = [], token: String? = nil, screenshot: Bool = false) async throws -> JSONObject {
-        let python = DaemonProcess.repositoryRoot.appendingPathComponent("Tests/.venv/bin/python").path
-        try #require(FileManager.default.isExecutableFile(atPath: python), "the mcp client is missing: run `make test-deps`")
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         try Self.page.write(to: folder.url.appendingPathComponent("kettle.html"), atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"] + daemonArguments)
         defer { Task { await daemon.stop() } }
         return try await withTestHTTPServer(root: folder.path) { server in
-            let client = Process()
-            client.executableURL = URL(fileURLWithPath: python)
-            client.arguments =
-                [
-                    DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/mcp_client.py").path,
-                    DaemonProcess.binary.path, String(daemon.port), server.url("/kettle.html"),
-                ] + (token.map { [$0] } ?? [])
-            if screenshot { client.environment = ProcessInfo.processInfo.environment.merging(["MCP_SCREENSHOT": "1"]) { _, new in new } }
-            let output = Pipe()
-            client.standardOutput = output
-            try client.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            client.waitUntilExit()
-            try #require(client.terminationStatus == 0, "the MCP client failed")
-            return try #require(try JSONValue.parse(Array(data)).objectValue)
+            try Self.runClient(
+                "mcp_client.py", [DaemonProcess.binary.path, String(daemon.port), server.url("/kettle.html")] + (token.map { [$0] } ?? []),
+                environment: screenshot ? ["MCP_SCREENSHOT": "1"] : [:]
+            )
         }
+    }
+
+    /// Runs `Tests/Servers/<script>` with Tests/.venv's Python (the `mcp` client) and returns the JSON object it printed.
+    static func runClient(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> JSONObject {
+        let python = DaemonProcess.repositoryRoot.appendingPathComponent("Tests/.venv/bin/python").path
+        try #require(FileManager.default.isExecutableFile(atPath: python), "the mcp client is missing: run `make test-deps`")
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: python)
+        client.arguments = [DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/\(script)").path] + arguments
+        client.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Pipe()
+        client.standardOutput = output
+        try client.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        client.waitUntilExit()
+        try #require(client.terminationStatus == 0, "the MCP client failed")
+        return try #require(try JSONValue.parse(Array(data)).objectValue)
     }
 
     private func texts(_ result: JSONValue?) -> [String] {

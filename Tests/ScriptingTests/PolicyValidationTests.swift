@@ -26,7 +26,7 @@ import TestSupport
         Breakage(replace: "interval_s = 10,", with: "interval_s = 0,", message: "policies.lua: janitor(90).interval_s must be a number of seconds > 0 (got 0)"),
         Breakage(replace: "hot_ttl_s = 120", with: "hot_ttl_s = nil", message: "policies.lua: janitor(90).hot_ttl_s must be a number of seconds ≥ 0 (got nil)"),
         Breakage(replace: "function M.janitor", with: "function M.janitr", message: "policies.lua: janitor must be a function (got nil)"),
-        Breakage(replace: "return \"http\", config", with: "return \"ftp\", config", message: "policies.lua: engine_for(https://example.com/) must return \"http\" or \"browser\" first (got \"ftp\")"),
+        Breakage(replace: "or \"http\"", with: "or \"ftp\"", message: "policies.lua: engine_for(https://example.com/) must return \"http\" or \"browser\" first (got \"ftp\")"),
         Breakage(
             replace: "max_concurrency = clamp(concurrency, limits.min_concurrency, limits.max_concurrency)", with: "max_concurrency = concurrency / 2",
             message: "policies.lua: politeness(example.com).max_concurrency must be an integer ≥ 1 (got 0.5)"),

@@ -42,10 +42,16 @@ import TestSupport
         let policies = registry.policies
         let url = "https://example.com/a"
         #expect(try await policies.engine(for: url, request: ["url": .string(url)]) == EngineChoice(engine: "http"))
-        #expect(try await policies.engine(for: url, request: ["js": "window.scrollTo(0, 1e6)"]) == EngineChoice(engine: "browser"))
+        // A browser that reads the DOM fetches no image, font or media; one that takes a picture fetches all.
+        let block: JSONValue = ["image", "font", "media"]
+        #expect(try await policies.engine(for: url, request: ["js": "window.scrollTo(0, 1e6)"]) == EngineChoice(engine: "browser", config: ["block": block]))
+        #expect(try await policies.engine(for: url, request: ["wait_for": "#app"]) == EngineChoice(engine: "browser", config: ["block": block]))
+        #expect(try await policies.engine(for: url, request: ["wait_until": "networkidle"]) == EngineChoice(engine: "browser", config: ["block": block]))
         #expect(try await policies.engine(for: url, request: ["screenshot": true]) == EngineChoice(engine: "browser"))
         let asked = try await policies.engine(for: url, request: ["engine": "browser", "config": ["headless": true, "viewport": ["width": 800]]])
-        #expect(asked == EngineChoice(engine: "browser", config: ["headless": true, "viewport": ["width": 800]]))
+        #expect(asked == EngineChoice(engine: "browser", config: ["block": block, "headless": true, "viewport": ["width": 800]]))
+        let fetchAll = try await policies.engine(for: url, request: ["engine": "browser", "config": ["block": []]])
+        #expect(fetchAll == EngineChoice(engine: "browser", config: ["block": []]))
     }
 
     @Test func politenessStartsAtTheFloorForRemoteHostsAndFastForLocalOnes() async throws {

@@ -56,4 +56,5 @@ async def main():
     }))
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

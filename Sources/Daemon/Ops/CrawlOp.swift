@@ -9,7 +9,7 @@ import Protocol
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
 struct CrawlOp: Op {
     let name = "crawl"
-    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query"]
+    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query", "wait_until", "wait_for"]
     let crawler: Crawler
     let admission: CrawlAdmission
     let throttle: HostThrottle
@@ -77,6 +77,19 @@ struct CrawlOp: Op {
         crawl.browser.js = try parameters.string("js")
         crawl.browser.screenshot = try parameters.bool("screenshot") ?? false
         crawl.browser.pdf = try parameters.bool("pdf") ?? false
+        if let waitUntil = try parameters.string("wait_until") {
+            guard let known = RenderOptions.WaitUntil(rawValue: waitUntil) else {
+                let choices = RenderOptions.WaitUntil.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                throw ProtocolError(.badRequest, "'wait_until' must be one of \(choices), got \"\(waitUntil.prefix(100))\"")
+            }
+            crawl.browser.waitUntil = known
+        }
+        if let waitFor = try parameters.string("wait_for") {
+            guard !waitFor.isEmpty, waitFor.utf8.count <= CrawlRequest.maxSelectorBytes else {
+                throw ProtocolError(.badRequest, "'wait_for' must be a CSS selector of 1 to \(CrawlRequest.maxSelectorBytes) bytes")
+            }
+            crawl.browser.waitFor = waitFor
+        }
         return crawl
     }
 }

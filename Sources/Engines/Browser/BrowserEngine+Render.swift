@@ -1,8 +1,8 @@
 import JSON
 
 extension BrowserEngine {
-    /// Renders one page in a fresh browser context: navigate, wait for load
-    /// (and the options' selector or network idle), run the options' script,
+    /// Renders one page in a fresh browser context: navigate, wait for the
+    /// options' page event (`load` by default) and selector, run the options' script,
     /// serialise the DOM, capture what was asked, dispose the context.
     ///
     /// The deadline is `options.timeout`, else the configuration's
@@ -85,12 +85,9 @@ extension BrowserEngine {
         }
         let loader = navigation["loaderId"]?.stringValue
         if let loader {
-            stage = options.waitForNetworkIdle ? "waiting for load and network idle" : "waiting for load"
-            let idle = options.waitForNetworkIdle
-            try await tracker.wait { page in
-                let seen = page.lifecycle[loader] ?? []
-                return seen.contains("load") && (!idle || seen.contains("networkIdle"))
-            }
+            stage = "waiting for \(options.waitUntil.rawValue)"
+            let events = options.waitUntil.lifecycleEvents
+            try await tracker.wait { page in events.isSubset(of: page.lifecycle[loader] ?? []) }
         }
         if let selector = options.waitForSelector {
             stage = "waiting for \(selector)"
@@ -145,7 +142,8 @@ extension BrowserEngine {
     private static let selectorMargin = Duration.milliseconds(250)
 
     /// Polls for `selector` inside the page until shortly before the deadline,
-    /// so that a missing element is a `timeout` of this render rather than a killed browser.
+    /// so that a missing element is a `timeout` of this render rather than a killed browser,
+    /// and a selector Chromium cannot parse is `badOption`.
     private func waitFor(selector: String, deadline: ContinuousClock.Instant, session: String, on connection: CDPConnection) async throws {
         let budget = max(0, (deadline - ContinuousClock.now - Self.selectorMargin).milliseconds)
         let quoted = JSONValue.string(selector).encodedString()
@@ -154,9 +152,14 @@ extension BrowserEngine {
               if (document.querySelector(\(quoted))) done(true); else if (Date.now() > end) done(false); else setTimeout(poll, 50); };
               poll(); })
             """
-        guard try await evaluate(script, session: session, on: connection).boolValue == true else {
-            throw BrowserError(.timeout, "no element matched \(quoted) before the deadline")
+        let found: Bool
+        do {
+            found = try await evaluate(script, session: session, on: connection).boolValue == true
+        } catch let error as BrowserError where error.code == .script {
+            // `querySelector` threw: the selector, not the page, is at fault.
+            throw BrowserError(.badOption, "wait_for \(quoted) is not a CSS selector Chromium accepts: \(error.message)")
         }
+        guard found else { throw BrowserError(.timeout, "no element matched \(quoted) before the deadline") }
     }
 
     /// Runs `expression` in the page, awaiting a promise, and returns its JSON value.

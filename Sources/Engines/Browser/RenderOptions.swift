@@ -1,10 +1,29 @@
 /// What one render asks for beyond the HTML. Not part of the signature: these
 /// vary per request on the same browser.
 public struct RenderOptions: Sendable, Hashable {
-    /// After load, wait until `document.querySelector(waitForSelector)` matches.
+    /// The page event a render waits for before it reads the page (the
+    /// `crawl` op's `wait_until`). A crawl reads the DOM, so it rarely needs
+    /// more than `domContentLoaded`; `load` waits for every image and
+    /// stylesheet too, and `networkIdle` for 500 ms without a request.
+    public enum WaitUntil: String, Sendable, Hashable, CaseIterable {
+        case domContentLoaded = "domcontentloaded"
+        case load
+        case networkIdle = "networkidle"
+
+        /// The Chromium lifecycle events (`Page.lifecycleEvent` names) that must all have been seen.
+        var lifecycleEvents: Set<String> {
+            switch self {
+            case .domContentLoaded: ["DOMContentLoaded"]
+            case .load: ["load"]
+            case .networkIdle: ["load", "networkIdle"]
+            }
+        }
+    }
+
+    /// After the page event, wait until `document.querySelector(waitForSelector)` matches.
     public var waitForSelector: String?
-    /// After load, wait for Chromium's `networkIdle` (no connection for 500 ms).
-    public var waitForNetworkIdle = false
+    /// The page event to wait for; `load` unless the request says otherwise.
+    public var waitUntil = WaitUntil.load
     /// A script run after load (and the waits); its JSON result comes back as
     /// `RenderResult.scriptResult`. A promise is awaited.
     public var script: String?
@@ -16,11 +35,11 @@ public struct RenderOptions: Sendable, Hashable {
     public var timeout: Duration?
 
     public init(
-        waitForSelector: String? = nil, waitForNetworkIdle: Bool = false, script: String? = nil,
+        waitForSelector: String? = nil, waitUntil: WaitUntil = .load, script: String? = nil,
         screenshot: Bool = false, pdf: Bool = false, timeout: Duration? = nil
     ) {
         self.waitForSelector = waitForSelector
-        self.waitForNetworkIdle = waitForNetworkIdle
+        self.waitUntil = waitUntil
         self.script = script
         self.screenshot = screenshot
         self.pdf = pdf
