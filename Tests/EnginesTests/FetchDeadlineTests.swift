@@ -23,6 +23,7 @@ import Testing
         // Expired, not sixty seconds later: the sleep was cancelled.
         await #expect(throws: Expired.self) {
             try await FetchDeadline.run(on: loop, deadline: .now() + .milliseconds(50), expired: Expired()) {
+                // The stalled fetch under test, not a wait: the deadline must cut it short.
                 try await Task.sleep(for: .seconds(60))
             }
         }
@@ -37,6 +38,7 @@ import Testing
     @Test func callersCancellationReachesTheOperation() async throws {
         let caller = Task {
             try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(60), expired: Expired()) {
+                // The stalled fetch under test, not a wait: the caller's cancellation must cut it short.
                 try await Task.sleep(for: .seconds(60))
             }
         }
