@@ -74,6 +74,9 @@ final class CrawlAdmission: Sendable {
         return try await body()
     }
 
+    /// Crawls waiting for a slot now.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     private func acquire(client: String?, patience: Duration?) async -> Bool {
         let waiterID: Int? = state.withLock { state in
             if state.fits(client, limits) {

@@ -1,7 +1,7 @@
 internal import CLibXML2
 
 /// One walk over a subtree that finds its furniture and measures everything else: the
-/// first half of main-content extraction (`MainContentFinder` decides with the figures).
+/// first half of main-content extraction (`HTMLDocument.mainContent(override:)` decides with the figures).
 ///
 /// Furniture by markup (`BoilerplateRules`) is skipped on the way in, so its text counts
 /// nowhere. On the way out an element is furniture by its figures too: a header without a

@@ -56,11 +56,15 @@ public actor HostGate {
             try Task.checkCancellation()
             var state = hosts[origin] ?? HostState()
             if state.inFlight >= max(1, maxConcurrency) {
+                waiting += 1
                 await waitForRelease(origin)
+                waiting -= 1
                 continue
             }
             let now = ContinuousClock.now
             if let ready = state.readyTime(after: delay, maxConcurrency: maxConcurrency), ready > now {
+                waiting += 1
+                defer { waiting -= 1 }
                 try await Task.sleep(until: ready, clock: .continuous)
                 continue
             }
@@ -94,6 +98,9 @@ public actor HostGate {
 
     /// Hosts the gate holds state for (requests in flight, waiters, or a delay still running).
     public var hostCount: Int { hosts.count }
+
+    /// Requests waiting, for a slot or for a delay, over every host.
+    public private(set) var waiting = 0
 
     /// Suspends until the next `release` of `origin`, or until the task is cancelled.
     private func waitForRelease(_ origin: String) async {

@@ -42,6 +42,9 @@ public actor PageSlots {
 
     public var inFlight: Int { inUse }
 
+    /// Tasks waiting for a slot.
+    public var waiting: Int { waiters.count }
+
     private func withdraw(_ id: Int) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: index).continuation.resume(returning: false)

@@ -21,17 +21,21 @@ final class ScriptPrintLog: Sendable {
     }
 
     private let logger: Logger
-    /// Starts a second ago, so that the first line opens a window of its own.
-    private let window = Mutex(Window(start: ContinuousClock.now.advanced(by: .seconds(-1))))
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let window: Mutex<Window>
 
-    init(logger: Logger) {
+    /// - Parameter now: the clock the windows are counted on (a test's own, to cross a second without waiting one).
+    init(logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.logger = logger
+        self.now = now
+        // Starts a second ago, so that the first line opens a window of its own.
+        window = Mutex(Window(start: now().advanced(by: .seconds(-1))))
     }
 
     /// Logs one line of a script's `print`, or counts it when the second's
     /// lines are used up. `location` is Lua's `extract.lua:12: `.
     func log(_ line: String, location: String) {
-        let now = ContinuousClock.now
+        let now = now()
         let (logs, dropped) = window.withLock { window -> (Bool, Int) in
             var dropped = 0
             if now - window.start >= .seconds(1) {

@@ -21,8 +21,12 @@ public final class ScriptRegistry: Sendable {
     ///     until `reload()`.
     ///   - limits: memory cap, instruction budget and deadline of every state.
     ///   - logger: also receives the scripts' `print(...)` (see `ScriptPrintLog`).
-    public init(directory: String, logger: Logger, limits: LuaLimits = LuaLimits(), poolCapacity: Int = LuaStatePool.defaultCapacity) {
-        let printLog = ScriptPrintLog(logger: logger)
+    public convenience init(directory: String, logger: Logger, limits: LuaLimits = LuaLimits(), poolCapacity: Int = LuaStatePool.defaultCapacity) {
+        self.init(directory: directory, logger: logger, limits: limits, poolCapacity: poolCapacity, printLog: ScriptPrintLog(logger: logger))
+    }
+
+    /// The same, with the scripts' `print` going to `printLog` (a test's, on a clock of its own).
+    init(directory: String, logger: Logger, limits: LuaLimits, poolCapacity: Int, printLog: ScriptPrintLog) {
         scripts = LuaScriptRegistry(
             directory: directory, limits: limits, poolCapacity: poolCapacity,
             prepare: { state throws(LuaError) in

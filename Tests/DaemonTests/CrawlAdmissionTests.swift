@@ -1,5 +1,6 @@
 import Protocol
 import Testing
+import TestSupport
 
 @testable import Daemon
 
@@ -33,8 +34,8 @@ import Testing
         let admission = CrawlAdmission(limits: .init(total: 1, perClient: 1, patience: .seconds(30)))
         let holder = await hold(admission, client: nil)
         async let waited: Bool = admission.withSlot(client: "10.0.0.3", patience: .seconds(30)) { true }
-        // Long enough for the crawl to be waiting; it must then get the slot, not busy.
-        try await Task.sleep(for: .milliseconds(50))
+        // Once the crawl waits, the slot given back must go to it, not busy.
+        #expect(await pollUntil { admission.waiting == 1 })
         holder.resume()
         #expect(try await waited)
         // Both slots were given back: the ceiling of one admits a crawl that may not wait.

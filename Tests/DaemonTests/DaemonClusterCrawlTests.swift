@@ -68,7 +68,14 @@ import TestSupport
         let paused = try await client.request(["op": "job.pause", "job": .string(job)]).answer
         #expect(paused["state"] == "paused")
         let atPause = paused["crawled"]?.intValue ?? 0
-        try await Task.sleep(for: .seconds(2))
+        // A marker: a small cluster job submitted after the pause runs to its
+        // end on the same instances, so their workers claimed pages since.
+        let markerSite = try JobSiteServer(pages: 3)
+        let marker = try #require(
+            try await client.request([
+                "op": "job.submit", "cluster": true, "urls": [.string(markerSite.base + "/p/0.html")], "output": "marker",
+            ]).answer["job"]?.stringValue)
+        #expect(try await pollUntil(seconds: 60) { try await jobStatus(client, marker)["state"] == "completed" })
         let stillPaused = try await jobStatus(client, job)
         #expect(stillPaused["state"] == "paused")
         let inFlightBound = Int64(3 * 3)

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Synchronization
 import Testing
 import TestSupport
 
@@ -64,11 +65,21 @@ import TestSupport
         )
         defer { Task { await daemon.stop() } }
         let attackers = try await attack(daemon, silent: silent, connections: 48, crawls: 16)
-        var most = 0
-        for _ in 0..<20 {
-            most = max(most, Self.openDescriptors(daemon.pid))
-            try await Task.sleep(for: .milliseconds(100))
+        // Sampled from the first crawl until the attacker's first answer
+        // (`busy` past a ceiling, or its crawl's own timeout against the
+        // silent site): every crawl was sent before, so until then the whole
+        // attack is in flight or waiting, and the descriptors at their most.
+        let answered = Atomic<Bool>(false)
+        let firstAnswer = Task {
+            defer { answered.store(true, ordering: .releasing) }
+            return try? await attackers[0].readJSON(timeout: .seconds(120))
         }
+        var most = 0
+        _ = await pollUntil(seconds: 180) {
+            most = max(most, Self.openDescriptors(daemon.pid))
+            return answered.load(ordering: .acquiring)
+        }
+        #expect(await firstAnswer.value != nil, "the attacker's crawls end, by busy or by their timeout")
         #expect(most > 0 && most < 256, "crawld held \(most) descriptors of 256")
 
         let (other, _) = try await anotherClientsCrawl(daemon, site)

@@ -47,15 +47,23 @@ import TestSupport
     @Test func cancelOfAJobQueuedBehindAnotherJobsDelayAnswersPromptly() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let site = try JobSiteServer(pages: 40, crawlDelay: "1000000")
+        let log = folder.url.appendingPathComponent("site.log").path
+        let arrivals = folder.url.appendingPathComponent("arrivals.log").path
+        let site = try JobSiteServer(pages: 40, crawlDelay: "1000000", log: log, arrivals: arrivals)
         let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
+        func lines(_ path: String) -> [Substring] { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n") }
         try await daemon.withClient { client in
             let seeds = (0..<20).map { JSONValue.string(site.base + "/p/\($0).html") }
             let first = try await submit(client, ["urls": .array(seeds), "concurrency": 20, "follow_links": false])
             #expect(try await pollUntil(seconds: 60) { try await jobStatus(client, first)["crawled"] == 1 })
             let second = try await submit(client, ["urls": [.string(site.base + "/p/30.html")]])
-            try await Task.sleep(for: .milliseconds(500))
+            // The second job has its own robots.txt answered (the log is written once a request is answered)...
+            #expect(await pollUntil(seconds: 60) { lines(log).filter { $0.hasSuffix(" /robots.txt") }.count == 2 })
+            // ...then a marker: a job that ignores robots.txt, started after that, gets its page.
+            let marker = try await submit(client, ["urls": [.string(site.base + "/p/31.html")], "obey_robots": false, "follow_links": false])
+            #expect(try await pollUntil(seconds: 60) { try await jobStatus(client, marker)["state"] == "completed" })
+            #expect(!lines(arrivals).contains("/p/30.html"), "held by the crawl-delay")
             #expect(try await jobStatus(client, second)["crawled"] == 0, "held by the crawl-delay")
             let cancelled = try await client.request(["op": "job.cancel", "job": .string(second)], timeout: .seconds(5)).answer
             #expect(cancelled["state"] == "cancelled")

@@ -20,8 +20,9 @@ import TestSupport
     private func interruptAndResume(signal: Int32, redis: RedisServer?) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        // 60 pages × 200 ms over 2 workers: still running when the signal comes, even on a loaded machine.
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 200)
+        // Past 20 pages the site holds every request: the job is mid-way when
+        // the signal comes, however loaded the machine; released before the resume.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 20, holdAfter: 20)
         let first = try await start(folder, redis: redis)
         let client = try await first.connect()
         let submitted = try await client.request([
@@ -43,6 +44,7 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("state/jobs/\(job).json").path))
         }
 
+        try await site.release()
         let second = try await start(folder, redis: redis)
         defer { Task { await second.stop() } }
         let again = try await second.connect()

@@ -18,11 +18,12 @@ import TestSupport
                     // A connection the daemon closes mid-send fails here; that is the point.
                     group.addTask { try? await client.send(raw: line) }
                 }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(300))
-                    try await expectPingWithinOneSecond(daemon, token: token)
+                // Mid-flood: once a quarter of the connections have sent their line, the rest still sending.
+                var sent = 0
+                while try await group.next() != nil {
+                    sent += 1
+                    if sent == max(1, connections / 4) { try await expectPingWithinOneSecond(daemon, token: token) }
                 }
-                try await group.waitForAll()
             }
         } catch {
             for client in clients { await client.close() }

@@ -52,6 +52,7 @@ import TestSupport
                 continuation.finish()
             }
             Thread.detachNewThread {
+                // The timeout, not a wait: the first line, when it comes, is returned at once.
                 Thread.sleep(forTimeInterval: Double(timeout.components.seconds))
                 continuation.yield(nil)
                 continuation.finish()

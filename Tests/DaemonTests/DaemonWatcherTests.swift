@@ -14,6 +14,11 @@ import TestSupport
         return try #require(answer["job"]?.stringValue)
     }
 
+    /// Requests the daemon has started and not yet answered (each open watch is one).
+    private func inFlight(_ client: LineClient) async throws -> Int64 {
+        try await client.request(["op": "monitor.health"]).answer["in_flight"]?.intValue ?? 0
+    }
+
     @Test func twoHundredUnreadWatchersAreDroppedAndMemoryStaysBounded() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -33,8 +38,8 @@ import TestSupport
                     try watcher.send(#"{"id":\#(n),"op":"job.watch","job":"\#(job)","pages":true}"# + "\n")
                     watchers.append(watcher)
                 }
-                // Past the burst of 200 watches starting, while they go unread:
-                try await Task.sleep(for: .seconds(2))
+                // Once all 200 watches run (the monitor counts them in flight), while they go unread:
+                #expect(try await pollUntil(seconds: 120) { try await inFlight(control) >= 200 })
                 try await expectPingWithinOneSecond(daemon, token: nil)
                 #expect(try await pollUntil(seconds: 600) { try await jobStatus(control, job)["state"]?.stringValue == "completed" }, "dropping watchers does not stop the job")
                 return watchers

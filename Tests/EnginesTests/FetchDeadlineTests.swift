@@ -13,9 +13,11 @@ import Testing
     struct Failed: Error {}
 
     let loop = MultiThreadedEventLoopGroup.singleton.any()
+    // Deadlines that must not pass are an hour away: a starved test process
+    // has taken over 30 s to run an operation that throws at once.
 
     @Test func answerBeforeTheDeadlinePassesThrough() async throws {
-        let value = try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(30), expired: Expired()) { 42 }
+        let value = try await FetchDeadline.run(on: loop, deadline: .now() + .hours(1), expired: Expired()) { 42 }
         #expect(value == 42)
     }
 
@@ -23,6 +25,7 @@ import Testing
         // Expired, not sixty seconds later: the sleep was cancelled.
         await #expect(throws: Expired.self) {
             try await FetchDeadline.run(on: loop, deadline: .now() + .milliseconds(50), expired: Expired()) {
+                // The stalled fetch under test, not a wait: the deadline must cut it short.
                 try await Task.sleep(for: .seconds(60))
             }
         }
@@ -30,14 +33,15 @@ import Testing
 
     @Test func operationErrorIsNotAnExpiry() async throws {
         await #expect(throws: Failed.self) {
-            try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(30), expired: Expired()) { throw Failed() }
+            try await FetchDeadline.run(on: loop, deadline: .now() + .hours(1), expired: Expired()) { throw Failed() }
         }
     }
 
     @Test func callersCancellationReachesTheOperation() async throws {
         let caller = Task {
-            try await FetchDeadline.run(on: loop, deadline: .now() + .seconds(60), expired: Expired()) {
-                try await Task.sleep(for: .seconds(60))
+            try await FetchDeadline.run(on: loop, deadline: .now() + .hours(1), expired: Expired()) {
+                // The stalled fetch under test, not a wait: the caller's cancellation must cut it short.
+                try await Task.sleep(for: .seconds(3600))
             }
         }
         caller.cancel()

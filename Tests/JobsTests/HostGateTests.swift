@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import Jobs
 
@@ -14,7 +15,7 @@ import Testing
         try await gate.acquire(origin, delay: .seconds(3600), maxConcurrency: 1)
         await gate.release(origin)
         let waiting = Task { try await gate.acquire(origin, delay: .seconds(3600), maxConcurrency: 1) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await pollUntil { await gate.waiting == 1 }, "cancelled while it sleeps out the delay")
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         // Another job to the host, with no delay of its own, is not held by the first one's.
@@ -26,7 +27,7 @@ import Testing
         let gate = HostGate()
         try await gate.acquire(origin, delay: .zero, maxConcurrency: 1)
         let waiting = Task { try await gate.acquire(origin, delay: .zero, maxConcurrency: 1) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await pollUntil { await gate.waiting == 1 }, "cancelled while it waits for the slot")
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         await gate.release(origin)
@@ -77,7 +78,7 @@ import Testing
         let slots = PageSlots(limit: 1)
         try await slots.acquire()
         let waiting = Task { try await slots.acquire() }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await pollUntil { await slots.waiting == 1 }, "cancelled while it waits")
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         await slots.release()

@@ -10,13 +10,15 @@ import Testing
 /// end and for every politeness delay (a client's `delay_ms: 3600000`) to pass.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct JobStopTests {
     @Test func cancelDuringASlowRobotsFetchEndsAtOnce() async throws {
-        let server = try JobSiteServer(pages: 5, robotsLatencyMs: 120_000)
         let dir = TemporaryDirectory()
+        let arrivals = dir.path + "/arrivals"
+        let server = try JobSiteServer(pages: 5, robotsLatencyMs: 120_000, arrivals: arrivals)
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
         let running = Task { await manager.run() }
         let job = try await manager.submit(try JobSpec(parameters: ["urls": [.string(server.base + "/p/0.html")], "output": "r.jsonl"]))
         #expect(try await pollUntil(seconds: 120) { try await manager.status(job).state == .running })
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancelled while the site holds the robots.txt request it has read.
+        #expect(await pollUntil(seconds: 120) { dir.read("arrivals").contains("/robots.txt") })
         let clock = ContinuousClock()
         let start = clock.now
         let final = try await manager.cancel(job)

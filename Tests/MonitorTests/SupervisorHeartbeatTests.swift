@@ -75,16 +75,25 @@ private final class DatagramCollector: ChannelInboundHandler, Sendable {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let receiver = try UnixDatagramReceiver(path: path)
-        let hung = Atomic<Bool>(true)
+        // The first probe hangs for ten beat intervals (the hang is what is
+        // under test), and before it returns it looks whether any beat went
+        // out meanwhile: a beat is sent only after its probe returned, so
+        // whatever was sent is already in the socket's queue.
+        let probes = Atomic<Int>(0)
+        let beatsDuringHang = Mutex<Int?>(nil)
         let heartbeat = try SupervisorHeartbeat(
             watchdogUDP: nil, environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "100000"],
             eventLoop: group.next(), logger: Logger(label: "test"),
-            probe: { while hung.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) } }
+            probe: {
+                guard probes.add(1, ordering: .relaxed).newValue == 1 else { return }
+                try? await Task.sleep(for: .milliseconds(500))
+                let sent = receiver.drain().filter { $0 == "WATCHDOG=1" }.count
+                beatsDuringHang.withLock { $0 = sent }
+            }
         )
         try await heartbeat.start()
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(!receiver.drain().contains("WATCHDOG=1"), "ten rounds of a hung probe send nothing")
-        hung.store(false, ordering: .releasing)
+        #expect(await pollUntil(seconds: 120) { beatsDuringHang.withLock { $0 } != nil })
+        #expect(beatsDuringHang.withLock { $0 } == 0, "ten rounds of a hung probe send nothing")
         #expect(await pollUntil(seconds: 120) { receiver.drain().filter { $0 == "WATCHDOG=1" }.count >= 2 })
         await heartbeat.stop()
         try await group.shutdownGracefully()

@@ -13,6 +13,7 @@ final class TestDispatcher: RequestDispatcher {
         var held = 0
         var maximumHeld = 0
         var gateOpen = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
     init(inlineOps: Set<String> = []) {
@@ -23,7 +24,12 @@ final class TestDispatcher: RequestDispatcher {
     var held: Int { state.withLock { $0.held } }
 
     func openGate() {
-        state.withLock { $0.gateOpen = true }
+        let waiting = state.withLock { state in
+            state.gateOpen = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for waiter in waiting { waiter.resume() }
     }
 
     func runsInline(_ request: Request) -> Bool {
@@ -39,6 +45,7 @@ final class TestDispatcher: RequestDispatcher {
             return [:]
         case "sleep":
             let ms = try request.parameters.int("ms") ?? 0
+            // A slow op is what the tests of `sleep` want, not a wait.
             try? await Task.sleep(for: .milliseconds(ms))
             return ["slept": .int(Int64(ms))]
         case "hold":
@@ -46,8 +53,12 @@ final class TestDispatcher: RequestDispatcher {
                 $0.held += 1
                 $0.maximumHeld = max($0.maximumHeld, $0.held)
             }
-            while !state.withLock({ $0.gateOpen }) {
-                try? await Task.sleep(for: .milliseconds(5))
+            await withCheckedContinuation { continuation in
+                let open = state.withLock { state in
+                    if !state.gateOpen { state.waiting.append(continuation) }
+                    return state.gateOpen
+                }
+                if open { continuation.resume() }
             }
             state.withLock { $0.held -= 1 }
             return [:]

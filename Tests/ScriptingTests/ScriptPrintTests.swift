@@ -1,9 +1,11 @@
 import InMemoryLogging
 import Logging
 import LuaBridge
-import Scripting
+import Synchronization
 import Testing
 import TestSupport
+
+@testable import Scripting
 
 /// A script's `print` goes to the daemon's log, rate-limited, never to stdout
 /// (which blocks the daemon when it is a full pipe).
@@ -23,7 +25,10 @@ import TestSupport
         let log = InMemoryLogHandler()
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
         folder.write("extract.lua", Self.printer)
-        let registry = ScriptRegistry(directory: folder.path, logger: Logger(label: "test") { _ in log })
+        let logger = Logger(label: "test") { _ in log }
+        let clock = Mutex(ContinuousClock.now)
+        let printLog = ScriptPrintLog(logger: logger) { clock.withLock { $0 } }
+        let registry = ScriptRegistry(directory: folder.path, logger: logger, limits: LuaLimits(), poolCapacity: 2, printLog: printLog)
         try await registry.reload()
 
         _ = try await ExtractorFixtures.extract(registry, "<p>x</p>", url: "https://print.test/")
@@ -33,12 +38,18 @@ import TestSupport
         #expect(printed.first?.message.description == "line\t1\tnil\ttrue")
         #expect(printed.first?.metadata["crawld.script"] == "extract.lua:4")
 
-        try await Task.sleep(for: .milliseconds(1100))
+        // Still the same second: all 25 are dropped, and nothing says so yet.
+        clock.withLock { $0 += .milliseconds(900) }
+        _ = try await ExtractorFixtures.extract(registry, "<p>x</p>", url: "https://print.test/")
+        #expect(log.entries.filter { $0.metadata["crawld.script.dropped"] != nil }.isEmpty)
+        #expect(log.entries.filter { $0.metadata["crawld.script"] != nil }.count == 10)
+
+        clock.withLock { $0 += .milliseconds(200) }
         _ = try await ExtractorFixtures.extract(registry, "<p>x</p>", url: "https://print.test/")
         let summaries = log.entries.filter { $0.metadata["crawld.script.dropped"] != nil }
         #expect(summaries.count == 1)
         #expect(summaries.first?.level == .notice)
-        #expect(summaries.first?.metadata["crawld.script.dropped"] == "15")
+        #expect(summaries.first?.metadata["crawld.script.dropped"] == "40")
         #expect(log.entries.filter { $0.metadata["crawld.script"] != nil }.count == 20)
     }
 

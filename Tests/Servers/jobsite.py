@@ -19,11 +19,15 @@ Prints "PORT <n>" on stdout once listening. Pages:
   /collide.html  links to /c/<x> and /c/<y>, two paths whose full URLs have the
                  same 64-bit FNV-1a hash on this server (see colliding_paths)
   /c/<any>       a small page
-Every page waits --latency-ms before answering, so a test can stop a job mid-way.
+Every page waits --latency-ms before answering, so a test can stop a job mid-way;
+with --hold-after K the page requests after the K-th wait until GET /release,
+so a job is mid-way for as long as the test needs, however loaded the machine.
 With --hosts N the same site is served on 127.0.0.2 ... 127.0.0.(N+1), one port
 for all; with --log PATH each request appends "<start> <end> <host> <path>"
 (seconds since the epoch, when it was read and when its answer was written),
-so a test can check politeness from the server's own clock.
+so a test can check politeness from the server's own clock; with --arrivals
+PATH each request appends "<path>" the moment it is read, so a test can wait
+for a request that is still being answered.
 The server exits when its stdin closes, so it never outlives a killed test run.
 """
 import argparse
@@ -37,6 +41,9 @@ ARGS = None
 FLAKY = {}
 HOSTILE_ROBOTS = None
 LOCK = threading.Lock()
+# With --hold-after K: page requests past the K-th wait until GET /release.
+SERVED = [0]
+RELEASED = threading.Event()
 
 
 # A short vector d with sum(d[i] * P**(11 - i)) = 0 mod 2**64 (P the FNV-1a 64
@@ -124,6 +131,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         start = time.time()
+        if ARGS.arrivals:
+            with LOCK, open(ARGS.arrivals, "a") as arrivals:
+                arrivals.write(f"{self.path}\n")
         try:
             self.answer()
         finally:
@@ -143,8 +153,17 @@ class Handler(BaseHTTPRequestHandler):
             if ARGS.hostile_robots:
                 robots += HOSTILE_ROBOTS
             return self.send(200, robots, "text/plain")
+        if path == "/release":
+            RELEASED.set()
+            return self.send(200, "released", "text/plain")
         time.sleep(ARGS.latency_ms / 1000)
         if path.startswith("/p/") and path.endswith(".html"):
+            if ARGS.hold_after is not None:
+                with LOCK:
+                    SERVED[0] += 1
+                    held = SERVED[0] > ARGS.hold_after
+                if held:
+                    RELEASED.wait()
             try:
                 i = int(path[3:-5])
             except ValueError:
@@ -189,6 +208,8 @@ def main():
     parser.add_argument("--extra-links", type=int, default=0)
     parser.add_argument("--hosts", type=int, default=0)
     parser.add_argument("--log", default=None)
+    parser.add_argument("--arrivals", default=None)
+    parser.add_argument("--hold-after", type=int, default=None)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()

@@ -118,13 +118,17 @@ public final class DaemonProcess: Sendable {
 
     /// How much the daemon's resident memory grew at most while `body` ran
     /// and for `settle` after it (sampled every 50 ms), in bytes.
+    ///
+    /// `settle` is part of the measurement, not a wait for an event: memory
+    /// taken by what `body` started (buffers of unread sockets) may peak after it returned.
     public func peakResidentGrowth<T: Sendable>(settle: Duration = .seconds(1), during body: () async throws -> T) async throws -> (result: T, growth: Int) {
         let before = residentBytes
+        let stopAt = Mutex<ContinuousClock.Instant?>(nil)
         let sampler = Task {
             var peak = before
-            while !Task.isCancelled {
+            _ = await pollUntil(seconds: 86_400, every: .milliseconds(50)) {
                 peak = max(peak, residentBytes)
-                try? await Task.sleep(for: .milliseconds(50))
+                return stopAt.withLock { $0.map { ContinuousClock.now >= $0 } ?? false } || Task.isCancelled
             }
             return peak
         }
@@ -135,8 +139,7 @@ public final class DaemonProcess: Sendable {
             sampler.cancel()
             throw error
         }
-        try? await Task.sleep(for: settle)
-        sampler.cancel()
+        stopAt.withLock { $0 = .now + settle }
         return (result, await sampler.value - before)
     }
 
@@ -156,18 +159,10 @@ public final class DaemonProcess: Sendable {
     /// `waitForExit`, so that it sees the machine exactly as crawld left it. Past `timeout`
     /// the process is killed and `check` runs then. Returns `check`'s result.
     public func atExit<T: Sendable>(timeout: Duration = .seconds(60), _ check: @escaping @Sendable () -> T) async -> T {
-        let pid = self.pid
-        let exited = Mutex(false)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) {
-            if !exited.withLock({ $0 }) { kill(pid, SIGKILL) }
-        }
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var info = siginfo_t()
-                _ = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
-                let result = check()
-                exited.withLock { $0 = true }
-                continuation.resume(returning: result)
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [process] in
+                ProcessExit.wait(for: process, killAfter: timeout)
+                continuation.resume(returning: check())
             }
         }
     }
@@ -183,15 +178,12 @@ public final class DaemonProcess: Sendable {
     /// `http://HOST:PORT` of the `--http` listener, read from its
     /// "http dashboard at" log line, which follows the line listener's.
     public func httpBase(timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if let range = log.text.range(of: "http dashboard at ") {
-                let url = log.text[range.upperBound...].prefix { $0 != "\n" }
-                return String(url.dropLast("/dashboard".count))
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        let logged = await pollUntil(seconds: Double(timeout.components.seconds)) { log.text.contains("http dashboard at ") }
+        guard logged, let range = log.text.range(of: "http dashboard at ") else {
+            throw LineClientError(message: "crawld logged no http listener; its log:\n" + log.text)
         }
-        throw LineClientError(message: "crawld logged no http listener; its log:\n" + log.text)
+        let url = log.text[range.upperBound...].prefix { $0 != "\n" }
+        return String(url.dropLast("/dashboard".count))
     }
 
     /// A client connected to this daemon.

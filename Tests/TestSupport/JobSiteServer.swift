@@ -16,9 +16,13 @@ public final class JobSiteServer: Sendable {
     ///   - hostileRobots: append 498 KiB of long wildcard rules to robots.txt.
     ///   - robotsLatencyMs: how long robots.txt takes to answer.
     ///   - extraLinks: out-of-scope links added to every page (big records).
+    ///   - log: a file each answered request appends `<start> <end> <host> <path>` to.
+    ///   - arrivals: a file each request appends its path to the moment it is read.
+    ///   - holdAfter: page requests past this many wait until `release()`.
     public init(
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
-        robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil
+        robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil, arrivals: String? = nil,
+        holdAfter: Int? = nil
     ) throws {
         var arguments: [String] = ["--pages", String(pages), "--latency-ms", String(latencyMs)]
         arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
@@ -26,6 +30,17 @@ public final class JobSiteServer: Sendable {
         if hostileRobots { arguments.append("--hostile-robots") }
         if hosts > 0 { arguments += ["--hosts", String(hosts)] }
         if let log { arguments += ["--log", log] }
+        if let arrivals { arguments += ["--arrivals", arrivals] }
+        if let holdAfter { arguments += ["--hold-after", String(holdAfter)] }
         server = try ScriptServer("jobsite.py", arguments)
+    }
+
+    /// Lets the page requests held by `holdAfter` (and every later one) be answered.
+    public func release() async throws {
+        let client = try await LineClient.connect(port: port)
+        try await client.send(raw: Array("GET /release HTTP/1.0\r\n\r\n".utf8))
+        let status = try await client.readLine()
+        await client.close()
+        guard status?.contains(" 200 ") == true else { throw LineClientError(message: "GET /release answered \(status ?? "nothing")") }
     }
 }

@@ -151,6 +151,7 @@ private final class AsyncLineReader: Sendable {
                 state.waiter = (state.nextWaiter, continuation)
                 let id = state.nextWaiter
                 Task { [self] in
+                    // The read's timeout, not a wait: a line that comes first ends the read at once.
                     try? await Task.sleep(for: timeout)
                     self.expire(id)
                 }

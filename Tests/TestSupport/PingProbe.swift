@@ -25,11 +25,10 @@ public enum PingProbe {
     /// `seconds`), and returns the slowest answer time seen.
     public static func slowestAnswer(port: Int, seconds: Double = 120, until done: () async throws -> Bool) async throws -> Duration {
         var slowest = Duration.zero
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        repeat {
+        _ = try await pollUntil(seconds: seconds, every: .milliseconds(100)) {
             slowest = max(slowest, try await answerTime(port: port))
-            try await Task.sleep(for: .milliseconds(100))
-        } while try await !done() && ContinuousClock.now < deadline
+            return try await done()
+        }
         return slowest
     }
 }

@@ -10,8 +10,8 @@ import Glibc
 /// binding a socket to port 0 and reading the port back, then Redis is
 /// started on it. The append-only file is on with `fsync always`, so a
 /// SIGKILL loses nothing Redis acknowledged and a restart brings it back:
-/// tests can check that data survives exactly. `start()` returns once PING
-/// answers.
+/// tests can check that data survives exactly. `start()` returns once Redis
+/// said READY=1 (as it does to systemd) and PING answers.
 public final class RedisServer: @unchecked Sendable {
     /// Guards `process`; tests may stop a server from another task.
     private let lock = NSLock()
@@ -44,15 +44,17 @@ public final class RedisServer: @unchecked Sendable {
         ]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
+        // Supervised by "systemd": redis-server says READY=1 on this socket once it accepts connections.
+        let notifyPath = directory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
+        let readiness = try UnixDatagramReceiver(path: notifyPath)
+        defer { try? FileManager.default.removeItem(atPath: notifyPath) }
+        server.arguments! += ["--supervised", "systemd"]
+        server.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": notifyPath]) { _, new in new }
         try server.run()
         lock.withLock { process = server }
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if (try? cli("PING")) == "PONG" { return }
-            guard server.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
+        guard readiness.wait(for: "READY=1", timeout: .seconds(20)), (try? cli("PING")) == "PONG" else {
+            throw RedisServerError(message: "redis-server on port \(port) did not become ready")
         }
-        throw RedisServerError(message: "redis-server on port \(port) did not answer PING")
     }
 
     /// Stops the server the way a crash would (SIGKILL) and waits for it to be gone.
@@ -85,17 +87,10 @@ public final class RedisServer: @unchecked Sendable {
         }
         guard let running, running.isRunning else { return }
         Glibc.kill(running.processIdentifier, signal)
-        // Process.waitUntilExit spins a run loop and can hang on a cooperative-pool
-        // thread; Foundation reaps the child itself, so poll until it has.
-        let deadline = Date().addingTimeInterval(30)
-        while running.isRunning && Date() < deadline { usleep(10_000) }
         // A child can inherit a signal mask with SIGTERM blocked (see
-        // JobSiteServer); one that outlived the deadline is killed, so no
+        // JobSiteServer); one that outlives 30 s is killed, so no
         // redis-server outlives its test once this handle has let go of it.
-        if running.isRunning {
-            Glibc.kill(running.processIdentifier, SIGKILL)
-            while running.isRunning { usleep(10_000) }
-        }
+        ProcessExit.wait(for: running)
     }
 
     /// Runs `redis-cli` against this server and returns its trimmed output.
@@ -108,7 +103,7 @@ public final class RedisServer: @unchecked Sendable {
         client.standardError = FileHandle.nullDevice
         try client.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        while client.isRunning { usleep(1_000) }
+        ProcessExit.wait(for: client)
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// A fake NOTIFY_SOCKET: a bound unix datagram socket the test reads without blocking.
+/// A fake NOTIFY_SOCKET: a bound unix datagram socket the test reads without
+/// blocking (`drain`), or waits on for one message (`wait(for:timeout:)`).
 ///
 /// Raw sockets, because systemd's senders are unnamed and NIO's datagram
 /// channel wants a sender address for each message.
@@ -23,6 +24,22 @@ public final class UnixDatagramReceiver: @unchecked Sendable {
     }
 
     deinit { close(descriptor) }
+
+    /// Blocks until a message with the line `line` has been received (now or
+    /// before), or `timeout` passes. sd_notify's messages are lines
+    /// (`STATUS=…\nREADY=1\n`).
+    /// - Returns: whether it came.
+    public func wait(for line: String, timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !drain().contains(where: { $0.split(separator: "\n").contains(Substring(line)) }) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            _ = poll(&descriptors, 1, milliseconds)
+        }
+        return true
+    }
 
     /// Every message received so far.
     public func drain() -> [String] {
