@@ -116,5 +116,7 @@ extension JobProgress {
         lastSuccessAt = o["last_success_at"]?.stringValue.flatMap(Timestamp.parse)
         failure = o["failure"]?.stringValue
         stage = o["stage"]?.stringValue ?? stage
+        sitemaps = o["sitemaps"]?.objectValue.map(SitemapProgress.init(restoring:))
+        for (change, count) in o["changes"]?.objectValue ?? [:] { changes[change] = count.intValue.map { Int($0) } ?? 0 }
     }
 }

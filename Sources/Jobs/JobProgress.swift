@@ -48,6 +48,10 @@ public struct JobProgress: Sendable, Equatable {
     public var instance: String?
     /// A cluster job's pages crawled by each instance that took part.
     public var instances: [String: Int]?
+    /// The sitemap stage of a job with `sitemaps`.
+    public var sitemaps: SitemapProgress?
+    /// A recrawl's pages by `change` (`new`, `changed`, `unchanged`, `gone`).
+    public var changes: [String: Int] = [:]
 
     public init(job: String, output: String) {
         self.job = job
@@ -79,6 +83,12 @@ public struct JobProgress: Sendable, Equatable {
             var byInstance: JSONObject = [:]
             for (id, pages) in instances.sorted(by: { $0.key < $1.key }) { byInstance[id] = .int(Int64(pages)) }
             o["instances"] = .object(byInstance)
+        }
+        if let sitemaps { o["sitemaps"] = sitemaps.json }
+        if !changes.isEmpty {
+            var byChange: JSONObject = [:]
+            for (change, count) in changes.sorted(by: { $0.key < $1.key }) { byChange[change] = .int(Int64(count)) }
+            o["changes"] = .object(byChange)
         }
         return o
     }
