@@ -49,7 +49,7 @@ def job(connection, pid, parameters):
 def one_round(n):
     out = os.path.join(work, f"out-{n}")
     process = subprocess.Popen(
-        [crawld, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
+        [crawld, "--config", os.path.join(work, "scripts"), "--redis", "none", "--listen", f"127.0.0.1:{port}",
          "--output-dir", out, "--state-dir", os.path.join(work, f"state-{n}")], stderr=subprocess.DEVNULL)
     wait_listening(port)
     with Connection(port) as connection:
