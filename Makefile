@@ -8,10 +8,10 @@
 #   make fuzz-ci  the same, 7 s per target: 56 s of fuzzing for the eight targets
 
 # Debian packages the daemon and its tests need.
-APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
-                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus
+APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev zlib1g-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
+                chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus nginx-light
 # Only the benchmarks need these.
-BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
+BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15
 
 LISTEN ?= 127.0.0.1:7070
 HTTP   ?= 127.0.0.1:7071

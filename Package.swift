@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "crawld", targets: ["crawld"]),
-        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads", "HTTPFront", "MCPBridge"]),
+        .library(name: "CrawldKit", targets: ["Daemon", "JSON", "Protocol", "LuaBridge", "HTML", "Pool", "Engines", "Scripting", "Crawl", "Redis", "Monitor", "Jobs", "PublicSuffix", "Threads", "HTTPFront", "MCPBridge", "Sitemaps"]),
         // HTML alone, for benchmarks that need only it (FitBench) without building the daemon's stack.
         .library(name: "CrawldHTML", targets: ["HTML"]),
     ],
@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "CProcessShims"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Modules (leaves first)
         .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -50,6 +51,7 @@ let package = Package(
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
         .target(name: "Threads"),
+        .target(name: "Sitemaps", dependencies: ["CLibXML2", "CZlib"]),
         .target(name: "Redis", dependencies: ["CHiredis", "Threads", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
@@ -70,9 +72,15 @@ let package = Package(
             ] + nio
         ),
         .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
-        .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
+        .target(
+            name: "Crawl",
+            dependencies: [
+                "Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "Scripting", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "Scripting", "Sitemaps", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Daemon",
             dependencies: [
@@ -142,5 +150,6 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Redis", "JSON", "TestSupport", logging] + nio),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Redis", "Scripting", "JSON", "TestSupport", logging]),
+        .testTarget(name: "SitemapsTests", dependencies: ["Sitemaps", "TestSupport"]),
     ]
 )

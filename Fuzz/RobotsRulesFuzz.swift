@@ -10,5 +10,6 @@ public func fuzzRobotsRules(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let rules = RobotsRules(parsing: String(parts.last ?? ""), userAgent: "crawld")
     _ = rules.allows(path: path)
     if !rules.allows(path: "/robots.txt") { fatalError("/robots.txt must always be allowed") }
+    if rules.sitemaps.count > RobotsRules.maxSitemaps { fatalError("more sitemap lines than the limit") }
     return 0
 }

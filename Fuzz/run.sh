@@ -16,14 +16,14 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
 shift
-all=(css-selector html-charset url json robots lua-json line-frame fit-markdown)
+all=(css-selector html-charset url json robots lua-json line-frame fit-markdown sitemap)
 targets=("${@:-${all[@]}}")
 out=.build-fuzz
 spm="$out/spm"
 mkdir -p "$out/modules" "$out/lib"
 
 instrumented=(-sanitize=fuzzer,address -parse-as-library -O -I "$out/modules" -I "$spm/release/Modules"
-    -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 -I Sources/CLua -I "$out/CLuaShims" -Xcc -I/usr/include/lua5.4)
+    -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 -I Sources/CZlib -I Sources/CLua -I "$out/CLuaShims" -Xcc -I/usr/include/lua5.4)
 
 # Compiles module $1 from the remaining arguments into $out/lib/lib$1.a, when a source changed.
 library() {
@@ -53,6 +53,9 @@ build() {
             library HTML Sources/HTML/*.swift
             library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lHTML -lThreads -lJobs) ;;
+        sitemap)
+            library Sitemaps Sources/Sitemaps/*.swift
+            libraries=(-lSitemaps -lz) ;;
         robots)
             library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lJobs) ;;
@@ -82,7 +85,7 @@ build() {
     case $target in
         css-selector) file=CSSSelectorFuzz ;; html-charset) file=HTMLCharsetFuzz ;; url) file=URLFuzz ;; json) file=JSONFuzz ;;
         robots) file=RobotsRulesFuzz ;; lua-json) file=LuaValueJSONFuzz ;; line-frame) file=LineFrameFuzz ;;
-        fit-markdown) file=FitMarkdownFuzz ;;
+        fit-markdown) file=FitMarkdownFuzz ;; sitemap) file=SitemapFuzz ;;
     esac
     swiftc "${instrumented[@]}" -module-name "Fuzz_${target//-/_}" "Fuzz/$file.swift" -L "$out/lib" "${libraries[@]}" "${objects[@]}" \
         -lxml2 -llua5.4 -o "$out/$target" 2> "$out/$target.build.log" || { cat "$out/$target.build.log" >&2; exit 1; }

@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 
 
 def status_field(pid, name):
@@ -39,6 +40,17 @@ def corpus_urls(folder, base, path):
     with open(path, "w") as output:
         output.write("\n".join(urls) + "\n")
     return urls
+
+
+def wait_listening(port, tries=200):
+    """Returns once something accepts connections on 127.0.0.1:`port` (a daemon just started),
+    or after `tries` attempts 50 ms apart."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return
+        except OSError:
+            time.sleep(0.05)
 
 
 class Connection:

@@ -7,12 +7,11 @@ Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL"""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-from crawld_bench import Connection
+from crawld_bench import Connection, wait_listening
 
 crawld, scrapy, start, work, label = sys.argv[1:6]
 port = 17176
@@ -34,12 +33,7 @@ def run_crawld():
         [crawld, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
          "--output-dir", out, "--state-dir", os.path.join(work, "crawld-state")],
         stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_listening(port)
     began = time.monotonic()
     with Connection(port) as connection:
         summary = connection.request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16,

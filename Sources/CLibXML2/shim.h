@@ -16,6 +16,7 @@
 #include <libxml/xpathInternals.h>
 #include <libxml/uri.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
 
 /*
  * libxml2 prints some errors through its "generic" error function, a variadic C function

@@ -34,6 +34,12 @@ public struct CrawlRequest: Sendable {
     /// and keep these cookies. Nil keeps none (robots.txt). An engine config
     /// with `cookies = "shared"` uses the engine's own jar instead.
     public var cookies: CookieJar?
+    /// An earlier response's ETag and Last-Modified, sent as `If-None-Match` /
+    /// `If-Modified-Since` by the HTTP engine (a recrawl); a 304 then comes back
+    /// as the page, with an empty body. The browser engine sends none.
+    public var validators: RequestValidators?
+    /// Whether the answer carries `contentSHA256`, the SHA-256 of the body as received.
+    public var digestsBody = false
 
     /// The browser-only asks of a request; any of them makes the shipped
     /// `engine_for` choose the browser.

@@ -92,7 +92,8 @@ public final class Crawler: Sendable {
         var selection = selection
         var timing = timing
         var document: HTMLDocument?
-        if case .http = selection.engine, request.engine == nil {
+        // A 304 (a recrawl's unchanged page) has no body to judge: it never goes to the browser.
+        if case .http = selection.engine, request.engine == nil, page.fetched.status != 304 {
             let escalation = try await escalation(for: request, url: url, fetched: page.fetched)
             document = escalation.document
             if let browser = escalation.browser {
@@ -111,13 +112,14 @@ public final class Crawler: Sendable {
             formats: request.formats
         )
         result.browser = page.browser
+        if request.digestsBody { result.contentSHA256 = Self.sha256(fetched.body) }
         try await readPage(fetched, parsed: document, request: request, into: &result)
         result.timing.total = clock.now - start
         return result
     }
 
     /// What one engine gave for a page.
-    private struct Fetched {
+    struct Fetched {
         var fetched: FetchResult
         var pool: PageResult.PoolUse
         var browser = PageResult.BrowserOutput()
@@ -125,7 +127,7 @@ public final class Crawler: Sendable {
 
     /// Fetches (HTTP) or renders (browser) `target` on a pooled engine for `selection`.
     /// - Parameter queue: the time spent waiting for the engine is added to it.
-    private func fetch(
+    func fetch(
         _ target: URLValidator.CheckedURL, with selection: EngineSelection, for request: CrawlRequest, queue: inout Duration
     ) async throws -> Fetched {
         let url = target.url.absoluteString
@@ -141,7 +143,8 @@ public final class Crawler: Sendable {
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let fetched = try await lease.engine.fetch(
                 url: url, timeout: request.timeout, cookies: request.cookies,
-                checkRedirect: { next in _ = try URLValidator.checkSyntax(next) }, pin: addressPin(checked: target)
+                checkRedirect: { next in _ = try URLValidator.checkSyntax(next) }, pin: addressPin(checked: target),
+                validators: request.validators
             )
             lease.release()
             return Fetched(fetched: fetched, pool: poolUse)

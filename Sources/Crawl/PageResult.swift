@@ -19,6 +19,8 @@ public struct PageResult: Sendable {
     public var text: String?
     public var markdown: String?
     public var fitMarkdown: String?
+    /// The SHA-256 of the body as received, in lowercase hex; only when the request asked (`digestsBody`).
+    public var contentSHA256: String?
     /// The browser's answers to `js`, `screenshot` and `pdf` (base64), when asked.
     public var browser = BrowserOutput()
     public var engine: String

@@ -41,18 +41,31 @@ struct JobPageFetcher: PageFetcher {
     }
 
     func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome {
+        try await fetch(url: url, depth: depth, spec: spec, identity: identity, previous: nil)
+    }
+
+    /// A page of a job; in a recrawl, with the earlier record's validators, and
+    /// always with the body's SHA-256 and the response's ETag and Last-Modified.
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?, previous: PreviousRecord?) async throws -> PageOutcome {
         var config = spec.config
         if let identity { config = (config ?? [:]).merging(identity.config) { _, identity in identity } }
         var request = CrawlRequest(url: url.string, engine: spec.engine, config: config, extract: spec.extract, formats: spec.formats.union([.links]), depth: depth)
         request.query = spec.query
         // The empty name cannot be an identity's jar (names are 1-64 characters).
         request.cookies = jars?.jar(identity?.cookieJar ?? "")
+        request.digestsBody = true
+        if let validators = previous?.validators {
+            request.validators = RequestValidators(etag: validators.etag, lastModified: validators.lastModified)
+        }
         do {
             let page = try await admission.withSlot(client: nil, patience: nil) { [request] in try await crawler.crawl(request) }
             var outcome = PageOutcome(
                 status: page.status, finalURL: page.finalURL, title: page.title, links: page.links,
                 data: spec.extract ? page.data : nil, retryAfter: page.headers.first("retry-after")
             )
+            outcome.etag = page.headers.first("etag")
+            outcome.lastModified = page.headers.first("last-modified")
+            outcome.contentSHA256 = page.contentSHA256
             let texts: [CrawlRequest.Format: String?] = [.text: page.text, .markdown: page.markdown, .fitMarkdown: page.fitMarkdown]
             for format in spec.formats {
                 outcome.formats[format.rawValue] = (texts[format] ?? nil).map(JSONValue.string) ?? .null
@@ -74,5 +87,14 @@ struct JobPageFetcher: PageFetcher {
             return .unreachable
         }
         return .response(status: page.status, body: page.text ?? "")
+    }
+
+    /// A sitemap through the HTTP engine with the default configuration, like robots.txt.
+    func fetchFile(url: CrawlURL) async -> FileResponse {
+        let request = CrawlRequest(url: url.string, engine: "http", extract: false)
+        guard let file = try? await admission.withSlot(client: nil, patience: nil, { try await crawler.fetchFile(request) }) else {
+            return .unreachable
+        }
+        return .response(status: file.status, body: file.body)
     }
 }

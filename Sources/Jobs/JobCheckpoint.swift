@@ -117,5 +117,7 @@ extension JobProgress {
         failure = o["failure"]?.stringValue
         stage = o["stage"]?.stringValue ?? stage
         stream = o["stream"]?.objectValue
+        sitemaps = o["sitemaps"]?.objectValue.map(SitemapProgress.init(restoring:))
+        for (change, count) in o["changes"]?.objectValue ?? [:] { changes[change] = count.intValue.map { Int($0) } ?? 0 }
     }
 }

@@ -74,6 +74,7 @@ public actor JobManager {
     ///   the path is spelt), `busy` at `--max-running-jobs` or out of file descriptors, `shuttingDown` while
     ///   draining, `checkpoint` if the store refuses the first checkpoint.
     public func submit(_ spec: JobSpec) async throws(JobError) -> String {
+        var spec = spec
         guard !draining else { throw JobError(.shuttingDown, "the daemon is draining and takes no new jobs") }
         try await checkOutputs(spec)
         if spec.cluster {
@@ -94,6 +95,10 @@ public actor JobManager {
             throw JobError(.busy, "\(active.count) jobs are running, the most --max-running-jobs allows (\(limit)); retry when one ends")
         }
         await forgetOld()
+        try movePreviousOutput(&spec)
+        if let previous = spec.previousOutput {
+            _ = try OutputPath(previous, in: environment.configuration.outputDirectory, creating: false)
+        }
         let runner = try JobRunner(id: id, spec: spec, environment: environment)
         runners[id] = runner
         active.insert(id)

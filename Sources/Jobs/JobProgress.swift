@@ -52,6 +52,10 @@ public struct JobProgress: Sendable, Equatable {
     public var stream: JSONObject?
     /// The webhook's deliveries (`WebhookStatus`), on the instance that runs the job.
     public var webhook: JSONObject?
+    /// The sitemap stage of a job with `sitemaps`.
+    public var sitemaps: SitemapProgress?
+    /// A recrawl's pages by `change` (`new`, `changed`, `unchanged`, `gone`).
+    public var changes: [String: Int] = [:]
 
     public init(job: String, output: String) {
         self.job = job
@@ -86,6 +90,12 @@ public struct JobProgress: Sendable, Equatable {
         }
         if let stream { o["stream"] = .object(stream) }
         if let webhook { o["webhook"] = .object(webhook) }
+        if let sitemaps { o["sitemaps"] = sitemaps.json }
+        if !changes.isEmpty {
+            var byChange: JSONObject = [:]
+            for (change, count) in changes.sorted(by: { $0.key < $1.key }) { byChange[change] = .int(Int64(count)) }
+            o["changes"] = .object(byChange)
+        }
         return o
     }
 }

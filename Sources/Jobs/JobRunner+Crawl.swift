@@ -48,6 +48,7 @@ extension JobRunner {
             crawlDelay = min(rules.crawlDelay ?? .zero, environment.configuration.maxCrawlDelay)
         }
         let leastDelay = max(.milliseconds(spec.delayMs), crawlDelay)
+        let previous = await previousRecord(of: entry.url)
         let origin = entry.url.origin
         let throttle = environment.throttle
         var attempt = 1
@@ -73,7 +74,8 @@ extension JobRunner {
                 return
             }
             let started = ContinuousClock.now
-            let outcome = await fetchOnce(entry, as: identity)
+            var outcome = await fetchOnce(entry, as: identity, previous: previous)
+            if spec.isRecrawl { outcome = outcome.judged(against: previous) }
             await environment.pageSlots.release()
             await throttle.release(origin: origin, latency: .now - started, status: outcome.status, retryAfter: outcome.retryAfter)
             if Task.isCancelled { return }
@@ -116,9 +118,9 @@ extension JobRunner {
         return urls
     }
 
-    private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?) async -> PageOutcome {
+    private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?, previous: PreviousRecord?) async -> PageOutcome {
         do {
-            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec, identity: identity)
+            return try await fetcher.fetch(url: entry.url, depth: entry.depth, spec: spec, identity: identity, previous: previous)
         } catch {
             return PageOutcome(errorCode: "internal", errorMessage: "\(error)")
         }
@@ -148,13 +150,15 @@ extension JobRunner {
     private func complete(_ entry: Frontier.Entry, _ outcome: PageOutcome, links: [CrawlURL]) async {
         guard stop == nil || stop == .interrupt else { return }
         let record = PageRecord(url: entry.url.string, depth: entry.depth, outcome: outcome, fetchedAt: Date())
+        let writes = !(spec.changesOnly && outcome.change == .unchanged)
         do {
-            try writer.append(record.json)
+            if writes { try writer.append(record.json) }
         } catch {
             stop = .fail(error.message)
             wakeWaiters()
             return
         }
+        if let change = outcome.change { progress.changes[change.rawValue, default: 0] += 1 }
         frontier.complete(entry)
         if let final = outcome.finalURL.flatMap(CrawlURL.init) { frontier.markSeen(final) }
         let droppedBefore = frontier.dropped
@@ -171,7 +175,7 @@ extension JobRunner {
         }
         updateTotal()
         pagesSinceCheckpoint += 1
-        for watcher in watchers.values where watcher.pages {
+        for watcher in watchers.values where watcher.pages && writes {
             watcher.continuation.yield(.page(job: id, record: record))
         }
         emitProgressIfDue()

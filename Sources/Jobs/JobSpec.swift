@@ -53,14 +53,27 @@ public struct JobSpec: Sendable, Equatable {
     public var watch: WatchMode = .none
     /// A cluster job: its frontier lives in Redis and every instance with `--cluster-jobs` crawls it.
     public var cluster: Bool = false
+    /// Sitemaps read before the crawl, their page URLs queued like seeds (`JobRunner+Sitemaps`).
+    public var sitemaps: SitemapSource = .none
+    /// Sitemap entries whose `lastmod` is before this (seconds since 1970 UTC) are left out.
+    public var since: Int64?
+    /// The earlier job this one recrawls (`JobSpec+Recrawl`).
+    public var recrawlOf: String?
+    /// Recrawl against the earlier file at `output`.
+    public var recrawl = false
+    /// Write only records whose `change` is not `unchanged`.
+    public var changesOnly = false
+    /// The earlier output a recrawl compares with, relative to `--output-dir`.
+    public var previousOutput: String?
     /// The parameters this spec was built from (without `id` and `op`).
-    public private(set) var parameters: JSONObject
+    public internal(set) var parameters: JSONObject
 
     /// The keys `job.submit` accepts besides `id` and `op`.
     public static let keys: Set<String> = [
         "urls", "follow_links", "scope", "include", "exclude", "max_pages", "max_depth", "delay_ms", "max_retries",
         "concurrency", "engine", "config", "extract", "output", "overwrite", "obey_robots", "watch", "cluster", "formats", "query",
         "webhook",
+        "sitemaps", "since", "recrawl_of", "recrawl", "changes_only", "previous_output",
     ]
 
     /// Validates the parameters of a `job.submit` request.
@@ -121,6 +134,12 @@ public struct JobSpec: Sendable, Equatable {
         obeyRobots = try Self.read { () throws(JSONFieldError) in try reader.bool("obey_robots") } ?? obeyRobots
         watch = try Self.watchMode(params["watch"])
         cluster = try Self.read { () throws(JSONFieldError) in try reader.bool("cluster") } ?? cluster
+        sitemaps = try Self.sitemapSource(params["sitemaps"])
+        since = try Self.since(params["since"], sitemaps: sitemaps)
+        try Self.readRecrawl(reader, into: &self)
+        if cluster, sitemaps != .none {
+            throw JobError(.badRequest, "'sitemaps' is not available for cluster jobs yet", field: "sitemaps")
+        }
     }
 
     /// `output`: a path, or an object with `path`, `redis_stream` and `maxlen` (`StreamSinkSpec`).
@@ -183,7 +202,7 @@ public struct JobSpec: Sendable, Equatable {
     }
 
     /// One read through the JSON module's reader, its error as `badRequest` naming the field.
-    private static func read<T>(_ body: () throws(JSONFieldError) -> T) throws(JobError) -> T {
+    static func read<T>(_ body: () throws(JSONFieldError) -> T) throws(JobError) -> T {
         do {
             return try body()
         } catch {

@@ -19,6 +19,13 @@ public struct PageOutcome: Sendable, Equatable {
     public var retryAfter: String?
     /// The job's asked formats (`text`, `markdown`, `fit_markdown`), by their record keys.
     public var formats: JSONObject = [:]
+    /// The response's `ETag` and `Last-Modified`, as sent; a recrawl sends them back.
+    public var etag: String?
+    public var lastModified: String?
+    /// The SHA-256 of the body as received, lowercase hex.
+    public var contentSHA256: String?
+    /// In a recrawl, how the page compares with the earlier job's record (`PageOutcome.judged`).
+    public var change: PageChange?
 
     public init(
         status: Int? = nil, finalURL: String? = nil, title: String? = nil, links: [String] = [], data: JSONValue? = nil,
@@ -57,12 +64,33 @@ public protocol PageFetcher: Sendable {
     /// Fetches one page of a job (one attempt; the runner does the retries),
     /// as `identity` when policies.lua declares identities.
     func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?) async throws -> PageOutcome
+    /// As `fetch(url:depth:spec:identity:)`, for a recrawl: the earlier record's
+    /// validators go as `If-None-Match` / `If-Modified-Since` where the fetcher
+    /// can send them (the default sends none and fetches the whole page).
+    func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?, previous: PreviousRecord?) async throws -> PageOutcome
     /// The fetcher for the pages of one job, made when its runner is: what it
     /// keeps between pages (the daemon's keeps the job's cookie jar) belongs
     /// to that job alone and goes with it. Not checkpointed.
     func forJob() -> any PageFetcher
     /// Fetches `origin/robots.txt` (redirects followed), without extraction.
     func fetchRobots(origin: String) async -> RobotsResponse
+    /// Fetches a file as bytes (redirects followed; a `Content-Encoding` undone),
+    /// without parsing or extraction: a sitemap, possibly gzip.
+    func fetchFile(url: CrawlURL) async -> FileResponse
+}
+
+extension PageFetcher {
+    public func fetch(url: CrawlURL, depth: Int, spec: JobSpec, identity: CrawlIdentity?, previous: PreviousRecord?) async throws -> PageOutcome {
+        try await fetch(url: url, depth: depth, spec: spec, identity: identity)
+    }
+}
+
+/// The answer to a file request (`PageFetcher.fetchFile`).
+public enum FileResponse: Sendable, Equatable {
+    /// A response with this status and body.
+    case response(status: Int, body: [UInt8])
+    /// No response: DNS, connect, TLS or timeout failure, or a body past the engine's ceiling.
+    case unreachable
 }
 
 /// The daemon's bridge to `policies.politeness(host, stats)`: the delay and

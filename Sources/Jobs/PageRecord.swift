@@ -33,8 +33,9 @@ public struct PageRecord: Sendable, Equatable {
     }
 
     /// The record object: url, final_url, status, depth, title, links, data,
-    /// fetched_at, error, and `links_truncated` (how many links past
-    /// `linkLimits` were left out) when links were left out.
+    /// fetched_at, error, etag, last_modified, content_sha256; `change` in a
+    /// recrawl; and `links_truncated` (how many links past `linkLimits` were
+    /// left out) when links were left out.
     public var json: JSONValue {
         let error: JSONValue =
             outcome.errorCode.map { code in
@@ -51,7 +52,11 @@ public struct PageRecord: Sendable, Equatable {
             "data": outcome.data ?? .null,
             "fetched_at": .string(Timestamp.iso8601(fetchedAt)),
             "error": error,
+            "etag": outcome.etag.map(JSONValue.string) ?? .null,
+            "last_modified": outcome.lastModified.map(JSONValue.string) ?? .null,
+            "content_sha256": outcome.contentSHA256.map(JSONValue.string) ?? .null,
         ]
+        if let change = outcome.change { record["change"] = .string(change.rawValue) }
         record.merge(outcome.formats) { kept, _ in kept }
         if links.count < outcome.links.count { record["links_truncated"] = .int(Int64(outcome.links.count - links.count)) }
         return .object(record)

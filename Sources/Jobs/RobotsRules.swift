@@ -15,6 +15,8 @@
 ///   `maxRules` allow/disallow lines are kept and a rule longer than
 ///   `maxRuleBytes` is ignored: a site chooses these rules, and each one is
 ///   compiled (`WildcardPattern`) and matched against every page of its origin.
+/// - `sitemap` lines (sitemaps.org) belong to no group: every one, up to
+///   `maxSitemaps`, is kept whichever agent the groups name, for jobs with `sitemaps`.
 public struct RobotsRules: Sendable, Equatable {
     struct Rule: Sendable, Equatable {
         let allow: Bool
@@ -33,11 +35,15 @@ public struct RobotsRules: Sendable, Equatable {
     public static let maxRules = 1_000
     /// Bytes in one rule, at most; a longer rule is ignored (no real path needs it).
     public static let maxRuleBytes = 1_024
+    /// `sitemap` lines kept from one robots.txt; later ones are ignored.
+    public static let maxSitemaps = 100
 
     /// Longest first, `allow` before `disallow` of the same length.
     private let rules: [Rule]
     /// The group's `crawl-delay`, at most `crawlDelayCeiling`.
     public let crawlDelay: Duration?
+    /// The `sitemap` lines' URLs, as written, in order.
+    public private(set) var sitemaps: [String] = []
     /// The longest crawl-delay kept from a robots.txt (a day): any number a site
     /// writes becomes a `Duration` without overflow, whatever the operator's limit.
     public static let crawlDelayCeiling: Duration = .seconds(86_400)
@@ -58,6 +64,7 @@ public struct RobotsRules: Sendable, Equatable {
         var groups: [(agents: [String], rules: [Rule], delay: Duration?)] = []
         var lastWasAgent = false
         var ruleCount = 0
+        var sitemaps: [String] = []
         for rawLine in text.utf8.prefix(500 * 1024).split(whereSeparator: { $0 == 10 || $0 == 13 }) {
             var line = Substring(String(decoding: rawLine, as: UTF8.self))
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
@@ -79,6 +86,9 @@ public struct RobotsRules: Sendable, Equatable {
                 if anchored { pattern.removeLast() }
                 groups[groups.count - 1].rules.append(Rule(allow: key == "allow", pattern: pattern, anchored: anchored))
                 ruleCount += 1
+            case "sitemap":
+                guard !value.isEmpty, value.utf8.count <= CrawlURL.maxBytes, sitemaps.count < Self.maxSitemaps else { continue }
+                sitemaps.append(String(value))
             case "crawl-delay":
                 lastWasAgent = false
                 guard !groups.isEmpty, let delay = Self.crawlDelay(value) else { continue }
@@ -92,6 +102,7 @@ public struct RobotsRules: Sendable, Equatable {
         // Longest first, `allow` first on a tie: the first rule that matches decides.
         self.rules = chosen.flatMap(\.rules).sorted { ($0.length, $0.allow ? 1 : 0) > ($1.length, $1.allow ? 1 : 0) }
         self.crawlDelay = chosen.compactMap(\.delay).max()
+        self.sitemaps = sitemaps
     }
 
     /// A `crawl-delay` value as a duration: nil unless a finite number ≥ 0; clamped to `crawlDelayCeiling`.

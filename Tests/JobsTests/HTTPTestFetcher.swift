@@ -29,10 +29,17 @@ struct HTTPTestFetcher: PageFetcher {
         return .response(status: response.status, body: response.body)
     }
 
+    func fetchFile(url: CrawlURL) async -> FileResponse {
+        guard let response = await Self.get(url) else { return .unreachable }
+        return .response(status: response.status, body: response.bytes)
+    }
+
     struct Response {
         let status: Int
         let headers: [String: String]
         let body: String
+        /// The body as sent (gzip stays gzip).
+        let bytes: [UInt8]
     }
 
     /// One GET on a dedicated thread, so blocking socket calls never hold a cooperative thread.
@@ -72,7 +79,8 @@ struct HTTPTestFetcher: PageFetcher {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return Response(status: status, headers: headers, body: String(text[split.upperBound...]))
+        let headLength = text.utf8.distance(from: text.utf8.startIndex, to: split.upperBound)
+        return Response(status: status, headers: headers, body: String(text[split.upperBound...]), bytes: Array(bytes[headLength...]))
     }
 
     static func title(_ body: String) -> String? {

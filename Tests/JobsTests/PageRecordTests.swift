@@ -11,7 +11,7 @@ import Testing
         let record = PageRecord(url: "http://h/a", depth: 2, outcome: outcome, fetchedAt: Date(timeIntervalSince1970: 1_700_000_000.5))
         #expect(
             record.json.encodedString()
-                == #"{"url":"http://h/a","final_url":"http://h/b","status":200,"depth":2,"title":"B","links":["http://h/c"],"data":{"items":[1,2]},"fetched_at":"2023-11-14T22:13:20.500Z","error":null}"#
+                == #"{"url":"http://h/a","final_url":"http://h/b","status":200,"depth":2,"title":"B","links":["http://h/c"],"data":{"items":[1,2]},"fetched_at":"2023-11-14T22:13:20.500Z","error":null,"etag":null,"last_modified":null,"content_sha256":null}"#
         )
         #expect(record.dataItems == 1)
     }

@@ -4,6 +4,21 @@ import Testing
 
 /// Cases from RFC 9309 (sections 2.2 and 5) and Google's documented examples.
 @Suite struct RobotsRulesTests {
+    /// `Sitemap:` lines belong to no group: all are kept, whichever group they sit in, up to the limit.
+    @Test func sitemapLinesAreKeptOutsideGroups() {
+        let text = """
+            Sitemap: https://example.com/first.xml
+            User-agent: other
+            Disallow: /
+            sitemap:https://example.com/second.xml.gz # a comment
+            Sitemap:
+            """ + (0..<200).map { "\nSitemap: https://example.com/s\($0).xml" }.joined()
+        let rules = RobotsRules(parsing: text, userAgent: "crawld")
+        #expect(rules.sitemaps.prefix(3) == ["https://example.com/first.xml", "https://example.com/second.xml.gz", "https://example.com/s0.xml"])
+        #expect(rules.sitemaps.count == RobotsRules.maxSitemaps)
+        #expect(rules.allows(path: "/anything"))
+    }
+
     @Test func groupsMatchProductTokenCaseInsensitively() {
         let text = """
             User-Agent: *

@@ -18,7 +18,7 @@ struct JobSubmitOp: Op {
     /// A watched submit takes its watch slot first, so a `busy` refusal
     /// leaves no job behind that the client did not learn the id of.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject {
-        var spec = try JobSpec(parameters: request.parameters.values)
+        var spec = try JobSpec(parameters: try await manager.recrawlParameters(request.parameters.values))
         if request.parameters.values["cluster"] == nil { spec.cluster = clusterDefault() }
         try limits.check(config: spec.config)
         let pages: Bool

@@ -34,7 +34,7 @@ extension HTTPEngine {
     ///   when the calling task is cancelled.
     public func fetch(
         url: String, timeout: Duration? = nil, cookies: CookieJar? = nil, checkRedirect: (@Sendable (String) async throws -> Void)? = nil,
-        pin: AddressPin? = nil
+        pin: AddressPin? = nil, validators: RequestValidators? = nil
     ) async throws -> FetchResult {
         let client = try beginRequest()
         defer { endRequest() }
@@ -47,7 +47,8 @@ extension HTTPEngine {
             on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
             expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
         ) {
-            try await self.follow(url, client: client, cookies: jar, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin)
+            try await self.follow(
+                url, client: client, cookies: jar, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin, validators: validators)
         }
     }
 
@@ -60,7 +61,7 @@ extension HTTPEngine {
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
         _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        checkRedirect: (@Sendable (String) async throws -> Void)?, pin: AddressPin?
+        checkRedirect: (@Sendable (String) async throws -> Void)?, pin: AddressPin?, validators: RequestValidators?
     ) async throws -> FetchResult {
         guard var current = Self.httpURL(url) else {
             throw EngineError(.invalidURL, "not an absolute http or https URL: \(url)")
@@ -70,7 +71,7 @@ extension HTTPEngine {
         while true {
             let target = current
             let hop = try await withClient(for: target, shared: client, pin: pin) { hopClient in
-                let response = try await self.execute(target, client: hopClient, cookies: cookies, deadline: deadline)
+                let response = try await self.execute(target, client: hopClient, cookies: cookies, deadline: deadline, validators: validators)
                 let firstByte = ContinuousClock.now - start
                 if self.configuration.followRedirects, let next = try self.redirectTarget(of: response, from: target) {
                     await Self.drain(response.body)
@@ -115,9 +116,11 @@ extension HTTPEngine {
         return try await body(client)
     }
 
-    /// One request: headers from the config, cookies from the jar; stores the response's cookies.
+    /// One request: headers from the config, cookies from the jar, the
+    /// validators of an earlier response (on every hop: a redirect's target
+    /// is the URL whose version they name); stores the response's cookies.
     private func execute(
-        _ url: URL, client: HTTPClient, cookies: CookieJar?, deadline: ContinuousClock.Instant
+        _ url: URL, client: HTTPClient, cookies: CookieJar?, deadline: ContinuousClock.Instant, validators: RequestValidators?
     ) async throws -> HTTPClientResponse {
         let host = url.host ?? ""
         var request = HTTPClientRequest(url: url.absoluteString)
@@ -133,6 +136,7 @@ extension HTTPEngine {
             cookie = cookie.map { "\($0); \(stored)" } ?? stored
         }
         if let cookie { request.headers.add(name: "cookie", value: cookie) }
+        for (name, value) in validators?.headers ?? [] { request.headers.replaceOrAdd(name: name, value: value) }
         let remaining = ContinuousClock.now.duration(to: deadline)
         let response: HTTPClientResponse
         do {
