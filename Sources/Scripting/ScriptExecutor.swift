@@ -14,11 +14,16 @@ import NIOPosix
 ///
 /// The extractor prefers this executor for its whole call (waiting for a
 /// state, the call, copying the result out). The document stays on the
-/// calling task; only the threads change. The cost is two thread hops per
-/// page, small beside a page's parse and extraction.
-final class ScriptExecutor: TaskExecutor {
+/// calling task; only the threads change. Called from the cooperative pool
+/// that costs two thread hops per page, each a wake-up of a sleeping thread
+/// (context switches were the largest new cost in a profile of a small
+/// page's crawl, docs/benchmarks.md), so the daemon starts each `crawl`
+/// request's task here (`RequestDispatcher.executor(for:)`):
+/// the fetch then resumes on these threads and the parse, the call and the
+/// answer follow without a hop.
+public final class ScriptExecutor: TaskExecutor {
     /// For every extractor of the process; its threads live as long as it.
-    static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
+    public static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
 
     private let pool: NIOThreadPool
 
@@ -27,7 +32,7 @@ final class ScriptExecutor: TaskExecutor {
         pool.start()
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         // The pool never shuts down, so a job always runs (`.cancelled` too, then on the
         // thread that stopped the pool): a job dropped would be a task that never resumes.
