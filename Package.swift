@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "HTML", dependencies: ["CLibXML2", "Threads"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
-        .target(name: "Threads"),
+        .target(name: "Threads", dependencies: ["CProcessShims"]),
         .target(name: "Redis", dependencies: ["CHiredis", "Threads", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
             name: "Protocol",
@@ -68,7 +68,7 @@ let package = Package(
                 .product(name: "NIOSOCKS", package: "swift-nio-extras"),
             ] + nio
         ),
-        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", "Threads", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Crawl", dependencies: ["Engines", "Pool", "Scripting", "HTML", "JSON", logging, .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
         .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "JSON", logging]),

@@ -1,5 +1,6 @@
 import LuaBridge
 import NIOPosix
+import Threads
 
 /// The threads extract.lua runs on: a `TaskExecutor` over a thread pool of
 /// its own, one thread per Lua state.
@@ -21,11 +22,19 @@ import NIOPosix
 /// request's task here (`RequestDispatcher.executor(for:)`):
 /// the fetch then resumes on these threads and the parse, the call and the
 /// answer follow without a hop.
+///
+/// Its threads give way to the protocol's (`ThreadPriority`): an attack that
+/// keeps all of them busy until the deadline leaves the core to an event
+/// loop or a protocol task the moment it wakes.
 public final class ScriptExecutor: TaskExecutor {
     /// For every extractor of the process; its threads live as long as it.
     public static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
 
     private let pool: NIOThreadPool
+    /// Set on each of the pool's threads once `ThreadPriority` has lowered it.
+    private let lowered = ThreadSpecificVariable<Lowered>()
+
+    private final class Lowered: Sendable {}
 
     private init(threads: Int) {
         pool = NIOThreadPool(numberOfThreads: threads)
@@ -36,6 +45,12 @@ public final class ScriptExecutor: TaskExecutor {
         let job = UnownedJob(job)
         // The pool never shuts down, so a job always runs (`.cancelled` too, then on the
         // thread that stopped the pool): a job dropped would be a task that never resumes.
-        pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        pool.submit { _ in
+            if self.lowered.currentValue == nil {
+                ThreadPriority.lowerCurrentThread()
+                self.lowered.currentValue = Lowered()
+            }
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }
