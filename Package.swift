@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "HTML", dependencies: ["CLibXML2", "Threads"]),
         .target(name: "Pool", dependencies: [logging]),
         .target(name: "PublicSuffix", dependencies: ["CPSL"]),
-        .target(name: "Threads"),
+        .target(name: "Threads", dependencies: ["CProcessShims"]),
         .target(name: "Sitemaps", dependencies: ["CLibXML2", "CZlib"]),
         .target(name: "Redis", dependencies: ["CHiredis", "Threads", logging, .product(name: "DequeModule", package: "swift-collections")]),
         .target(
@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "NIOSOCKS", package: "swift-nio-extras"),
             ] + nio
         ),
-        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", logging, .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(name: "Scripting", dependencies: ["LuaBridge", "HTML", "Pool", "JSON", "Threads", logging, .product(name: "NIOPosix", package: "swift-nio")]),
         .target(
             name: "Crawl",
             dependencies: [

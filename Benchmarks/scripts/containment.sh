@@ -9,13 +9,16 @@
 #
 #   containment.sh [pattern|xpath|both]        (default: both, alternating URLs)
 #   SECONDS_PER_RUN=20 RUNS=3                  knobs
+#   PORT_OFFSET=0                              added to every port, so two runs can share a machine
 #   CRAWLD=path                                another build (it must have the same scripts/)
+#   BASE=/path/to/other/crawld                 that build attacked too, alternating with this one
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-both}
 runs=${RUNS:-3}
 seconds=${SECONDS_PER_RUN:-20}
-nginx_port=18190 port=17175
+offset=${PORT_OFFSET:-0}
+nginx_port=$((18190 + offset)) port=$((17175 + offset)) base_port=$((17176 + offset))
 source Benchmarks/scripts/release-setup.sh
 
 mkdir -p $work/site $work/scripts
@@ -46,21 +49,41 @@ case $mode in
   *) echo "usage: containment.sh [pattern|xpath|both]"; exit 2 ;;
 esac
 
-"$crawld" --config $work/scripts --redis none --listen 127.0.0.1:$port 2>/dev/null &
-pids+=($!)
-for _ in $(seq 50); do printf '{"id":0,"op":"ping"}\n' | nc -N 127.0.0.1 $port >/dev/null 2>&1 && break; sleep 0.1; done
+# start PORT BINARY: a crawld with the attack scripts on PORT.
+start() {
+  "$2" --config $work/scripts --redis none --listen 127.0.0.1:$1 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 50); do printf '{"id":0,"op":"ping"}\n' | nc -N 127.0.0.1 $1 >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "crawld on port $1 did not start"; exit 1
+}
 
-echo "== ping beside $mode attacks on $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo -n "quiet: " && python3 Tests/Servers/pinger.py $port 5
-for run in $(seq $runs); do
-  $bench crawl $port $((seconds + 4)) 4 4 $work/urls.txt > $work/attack.txt &
-  attack=$!
+# attack NAME PORT: one run of attacks on PORT with the pinger beside them.
+attack() {
+  $bench crawl $2 $((seconds + 4)) 4 4 $work/urls.txt > $work/attack.txt &
+  local pid=$!
   sleep 2
-  echo -n "under attack: " && python3 Tests/Servers/pinger.py $port $seconds || true
-  wait $attack
+  echo -n "$1 under attack: " && python3 Tests/Servers/pinger.py $2 $seconds || true
+  wait $pid
   echo "  attacks: $(cat $work/attack.txt); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-done
-printf '{"id":1,"op":"monitor.endpoints"}\n' | nc -N 127.0.0.1 $port | python3 -c '
+}
+
+# errors NAME PORT: how the attack crawls were answered.
+errors() {
+  printf '{"id":1,"op":"monitor.endpoints"}\n' | nc -N 127.0.0.1 $2 | python3 -c '
 import json, sys
 crawl = json.loads(sys.stdin.readline()).get("ops", {}).get("crawl", {})
-print("crawl answers: %s, errors (script_timeout expected): %s" % (crawl.get("count", 0), crawl.get("errors", 0)))'
+print("'$1' crawl answers: %s, errors (script_timeout expected): %s" % (crawl.get("count", 0), crawl.get("errors", 0)))'
+}
+
+start $port "$crawld"
+[ -n "${BASE:-}" ] && start $base_port "$BASE"
+
+echo "== ping beside $mode attacks on $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "${BASE:-}" ] && echo -n "base quiet: " && python3 Tests/Servers/pinger.py $base_port 5
+echo -n "crawld quiet: " && python3 Tests/Servers/pinger.py $port 5
+for run in $(seq $runs); do
+  [ -n "${BASE:-}" ] && attack base $base_port
+  attack crawld $port
+done
+[ -n "${BASE:-}" ] && errors base $base_port
+errors crawld $port

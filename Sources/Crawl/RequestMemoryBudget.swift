@@ -1,5 +1,11 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The daemon-wide budget for the memory requests hold while they are
 /// parsed and extracted (`--request-memory`), shared by `crawl` and jobs.
 ///
@@ -35,15 +41,22 @@ public final class RequestMemoryBudget: Sendable {
 
     /// The estimate reserved for a page: the body and one copy of it (a
     /// transcoding, the `text` or `html` format), plus, when the page will
-    /// be parsed into a tree, the libxml2 tree its tags make. Counting `<`
-    /// reads the body once, about a microsecond for an ordinary page; a
-    /// body that is not HTML has few. A crawl that wants only the title
-    /// and links streams the page (`PageOutline`) and builds no tree.
+    /// be parsed into a tree, the libxml2 tree its tags make. A crawl that
+    /// wants only the title and links streams the page (`PageOutline`) and
+    /// builds no tree.
+    ///
+    /// `<` is found with `memchr` (vectorised in glibc): a Swift loop over
+    /// the bytes was 1% of a small page's crawl, `memchr` a third of that.
     public static func cost(of body: [UInt8], parsesTree: Bool) -> Int {
         guard parsesTree else { return 2 * body.count }
-        let tags = body.withUnsafeBufferPointer { bytes in
+        let tags = body.withUnsafeBytes { raw in
+            guard var cursor = raw.baseAddress else { return 0 }
+            let end = cursor + raw.count
             var count = 0
-            for byte in bytes where byte == UInt8(ascii: "<") { count += 1 }
+            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "<")), end - cursor) {
+                count += 1
+                cursor = UnsafeRawPointer(found) + 1
+            }
             return count
         }
         return 2 * body.count + tags * treeBytesPerTag

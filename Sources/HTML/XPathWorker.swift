@@ -22,6 +22,9 @@ import Threads
 /// last. Nothing writes the tree after the parse, so the worker's reads and the
 /// request's go on side by side safely.
 ///
+/// The thread gives way to the protocol's threads (`ThreadPriority`), as
+/// the script thread that asked for the evaluation does.
+///
 /// An abandoned evaluation is told to stop at libxml2's next counted operation
 /// (its limit lowered to 1) and its thread moves to `SCHED_IDLE`, so what is
 /// left of the current merge runs only on a core nothing else wants, and the
@@ -97,6 +100,7 @@ final class XPathWorker: @unchecked Sendable {
 
     /// The evaluation, on the worker's thread; hands the result over, or frees it once abandoned.
     private func run() {
+        ThreadPriority.lowerCurrentThread()
         clibxml2_silence_errors_on_this_thread()
         xmlResetError(&context.pointee.lastError)
         let result = xmlXPathCompiledEval(compiled, context)

@@ -1,5 +1,6 @@
 import LuaBridge
 import NIOPosix
+import Threads
 
 /// The threads extract.lua runs on: a `TaskExecutor` over a thread pool of
 /// its own, one thread per Lua state.
@@ -14,23 +15,42 @@ import NIOPosix
 ///
 /// The extractor prefers this executor for its whole call (waiting for a
 /// state, the call, copying the result out). The document stays on the
-/// calling task; only the threads change. The cost is two thread hops per
-/// page, small beside a page's parse and extraction.
-final class ScriptExecutor: TaskExecutor {
+/// calling task; only the threads change. Called from the cooperative pool
+/// that costs two thread hops per page, each a wake-up of a sleeping thread
+/// (context switches were the largest new cost in a profile of a small
+/// page's crawl, docs/benchmarks.md), so the daemon starts each `crawl`
+/// request's task here (`RequestDispatcher.executor(for:)`):
+/// the fetch then resumes on these threads and the parse, the call and the
+/// answer follow without a hop.
+///
+/// Its threads give way to the protocol's (`ThreadPriority`): an attack that
+/// keeps all of them busy until the deadline leaves the core to an event
+/// loop or a protocol task the moment it wakes.
+public final class ScriptExecutor: TaskExecutor {
     /// For every extractor of the process; its threads live as long as it.
-    static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
+    public static let shared = ScriptExecutor(threads: LuaStatePool.defaultCapacity)
 
     private let pool: NIOThreadPool
+    /// Set on each of the pool's threads once `ThreadPriority` has lowered it.
+    private let lowered = ThreadSpecificVariable<Lowered>()
+
+    private final class Lowered: Sendable {}
 
     private init(threads: Int) {
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         // The pool never shuts down, so a job always runs (`.cancelled` too, then on the
         // thread that stopped the pool): a job dropped would be a task that never resumes.
-        pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        pool.submit { _ in
+            if self.lowered.currentValue == nil {
+                ThreadPriority.lowerCurrentThread()
+                self.lowered.currentValue = Lowered()
+            }
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }

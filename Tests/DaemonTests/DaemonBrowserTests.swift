@@ -48,12 +48,21 @@ import TestSupport
         #expect(Self.chromiumChildren(of: daemon.pid).isEmpty, "no chromium after crawld stops")
     }
 
-    /// Issue 18 item 9: crawld exits only after every Chromium it started
+    /// Issue 18 item 9: crawld exits only after every browser it started
     /// has exited and been reaped: three browsers busy with pages that hold
     /// memory (a killed process takes a while to give it back) and a fourth
-    /// still starting, wedged (stopped: it would not exit on pipe EOF either). Checked
-    /// the moment the kernel reports crawld's exit, with no grace: whatever
-    /// is alive then is an orphan a supervisor would see.
+    /// wedged while it starts. Checked the moment the kernel reports crawld's
+    /// exit, with no grace: whatever is alive then is an orphan a supervisor
+    /// would see.
+    ///
+    /// The fourth is what crawld before the fix (c332dc5) left behind: the
+    /// pool starts a browser on a task of its own, which shutdown did not wait
+    /// for, so a browser that had not answered its first DevTools command was
+    /// nobody's to stop, and its watchdog gives it 5 s. It wedges itself
+    /// before Chromium runs (`CRAWLD_CHROMIUM` is a script that stops itself
+    /// once the test says so, then becomes the real binary), so it never
+    /// answers and never exits on its own, whatever the timing: only crawld
+    /// can end it.
     @Test func noBrowserOutlivesCrawld() async throws {
         let site = try TemporaryDirectory()
         defer { site.remove() }
@@ -62,7 +71,16 @@ import TestSupport
         for (let i = 0; i < 20; i++) keep.push(new Float64Array(1 << 20).fill(i));</script>
         <img src="/slow-headers?ms=60000"></body></html>
         """.write(to: site.url.appendingPathComponent("heavy.html"), atomically: true, encoding: .utf8)
-        let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--drain-timeout", "1"])
+        let wedge = site.url.appendingPathComponent("wedge").path
+        let chromium = site.url.appendingPathComponent("chromium").path
+        try """
+        #!/bin/sh
+        [ -e \(wedge) ] && kill -STOP $$
+        exec /usr/lib/chromium/chromium-headless-shell "$@"
+        """.write(toFile: chromium, atomically: true, encoding: .utf8)
+        chmod(chromium, 0o755)
+        let daemon = try await DaemonProcess.start(
+            arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--drain-timeout", "1"], environment: ["CRAWLD_CHROMIUM": chromium])
         // Browsers are found by their profile; their renderers by process group.
         let ours = ["--user-data-dir=", "/crawld-chromium/\(daemon.pid)-"]
         try await withTestHTTPServer(root: site.path) { server in
@@ -80,9 +98,8 @@ import TestSupport
             let groups = processGroups(of: processes(containing: ours))
             // Each page rendering: a renderer in each group, holding the page's memory.
             #expect(await pollUntil(seconds: 60) { groups.allSatisfy { !processes(inGroups: [$0], containing: "--type=renderer").isEmpty } })
-            // A fourth browser, stopped the moment it appears: it never answers its start, so
-            // the pool never holds it, nor does it exit when its pipe closes (as a wedged
-            // browser would not): only crawld can end it.
+            // The fourth browser stops itself before Chromium runs.
+            FileManager.default.createFile(atPath: wedge, contents: nil)
             let starting = try await daemon.connect()
             clients.append(starting)
             try await starting.send([
@@ -93,7 +110,7 @@ import TestSupport
             #expect(
                 await pollUntil(seconds: 60) {
                     fourth = processGroups(of: processes(containing: ours)).subtracting(groups).first
-                    return fourth.map { killpg($0, SIGSTOP) == 0 } ?? false
+                    return fourth.map { hasStoppedProcess(inGroup: $0) } ?? false
                 })
             let all = groups.union(fourth.map { [$0] } ?? [])
             daemon.signal(SIGTERM)

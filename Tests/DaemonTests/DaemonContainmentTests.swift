@@ -81,7 +81,7 @@ import TestSupport
 
     /// Runs Tests/Servers/pinger.py against the daemon for `duration` (a
     /// process of its own: other tests keep this process's threads busy) and
-    /// returns its report, `pings N p99_ms X max_ms Y` when every ping was
+    /// returns its report, `pings N p50_ms W p99_ms X max_ms Y` when every ping was
     /// answered within a second.
     private static func ping(_ daemon: DaemonProcess, for duration: Duration) async throws -> String {
         let process = Process()

@@ -1,5 +1,5 @@
 """Sends `ping` to crawld on one connection every 20 ms for a while and prints
-how long the answers took: `pings N p99_ms X max_ms Y`, or `unanswered N` (exit 1)
+how long the answers took: `pings N p50_ms W p99_ms X max_ms Y`, or `unanswered N` (exit 1)
 when an answer takes more than a second.
 
 A process of its own so that the measure does not depend on the test process's
@@ -32,4 +32,5 @@ while time.monotonic() < end:
     took.append(time.monotonic() - start)
     time.sleep(0.02)
 took.sort()
-print("pings %d p99_ms %.1f max_ms %.1f" % (len(took), took[int(len(took) * 0.99)] * 1000, took[-1] * 1000))
+print("pings %d p50_ms %.1f p99_ms %.1f max_ms %.1f" % (
+    len(took), took[len(took) // 2] * 1000, took[int(len(took) * 0.99)] * 1000, took[-1] * 1000))

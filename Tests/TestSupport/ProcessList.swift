@@ -30,6 +30,15 @@ public func processes(inGroups groups: Set<Int32>, containing argument: String? 
     }
 }
 
+/// Whether a live process of `group` is stopped (state `T`, as after SIGSTOP).
+public func hasStoppedProcess(inGroup group: Int32) -> Bool {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).contains { pid in
+        guard let stat = procStat(pid) else { return false }
+        return stat.group == group && stat.state == "T"
+    }
+}
+
 /// State and process group from `/proc/PID/stat` (fields counted after the command name's last `)`).
 private func procStat(_ pid: Int32) -> (state: Character, group: Int32)? {
     guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
