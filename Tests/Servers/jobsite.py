@@ -20,6 +20,8 @@ Prints "PORT <n>" on stdout once listening. Pages:
                  same 64-bit FNV-1a hash on this server (see colliding_paths)
   /c/<any>       a small page
 Every page waits --latency-ms before answering, so a test can stop a job mid-way.
+With --require-header "Name: value" every path but /robots.txt answers 403 to a
+request without that header (a site that needs an identity's credentials).
 With --hosts N the same site is served on 127.0.0.2 ... 127.0.0.(N+1), one port
 for all; with --log PATH each request appends "<start> <end> <host> <path>"
 (seconds since the epoch, when it was read and when its answer was written),
@@ -144,6 +146,10 @@ class Handler(BaseHTTPRequestHandler):
                 robots += HOSTILE_ROBOTS
             return self.send(200, robots, "text/plain")
         time.sleep(ARGS.latency_ms / 1000)
+        if ARGS.require_header:
+            name, value = ARGS.require_header.split(":", 1)
+            if self.headers.get(name.strip()) != value.strip():
+                return self.send(403, "credentials required")
         if path.startswith("/p/") and path.endswith(".html"):
             try:
                 i = int(path[3:-5])
@@ -189,6 +195,7 @@ def main():
     parser.add_argument("--extra-links", type=int, default=0)
     parser.add_argument("--hosts", type=int, default=0)
     parser.add_argument("--log", default=None)
+    parser.add_argument("--require-header", default=None)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()

@@ -16,9 +16,10 @@ public final class JobSiteServer: Sendable {
     ///   - hostileRobots: append 498 KiB of long wildcard rules to robots.txt.
     ///   - robotsLatencyMs: how long robots.txt takes to answer.
     ///   - extraLinks: out-of-scope links added to every page (big records).
+    ///   - requireHeader: `Name: value`, a header every request but robots.txt's must carry (else 403).
     public init(
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
-        robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil
+        robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil, requireHeader: String? = nil
     ) throws {
         var arguments: [String] = ["--pages", String(pages), "--latency-ms", String(latencyMs)]
         arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
@@ -26,6 +27,7 @@ public final class JobSiteServer: Sendable {
         if hostileRobots { arguments.append("--hostile-robots") }
         if hosts > 0 { arguments += ["--hosts", String(hosts)] }
         if let log { arguments += ["--log", log] }
+        if let requireHeader { arguments += ["--require-header", requireHeader] }
         server = try ScriptServer("jobsite.py", arguments)
     }
 }
