@@ -53,6 +53,8 @@ import TestSupport
         #expect(records.count == pages)
         #expect(records.allSatisfy { $0.objectValue?["status"] == .int(200) }, "every page went with the identity's header")
         await client.close()
+        // Stopped here, not only by the deferred task, which a finishing test run may never let run.
+        for daemon in [submitter, member, stranger] { await daemon.stop() }
         let sent = try String(contentsOf: commands, encoding: .utf8)
         #expect(sent.contains("EVALSHA"), "MONITOR saw the job's commands")
         #expect(!sent.contains(secret), "the identity's secret never reached Redis")
