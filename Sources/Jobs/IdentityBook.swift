@@ -76,6 +76,10 @@ public actor IdentityBook {
         self.maxHosts = maxHosts
     }
 
+    /// The names of the identities the live policies declare, sorted: what a cluster job records of its
+    /// submitter's identities (names only: their settings, which may hold secrets, stay in policies.lua).
+    public nonisolated var names: [String] { policy.identities().keys.sorted() }
+
     /// The identity the next request to `host` goes as: `identity_for`'s
     /// answer among those the host has not blocked, else the first of them
     /// by name. `identity_for` sees `origin`'s statistics from `throttle`.

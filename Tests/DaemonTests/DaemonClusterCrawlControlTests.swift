@@ -48,34 +48,24 @@ import TestSupport
     }
 
     @Test func aDrainedInstanceHandsItsPagesBackAtOnce() async throws {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let redis = try RedisServer()
-        try redis.start()
-        let site = try JobSiteServer(pages: 60, latencyMs: 300)
         // Heartbeats live a minute: only a hand-back lets b finish a's pages sooner.
-        let a = try await startClusterInstance("a", folder, redis: redis, heartbeatTTL: 60)
-        let b = try await startClusterInstance("b", folder, redis: redis, heartbeatTTL: 60)
-        defer {
-            Task {
-                await a.stop(); await b.stop()
-            }
+        try await withTwoInstances(pages: 60, latencyMs: 300) { redis, site, a, b in
+            let client = try await b.connect()
+            let submitted = try await client.request([
+                "op": "job.submit", "cluster": true, "urls": [.string(site.base + "/p/0.html")], "concurrency": 3,
+            ]).answer
+            let job = try #require(submitted["job"]?.stringValue, "\(submitted)")
+            let pending = "crawld:cj:{\(job)}:pending:a"
+            #expect(try await pollUntil(seconds: 60) { Int(try redis.cli("HLEN", pending).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 0 })
+            a.signal(SIGTERM)
+            #expect(await a.waitForExit() == 0)
+            #expect(try redis.cli("HLEN", pending).trimmingCharacters(in: .whitespacesAndNewlines) == "0", "a handed its pages back before it exited")
+            #expect(try redis.cli("HEXISTS", "crawld:cj:{\(job)}:members", "a").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(try await pollUntil(seconds: 45) { try await jobStatus(client, job)["state"] == "completed" })
+            let final = try await jobStatus(client, job)
+            #expect(final["crawled"] == .int(60), "\(final)")
+            await client.close()
         }
-        let client = try await b.connect()
-        let submitted = try await client.request([
-            "op": "job.submit", "cluster": true, "urls": [.string(site.base + "/p/0.html")], "concurrency": 3,
-        ]).answer
-        let job = try #require(submitted["job"]?.stringValue, "\(submitted)")
-        let pending = "crawld:cj:{\(job)}:pending:a"
-        #expect(try await pollUntil(seconds: 60) { Int(try redis.cli("HLEN", pending).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 0 })
-        a.signal(SIGTERM)
-        #expect(await a.waitForExit() == 0)
-        #expect(try redis.cli("HLEN", pending).trimmingCharacters(in: .whitespacesAndNewlines) == "0", "a handed its pages back before it exited")
-        #expect(try redis.cli("HEXISTS", "crawld:cj:{\(job)}:members", "a").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        #expect(try await pollUntil(seconds: 45) { try await jobStatus(client, job)["state"] == "completed" })
-        let final = try await jobStatus(client, job)
-        #expect(final["crawled"] == .int(60), "\(final)")
-        await client.close()
     }
 
     /// SIGKILL with pages pending and a record written but never committed (a torn line appended

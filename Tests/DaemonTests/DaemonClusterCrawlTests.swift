@@ -19,12 +19,11 @@ import TestSupport
         try await startClusterInstance(id, folder, redis: redis, config: scripts.path)
     }
 
-    /// policies.lua with the test's politeness for the 127.0.0.x hosts.
+    /// policies.lua with the test's fixed politeness for the 127.0.0.x hosts, in place of the adaptive one.
     private func scripts() -> ScriptFolder {
         let scripts = ScriptFolder(copying: ScriptFolder.shipped)
-        let policies = scripts.read("policies.lua").replacingOccurrences(
-            of: "return { delay_ms = 1000, max_concurrency = 2 }",
-            with: "return { delay_ms = \(Self.delayMs), max_concurrency = \(Self.maxConcurrency) }")
+        let fixed = "function M.politeness(host, stats) return { delay_ms = \(Self.delayMs), max_concurrency = \(Self.maxConcurrency) } end"
+        let policies = scripts.read("policies.lua").replacingOccurrences(of: "\nreturn M\n", with: "\n\(fixed)\n\nreturn M\n")
         scripts.write("policies.lua", policies)
         return scripts
     }

@@ -75,3 +75,27 @@ func startClusterInstance(
         ],
         environment: ["CRAWLD_REDIS_TTL_HEARTBEAT": String(heartbeatTTL)])
 }
+
+/// Two instances `a` and `b` of a test cluster on a fresh redis-server, their heartbeats living `heartbeatTTL`
+/// seconds, and a site of `pages` pages answering after `latencyMs`; both are stopped when `body` returns.
+func withTwoInstances(
+    pages: Int, latencyMs: Int, heartbeatTTL: Int = 60,
+    _ body: (_ redis: RedisServer, _ site: JobSiteServer, _ a: DaemonProcess, _ b: DaemonProcess) async throws -> Void
+) async throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let redis = try RedisServer()
+    try redis.start()
+    let site = try JobSiteServer(pages: pages, latencyMs: latencyMs)
+    let a = try await startClusterInstance("a", folder, redis: redis, heartbeatTTL: heartbeatTTL)
+    let b = try await startClusterInstance("b", folder, redis: redis, heartbeatTTL: heartbeatTTL)
+    do {
+        try await body(redis, site, a, b)
+    } catch {
+        await a.stop()
+        await b.stop()
+        throw error
+    }
+    await a.stop()
+    await b.stop()
+}

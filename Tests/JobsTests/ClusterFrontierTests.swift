@@ -130,6 +130,33 @@ import TestSupport
         #expect(done == .ok, "the page in flight still counts")
         #expect(try await redis.command(["LLEN", frontier("a").base + "q:http://127.0.0.2"]).integer == 0, "its links are not queued")
         #expect(try await frontier("a").control("running") == "cancelled", "a cancelled job stays cancelled")
+        #expect(try await keysWithoutTTL() == [], "the late completion left no key that never expires")
+    }
+
+    /// The pages of a member that died are still pending at a cancel; a member still alive then completes one,
+    /// retries another and drains. Every key of the job expires: the pending pages after a grace period.
+    @Test func aCancelledJobLeavesNoKeyWithoutATTL() async throws {
+        try await start((1...6).map { "http://127.0.0.\($0 % 2 + 2)/\($0).html" })
+        let dead = try page(try await frontier("a").claim())
+        let done = try page(try await frontier("b").claim())
+        let failed = try page(try await frontier("b").claim())
+        let held = try page(try await frontier("b").claim())
+        #expect(Set([dead, done, failed, held].map(\.url)).count == 4)
+        #expect(try await frontier("b").control("cancelled") == "cancelled")
+        #expect(try await frontier("b").complete(done, part: "b.jsonl", start: 0, end: 10, outcome: "ok", dataItems: 0, errors: 0, links: []) == .ok)
+        #expect(try await frontier("b").retry(failed, after: .zero) == .lost, "no retry for an ended job")
+        #expect(try await frontier("b").handBack(of: "b") == 0, "an ended job's pages are dropped, not queued again")
+        #expect(try await keysWithoutTTL() == [])
+        let grace = try await redis.command(["TTL", frontier("a").base + "pending:a"]).integer ?? -1
+        #expect((1...600).contains(grace), "the dead member's pending pages expire: TTL \(grace)")
+    }
+
+    /// The job's keys that would never expire (`TTL` -1).
+    func keysWithoutTTL() async throws -> [String] {
+        let keys = try await redis.command(["KEYS", frontier("a").base + "*"]).array?.compactMap(\.string) ?? []
+        var forever: [String] = []
+        for key in keys where try await redis.command(["TTL", key]).integer == -1 { forever.append(key) }
+        return forever
     }
 
     @Test func maxPagesCountsAdmittedPages() async throws {

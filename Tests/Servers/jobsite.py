@@ -22,6 +22,8 @@ Prints "PORT <n>" on stdout once listening. Pages:
 Every page waits --latency-ms before answering, so a test can stop a job mid-way;
 with --hold-after K the page requests after the K-th wait until GET /release,
 so a job is mid-way for as long as the test needs, however loaded the machine.
+With --require-header "Name: value" every path but /robots.txt answers 403 to a
+request without that header (a site that needs an identity's credentials).
 With --hosts N the same site is served on 127.0.0.2 ... 127.0.0.(N+1), one port
 for all; with --log PATH each request appends "<start> <end> <host> <path>"
 (seconds since the epoch, when it was read and when its answer was written),
@@ -157,6 +159,10 @@ class Handler(BaseHTTPRequestHandler):
             RELEASED.set()
             return self.send(200, "released", "text/plain")
         time.sleep(ARGS.latency_ms / 1000)
+        if ARGS.require_header:
+            name, value = ARGS.require_header.split(":", 1)
+            if self.headers.get(name.strip()) != value.strip():
+                return self.send(403, "credentials required")
         if path.startswith("/p/") and path.endswith(".html"):
             if ARGS.hold_after is not None:
                 with LOCK:
@@ -210,6 +216,7 @@ def main():
     parser.add_argument("--log", default=None)
     parser.add_argument("--arrivals", default=None)
     parser.add_argument("--hold-after", type=int, default=None)
+    parser.add_argument("--require-header", default=None)
     ARGS = parser.parse_args()
     global HOSTILE_ROBOTS
     HOSTILE_ROBOTS = hostile_robots()

@@ -38,7 +38,9 @@ public final class DaemonProcess: Sendable {
     /// - Parameter openFileLimit: when set, crawld runs with this soft and
     ///   hard `RLIMIT_NOFILE` (through util-linux's `prlimit`, which execs it:
     ///   `pid` stays crawld's).
+    /// - Parameter executable: what to run instead of the binary (a shell that execs it, say).
     public static func start(
+        executable: URL? = nil,
         arguments: [String],
         environment: [String: String] = [:],
         openFileLimit: Int? = nil,
@@ -46,12 +48,12 @@ public final class DaemonProcess: Sendable {
     ) async throws -> DaemonProcess {
         let process = Process()
         var arguments = arguments
-        if !arguments.contains(where: { $0.hasPrefix("--listen") }) { arguments += ["--listen", "127.0.0.1:0"] }
+        if executable == nil, !arguments.contains(where: { $0.hasPrefix("--listen") }) { arguments += ["--listen", "127.0.0.1:0"] }
         if let openFileLimit {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
             arguments = ["--nofile=\(openFileLimit):\(openFileLimit)", binary.path] + arguments
         } else {
-            process.executableURL = binary
+            process.executableURL = executable ?? binary
         }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

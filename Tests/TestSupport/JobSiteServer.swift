@@ -19,10 +19,11 @@ public final class JobSiteServer: Sendable {
     ///   - log: a file each answered request appends `<start> <end> <host> <path>` to.
     ///   - arrivals: a file each request appends its path to the moment it is read.
     ///   - holdAfter: page requests past this many wait until `release()`.
+    ///   - requireHeader: `Name: value`, a header every request but robots.txt's must carry (else 403).
     public init(
         pages: Int, latencyMs: Int = 0, robotsStatus: Int = 200, crawlDelay: String? = nil, hostileRobots: Bool = false,
         robotsLatencyMs: Int = 0, extraLinks: Int = 0, hosts: Int = 0, log: String? = nil, arrivals: String? = nil,
-        holdAfter: Int? = nil
+        holdAfter: Int? = nil, requireHeader: String? = nil
     ) throws {
         var arguments: [String] = ["--pages", String(pages), "--latency-ms", String(latencyMs)]
         arguments += ["--robots-status", String(robotsStatus), "--robots-latency-ms", String(robotsLatencyMs), "--extra-links", String(extraLinks)]
@@ -32,6 +33,7 @@ public final class JobSiteServer: Sendable {
         if let log { arguments += ["--log", log] }
         if let arrivals { arguments += ["--arrivals", arrivals] }
         if let holdAfter { arguments += ["--hold-after", String(holdAfter)] }
+        if let requireHeader { arguments += ["--require-header", requireHeader] }
         server = try ScriptServer("jobsite.py", arguments)
     }
 

@@ -107,6 +107,19 @@ public final class RedisServer: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Starts `redis-cli MONITOR`, which writes every command the server runs (scripts' too) to `file`.
+    /// - Returns: the client; `terminate()` it when done.
+    public func monitor(into file: URL) throws -> Process {
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+        client.arguments = ["-h", "127.0.0.1", "-p", String(port), "monitor"]
+        client.standardOutput = try FileHandle(forWritingTo: file)
+        client.standardError = FileHandle.nullDevice
+        try client.run()
+        return client
+    }
+
     /// A loopback TCP port nobody listens on right now.
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

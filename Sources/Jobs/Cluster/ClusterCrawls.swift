@@ -77,6 +77,7 @@ public actor ClusterCrawls {
             _ = try await redis.command([
                 "HSET", frontier.meta, "state", "running", "max_pages", String(spec.maxPages), "output", output, "spec", parameters,
                 "key", hashKey.map { String($0) }.joined(separator: ","), "created", String(Int64(Date().timeIntervalSince1970 * 1000)),
+                "identities", identityNames,
             ])
             if let stream = spec.stream { _ = try await redis.command(["HSET", frontier.meta, "stream", stream.stream]) }
             try await frontier.add(seeds)
@@ -137,12 +138,26 @@ public actor ClusterCrawls {
         }
     }
 
+    /// The names of the identities this instance's policies.lua declares, as a JSON array.
+    private var identityNames: String {
+        String(decoding: JSONValue.array(environment.identities.names.map(JSONValue.string)).encoded(), as: UTF8.self)
+    }
+
+    /// Joins `job` unless this instance would send its pages as other identities than its submitter declared.
+    ///
+    /// A job goes as its submitter's identities on every instance. Only their names travel through Redis;
+    /// each instance applies the settings its own policies.lua gives them (their headers and proxies may hold
+    /// secrets, which never leave the instance's config), so an instance declaring other names stays out of
+    /// the job (logged once) rather than send its pages as something else, or as crawld's own.
     private func join(_ job: String) async throws {
-        let fields = try await redis.command(["HMGET", "\(keyPrefix):cj:{\(job)}:meta", "spec", "output", "key"]).array ?? []
-        guard fields.count == 3, let specText = fields[0].string, let output = fields[1].string,
+        let fields = try await redis.command(["HMGET", "\(keyPrefix):cj:{\(job)}:meta", "spec", "output", "key", "identities"]).array ?? []
+        guard fields.count == 4, let specText = fields[0].string, let output = fields[1].string,
             let hashKey = fields[2].string?.split(separator: ",").compactMap({ UInt64($0) }), hashKey.count == 4,
             let parameters = try? JSONValue.parse(Array(specText.utf8)).objectValue
         else { return }
+        if let wanted = fields[3].string, wanted != identityNames {
+            throw JobError(.badState, "the job goes as the identities \(wanted), this instance's policies.lua declares \(identityNames)")
+        }
         let spec = try JobSpec(parameters: parameters)
         let frontier = frontier(job, hashKey: hashKey)
         let worker = try await ClusterWorker(frontier: frontier, spec: spec, output: output, environment: environment, waker: waker)

@@ -57,7 +57,8 @@ public struct ClusterFrontier: Sendable {
     static let scripts = (
         add: ClusterScript(ClusterScripts.add), claim: ClusterScript(ClusterScripts.claim),
         complete: ClusterScript(ClusterScripts.complete), retry: ClusterScript(ClusterScripts.retry),
-        handBack: ClusterScript(ClusterScripts.handBack), control: ClusterScript(ClusterScripts.control)
+        handBack: ClusterScript(ClusterScripts.handBack), control: ClusterScript(ClusterScripts.control),
+        storeRobots: ClusterScript(ClusterScripts.storeRobots)
     )
 
     init(redis: RedisConnection, keyPrefix: String, job: String, instance: String, hashKey: [UInt64]) {
@@ -126,8 +127,9 @@ public struct ClusterFrontier: Sendable {
     }
 
     /// Hands a failed page back for another attempt after `wait`, claimable by any instance.
-    func retry(_ claim: Claim, after wait: Duration) async throws -> Commit {
-        let next = Claim(origin: claim.origin, url: claim.url, depth: claim.depth, attempt: claim.attempt + 1)
+    /// - Parameter counting: false for a page to send again as another identity, which is no retry.
+    func retry(_ claim: Claim, after wait: Duration, counting: Bool = true) async throws -> Commit {
+        let next = Claim(origin: claim.origin, url: claim.url, depth: claim.depth, attempt: claim.attempt + (counting ? 1 : 0))
         let ms = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
         let reply = try await Self.scripts.retry.run(
             redis, keys: [base], arguments: [registry, job, instance, claim.origin, claim.url.string, next.entry, String(ms)])

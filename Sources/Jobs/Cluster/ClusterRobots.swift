@@ -45,7 +45,7 @@ actor ClusterRobots {
             if try await redis.command(["SET", lock, frontier.instance, "NX", "PX", String(Self.lockTime)]).string == "OK" {
                 // Stored between the read above and the lock: the fetch is done already.
                 if let rules = try await stored(origin, key: key) { return rules }
-                guard let rules = try await fetch(origin, key: key, lock: lock) else { break }
+                guard let rules = try await fetch(origin, lock: lock) else { break }
                 return rules
             }
             await waker.waitForEntry(on: wake, after: generation, upTo: .seconds(1))
@@ -62,7 +62,9 @@ actor ClusterRobots {
     }
 
     /// nil when the task was cancelled meanwhile: a fetch cut short by a drain is no verdict on the site.
-    private func fetch(_ origin: String, key: String, lock: String) async throws -> RobotsRules? {
+    /// The answer, the origin's raised delay, the lock's release and the wakeup go in one script, which
+    /// writes nothing once the job has ended (its keys are gone and must not come back).
+    private func fetch(_ origin: String, lock: String) async throws -> RobotsRules? {
         let response = await fetcher.fetchRobots(origin: origin)
         let redis = frontier.redis
         if Task.isCancelled {
@@ -70,26 +72,14 @@ actor ClusterRobots {
             return nil
         }
         let rules = await matching.run { [userAgent] in RobotsCache.rules(from: response, userAgent: userAgent) }
-        var set = ["SET", key, Self.encode(response)]
-        if RobotsCache.isUnreachable(response) {
-            set += ["PX", String(unreachableRetry.components.seconds * 1000 + 1)]
-        } else {
-            known[origin] = rules
-        }
-        _ = try await redis.command(set)
-        if let delay = rules.crawlDelay {
-            let ms = min(delay, maxCrawlDelay).components.seconds * 1000
-            _ = try await redis.command(["EVAL", Self.raiseDelay, "1", frontier.base + "h:" + origin, String(ms)])
-        }
-        _ = try await redis.command(["DEL", lock])
-        _ = try await redis.command(["XADD", frontier.base + "wake", "MAXLEN", "~", "64", "*", "w", "1"])
+        let unreachable = RobotsCache.isUnreachable(response)
+        if !unreachable { known[origin] = rules }
+        let keptMs = unreachable ? unreachableRetry.components.seconds * 1000 + 1 : 0
+        let delayMs = rules.crawlDelay.map { min($0, maxCrawlDelay).components.seconds * 1000 } ?? -1
+        _ = try await ClusterFrontier.scripts.storeRobots.run(
+            redis, keys: [frontier.base], arguments: [frontier.registry, frontier.job, origin, Self.encode(response), String(keptMs), String(delayMs)])
         return rules
     }
-
-    /// KEYS: the origin's politeness hash. ARGV: a delay in ms, kept if longer than the one there.
-    private static let raiseDelay = """
-        if tonumber(ARGV[1]) > tonumber(redis.call('HGET', KEYS[1], 'delay') or '0') then redis.call('HSET', KEYS[1], 'delay', ARGV[1]) end
-        """
 
     /// `status\nbody`, or `-` for no answer.
     private static func encode(_ response: RobotsResponse) -> String {

@@ -23,6 +23,11 @@
 /// - `parts` (hash): part file -> committed length; `by` (hash): instance -> pages crawled;
 /// - `origins` (set): every origin queued, so the end of the job can drop their keys;
 /// - `wake` (stream): an entry after every change that may let a waiting instance claim.
+/// - `robots:<origin>` (string): the origin's robots.txt for every instance; `robotslock:<origin>` (expiring):
+///   the instance fetching it.
+///
+/// At the job's end (`cleanup`) every key goes or gets a TTL, and a script that meets an ended job writes only
+/// keys that keep theirs, so a cancelled job whose members died leaves nothing behind for good.
 enum ClusterScripts {
     /// Helpers every script starts with.
     static let prelude = """
@@ -59,17 +64,34 @@ enum ClusterScripts {
           redis.call('SADD', B .. 'origins', origin)
           schedule(origin)
         end
-        -- At the job's end: the frontier goes, what job.status and job.results read stays for `kept` seconds.
+        local function wake() redis.call('XADD', B .. 'wake', 'MAXLEN', '~', '64', '*', 'w', '1') end
+        local function live()
+          local state = redis.call('HGET', B .. 'meta', 'state')
+          return state == 'running' or state == 'paused'
+        end
+        -- At the job's end (completed or cancelled): the frontier and the seen-set go at once; what job.status
+        -- and job.results read stays for `kept` seconds; every member's pending pages (a dead member's too)
+        -- for `grace` seconds, in which a page in flight at a cancel may still be recorded; the wake stream,
+        -- which wakes the workers still waiting, for a minute. A script that meets an ended job writes no key
+        -- but those, and gives any it created its TTL (`settle`), so nothing of the job stays for good.
         local kept = 7 * 86400
+        local grace = 600
         local function cleanup()
           for _, origin in ipairs(redis.call('SMEMBERS', B .. 'origins')) do
             redis.call('DEL', B .. 'q:' .. origin, B .. 'h:' .. origin, B .. 'robots:' .. origin)
           end
+          for _, member in ipairs(redis.call('HKEYS', B .. 'members')) do redis.call('EXPIRE', B .. 'pending:' .. member, grace) end
           for i = 0, 255 do redis.call('DEL', B .. 'seen:' .. string.format('%02x', i)) end
           redis.call('DEL', B .. 'origins', B .. 'ready', B .. 'delayed')
           for _, key in ipairs({'meta', 'log', 'parts', 'by', 'members'}) do redis.call('EXPIRE', B .. key, kept) end
+          wake()
+          redis.call('EXPIRE', B .. 'wake', 60)
         end
-        local function wake() redis.call('XADD', B .. 'wake', 'MAXLEN', '~', '64', '*', 'w', '1') end
+        local function settle()
+          for _, key in ipairs({'log', 'parts', 'by'}) do
+            if redis.call('TTL', B .. key) == -1 then redis.call('EXPIRE', B .. key, kept) end
+          end
+        end
         local function finish_if_done()
           local meta = B .. 'meta'
           if num(meta, 'queued') == 0 and num(meta, 'pending') == 0 and redis.call('HGET', meta, 'state') == 'running' then
@@ -77,7 +99,6 @@ enum ClusterScripts {
             redis.call('SREM', ARGV[1], ARGV[2])
             cleanup()
             redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
-            wake()
           end
         end
         local function split(value)
@@ -132,6 +153,8 @@ enum ClusterScripts {
             redis.call('HSET', h, 'last', now)
             schedule(origin)
             redis.call('HSET', B .. 'pending:' .. ARGV[3], url_of(entry), origin .. '\\t' .. entry)
+            -- A member presumed dead and handed back that claims again is a member again, so its pages are reclaimed and cleaned up.
+            redis.call('HSETNX', B .. 'members', ARGV[3], '1')
             redis.call('HINCRBY', meta, 'queued', -1)
             redis.call('HINCRBY', meta, 'pending', 1)
             return {'page', origin, entry}
@@ -152,7 +175,8 @@ enum ClusterScripts {
             redis.call('HDEL', pending, ARGV[5])
             redis.call('HINCRBY', meta, 'pending', -1)
             redis.call('HINCRBY', meta, 'errors', tonumber(ARGV[11]))
-            release(ARGV[4])
+            local running = live()
+            if running then release(ARGV[4]) end
             if ARGV[9] == 'skipped' then
               redis.call('HINCRBY', meta, 'skipped', 1)
               redis.call('HINCRBY', meta, 'admitted', -1)
@@ -179,22 +203,23 @@ enum ClusterScripts {
                 end
               end
             end
-            local state = redis.call('HGET', meta, 'state')
-            if state == 'running' or state == 'paused' then
+            if running then
               for i = 15, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
             end
             finish_if_done()
-            wake()
+            if live() then wake() else settle() end
             return 'ok'
             """
 
     /// ARGV: registry, job, instance, origin, url, next entry (attempt + 1), wait ms. The page goes back to Redis
-    /// for its retry, which any instance may then claim once it is due. Returns `ok` or `lost`.
+    /// for its retry, which any instance may then claim once it is due. Returns `ok`, or `lost` (also for a job
+    /// that has ended: its page is not tried again).
     static let retry =
         prelude + """
             local meta = B .. 'meta'
             if redis.call('HDEL', B .. 'pending:' .. ARGV[3], ARGV[5]) == 0 then return 'lost' end
             redis.call('HINCRBY', meta, 'pending', -1)
+            if not live() then return 'lost' end
             redis.call('HINCRBY', meta, 'queued', 1)
             redis.call('HINCRBY', meta, 'errors', 1)
             release(ARGV[4])
@@ -205,12 +230,13 @@ enum ClusterScripts {
 
     /// ARGV: registry, job, instance. Puts every page pending on that instance back at the head of its host's
     /// queue (a drain, a restart, or an instance whose heartbeat expired) and removes it from `members`.
-    /// Returns the count handed back.
+    /// Returns the count handed back; for a job that has ended, 0 (its pages are dropped, not queued).
     static let handBack =
         prelude + """
             local meta = B .. 'meta'
             local pending = B .. 'pending:' .. ARGV[3]
-            local items = redis.call('HVALS', pending)
+            local items = {}
+            if live() then items = redis.call('HVALS', pending) end
             for _, item in ipairs(items) do
               local origin, entry = split(item)
               redis.call('LPUSH', B .. 'q:' .. origin, entry)
@@ -238,9 +264,30 @@ enum ClusterScripts {
               redis.call('HSET', meta, 'ended_at', now)
               redis.call('SREM', ARGV[1], ARGV[2])
               cleanup()
+            else
+              wake()
             end
             redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
-            wake()
             return ARGV[3]
+            """
+
+    /// ARGV: registry, job, origin, its robots.txt as `ClusterRobots` stores it, how long it is kept in ms (0: for
+    /// the job), its Crawl-delay in ms (-1: none). Releases the origin's `robotslock`; while the job runs, stores
+    /// the answer for every instance, raises the origin's delay to the Crawl-delay and wakes the instances waiting
+    /// for it. Returns 1, or 0 for a job that has ended (nothing written).
+    static let storeRobots =
+        prelude + """
+            local state = redis.call('HGET', B .. 'meta', 'state')
+            redis.call('DEL', B .. 'robotslock:' .. ARGV[3])
+            if state ~= 'running' and state ~= 'paused' then return 0 end
+            if tonumber(ARGV[5]) > 0 then
+              redis.call('SET', B .. 'robots:' .. ARGV[3], ARGV[4], 'PX', ARGV[5])
+            else
+              redis.call('SET', B .. 'robots:' .. ARGV[3], ARGV[4])
+            end
+            local h = B .. 'h:' .. ARGV[3]
+            if tonumber(ARGV[6]) > num(h, 'delay') then redis.call('HSET', h, 'delay', ARGV[6]) end
+            wake()
+            return 1
             """
 }

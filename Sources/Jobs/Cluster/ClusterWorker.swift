@@ -60,8 +60,8 @@ actor ClusterWorker {
     /// - Returns: the job's state as last seen (`completed`, `cancelled`, …) or nil when stopped by cancellation.
     func run() async -> String? {
         do {
+            // Membership comes with the first claim (the claim script), so an ended job never gets it back.
             try await frontier.handBack(of: frontier.instance)
-            _ = try await frontier.redis.command(["HSET", frontier.base + "members", frontier.instance, "1"])
         } catch {
             logger.warning("cannot join the cluster job", metadata: ["crawld.error": .string("\(error)")])
             return nil
@@ -117,15 +117,27 @@ actor ClusterWorker {
                     return
                 }
             }
+            let pick = await environment.identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle)
+            if case .allBlocked = pick {
+                // Never sent without an identity, as on one instance: the identities may be the only way out allowed.
+                let blocked = PageOutcome(errorCode: "identity_blocked", errorMessage: "every identity in policies.lua is blocked by \(claim.url.host)")
+                await commit(claim, blocked, links: [])
+                return
+            }
             try await environment.pageSlots.acquire()
             let outcome: PageOutcome
             do {
-                outcome = try await fetcher.fetch(url: claim.url, depth: claim.depth, spec: spec, identity: nil)
+                outcome = try await fetcher.fetch(url: claim.url, depth: claim.depth, spec: spec, identity: pick.identity)
             } catch {
                 outcome = PageOutcome(errorCode: "internal", errorMessage: "\(error)")
             }
             await environment.pageSlots.release()
             if Task.isCancelled { return }
+            if let identity = pick.identity, await isBlock(outcome, claim, identity) {
+                // Claimed again under the host's politeness, as another identity, without counting as a retry.
+                _ = try await frontier.retry(claim, after: .zero, counting: false)
+                return
+            }
             if let wait = await retryPlanner.delay(after: outcome, attempt: claim.attempt) {
                 _ = try await frontier.retry(claim, after: wait)
                 return
@@ -135,6 +147,16 @@ actor ClusterWorker {
         } catch {
             logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
         }
+    }
+
+    /// Whether the site blocked `identity` (policies.lua's `blocked(page)`, else a 403); if so it is retired
+    /// for the host on this instance, and the page goes again when another identity is left.
+    private nonisolated func isBlock(_ outcome: PageOutcome, _ claim: ClusterFrontier.Claim, _ identity: CrawlIdentity) async -> Bool {
+        let identities = environment.identities
+        guard await identities.isBlock(outcome, url: claim.url.string, identity: identity) else { return false }
+        await identities.block(identity.name, host: claim.url.host)
+        logger.info("identity blocked", metadata: ["crawld.identity": .string(identity.name), "crawld.url": .string(claim.url.string)])
+        return await identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle, count: false).identity != nil
     }
 
     private nonisolated func followable(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome) async -> [ClusterFrontier.Link] {
