@@ -11,7 +11,7 @@
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus
 # Only the benchmarks need these.
-BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15
+BENCH_PACKAGES := nginx-light wrk redis-tools python3.11-doc postgresql-doc-15 wget2
 
 LISTEN ?= 127.0.0.1:7070
 HTTP   ?= 127.0.0.1:7071
