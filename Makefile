@@ -5,13 +5,13 @@
 #   make bench  run the benchmarks (see README, "Benchmarks")
 #   make lint   swift-format's lint (.swift-format) and Package.swift's dependencies against the imports
 #   make fuzz   build the libFuzzer targets of Fuzz/ and run each for FUZZ_SECONDS
-#   make fuzz-ci  the same, 7 s per target: 56 s of fuzzing for the eight targets
+#   make fuzz-ci  the same, 7 s per target: 70 s of fuzzing for the ten targets
 
 # Debian packages the daemon and its tests need.
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev zlib1g-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus nginx-light
 # Only the benchmarks need these.
-BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15
+BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15 wget2
 
 LISTEN ?= 127.0.0.1:7070
 HTTP   ?= 127.0.0.1:7071

@@ -26,5 +26,6 @@ let package = Package(
         .executableTarget(name: "MonitorBench", dependencies: [kit]),
         .executableTarget(name: "BrowserBench", dependencies: [kit]),
         .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld"), "BenchSupport"]),
+        .executableTarget(name: "OutlineBench", dependencies: [.product(name: "CrawldHTML", package: "crawld")]),
     ]
 )

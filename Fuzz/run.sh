@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
 shift
-all=(css-selector html-charset url json robots lua-json line-frame fit-markdown sitemap)
+all=(css-selector html-charset url json robots lua-json line-frame fit-markdown sitemap page-outline)
 targets=("${@:-${all[@]}}")
 out=.build-fuzz
 spm="$out/spm"
@@ -44,7 +44,7 @@ spm_objects() {
 build() {
     local target=$1 libraries=() objects=()
     case $target in
-        css-selector | html-charset | fit-markdown)
+        css-selector | html-charset | fit-markdown | page-outline)
             library Threads Sources/Threads/*.swift
             library HTML Sources/HTML/*.swift
             libraries=(-lHTML -lThreads) ;;
@@ -85,7 +85,7 @@ build() {
     case $target in
         css-selector) file=CSSSelectorFuzz ;; html-charset) file=HTMLCharsetFuzz ;; url) file=URLFuzz ;; json) file=JSONFuzz ;;
         robots) file=RobotsRulesFuzz ;; lua-json) file=LuaValueJSONFuzz ;; line-frame) file=LineFrameFuzz ;;
-        fit-markdown) file=FitMarkdownFuzz ;; sitemap) file=SitemapFuzz ;;
+        fit-markdown) file=FitMarkdownFuzz ;; sitemap) file=SitemapFuzz ;; page-outline) file=PageOutlineFuzz ;;
     esac
     swiftc "${instrumented[@]}" -module-name "Fuzz_${target//-/_}" "Fuzz/$file.swift" -L "$out/lib" "${libraries[@]}" "${objects[@]}" \
         -lxml2 -llua5.4 -o "$out/$target" 2> "$out/$target.build.log" || { cat "$out/$target.build.log" >&2; exit 1; }

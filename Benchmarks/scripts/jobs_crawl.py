@@ -1,9 +1,12 @@
 """Issue 7's benchmark driver: one full crawl of a docs site by crawld (a
-job, concurrency 16) and by Scrapy (CONCURRENT_REQUESTS 16), each in a fresh
-process, measured alike: pages/s, CPU seconds and peak RSS (from wait4's
-rusage of the process), pages found and pages written more than once.
+job, concurrency 16), by wget2 (`-r --max-threads=16 --delete-after`, issue
+25's reference) and by Scrapy (CONCURRENT_REQUESTS 16), each in a fresh
+process, measured alike: pages/s, CPU seconds and per page, peak RSS (from
+wait4's rusage of the process), pages found and pages written more than once.
 
-Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL"""
+Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
+CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
+adds a "base" crawl by another build."""
 import json
 import os
 import signal
@@ -14,7 +17,7 @@ import time
 from crawld_bench import Connection, wait_listening
 
 crawld, scrapy, start, work, label = sys.argv[1:6]
-port = 17176
+port = int(sys.argv[6]) if len(sys.argv) > 6 else 17176
 
 
 def wait_usage(process):
@@ -27,10 +30,10 @@ def unique(path):
     return len(urls), len(set(urls))
 
 
-def run_crawld():
+def run_crawld(binary=crawld):
     out = os.path.join(work, "crawld-out")
     process = subprocess.Popen(
-        [crawld, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
+        [binary, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
          "--output-dir", out, "--state-dir", os.path.join(work, "crawld-state")],
         stderr=subprocess.DEVNULL)
     wait_listening(port)
@@ -65,6 +68,26 @@ def run_scrapy():
     return pages / elapsed, cpu, rss, pages, lines - pages
 
 
-for name, run in (("crawld", run_crawld), ("scrapy", run_scrapy)):
-    rate, cpu, rss, pages, twice = run()
-    print(f"{label} {name}: {rate:.1f} pages/s, CPU {cpu:.2f} s, peak RSS {rss:.1f} MB, {pages} pages, {twice} written twice", flush=True)
+def run_wget2():
+    """wget2 follows every link of a page (stylesheets, scripts and images too) and fetches
+    robots.txt: its pages are every URL it fetched, from its per-site statistics."""
+    folder = os.path.join(work, "wget2")
+    stats = os.path.join(work, "wget2-site.csv")
+    os.makedirs(folder, exist_ok=True)
+    began = time.monotonic()
+    process = subprocess.Popen(
+        ["wget2", "-r", "--max-threads=16", "--delete-after", "-q", "-P", folder, f"--stats-site=csv:{stats}", start],
+        stderr=subprocess.DEVNULL)
+    cpu, rss = wait_usage(process)
+    elapsed = time.monotonic() - began
+    urls = [line.split(",")[2] for line in open(stats).read().splitlines()[1:]]
+    return len(set(urls)) / elapsed, cpu, rss, len(set(urls)), len(urls) - len(set(urls))
+
+
+runs = {"crawld": run_crawld, "wget2": run_wget2, "scrapy": run_scrapy,
+        "base": lambda: run_crawld(os.environ["BASE"])}
+names = os.environ.get("CRAWLERS", "crawld wget2 scrapy").split() + (["base"] if os.environ.get("BASE") else [])
+for name in names:
+    rate, cpu, rss, pages, twice = runs[name]()
+    print(f"{label} {name}: {rate:.1f} pages/s, CPU {cpu:.2f} s ({cpu / pages * 1e6:.0f} us/page), peak RSS {rss:.1f} MB, "
+          f"{pages} pages, {twice} written twice", flush=True)

@@ -240,8 +240,8 @@ public final class Crawler: Sendable {
         }
         let parseStart = clock.now
         if parsed == nil, !request.extract, request.formats.isSubset(of: [.links]) {
-            // Only title and links are asked for (a crawl job without extraction): one
-            // streaming pass, no tree, whose size is many times the page's.
+            // Only title and links are asked for (a crawl job without extraction): a byte
+            // scan (or one streaming pass where it defers), no tree, whose size is many times the page's.
             let outline = PageOutline(bytes: fetched.body, contentType: fetched.contentType, url: fetched.finalURL)
             result.title = outline.title
             if request.formats.contains(.links) { result.links = outline.links }

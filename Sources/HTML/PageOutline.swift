@@ -1,8 +1,8 @@
 internal import CLibXML2
 import Glibc
 
-/// The title and links of an HTML page, read in one streaming pass of libxml2's HTML parser
-/// without building a tree.
+/// The title and links of an HTML page, read by `OutlineScanner` from the bytes, or, where it
+/// defers, in one streaming pass of libxml2's HTML parser; never with a tree.
 ///
 /// A crawl job without extraction keeps only these two facts of each page, and libxml2's tree
 /// of a page takes many times the page's size (docs/benchmarks.md): with sixteen pages in
@@ -19,6 +19,9 @@ public struct PageOutline: Sendable {
     /// the `links` format needs only the title.
     public var links: [String] { PageRules.links(hrefs: hrefs, base: base) }
 
+    /// Whether `OutlineScanner` read the page; false when libxml2's streaming pass did.
+    public let scanned: Bool
+
     private let hrefs: [String]
     private let base: String?
 
@@ -28,17 +31,35 @@ public struct PageOutline: Sendable {
     ///   - bytes: The body as received.
     ///   - contentType: The HTTP `Content-Type` header value; its charset wins over `<meta>`.
     ///   - url: The final URL of the page (after redirects), the base for relative links.
-    public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil) {
+    ///   - scanner: false reads the page with libxml2's pass whatever it holds, so that the
+    ///     parity checks (tests, HTMLBench) can hold one reader against the other.
+    public init(bytes: some Collection<UInt8>, contentType: String? = nil, url: String? = nil, scanner: Bool = true) {
         _ = HTMLDocument.libxml2Initialised
-        clibxml2_silence_errors_on_this_thread()
-        let (scan, _) = HTMLCharset.withUTF8(bytes, headerCharset: ContentTypeHeader(contentType).charset) { utf8 in
+        let (reading, _) = HTMLCharset.withUTF8(bytes, headerCharset: ContentTypeHeader(contentType).charset) { utf8 -> Reading in
+            if scanner, let outline = OutlineScanner.scan(utf8) { return .scanned(outline) }
+            clibxml2_silence_errors_on_this_thread()
             let scan = OutlineScan()
             scan.read(utf8)
-            return scan
+            return .streamed(scan)
         }
-        title = PageRules.title(headTitle: scan.headTitle.map(Self.text)) { scan.firstTitle.map(Self.text) }
-        base = PageRules.baseURL(headHref: scan.headBase, anyHref: { scan.anyBase }, url: url)
-        hrefs = scan.hrefs.hrefs
+        switch reading {
+        case .scanned(let outline):
+            title = outline.title
+            base = url
+            hrefs = outline.hrefs
+            scanned = true
+        case .streamed(let scan):
+            title = PageRules.title(headTitle: scan.headTitle.map(Self.text)) { scan.firstTitle.map(Self.text) }
+            base = PageRules.baseURL(headHref: scan.headBase, anyHref: { scan.anyBase }, url: url)
+            hrefs = scan.hrefs.hrefs
+            scanned = false
+        }
+    }
+
+    /// Which reader read the page, and what it found.
+    private enum Reading {
+        case scanned(OutlineScanner.Outline)
+        case streamed(OutlineScan)
     }
 
     private static func text(_ bytes: [UInt8]) -> String {

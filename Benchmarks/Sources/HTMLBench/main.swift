@@ -36,6 +36,10 @@ let scenarios: [Scenario] = [
         return (document.title?.count ?? 0) + document.links.count
     },
     Scenario(name: "    streaming title + links") { page in
+        let outline = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url, scanner: false)
+        return (outline.title?.count ?? 0) + outline.links.count
+    },
+    Scenario(name: "    scanned title + links") { page in
         let outline = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url)
         return (outline.title?.count ?? 0) + outline.links.count
     },
@@ -126,13 +130,16 @@ print(
     "peak memory, one \(megabytes(peak.bytes)) page: parse + links \(megabytes(peak.parse)) (\(ratio(peak.parse))), with Markdown \(megabytes(peak.markdown)) (\(ratio(peak.markdown))), streaming title + links \(megabytes(peak.streamed)) (\(ratio(peak.streamed)))"
 )
 
-// The streaming pass must give the tree's answer on every page of the corpus.
+// The streaming pass and the byte scanner must each give the tree's answer on every page of the corpus.
+var scanned = 0
 let differing = try pages.filter { page in
     let document = try HTMLDocument(bytes: page.bytes, contentType: "text/html", url: page.url)
     let outline = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url)
-    return outline.title != document.title || outline.links != document.links
+    let streamed = PageOutline(bytes: page.bytes, contentType: "text/html", url: page.url, scanner: false)
+    if outline.scanned { scanned += 1 }
+    return [outline, streamed].contains { $0.title != document.title || $0.links != document.links }
 }
-print("streaming title + links equal to the tree's on \(pages.count - differing.count) of \(pages.count) pages")
+print("streaming and scanned title + links equal to the tree's on \(pages.count - differing.count) of \(pages.count) pages (\(scanned) read by the scanner)")
 for page in differing.prefix(5) { print("  differs: \(page.url)") }
 
 var cpuRates = Array(repeating: [Double](), count: scenarios.count)
