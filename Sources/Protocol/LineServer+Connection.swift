@@ -84,8 +84,7 @@ extension LineServer {
                             if session.isClosing { break batches }
                             continue
                         }
-                        let executor = decoded.flatMap { try? $0.get() }.flatMap(dispatcher.executor(for:))
-                        group.addTask(executorPreference: executor) {
+                        group.addTask {
                             var line: [UInt8] = []
                             await self.answer(decoded ?? self.decode(item), session: session, isWritable: isWritable, write: write, into: &line)
                             try? await write(line)

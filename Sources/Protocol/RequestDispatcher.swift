@@ -23,22 +23,11 @@ public protocol RequestDispatcher: Sendable {
     /// a long computation) must answer false, or it holds up the requests
     /// behind it on its connection.
     func runsInline(_ request: Request) -> Bool
-
-    /// The executor the task of a request that does not run inline starts on,
-    /// or nil for Swift's cooperative pool.
-    ///
-    /// A request whose work runs on threads of its own (`crawl`'s extraction
-    /// on the script threads) starts there, so the hops in and out of them
-    /// are not paid on every request: each is a wake-up of a sleeping thread.
-    func executor(for request: Request) -> (any TaskExecutor)?
 }
 
 extension RequestDispatcher {
     /// By default every request runs on a task of its own.
     public func runsInline(_ request: Request) -> Bool { false }
-
-    /// By default every request's task starts on the cooperative pool.
-    public func executor(for request: Request) -> (any TaskExecutor)? { nil }
 }
 
 /// What a request knows of where it came from.

@@ -15,13 +15,12 @@ import Threads
 ///
 /// The extractor prefers this executor for its whole call (waiting for a
 /// state, the call, copying the result out). The document stays on the
-/// calling task; only the threads change. Called from the cooperative pool
-/// that costs two thread hops per page, each a wake-up of a sleeping thread
-/// (context switches were the largest new cost in a profile of a small
-/// page's crawl, docs/benchmarks.md), so the daemon starts each `crawl`
-/// request's task here (`RequestDispatcher.executor(for:)`):
-/// the fetch then resumes on these threads and the parse, the call and the
-/// answer follow without a hop.
+/// calling task; only the threads change. That costs two thread hops per
+/// page (context switches were the largest new cost in a profile of a small
+/// page's crawl, docs/benchmarks.md). Starting the whole `crawl` task here
+/// instead was tried and undone: with every script thread held by an attack
+/// until its deadline, the fetches and admissions queued behind them never
+/// answered (`DaemonWatchdogTests`).
 ///
 /// Its threads give way to the protocol's (`ThreadPriority`): an attack that
 /// keeps all of them busy until the deadline leaves the core to an event

@@ -48,18 +48,4 @@ import TestSupport
             await client.close()
         }
     }
-
-    /// A request whose work runs on threads of its own starts there
-    /// (`RequestDispatcher.executor(for:)`): no hop in from the cooperative
-    /// pool; the others start on the pool.
-    @Test func requestTaskStartsOnTheExecutorTheDispatcherNames() async throws {
-        try await withTestServer { port, _ in
-            let client = try await LineClient.connect(port: port)
-            let named = try await client.request(["op": "where"]).answer
-            #expect(named["on_executor"] == true)
-            let unnamed = try await client.request(["op": "where_pool"]).answer
-            #expect(unnamed["on_executor"] == false)
-            await client.close()
-        }
-    }
 }

@@ -1,18 +1,14 @@
 import JSON
-import NIOPosix
 import Protocol
 import Synchronization
 
 /// A dispatcher for server tests: `echo` returns its parameters, `sleep`
 /// waits `ms`, `hold` waits until the test opens the gate, counting how many
 /// requests are held at once, `login` marks the connection authenticated. Ops named in `inlineOps` are declared
-/// `runsInline`, so the server answers them on the connection's task. `where`
-/// and `where_pool` say whether their task runs on `executor`, which it names
-/// for `where` alone.
+/// `runsInline`, so the server answers them on the connection's task.
 final class TestDispatcher: RequestDispatcher {
     private let state = Mutex(State())
     private let inlineOps: Set<String>
-    let executor = MarkingExecutor()
     private struct State {
         var held = 0
         var maximumHeld = 0
@@ -40,14 +36,8 @@ final class TestDispatcher: RequestDispatcher {
         inlineOps.contains(request.op)
     }
 
-    func executor(for request: Request) -> (any TaskExecutor)? {
-        request.op == "where" ? executor : nil
-    }
-
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
         switch request.op {
-        case "where", "where_pool":
-            return ["on_executor": .bool(executor.isCurrent)]
         case "echo":
             return request.parameters.values
         case "login":
@@ -74,27 +64,6 @@ final class TestDispatcher: RequestDispatcher {
             return [:]
         default:
             throw ProtocolError(.unknownOp, "unknown op '\(request.op)'")
-        }
-    }
-}
-
-/// A `TaskExecutor` on one thread of its own that knows whether the caller runs on it.
-final class MarkingExecutor: TaskExecutor {
-    private let pool = NIOThreadPool(numberOfThreads: 1)
-    private let mark = ThreadSpecificVariable<Mark>()
-    private final class Mark: Sendable {}
-
-    init() {
-        pool.start()
-    }
-
-    var isCurrent: Bool { mark.currentValue != nil }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        pool.submit { _ in
-            self.mark.currentValue = Mark()
-            job.runSynchronously(on: self.asUnownedTaskExecutor())
         }
     }
 }

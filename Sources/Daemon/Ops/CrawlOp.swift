@@ -5,7 +5,6 @@ import Jobs
 import Monitor
 import Pool
 import Protocol
-import Scripting
 
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
 struct CrawlOp: Op {
@@ -14,9 +13,6 @@ struct CrawlOp: Op {
     let crawler: Crawler
     let admission: CrawlAdmission
     let throttle: HostThrottle
-    /// The fetch resumes, and the parse, extract.lua and the answer run, on
-    /// the script threads: one hop a page instead of three.
-    var executor: (any TaskExecutor)? { ScriptExecutor.shared }
 
     /// Past a crawl ceiling the request waits briefly, then gets `busy` (`CrawlAdmission`).
     ///

@@ -18,9 +18,6 @@ protocol Op: Sendable {
     /// starting a task for it (`RequestDispatcher.runsInline`). Anything
     /// that does I/O, awaits, or may take long keeps the default, false.
     var runsInline: Bool { get }
-    /// Where the op's task starts (`RequestDispatcher.executor(for:)`): nil,
-    /// the cooperative pool, unless most of the op's work runs elsewhere.
-    var executor: (any TaskExecutor)? { get }
     /// Runs the op; any error is mapped to a wire error by `ErrorMapping`.
     func run(_ request: Request, context: RequestContext) async throws -> JSONObject
     /// Runs the op for the dispatcher: `run`'s fields and what the monitor
@@ -32,7 +29,6 @@ protocol Op: Sendable {
 
 extension Op {
     var runsInline: Bool { false }
-    var executor: (any TaskExecutor)? { nil }
 
     func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
         OpAnswer(fields: try await run(request, context: context))

@@ -16,10 +16,6 @@ struct OpDispatcher: RequestDispatcher {
         ops[request.op]?.runsInline ?? true
     }
 
-    func executor(for request: Request) -> (any TaskExecutor)? {
-        ops[request.op]?.executor
-    }
-
     func dispatch(_ request: Request, context: RequestContext) async throws(ProtocolError) -> JSONObject {
         guard let op = ops[request.op] else {
             // Before auth a stranger learns only that auth exists, not what
