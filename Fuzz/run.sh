@@ -23,7 +23,7 @@ spm="$out/spm"
 mkdir -p "$out/modules" "$out/lib"
 
 instrumented=(-sanitize=fuzzer,address -parse-as-library -O -I "$out/modules" -I "$spm/release/Modules"
-    -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 -I Sources/CZlib -I Sources/CLua -I "$out/CLuaShims" -Xcc -I/usr/include/lua5.4)
+    -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 -I Sources/CZlib -I Sources/CLua -I "$out/CLuaShims" -I "$out/CProcessShims" -Xcc -I/usr/include/lua5.4)
 
 # Compiles module $1 from the remaining arguments into $out/lib/lib$1.a, when a source changed.
 library() {
@@ -32,6 +32,15 @@ library() {
     if [ -f "$out/lib/lib$module.a" ] && [ -z "$(find "$@" -newer "$out/lib/lib$module.a")" ]; then return; fi
     swiftc "${instrumented[@]}" -enable-testing -module-name "$module" -emit-module -emit-module-path "$out/modules/$module.swiftmodule" \
         -emit-library -static -o "$out/lib/lib$module.a" "$@" 2> "$out/$module.build.log" || { cat "$out/$module.build.log" >&2; exit 1; }
+}
+
+# Threads imports CProcessShims (a thread's scheduling): its module map and object, as SwiftPM would make them.
+threads() {
+    mkdir -p "$out/CProcessShims"
+    printf 'module CProcessShims {\n    header "%s/Sources/CProcessShims/include/cprocess.h"\n    export *\n}\n' "$PWD" > "$out/CProcessShims/module.modulemap"
+    clang -O2 -fPIC -I Sources/CProcessShims/include -c Sources/CProcessShims/cprocess.c -o "$out/CProcessShims/cprocess.o"
+    library Threads Sources/Threads/*.swift
+    objects+=("$out/CProcessShims/cprocess.o")
 }
 
 # The objects of a SwiftPM module and its dependencies, built once (they are other packages').
@@ -45,11 +54,11 @@ build() {
     local target=$1 libraries=() objects=()
     case $target in
         css-selector | html-charset | fit-markdown | page-outline)
-            library Threads Sources/Threads/*.swift
+            threads
             library HTML Sources/HTML/*.swift
             libraries=(-lHTML -lThreads) ;;
         url)
-            library Threads Sources/Threads/*.swift
+            threads
             library HTML Sources/HTML/*.swift
             library Jobs Sources/Jobs/CrawlURL.swift Sources/Jobs/RobotsRules.swift Sources/Jobs/WildcardPattern.swift
             libraries=(-lHTML -lThreads -lJobs) ;;
