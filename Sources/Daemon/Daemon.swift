@@ -305,9 +305,7 @@ public struct Daemon: Sendable {
         do {
             return try SupervisorHeartbeat(
                 watchdogUDP: configuration.watchdogUDP,
-                interval: .nanoseconds(
-                    Int64(configuration.watchdogInterval.components.seconds) * 1_000_000_000
-                        + configuration.watchdogInterval.components.attoseconds / 1_000_000_000),
+                interval: TimeAmount(configuration.watchdogInterval),
                 eventLoop: eventLoop, logger: logger, probe: probe.run
             )
         } catch {

@@ -37,7 +37,7 @@ struct WebhookHTTPTransport: WebhookTransport {
         request.body = .bytes(ByteBuffer(bytes: body))
         let result: Result<Int, JobError>
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            let response = try await client.execute(request, timeout: TimeAmount(timeout))
             result = .success(Int(response.status.code))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             result = .failure(JobError(.badRequest, "timeout after \(timeout)"))
