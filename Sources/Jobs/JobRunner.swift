@@ -247,13 +247,16 @@ public actor JobRunner {
         if let runStarted { runtimeBefore += (ContinuousClock.now - runStarted).seconds }
         runStarted = nil
         progress.runtimeSeconds = runtimeBefore
-        progress.state = state
         progress.stage = "done"
         progress.currentURL = nil
         if stop == .movedAway {
             movedAway = true
+            progress.state = state
         } else {
+            // The state turns final only once the final checkpoint is stored and the stream sink has appended
+            // what it covers, so a client that reads `completed` also reads every record published.
             await saveCheckpoint(state: state)
+            progress.state = state
             await notifyWebhook(ended: state)
         }
         // What outlives the run is the summary: no descriptor, no frontier.
