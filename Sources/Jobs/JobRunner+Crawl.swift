@@ -6,9 +6,10 @@ extension JobRunner {
     // MARK: - Workers
 
     /// One worker: takes pages until the frontier is done or the job stops.
-    func workerLoop() async {
+    /// - Parameter previous: a recrawl's earlier output (`openPreviousOutput`); nil otherwise.
+    func workerLoop(previous: PreviousOutput?) async {
         while let entry = await nextEntry() {
-            await process(entry)
+            await process(entry, earlier: previous)
         }
     }
 
@@ -36,7 +37,8 @@ extension JobRunner {
 
     /// robots.txt, politeness, fetch with retries, then the record. Runs off the
     /// actor except for the state changes, so fetches of one job overlap.
-    private nonisolated func process(_ entry: Frontier.Entry) async {
+    /// - Parameter earlier: a recrawl's earlier output, where the page's earlier record is looked up.
+    private nonisolated func process(_ entry: Frontier.Entry, earlier: PreviousOutput?) async {
         var crawlDelay = Duration.zero
         if spec.obeyRobots {
             // nil: the job stopped while robots.txt was being fetched; the page stays pending.
@@ -48,7 +50,7 @@ extension JobRunner {
             crawlDelay = min(rules.crawlDelay ?? .zero, environment.configuration.maxCrawlDelay)
         }
         let leastDelay = max(.milliseconds(spec.delayMs), crawlDelay)
-        let previous = await previousRecord(of: entry.url)
+        let previous = earlier?.record(for: entry.url.string)
         let origin = entry.url.origin
         let throttle = environment.throttle
         var attempt = 1

@@ -60,8 +60,6 @@ public actor JobRunner {
     var ended = false
     var endWaiters: [CheckedContinuation<JobProgress, Never>] = []
     var logger: Logger
-    /// A recrawl's earlier output, indexed when the run starts (`JobRunner+Recrawl`).
-    var previous: PreviousOutput?
     /// Whether the run ended because another instance took the job over.
     public private(set) var movedAway = false
 
@@ -150,10 +148,10 @@ public actor JobRunner {
         guard stop == nil else { return await finish() }
         let workers = spec.concurrency
         let work = Task {
-            await self.openPreviousOutput()
+            let previous = await self.openPreviousOutput()
             await self.readSitemaps()
             await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<workers { group.addTask { await self.workerLoop() } }
+                for _ in 0..<workers { group.addTask { await self.workerLoop(previous: previous) } }
             }
         }
         self.work = work

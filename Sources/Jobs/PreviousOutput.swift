@@ -9,17 +9,30 @@ import Glibc
 /// when the page comes up.
 ///
 /// Memory: the index keeps no URL, validator or record, only a keyed 64-bit
-/// hash of each URL and its record's offset (about 40 bytes a page with the
-/// table's slack; 40 MB for a million pages). The file is read once, streaming,
-/// to build it; each lookup reads one line and checks its `url`, so a hash
-/// collision costs a lookup, never a wrong record. The validators thus stay
-/// where the earlier job wrote them, on disk, and a resumed recrawl indexes
-/// the same file again. Immutable once built, read with `pread` from any task.
+/// hash of each URL and its record's place (offset and length; about 50 bytes
+/// a page with the table's slack, 50 MB for a million pages). The file is read
+/// once, streaming, to build it; each lookup reads one line with one `pread`
+/// and checks its `url`, so a hash collision costs a lookup, never a wrong
+/// record. The validators thus stay where the earlier job wrote them, on disk,
+/// and a resumed recrawl indexes the same file again.
+///
+/// The descriptor stays open while the index lives (closed in `deinit`): a
+/// lookup costs no `open` (a recrawl makes one per page), and the records
+/// read are those of the file indexed even if another file takes its path
+/// later (a `recrawl: true` job moves its output aside to `.previous`, over
+/// the one an earlier recrawl read). Immutable once built; `pread` takes no
+/// shared file position, so lookups run from any task at once.
 public final class PreviousOutput: Sendable {
+    /// Where a record's line is in the file, without its newline.
+    private struct Place: Sendable {
+        let offset: UInt64
+        let length: Int
+    }
+
     public let path: String
+    private let fd: Int32
     private let key: SipHash
-    private let offsets: [UInt64: UInt64]
-    private let length: UInt64
+    private let places: [UInt64: Place]
 
     /// Indexes the whole records of the file at `path` (a line cut short at the end is ignored).
     /// - Throws: `invalidOutput` when the file cannot be read.
@@ -27,10 +40,10 @@ public final class PreviousOutput: Sendable {
         self.path = path
         let key = SipHash(k0: .random(in: .min ... .max), k1: .random(in: .min ... .max))
         self.key = key
-        var offsets: [UInt64: UInt64] = [:]
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw JobError(.invalidOutput, "cannot read the earlier output '\(path)': \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        self.fd = fd
+        var places: [UInt64: Place] = [:]
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var line: [UInt8] = []
         var lineStart: UInt64 = 0
@@ -39,53 +52,62 @@ public final class PreviousOutput: Sendable {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
-            for byte in buffer[..<count] {
-                position += 1
-                guard byte == UInt8(ascii: "\n") else {
-                    line.append(byte)
-                    continue
-                }
-                if let url = (try? JSONValue.parse(line))?.objectValue?["url"]?.stringValue {
-                    offsets[key.hash(url.utf8)] = lineStart
+            var start = 0
+            while let newline = buffer[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                line += buffer[start..<newline]
+                if let url = Self.url(of: line) {
+                    places[key.hash(url.utf8)] = Place(offset: lineStart, length: line.count)
                 }
                 line.removeAll(keepingCapacity: true)
-                lineStart = position
+                start = newline + 1
+                lineStart = position + UInt64(start)
             }
+            line += buffer[start..<count]
+            position += UInt64(count)
         }
-        self.offsets = offsets
-        self.length = lineStart
+        self.places = places
     }
 
+    deinit { close(fd) }
+
     /// Pages the earlier output holds (one per URL; a URL written twice counts once).
-    public var count: Int { offsets.count }
+    public var count: Int { places.count }
 
     /// The earlier record of `url`, read from the file; nil when there is none.
     public func record(for url: String) -> PreviousRecord? {
-        guard let offset = offsets[key.hash(url.utf8)], let line = readLine(at: offset),
+        guard let place = places[key.hash(url.utf8)], let line = read(place),
             let object = (try? JSONValue.parse(line))?.objectValue, object["url"]?.stringValue == url
         else { return nil }
         return PreviousRecord(record: object)
     }
 
-    /// The line starting at `offset`, without its newline.
-    private func readLine(at offset: UInt64) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var line: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 14)
-        var position = offset
-        while position < length {
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            if let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
-                line += buffer[..<newline]
-                return line
-            }
-            line += buffer[..<count]
-            position += UInt64(count)
+    /// The URL a line is the record of. crawld writes `url` first, so it is
+    /// read from the line's head without parsing the rest (a recrawl indexes
+    /// every record of the earlier output before its first fetch); a line
+    /// written otherwise, or whose URL has escapes, is parsed whole. A line
+    /// that is not JSON past its head is found at lookup, which parses it.
+    static func url(of line: [UInt8]) -> String? {
+        let head = Array(#"{"url":""#.utf8)
+        if line.starts(with: head), let end = line[head.count...].firstIndex(of: UInt8(ascii: "\"")),
+            !line[head.count..<end].contains(UInt8(ascii: "\\"))
+        {
+            return String(decoding: line[head.count..<end], as: UTF8.self)
         }
-        return nil
+        return (try? JSONValue.parse(line))?.objectValue?["url"]?.stringValue
+    }
+
+    /// The line at `place`, read with one `pread` (more only if the kernel returns it short).
+    private func read(_ place: Place) -> [UInt8]? {
+        var done = 0
+        let line = [UInt8](unsafeUninitializedCapacity: place.length) { bytes, initialized in
+            while done < place.length {
+                let count = pread(fd, bytes.baseAddress! + done, place.length - done, off_t(place.offset + UInt64(done)))
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                done += count
+            }
+            initialized = done
+        }
+        return done == place.length ? line : nil
     }
 }
