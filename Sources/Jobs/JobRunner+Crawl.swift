@@ -105,19 +105,34 @@ extension JobRunner {
     /// include/exclude on the matching thread, a few links at a time, so that
     /// a site's thousands of links or a client's long pattern lists hold
     /// neither the actor nor the cooperative pool that answers the protocol.
+    ///
+    /// Only the links not seen yet go there (`unseen`): most links of a site
+    /// are its navigation, which names pages the job has already queued, and a
+    /// recrawl's unchanged page brings back the very links of its first crawl.
     private nonisolated func followable(_ entry: Frontier.Entry, _ outcome: PageOutcome) async -> [CrawlURL] {
-        guard spec.followLinks, entry.depth < spec.maxDepth else { return [] }
+        guard spec.followLinks, entry.depth < spec.maxDepth, !outcome.links.isEmpty else { return [] }
         let spec = self.spec
+        let links = await unseen(outcome.links)
         var urls: [CrawlURL] = []
         var start = 0
-        while start < outcome.links.count {
-            let batch = Array(outcome.links[start..<min(start + 8, outcome.links.count)])
+        while start < links.count {
+            let batch = Array(links[start..<min(start + 8, links.count)])
             start += batch.count
             urls += await environment.matching.run {
                 batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
             }
         }
         return urls
+    }
+
+    /// The links whose text is not in the seen-set, each once, in order: one
+    /// actor turn of hash lookups, where parsing each link costs a matching
+    /// thread turn per 8 links. Dropping a link found there changes nothing:
+    /// the seen-set holds normal forms only (`CrawlURL.string`), the normal
+    /// form of a normal form is itself, and `Frontier.add` refuses a URL seen.
+    private func unseen(_ links: [String]) -> [String] {
+        var page = Set<String>()
+        return links.filter { !frontier.seen.contains($0) && page.insert($0).inserted }
     }
 
     private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?, previous: PreviousRecord?) async -> PageOutcome {
