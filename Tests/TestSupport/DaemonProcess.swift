@@ -22,12 +22,12 @@ public final class DaemonProcess: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// A daemon on the shipped scripts without Redis, its job outputs and
-    /// checkpoints in `folder` (`output/`, `state/`): what job tests start.
-    public static func startForJobs(in folder: TemporaryDirectory, _ extra: [String] = []) async throws -> DaemonProcess {
+    /// A daemon on the shipped scripts (or those at `config`) without Redis, its
+    /// job outputs and checkpoints in `folder` (`output/`, `state/`): what job tests start.
+    public static func startForJobs(in folder: TemporaryDirectory, config: String = ScriptFolder.shipped, _ extra: [String] = []) async throws -> DaemonProcess {
         try await start(
             arguments: [
-                "--config", ScriptFolder.shipped, "--redis", "none",
+                "--config", config, "--redis", "none",
                 "--output-dir", folder.url.appendingPathComponent("output").path,
                 "--state-dir", folder.url.appendingPathComponent("state").path,
             ] + extra)
