@@ -3,8 +3,10 @@ its recrawl (`recrawl_of`), ROUNDS times (each round a fresh daemon): pages/s,
 bytes nginx sent (summed from its access log, `$status $bytes_sent $uri`),
 crawld's CPU seconds (utime + stime from /proc between the job's submit and its
 summary), and the recrawl's share of 304s. Prints each round and the medians.
+With several CRAWLD binaries, every round runs each in turn (side by side, the
+same machine state), and the medians are per binary.
 
-Usage: recrawl_bench.py CRAWLD START_URL WORKDIR ROUNDS"""
+Usage: recrawl_bench.py START_URL WORKDIR ROUNDS CRAWLD [CRAWLD...]"""
 import json
 import os
 import signal
@@ -15,7 +17,7 @@ import time
 
 from crawld_bench import Connection, wait_listening
 
-crawld, start, work, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+start, work, rounds, binaries = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 port = 20701
 log = os.path.join(work, "access.log")
 ticks = os.sysconf("SC_CLK_TCK")
@@ -46,7 +48,7 @@ def job(connection, pid, parameters):
             "cpu_s": cpu, "not_modified": sum(1 for l in lines if l[0] == "304"), "job": summary["job"]}
 
 
-def one_round(n):
+def one_round(crawld, n):
     out = os.path.join(work, f"out-{n}")
     process = subprocess.Popen(
         [crawld, "--config", os.path.join(work, "scripts"), "--redis", "none", "--listen", f"127.0.0.1:{port}",
@@ -61,7 +63,7 @@ def one_round(n):
     for line in open(os.path.join(out, "again.jsonl")):
         change = json.loads(line).get("change")
         changes[change] = changes.get(change, 0) + 1
-    print(f"round {n}: first {fmt(first)} | recrawl {fmt(again)} changes={changes}", flush=True)
+    print(f"{crawld} round {n}: first {fmt(first)} | recrawl {fmt(again)} changes={changes}", flush=True)
     return first, again
 
 
@@ -70,8 +72,13 @@ def fmt(r):
             f"cpu={r['cpu_s']:.2f}s 304s={r['not_modified']}")
 
 
-results = [one_round(n) for n in range(rounds)]
-for key in ("pages_s", "seconds", "bytes", "cpu_s"):
-    first = statistics.median(r[0][key] for r in results)
-    again = statistics.median(r[1][key] for r in results)
-    print(f"median {key}: first {first:.2f}, recrawl {again:.2f}, recrawl/first {again / first:.3f}")
+results = {crawld: [] for crawld in binaries}
+for n in range(rounds):
+    for i, crawld in enumerate(binaries):
+        results[crawld].append(one_round(crawld, n * len(binaries) + i))
+for crawld, rows in results.items():
+    print(crawld)
+    for key in ("pages_s", "seconds", "bytes", "cpu_s"):
+        first = statistics.median(r[0][key] for r in rows)
+        again = statistics.median(r[1][key] for r in rows)
+        print(f"  median {key}: first {first:.2f}, recrawl {again:.2f}, recrawl/first {again / first:.3f}")
