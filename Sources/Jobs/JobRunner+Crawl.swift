@@ -110,29 +110,47 @@ extension JobRunner {
     /// are its navigation, which names pages the job has already queued, and a
     /// recrawl's unchanged page brings back the very links of its first crawl.
     private nonisolated func followable(_ entry: Frontier.Entry, _ outcome: PageOutcome) async -> [CrawlURL] {
-        guard spec.followLinks, entry.depth < spec.maxDepth, !outcome.links.isEmpty else { return [] }
+        guard spec.followLinks, entry.depth < spec.maxDepth else { return [] }
         let spec = self.spec
-        let links = await unseen(outcome.links)
         var urls: [CrawlURL] = []
         var start = 0
-        while start < links.count {
-            let batch = Array(links[start..<min(start + 8, links.count)])
-            start += batch.count
-            urls += await environment.matching.run {
-                batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
+        while start < outcome.links.count {
+            let (links, end) = await unseen(outcome.links, from: start)
+            start = end
+            var next = 0
+            while next < links.count {
+                let batch = Array(links[next..<min(next + 8, links.count)])
+                next += batch.count
+                urls += await environment.matching.run {
+                    batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
+                }
             }
         }
         return urls
     }
 
-    /// The links whose text is not in the seen-set, each once, in order: one
-    /// actor turn of hash lookups, where parsing each link costs a matching
-    /// thread turn per 8 links. Dropping a link found there changes nothing:
-    /// the seen-set holds normal forms only (`CrawlURL.string`), the normal
-    /// form of a normal form is itself, and `Frontier.add` refuses a URL seen.
-    private func unseen(_ links: [String]) -> [String] {
-        var page = Set<String>()
-        return links.filter { !frontier.seen.contains($0) && page.insert($0).inserted }
+    /// The links from `start` on whose text is not in the seen-set, and where
+    /// the next call starts: one actor turn of hash lookups over at most 512
+    /// links or 64 KiB of their text (a page of 700,000 links holds the actor
+    /// for many short turns, not one long one), where parsing each link costs
+    /// a matching thread turn per 8. Dropping a link found there changes
+    /// nothing: the seen-set holds normal forms only (`CrawlURL.string`), the
+    /// normal form of a normal form is itself, and `Frontier.add` refuses a
+    /// URL seen. A link longer than `CrawlURL.maxBytes`, which no parse
+    /// accepts, is dropped without hashing it.
+    private func unseen(_ links: [String], from start: Int) -> (links: [String], end: Int) {
+        var fresh: [String] = []
+        var end = start
+        var bytes = 0
+        while end < links.count, end - start < 512, bytes < 64 << 10 {
+            let link = links[end]
+            end += 1
+            let length = link.utf8.count
+            guard length <= CrawlURL.maxBytes else { continue }
+            bytes += length
+            if !frontier.seen.contains(link) { fresh.append(link) }
+        }
+        return (fresh, end)
     }
 
     private nonisolated func fetchOnce(_ entry: Frontier.Entry, as identity: CrawlIdentity?, previous: PreviousRecord?) async -> PageOutcome {
