@@ -22,6 +22,9 @@ struct ContentScanner: NodeVisitor {
         var hasHeading = false
         /// A `pre` below: code is content however many links it holds.
         var hasCode = false
+        /// Its place in document order (elements are numbered as the walk enters them): equal
+        /// scores are decided by it, never by where the tree happens to lie in memory.
+        var order = 0
 
         var linkDensity: Double { text == 0 ? 0 : Double(linkText) / Double(text) }
     }
@@ -57,6 +60,8 @@ struct ContentScanner: NodeVisitor {
     private(set) var figures: [xmlNodePtr: Figures] = [:]
     private var open: [Open] = []
     private var linkDepth = 0
+    /// Elements entered so far, the next one's `Figures.order`.
+    private var entered = 0
 
     init(start: xmlNodePtr, trustsLists: Bool) {
         self.start = start
@@ -78,7 +83,8 @@ struct ContentScanner: NodeVisitor {
                 return false
             }
             if name == "a" { linkDepth += 1 }
-            open.append(Open(node: node, name: name, attributes: attributes, names: names))
+            open.append(Open(node: node, name: name, attributes: attributes, names: names, figures: Figures(order: entered)))
+            entered += 1
             guard Self.codeTags.contains(name) else { return true }
             // Code is content whole, as the renderer takes it: its text is counted in one go
             // instead of visiting every highlighting span.

@@ -112,13 +112,19 @@ extension HTMLDocument {
 
     /// readability's top candidate, raised to the ancestor it shares with other candidates that
     /// score nearly as well (the posts of a thread), and the siblings that belong with it.
+    ///
+    /// Candidates of equal score rank in document order, so the first wins, as in readability.
+    /// The figures are a dictionary keyed by node pointer, whose order follows the addresses the
+    /// tree was given and the process's hash seed: ranked in it, the same page gave another
+    /// fit_markdown from one parse to the next (found by fuzzing: every candidate below a link
+    /// scores 0, so such ties are common).
     private static func bestCandidate(in scanner: ContentScanner, body: xmlNodePtr) -> MainContent {
-        var ranked: [(node: xmlNodePtr, score: Double)] = []
+        var ranked: [(node: xmlNodePtr, score: Double, order: Int)] = []
         for (node, figures) in scanner.figures where figures.score > 0 {
-            ranked.append((node, candidateScore(node, figures)))
+            ranked.append((node, candidateScore(node, figures), figures.order))
         }
-        ranked.sort { $0.score > $1.score }
-        guard let (best, topScore) = ranked.first else { return MainContent(root: body, pruned: scanner.furniture) }
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }
+        guard let (best, topScore, _) = ranked.first else { return MainContent(root: body, pruned: scanner.furniture) }
         let top = sharedAncestor(of: best, with: ranked.dropFirst().prefix(8).filter { $0.score >= topScore * 0.5 }.map(\.node), below: body)
         guard top != body, let parent = top.pointee.parent else { return MainContent(root: body, pruned: scanner.furniture) }
         let threshold = max(10, topScore * 0.2)

@@ -130,7 +130,7 @@ extension OutlineScanner {
             at = end + 3
             return .skipped
         }
-        guard rest >= 9, zip("DOCTYPE".utf8, bytes[(at + 2)...]).allSatisfy({ $0 == ($1 & ~0x20) }) else { throw Deferred() }
+        guard isDoctype(at) else { throw Deferred() }
         // Its public and system literals are quoted and may not hold the `>` that ends it.
         var quote: UInt8?
         for index in (at + 9)..<bytes.count {
@@ -141,10 +141,20 @@ extension OutlineScanner {
                 quote = byte
             } else if byte == UInt8(ascii: ">") {
                 at = index + 1
+                // A doctype after the prolog's is read by libxml2's content loop, which then
+                // takes a `<!` right after it that is not a comment as text: a doctype at once
+                // after another is no doctype, and its tags are live (found by fuzzing).
+                if isDoctype(at) { throw Deferred() }
                 return .skipped
             }
         }
         throw Deferred()
+    }
+
+    /// Whether `<!DOCTYPE`, in any case, starts at `start`.
+    private func isDoctype(_ start: Int) -> Bool {
+        bytes.count - start >= 9 && bytes[start] == UInt8(ascii: "<") && bytes[start + 1] == UInt8(ascii: "!")
+            && zip("DOCTYPE".utf8, bytes[(start + 2)...]).allSatisfy { $0 == ($1 & ~0x20) }
     }
 
     /// The text of `range` with character and entity references replaced as libxml2 replaces

@@ -21,7 +21,8 @@ import Glibc
 /// - `<base>` anywhere (the base URL rules stay with libxml2's pass);
 /// - a `<` followed by anything but a letter, `/`, `!`, `?`, a blank, a digit, `=`, `<` or
 ///   `>`; `</` without a letter; `<!` that is neither a comment nor a doctype; a comment that
-///   starts with `>` or `->` or holds `--!>`; anything unterminated;
+///   starts with `>` or `->` or holds `--!>`; a doctype right after another; anything
+///   unterminated;
 /// - a tag with a name of 100 bytes or more, an attribute name not starting with a letter, an
 ///   empty unquoted value, a `/` not followed by `>`; in the text of a `<script>` or `<style>`,
 ///   an end tag other than its own;

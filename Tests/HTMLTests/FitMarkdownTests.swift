@@ -149,4 +149,34 @@ import Testing
         ).fitMarkdown()
         #expect(fit == "The real text of the page, long enough to be its content, with a clause or two.\n")
     }
+
+    /// Found by fuzzing: equal scores were ranked in the order of a dictionary keyed by node
+    /// pointers, so the same page gave one paragraph or the other from one parse to the next.
+    /// The first in document order wins, as in readability.
+    @Test func equalCandidatesAreDecidedByDocumentOrder() throws {
+        let page = """
+            <div id="one"><p>Alpha paragraph text that is long enough to count.</p></div>
+            <div id="two"><p>Omega paragraph text that is long enough to count.</p></div>
+            """
+        // Alive together, so each tree lies at other addresses.
+        let documents = try (0..<16).map { _ in try Fixtures.parse(page) }
+        for document in documents {
+            #expect(document.fitMarkdown() == "Alpha paragraph text that is long enough to count.\n")
+        }
+    }
+
+    /// The main content renders on its own, not as it reads inside the whole page's Markdown,
+    /// which leaves out what a table holds outside its cells and writes a `<pre>` in a link as
+    /// inline code: fit_markdown can be the longer of the two (why the fuzz target bounds it
+    /// by its root's Markdown instead).
+    @Test func contentInsideATableOrLinkIsRenderedOnItsOwn() throws {
+        let text = "The text of the page, which a pipe table has no cell for, with a clause, and another."
+        let table = try Fixtures.parse("<table><tr><b><div><div><div><p>\(text)</p></div></div></div></b></tr></table>")
+        #expect(table.fitMarkdown() == text + "\n")
+        #expect(table.markdown().isEmpty)
+        let code = "fn main() {\n    let total = 1;\n        println!(\"{}\", total);\n}"
+        let link = try Fixtures.parse("<p>Before.</p><a href=\"/listing\"><div><div><div><div><pre>\(code)</pre></div></div></div></div></a>")
+        #expect(link.fitMarkdown() == "```\n\(code)\n```\n")
+        #expect(link.markdown().hasSuffix("[`fn main() { let total = 1; println!(\"{}\", total); }`](https://example.org/listing)\n"))
+    }
 }
