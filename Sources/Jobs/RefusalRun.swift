@@ -79,7 +79,7 @@ struct RefusalRun {
         if startedAt >= pausedUntil ?? began {
             let pause = min(nextPause, maxPause)
             pausedUntil = now + pause
-            nextPause = nextPause * 2
+            nextPause = min(nextPause * 2, maxPause)
             reading.pause = pause
         }
         return reading

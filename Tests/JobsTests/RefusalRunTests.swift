@@ -51,6 +51,11 @@ import Testing
         #expect(probe.pause == .seconds(2) && probe.limit == nil)
         let later = run.refused(isRefusal: false, startedAt: at(4_002), now: at(4_003), pace: 1, maxPause: .seconds(3))
         #expect(later.pause == .seconds(3))
+        // A host down for hours is probed once per maxPause; the pause never grows past it (nor overflows).
+        for probe in 0..<200 {
+            let pause = run.refused(isRefusal: false, startedAt: at(8_000 + 3_001 * probe), now: at(8_001 + 3_001 * probe), pace: 0, maxPause: .seconds(3))
+            #expect(pause.pause == .seconds(3))
+        }
     }
 
     /// Only a success of a request sent after the run began ends it.
