@@ -104,7 +104,8 @@ end
 -- rate (starts in the last second), statuses (the last 16; 0 = no
 -- response), count_429, count_503, throttled (429s and 503s since the last
 -- call), retry_after_ms (what is left of the host's Retry-After pause),
--- refused_rate (rate when the host began to refuse), since_refusal_ms
+-- refused_rate (rate when the host began to refuse; an outage leaves it
+-- at the pace the host sustained before), since_refusal_ms
 -- (since the last 429/503), and
 -- delay_ms and max_concurrency: this function's last answer for the host.
 -- crawld itself pauses a host for its Retry-After (at most

@@ -8,6 +8,12 @@ figures are medians over --rounds. pages/s counts the pages crawled over the
 time from the server's first to its last request (its own log); refused is
 the share of requests answered 429. The best hand-tuned setting is the
 fastest fixed delay whose crawls got every page.
+
+With --outage-after N, the server is down (503 and Retry-After: 1 to
+everything) for --outage-s seconds from its N-th request, and only the
+adaptive policy runs (under each --crawld given, interleaved): requests/s
+before the outage, during it, and in the second half of what follows it (as
+DaemonAdaptivePolitenessTests measures it), medians over --rounds.
 """
 import argparse
 import json
@@ -50,17 +56,19 @@ def scripts_for(work, delay):
     return folder
 
 
-def run(args, work, delay, index):
+def run(args, work, delay, index, crawld=None):
     log = os.path.join(work, "hits-%d.log" % index)
+    outage = ["--outage-after", str(args.outage_after), "--outage-s", str(args.outage_s)] if args.outage_after else []
+    outage += ["--latency-ms", str(args.latency_ms)] if args.latency_ms is not None else []
     server = subprocess.Popen(
-        ["python3", os.path.join(ROOT, "Tests/Servers/ratelimited.py"), "--pages", str(args.pages), "--rate", str(args.rate), "--log", log],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ["python3", os.path.join(ROOT, "Tests/Servers/ratelimited.py"), "--pages", str(args.pages), "--rate", str(args.rate), "--log", log]
+        + outage, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     site = int(server.stdout.readline().split()[1])
     folder = os.path.join(work, "d%d" % index)
     config = scripts_for(folder, delay)
     daemon_log = open(os.path.join(folder, "crawld.log"), "w+")
     daemon = subprocess.Popen(
-        [args.crawld, "--config", config, "--redis", "none", "--listen", "127.0.0.1:0",
+        [crawld or args.crawld, "--config", config, "--redis", "none", "--listen", "127.0.0.1:0",
          "--output-dir", folder + "/output", "--state-dir", folder + "/state"],
         stderr=daemon_log)
     port = None
@@ -85,31 +93,75 @@ def run(args, work, delay, index):
     hits = [line.split() for line in open(log)]
     span = float(hits[-1][0]) - float(hits[0][0])
     refused = sum(1 for hit in hits if hit[1] == "429")
-    return {"pages_s": status["succeeded"] / span, "succeeded": status["succeeded"], "requests": len(hits), "refused": refused}
+    result = {"pages_s": status["succeeded"] / span, "succeeded": status["succeeded"], "requests": len(hits), "refused": refused}
+    if args.outage_after:
+        result.update(outage_rates([(float(hit[0]), hit[1]) for hit in hits]))
+    return result
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--crawld", default=os.path.join(ROOT, ".build/release/crawld"))
-    parser.add_argument("--pages", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--fixed", default="20,21,23,25")
-    args = parser.parse_args()
-    policies = [None] + args.fixed.split(",")
-    results = {policy: [] for policy in policies}
+def pace(hits):
+    """Requests per second from the first of hits to the last."""
+    if len(hits) < 2 or hits[-1][0] <= hits[0][0]:
+        return 0.0
+    return (len(hits) - 1) / (hits[-1][0] - hits[0][0])
+
+
+def outage_rates(hits):
+    """Requests/s before the first 503, from it to the last, and in the second half of what follows."""
+    down = [i for i, hit in enumerate(hits) if hit[1] == "503"]
+    if not down:
+        return {"before": pace(hits), "during": 0.0, "after": 0.0}
+    after = hits[down[-1] + 1:]
+    return {"before": round(pace(hits[:down[0]]), 1), "during": round(pace(hits[down[0]:down[-1] + 1]), 1),
+            "after": round(pace(after[len(after) - len(after) // 2:]), 1)}
+
+
+def interleave(args, variants, label, run_variant):
+    """Runs every variant once a round, in turn, for --rounds rounds: the results by variant."""
+    results = {variant: [] for variant in variants}
     work = tempfile.mkdtemp()
     try:
         index = 0
         for round_ in range(args.rounds):
-            for policy in policies:
+            for variant in variants:
                 index += 1
-                result = run(args, work, policy, index)
-                results[policy].append(result)
-                print("round %d %-12s %s" % (round_ + 1, policy and "fixed %s ms" % policy or "adaptive", result), flush=True)
+                result = run_variant(work, variant, index)
+                results[variant].append(result)
+                print("round %d %s %s" % (round_ + 1, label(variant), result), flush=True)
     finally:
         shutil.rmtree(work)
-    print("\npolicy           pages/s (median)  refused %% (median)  every page")
+    return results
+
+
+def outage_main(args):
+    binaries = args.crawld.split(",")
+    results = interleave(args, binaries, str, lambda work, crawld, index: run(args, work, None, index, crawld))
+    print("\ncrawld  requests/s before / during / second half after the outage (medians)  every page")
+    for crawld in binaries:
+        rows = results[crawld]
+        figures = [statistics.median(r[key] for r in rows) for key in ("before", "during", "after")]
+        complete = all(r["succeeded"] == args.pages for r in rows)
+        print("%s  %.1f / %.1f / %.1f  %s" % (crawld, *figures, complete))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--crawld", default=os.path.join(ROOT, ".build/release/crawld"),
+                        help="the crawld binary; with --outage-after, a comma-separated list to compare")
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--fixed", default="20,21,23,25")
+    parser.add_argument("--outage-after", type=int, default=0)
+    parser.add_argument("--outage-s", type=float, default=3)
+    parser.add_argument("--latency-ms", type=float, help="the server's time per answer (its default: 5)")
+    args = parser.parse_args()
+    if args.outage_after:
+        return outage_main(args)
+    policies = [None] + args.fixed.split(",")
+    results = interleave(args, policies, lambda policy: "%-12s" % (policy and "fixed %s ms" % policy or "adaptive"),
+                         lambda work, policy, index: run(args, work, policy, index))
+    print("\npolicy           pages/s (median)  refused % (median)  every page")
     summary = {}
     for policy in policies:
         rows = results[policy]

@@ -27,9 +27,10 @@ public struct HostStats: Sendable, Equatable {
     public var throttled = 0
     /// How long the host's last `Retry-After` still holds, clamped by `--max-crawl-delay`.
     public var retryAfter: Duration = .zero
-    /// `rate` when the host began to refuse (the first 429 or 503 after a
-    /// success: refusals while it is down or paused say nothing of its
-    /// limit), and how long ago the last refusal came (nil: never).
+    /// `rate` when the host began to refuse (the first 429 or 503 of a run:
+    /// refusals while it is down or paused say nothing of its limit, and an
+    /// outage leaves it at what the host sustained before, `RefusalRun`), and
+    /// how long ago the last refusal came (nil: never).
     public var refusedRate = 0.0
     public var sinceRefusal: Duration?
     /// The policy's current answer for the host (nil before the first).

@@ -20,8 +20,8 @@ public actor HostThrottle {
         var stats = HostStats()
         var starts: [ContinuousClock.Instant] = []
         var refusedAt: ContinuousClock.Instant?
-        /// Whether the last answer was a refusal: only the first of a run sets `refusedRate`.
-        var refusing = false
+        /// The refusals since a request sent after them last succeeded (nil: none).
+        var run: RefusalRun?
         var pausedUntil: ContinuousClock.Instant?
         var lastUsed = ContinuousClock.now
     }
@@ -91,6 +91,9 @@ public actor HostThrottle {
 
     /// Records the answer to a request counted by `started`: its latency and
     /// status, and a 429 or 503 with its `Retry-After`, which pauses the host.
+    /// Refusals and unanswered requests go to the host's `RefusalRun`, which
+    /// tells a rate limit (the limit is read anew) from an outage (the limit
+    /// stays what the host sustained; the host is paused, longer each time).
     public func finished(origin: String, latency: Duration, status: Int?, retryAfter: String?) async {
         let now = ContinuousClock.now
         var entry = entries[origin] ?? Entry()
@@ -101,15 +104,23 @@ public actor HostThrottle {
         entry.stats.statuses.append(status ?? 0)
         if entry.stats.statuses.count > HostStats.statusHistory { entry.stats.statuses.removeFirst() }
         var pause: ContinuousClock.Instant?
-        if let status, status < 400 { entry.refusing = false }
-        if status == 429 || status == 503 {
-            if status == 429 { entry.stats.count429 += 1 } else { entry.stats.count503 += 1 }
-            entry.stats.throttled += 1
-            if !entry.refusing { entry.stats.refusedRate = Self.rate(entry.starts, now: now) }
-            entry.refusing = true
-            entry.refusedAt = now
-            if let header = retryAfter, let asked = RetryPlanner.retryAfter(header, now: Date()) {
-                let until = now + min(asked, maxPause)
+        let isRefusal = status == 429 || status == 503
+        if status == 429 { entry.stats.count429 += 1 } else if status == 503 { entry.stats.count503 += 1 }
+        if let status, status < 400 {
+            if entry.run?.isEnded(bySuccessOf: now - latency) == true { entry.run = nil }
+        } else if isRefusal || status == nil {
+            var run = entry.run ?? RefusalRun(began: now, previousLimit: entry.stats.refusedRate)
+            let reading = run.refused(
+                isRefusal: isRefusal, startedAt: now - latency, now: now, pace: Self.rate(entry.starts, now: now), maxPause: maxPause)
+            entry.run = run
+            if let limit = reading.limit { entry.stats.refusedRate = limit }
+            if reading.backOff {
+                entry.stats.throttled += 1
+                entry.refusedAt = now
+            }
+            let asked = retryAfter.flatMap { RetryPlanner.retryAfter($0, now: Date()) }.map { min($0, maxPause) }
+            if let wait = asked ?? reading.pause {
+                let until = now + wait
                 entry.pausedUntil = max(entry.pausedUntil ?? until, until)
                 pause = until
             }

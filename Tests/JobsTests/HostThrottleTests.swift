@@ -60,14 +60,51 @@ import Testing
         #expect(refused.refusedRate > 0 && refused.sinceRefusal != nil)
         _ = await throttle.politeness(origin: origin, host: "h")
         #expect(recorder.last?.throttled == 0 && recorder.last?.count429 == 2)
-        // A run of refusals keeps the rate at which it began; a success ends the run.
+        // A run of refusals keeps the rate at which it began; a success of a request sent since ends the run.
         for _ in 0..<4 { try await throttle.acquire(origin: origin, host: "h") }
         await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
         #expect(await throttle.stats(origin: origin)?.refusedRate == refused.refusedRate)
-        await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .zero, status: 200, retryAfter: nil)
         await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
         #expect(await throttle.stats(origin: origin)?.refusedRate != refused.refusedRate)
         await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
+    }
+
+    /// The late success of a request sent before a host's first 503 does not
+    /// end the run: the 503 after it (here with more starts in the last
+    /// second) reads no new limit. Before, it did, and in an outage the 503
+    /// after the `Retry-After` pause read the paused second's pace (a few
+    /// requests) as the host's limit.
+    @Test func aLateAnswerToARequestSentBeforeTheRefusalsDoesNotEndTheirRun() async throws {
+        let recorder = Recorder()
+        let throttle = HostThrottle(policy: recorder.policy, maxPause: .zero)
+        for _ in 0..<3 { try await throttle.acquire(origin: origin, host: "h") }
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 503, retryAfter: nil)
+        let limit = try #require(await throttle.stats(origin: origin)).refusedRate
+        try await throttle.acquire(origin: origin, host: "h")
+        await throttle.release(origin: origin, latency: .seconds(1), status: 200, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .milliseconds(1), status: 503, retryAfter: nil)
+        #expect(await throttle.stats(origin: origin)?.refusedRate == limit)
+        await throttle.release(origin: origin, latency: .zero, status: 200, retryAfter: nil)
+    }
+
+    /// A request that gets no answer (here a connection refused) neither
+    /// backs off nor pauses on its own; one sent more than a second after it
+    /// that fails too makes an outage: the policy is told to back off and
+    /// the host is paused (1 s), with its limit left alone. Before, requests
+    /// without an answer never slowed a host: a crawl hammered a host that
+    /// refused every connection at its full pace.
+    @Test func requestsUnansweredForMoreThanASecondPauseTheHost() async throws {
+        let throttle = HostThrottle(policy: Recorder().policy, maxPause: .seconds(60))
+        for _ in 0..<2 { try await throttle.acquire(origin: origin, host: "h") }
+        let first = ContinuousClock.now
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: nil, retryAfter: nil)
+        let alone = try #require(await throttle.stats(origin: origin))
+        #expect(alone.throttled == 0 && alone.retryAfter == .zero)
+        try await Task.sleep(until: first + .milliseconds(1_100))
+        await throttle.release(origin: origin, latency: .zero, status: nil, retryAfter: nil)
+        let outage = try #require(await throttle.stats(origin: origin))
+        #expect(outage.throttled == 1 && outage.retryAfter > .milliseconds(500) && outage.refusedRate == 0, "\(outage)")
     }
 
     /// A `Retry-After: 3600` holds the host for `maxPause` only (the

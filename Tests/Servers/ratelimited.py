@@ -12,7 +12,8 @@ Politeness it demands:
     --load-ms for every other request in flight;
   * with --outage-after n, the n-th page request starts an outage of
     --outage-s seconds in which every page answers 503 with "Retry-After: 1"
-    (a server that is down, then recovers).
+    at once (a server that is down behind its load balancer, then recovers;
+    the pages asked before it still take their time).
 Identities: a request whose User-Agent equals --block gets 403 with a body
 saying "blocked".
 
@@ -86,7 +87,8 @@ class Handler(BaseHTTPRequestHandler):
             LOG.write(f"{now:.6f} {status} {agent}\n")
             LOG.flush()
         try:
-            time.sleep((ARGS.latency_ms + ARGS.load_ms * others) / 1000)
+            if status != 503:
+                time.sleep((ARGS.latency_ms + ARGS.load_ms * others) / 1000)
             if status == 403:
                 return self.answer(403, "<html><body>blocked</body></html>")
             if status in (429, 503):
