@@ -80,7 +80,13 @@ let package = Package(
             ]
         ),
         .target(name: "Monitor", dependencies: ["Redis", "JSON", logging, .product(name: "DequeModule", package: "swift-collections")] + nio),
-        .target(name: "Jobs", dependencies: ["Crawl", "Pool", "PublicSuffix", "Redis", "Scripting", "Sitemaps", "JSON", logging, .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "Crawl", "Pool", "PublicSuffix", "Redis", "Scripting", "Sitemaps", "JSON", logging,
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .target(
             name: "Daemon",
             dependencies: [

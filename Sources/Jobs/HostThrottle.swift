@@ -18,7 +18,7 @@ import Scripting
 public actor HostThrottle {
     private struct Entry {
         var stats = HostStats()
-        var starts: [ContinuousClock.Instant] = []
+        var starts = StartWindow(window: HostThrottle.rateWindow, capacity: HostThrottle.maxStarts)
         var refusedAt: ContinuousClock.Instant?
         /// The refusals since a request sent after them last succeeded (nil: none).
         var run: RefusalRun?
@@ -81,12 +81,11 @@ public actor HostThrottle {
     /// gate (a `crawl` op): it is in flight and in the rate from now on.
     public func started(origin: String) {
         let now = ContinuousClock.now
-        var entry = entries[origin] ?? Entry()
-        entry.stats.inFlight += 1
-        entry.starts.removeAll { now - $0 > Self.rateWindow }
-        if entry.starts.count < Self.maxStarts { entry.starts.append(now) }
-        entry.lastUsed = now
-        entries[origin] = entry
+        update(origin) { entry in
+            entry.stats.inFlight += 1
+            entry.starts.record(now)
+            entry.lastUsed = now
+        }
     }
 
     /// Records the answer to a request counted by `started`: its latency and
@@ -96,7 +95,16 @@ public actor HostThrottle {
     /// stays what the host sustained; the host is paused, longer each time).
     public func finished(origin: String, latency: Duration, status: Int?, retryAfter: String?) async {
         let now = ContinuousClock.now
-        var entry = entries[origin] ?? Entry()
+        let pause = update(origin) { entry in Self.recordAnswer(&entry, latency: latency, status: status, retryAfter: retryAfter, now: now, maxPause: maxPause) }
+        forgetIfFull()
+        if let pause { await gate.pause(origin, until: pause) }
+    }
+
+    /// `finished`'s bookkeeping on the host's entry.
+    /// - Returns: until when the gate holds the host, when the answer pauses it.
+    private static func recordAnswer(
+        _ entry: inout Entry, latency: Duration, status: Int?, retryAfter: String?, now: ContinuousClock.Instant, maxPause: Duration
+    ) -> ContinuousClock.Instant? {
         entry.stats.inFlight = max(0, entry.stats.inFlight - 1)
         entry.stats.requests += 1
         let weight = entry.stats.requests == 1 ? 1 : Self.latencyWeight
@@ -111,7 +119,7 @@ public actor HostThrottle {
         } else if isRefusal || status == nil {
             var run = entry.run ?? RefusalRun(began: now, previousLimit: entry.stats.refusedRate)
             let reading = run.refused(
-                isRefusal: isRefusal, startedAt: now - latency, now: now, pace: Self.rate(entry.starts, now: now), maxPause: maxPause)
+                isRefusal: isRefusal, startedAt: now - latency, now: now, pace: entry.starts.rate(now: now), maxPause: maxPause)
             entry.run = run
             if let limit = reading.limit { entry.stats.refusedRate = limit }
             if reading.backOff {
@@ -126,9 +134,7 @@ public actor HostThrottle {
             }
         }
         entry.lastUsed = now
-        entries[origin] = entry
-        forgetIfFull()
-        if let pause { await gate.pause(origin, until: pause) }
+        return pause
     }
 
     /// The policy's answer for `origin`'s next request, given its statistics as of now.
@@ -148,28 +154,25 @@ public actor HostThrottle {
     }
 
     private func snapshot(_ origin: String) -> HostStats {
-        var entry = entries[origin] ?? Entry()
-        let stats = Self.view(entry, now: .now)
-        entry.stats.throttled = 0
-        entries[origin] = entry
-        return stats
+        update(origin) { entry in
+            let stats = Self.view(entry, now: .now)
+            entry.stats.throttled = 0
+            return stats
+        }
+    }
+
+    /// Runs `body` on `origin`'s entry where it lies (a new one when unseen): an entry copied out and
+    /// written back would copy its start times each time.
+    private func update<Result>(_ origin: String, _ body: (inout Entry) -> Result) -> Result {
+        body(&entries[origin, default: Entry()])
     }
 
     private static func view(_ entry: Entry, now: ContinuousClock.Instant) -> HostStats {
         var stats = entry.stats
-        stats.rate = rate(entry.starts, now: now)
+        stats.rate = entry.starts.rate(now: now)
         stats.retryAfter = entry.pausedUntil.map { max(.zero, $0 - now) } ?? .zero
         stats.sinceRefusal = entry.refusedAt.map { now - $0 }
         return stats
-    }
-
-    /// Starts per second within the last `rateWindow`; while the host is
-    /// newer than that, over the time since its first start (at least 100 ms).
-    private static func rate(_ starts: [ContinuousClock.Instant], now: ContinuousClock.Instant) -> Double {
-        let recent = starts.filter { now - $0 <= rateWindow }
-        guard let first = starts.first else { return 0 }
-        let span = min(max((now - first).seconds, 0.1), rateWindow.seconds)
-        return Double(recent.count) / span
     }
 
     /// Drops the least recently used half of the idle origins once `maxHosts` is passed.
