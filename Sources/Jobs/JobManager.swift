@@ -151,8 +151,9 @@ public actor JobManager {
     public func status(_ job: String) async throws(JobError) -> JobProgress {
         var progress = try await storedStatus(job)
         progress.webhook = await environment.webhooks?.status(job)?.json
-        // The stored progress predates the append that follows each checkpoint: Redis's count is the current one.
-        if progress.stream != nil, progress.instances == nil, let redis = environment.redis,
+        // A stored progress predates the append that follows its checkpoint, so Redis's count is the current one;
+        // a running job's own progress is, since the runner sets it after each append.
+        if runners[job] == nil, progress.stream != nil, progress.instances == nil, let redis = environment.redis,
             let published = await StreamSink.published(job: job, redis: redis)
         {
             progress.stream?["published"] = .int(published)

@@ -117,10 +117,8 @@ extension JobRunner {
         while start < outcome.links.count {
             let (links, end) = await unseen(outcome.links, from: start)
             start = end
-            var next = 0
-            while next < links.count {
-                let batch = Array(links[next..<min(next + 8, links.count)])
-                next += batch.count
+            for first in stride(from: 0, to: links.count, by: 8) {
+                let batch = Array(links[first..<min(first + 8, links.count)])
                 urls += await environment.matching.run {
                     batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
                 }

@@ -75,7 +75,7 @@ public final class PreviousOutput: Sendable {
 
     /// The earlier record of `url`, read from the file; nil when there is none.
     public func record(for url: String) -> PreviousRecord? {
-        guard let place = places[key.hash(url.utf8)], let line = read(place),
+        guard let place = places[key.hash(url.utf8)], let line = FileRange.read(fd, offset: place.offset, length: place.length),
             let object = (try? JSONValue.parse(line))?.objectValue, object["url"]?.stringValue == url
         else { return nil }
         return PreviousRecord(record: object)
@@ -94,20 +94,5 @@ public final class PreviousOutput: Sendable {
             return String(decoding: line[head.count..<end], as: UTF8.self)
         }
         return (try? JSONValue.parse(line))?.objectValue?["url"]?.stringValue
-    }
-
-    /// The line at `place`, read with one `pread` (more only if the kernel returns it short).
-    private func read(_ place: Place) -> [UInt8]? {
-        var done = 0
-        let line = [UInt8](unsafeUninitializedCapacity: place.length) { bytes, initialized in
-            while done < place.length {
-                let count = pread(fd, bytes.baseAddress! + done, place.length - done, off_t(place.offset + UInt64(done)))
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                done += count
-            }
-            initialized = done
-        }
-        return done == place.length ? line : nil
     }
 }

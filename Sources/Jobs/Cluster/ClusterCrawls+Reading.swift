@@ -108,9 +108,9 @@ extension ClusterCrawls {
                 files[part] = fd
             }
             if !records.isEmpty, bytes + (end - start) > maxBytes - JobManager.resultsLimits.envelope { break }
-            var line = [UInt8](repeating: 0, count: end - start)
-            let read = line.withUnsafeMutableBytes { pread(files[part]!, $0.baseAddress, end - start, off_t(start)) }
-            guard read == end - start, let record = try? JSONValue.parse(Array(line.dropLast())) else {
+            guard let line = FileRange.read(files[part]!, offset: UInt64(start), length: end - start),
+                let record = try? JSONValue.parse(Array(line.dropLast()))
+            else {
                 throw JobError(.checkpoint, "job \(job): '\(output)/\(part)' is shorter than its committed records")
             }
             records.append(record)
