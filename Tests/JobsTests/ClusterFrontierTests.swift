@@ -34,7 +34,7 @@ import TestSupport
     }
 
     func page(_ next: ClusterFrontier.Next) throws -> ClusterFrontier.Claim {
-        guard case .page(let claim, _) = next else { throw RedisError(.serverError, "expected a page, got \(next)") }
+        guard case .page(let claim) = next else { throw RedisError(.serverError, "expected a page, got \(next)") }
         return claim
     }
 
@@ -53,30 +53,6 @@ import TestSupport
         #expect(try await frontier("a").claim() == .stopped("completed"))
         #expect(try await redis.command(["KEYS", frontier("a").base + "seen:*"]) == .array([]), "the seen-set goes with the job's end")
         #expect(try await redis.command(["TTL", frontier("a").base + "log"]).integer ?? -1 > 0, "the records' log stays for a while")
-    }
-
-    /// A worker passes its wakeup on only when its claim saw another page ready, and a completion wakes
-    /// nobody when the one page it makes ready is what its own worker claims next: every empty claim is a
-    /// round trip to Redis (1.7 a page before, Benchmarks/scripts/cluster.sh).
-    @Test func wakeupsGoOnlyWhereAnotherPageIsReady() async throws {
-        try await start(["http://127.0.0.2/1.html", "http://127.0.0.3/1.html"], maxConcurrency: 1)
-        guard case .page(let first, let othersReady) = try await frontier("a").claim() else { throw RedisError(.serverError, "no page") }
-        #expect(othersReady, "the other host's page is ready")
-        guard case .page(let second, let stillReady) = try await frontier("a").claim() else { throw RedisError(.serverError, "no page") }
-        #expect(!stillReady, "each host has its one page in flight")
-        let wake = frontier("a").base + "wake"
-        let woken = try await redis.command(["XLEN", wake]).integer ?? 0
-        func link(_ url: String) -> ClusterFrontier.Link { ClusterFrontier.Link(url: CrawlURL(url)!, depth: 1, delay: .zero, maxConcurrency: 1) }
-
-        let one = try await frontier("a").complete(
-            first, part: "a.jsonl", start: 0, end: 8, outcome: "ok", dataItems: 0, errors: 0, links: [link("http://127.0.0.2/2.html")])
-        #expect(one == .ok)
-        #expect(try await redis.command(["XLEN", wake]).integer == woken, "one page ready, which this worker claims next")
-        let three = try await frontier("a").complete(
-            second, part: "a.jsonl", start: 8, end: 16, outcome: "ok", dataItems: 0, errors: 0,
-            links: [link("http://127.0.0.3/2.html"), link("http://127.0.0.4/1.html")])
-        #expect(three == .ok)
-        #expect(try await redis.command(["XLEN", wake]).integer == woken + 1, "three hosts ready: another worker is woken")
     }
 
     @Test func aCommittedRecordGoesToTheStreamOnceInCommitOrder() async throws {

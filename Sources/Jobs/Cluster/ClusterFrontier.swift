@@ -23,8 +23,7 @@ public struct ClusterFrontier: Sendable {
 
     /// What `claim` found.
     public enum Next: Sendable, Equatable {
-        /// A page, and whether another is ready now (another worker may take it).
-        case page(Claim, othersReady: Bool)
+        case page(Claim)
         /// Nothing ready: wait this long (nil: until something changes), then claim again.
         case wait(Duration?)
         /// The job is not running: `paused`, `completed`, `cancelled` (or `gone`).
@@ -99,10 +98,10 @@ public struct ClusterFrontier: Sendable {
         let parts = reply.array ?? []
         switch parts.first?.string {
         case "page"?:
-            guard parts.count == 4, let origin = parts[1].string, let entry = parts[2].string, let claim = Self.claim(origin, entry) else {
+            guard parts.count == 3, let origin = parts[1].string, let entry = parts[2].string, let claim = Self.claim(origin, entry) else {
                 throw JobError(.checkpoint, "job \(job): a queued entry is not 'depth|attempt|url'")
             }
-            return .page(claim, othersReady: (parts[3].integer ?? 1) > 0)
+            return .page(claim)
         case "wait"?:
             let ms = parts.count > 1 ? parts[1].integer ?? -1 : -1
             return .wait(ms < 0 ? nil : .milliseconds(ms))

@@ -157,7 +157,7 @@ enum ClusterScripts {
             redis.call('HSETNX', B .. 'members', ARGV[3], '1')
             redis.call('HINCRBY', meta, 'queued', -1)
             redis.call('HINCRBY', meta, 'pending', 1)
-            return {'page', origin, entry, redis.call('ZCOUNT', B .. 'ready', '-inf', now)}
+            return {'page', origin, entry}
             """
 
     /// ARGV: registry, job, instance, origin, url, part, start, end, outcome (`ok`, `failed`, `skipped`), data items,
@@ -207,12 +207,7 @@ enum ClusterScripts {
               for i = 15, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
             end
             finish_if_done()
-            -- The worker that completes claims next and takes one page that is ready: only more wake another.
-            if live() then
-              if redis.call('ZCOUNT', B .. 'ready', '-inf', now) > 1 then wake() end
-            else
-              settle()
-            end
+            if live() then wake() else settle() end
             return 'ok'
             """
 

@@ -9,12 +9,9 @@ import Redis
 /// claim and their wait), leaves a token the next one to wait takes at once:
 /// a change that lands while a worker's claim is under way is never slept
 /// through, and nothing polls. The worker woken claims, and only if it got a
-/// page and the claim saw another ready does it `pass` the wakeup on, since
-/// one change may free several pages. A completion wakes nobody unless more
-/// than one page is ready: its own worker claims next. Waking every idle
-/// worker at every entry cost 14 claims per page with 32 workers on one host
-/// (Benchmarks/scripts/cluster.sh); passing on every page claimed, 1.7 claims
-/// per page that found nothing.
+/// page does it `pass` the wakeup on, since one change may free several
+/// pages. Waking every idle worker at every entry cost 14 claims per page
+/// with 32 workers on one host (Benchmarks/scripts/cluster.sh).
 ///
 /// Waiting for a stored value (robots.txt another instance fetches) goes by
 /// generation instead (`waitForEntry`): every entry wakes every such waiter.

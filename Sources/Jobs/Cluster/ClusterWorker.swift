@@ -93,8 +93,8 @@ actor ClusterWorker {
                 continue
             }
             switch next {
-            case .page(let claim, let othersReady):
-                if othersReady { await waker.pass(wake) }
+            case .page(let claim):
+                await waker.pass(wake)
                 await process(claim)
             case .wait(let delay):
                 await waker.wait(on: wake, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
