@@ -30,7 +30,14 @@ import TestSupport
             let submitted = try await client.request(["op": "job.submit", "cluster": true, "urls": [.string(site.base + "/p/0.html")]]).answer
             let job = try #require(submitted["job"]?.stringValue, "\(submitted)")
             let pending = "crawld:cj:{\(job)}:pending:"
-            #expect(try await pollUntil(seconds: 60) { Int(try redis.cli("HLEN", pending + "a")) ?? 0 > 0 })
+            // Stopped first, then checked: a page a completes between the check and the kill would leave it holding none.
+            #expect(
+                try await pollUntil(seconds: 60) {
+                    a.signal(SIGSTOP)
+                    if Int(try redis.cli("HLEN", pending + "a")) ?? 0 > 0 { return true }
+                    a.signal(SIGCONT)
+                    return false
+                })
             a.signal(SIGKILL)
             _ = await a.waitForExit()
             #expect(Int(try redis.cli("HLEN", pending + "a")) ?? 0 > 0, "a died with pages pending")
