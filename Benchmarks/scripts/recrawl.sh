@@ -9,6 +9,8 @@
 # The shipped scripts run with one change: politeness toward the site is a fixed 16 in flight
 # without delay (the adaptive controller paces both crawls alike and would hide what a recrawl
 # saves per page). DOCS=folder crawls another site (python3.11-doc's html: large pages).
+# Both crawls run the shipped extract.lua, as a job does by default; EXTRACT=false turns
+# extraction off in both (what a recrawl then saves is only the transfer and the scan).
 #
 # LINK="rate 100mbit delay 10ms" serves the site from a network namespace over a veth pair
 # instead of loopback: `rate` shapes each direction with tc's tbf, `delay` holds each direction

@@ -6,6 +6,9 @@ summary), and the recrawl's share of 304s. Prints each round and the medians.
 With several CRAWLD binaries, every round runs each in turn (side by side, the
 same machine state), and the medians are per binary.
 
+Both crawls run the shipped extract.lua, as a job does by default; EXTRACT=false in the
+environment turns extraction off for both (the figures before 2026-12-05 evening).
+
 Usage: recrawl_bench.py START_URL WORKDIR ROUNDS CRAWLD [CRAWLD...]"""
 import json
 import os
@@ -21,6 +24,7 @@ start, work, rounds, binaries = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.
 port = 20701
 log = os.path.join(work, "access.log")
 ticks = os.sysconf("SC_CLK_TCK")
+extract = os.environ.get("EXTRACT", "true") != "false"
 
 
 def cpu_seconds(pid):
@@ -37,7 +41,7 @@ def job(connection, pid, parameters):
     before_cpu = cpu_seconds(pid)
     began = time.monotonic()
     summary = connection.request(dict({"id": 1, "op": "job.submit", "concurrency": 16, "max_pages": 1000000,
-                                       "max_depth": 1000, "extract": False, "watch": True}, **parameters))
+                                       "max_depth": 1000, "extract": extract, "watch": True}, **parameters))
     elapsed = time.monotonic() - began
     cpu = cpu_seconds(pid) - before_cpu
     time.sleep(0.2)  # nginx writes its log line after the response
