@@ -8,7 +8,10 @@ let kit: Target.Dependency = .product(name: "CrawldKit", package: "crawld")
 let package = Package(
     name: "crawld-benchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "crawld", path: "..")],
+    dependencies: [
+        .package(name: "crawld", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
     targets: [
         .executableTarget(name: "ProtocolBench", dependencies: [kit]),
         .executableTarget(name: "LuaBench", dependencies: [kit]),
@@ -23,6 +26,7 @@ let package = Package(
         .executableTarget(name: "SelectorBench", dependencies: [kit]),
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
+        .executableTarget(name: "CrawlPathBench", dependencies: [kit, "BenchSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),
         .executableTarget(name: "BrowserBench", dependencies: [kit]),
         .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld"), "BenchSupport"]),

@@ -6,7 +6,7 @@
 # CONCURRENT_REQUESTS 16), in the same run, ROUNDS (3) rounds: pages/s, CPU
 # seconds and per page, peak RSS, pages found. Large pages: python3.11-doc;
 # small pages: postgresql-doc-15 (about 1,170 pages, median 7 KB).
-#   CRAWLERS="crawld wget2 scrapy"   who runs; BASE=other/crawld adds another build
+#   CRAWLERS="crawld wget2 scrapy"   who runs; BASE=other/crawld adds another build (BASE_CONFIG=its scripts)
 #   PORT_OFFSET=0                    added to every port, so two runs can share a machine
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +28,12 @@ http { access_log off; keepalive_requests 1000000; include /etc/nginx/mime.types
   server { listen 127.0.0.1:$small_port; root $pg_docs; } }
 CONF
 nginx -c $work/nginx.conf
+# Politeness is a fixed 16 in flight without delay (fixed-politeness.sh), as wget2 and Scrapy run
+# here; SHIPPED_POLITENESS=1 runs the shipped scripts, adaptive politeness and its ramp included.
+if [ -n "${SHIPPED_POLITENESS:-}" ]; then mkdir -p $work/scripts && cp scripts/*.lua $work/scripts/; else
+  Benchmarks/scripts/fixed-politeness.sh $work/scripts
+fi
+export CRAWLD_CONFIG=$work/scripts
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq ${ROUNDS:-3}); do
   python3 Benchmarks/scripts/jobs_crawl.py $crawld $venv/bin/scrapy http://127.0.0.1:$small_port/index.html $work small $port

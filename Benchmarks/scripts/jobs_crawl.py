@@ -6,7 +6,8 @@ wait4's rusage of the process), pages found and pages written more than once.
 
 Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
 CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
-adds a "base" crawl by another build."""
+adds a "base" crawl by another build, with BASE_CONFIG=its/scripts when given;
+CRAWLD_CONFIG=dir runs crawld on other scripts than scripts/."""
 import json
 import os
 import signal
@@ -30,10 +31,10 @@ def unique(path):
     return len(urls), len(set(urls))
 
 
-def run_crawld(binary=crawld):
+def run_crawld(binary=crawld, config=os.environ.get("CRAWLD_CONFIG", "scripts/")):
     out = os.path.join(work, "crawld-out")
     process = subprocess.Popen(
-        [binary, "--config", "scripts/", "--redis", "none", "--listen", f"127.0.0.1:{port}",
+        [binary, "--config", config, "--redis", "none", "--listen", f"127.0.0.1:{port}",
          "--output-dir", out, "--state-dir", os.path.join(work, "crawld-state")],
         stderr=subprocess.DEVNULL)
     wait_listening(port)
@@ -85,7 +86,7 @@ def run_wget2():
 
 
 runs = {"crawld": run_crawld, "wget2": run_wget2, "scrapy": run_scrapy,
-        "base": lambda: run_crawld(os.environ["BASE"])}
+        "base": lambda: run_crawld(os.environ["BASE"], os.environ.get("BASE_CONFIG", "scripts/"))}
 names = os.environ.get("CRAWLERS", "crawld wget2 scrapy").split() + (["base"] if os.environ.get("BASE") else [])
 for name in names:
     rate, cpu, rss, pages, twice = runs[name]()

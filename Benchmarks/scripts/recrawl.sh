@@ -63,9 +63,7 @@ http { log_format sent '\$status \$bytes_sent \$request_uri'; access_log $work/a
   server { listen $listen; root $docs; } }
 CONF
 if [ -n "${LINK:-}" ]; then ip netns exec $ns nginx -c $work/nginx.conf; else nginx -c $work/nginx.conf; fi
-mkdir -p $work/scripts
-cp scripts/extract.lua $work/scripts/
-sed 's/^return M$/M.politeness = function() return { delay_ms = 0, max_concurrency = 16 } end\nreturn M/' scripts/policies.lua > $work/scripts/policies.lua
+Benchmarks/scripts/fixed-politeness.sh $work/scripts
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)${LINK:+; link: $LINK}"
 python3 Benchmarks/scripts/recrawl_bench.py http://$site/index.html $work "${ROUNDS:-3}" "${binaries[@]}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
