@@ -7,10 +7,10 @@
 //     CrawlPathBench URLS_FILE CRAWLS [--concurrency 8]
 //
 // URLS_FILE holds one URL a line (crawl.sh writes them for nginx serving a docs corpus); the
-// crawls cycle through it. A first pass over min(CRAWLS, 200) URLs warms the engine's
-// connections and the Lua states and is not counted in the figures it prints; callgrind
-// counts the whole run, so take the instructions of a run with CRAWLS and one with 2 × CRAWLS
-// and divide their difference by CRAWLS (the start-up cancels out):
+// crawls cycle through it. A first pass of 200 crawls warms the engine's connections and the
+// Lua states and is not counted in the figures it prints; callgrind counts the whole run, so
+// take the instructions of a run with CRAWLS and one with 2 × CRAWLS and divide their
+// difference by CRAWLS (start-up and warm-up cancel out):
 //
 //     valgrind --tool=callgrind --callgrind-out-file=/dev/null CrawlPathBench-stripped urls.txt 500
 import BenchSupport
@@ -58,7 +58,7 @@ func benchmark() async throws {
     let crawler = Crawler(pool: pool, scripts: registry, validator: URLValidator(), eventLoopGroup: group, logger: logger)
     try await crawler.startPermanentEngine()
 
-    let warmFailed = await crawl(urls, count: min(count, 200), concurrency: concurrency, with: crawler)
+    let warmFailed = await crawl(urls, count: 200, concurrency: concurrency, with: crawler)
     let wallStart = Date()
     let cpuStart = processCPUTime()
     let failed = await crawl(urls, count: count, concurrency: concurrency, with: crawler)
