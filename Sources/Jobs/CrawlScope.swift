@@ -58,6 +58,9 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
     public static func == (a: URLPattern, b: URLPattern) -> Bool { a.pattern == b.pattern }
     public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
+    /// Machine words one URL byte costs to match against this pattern.
+    var wordsPerByte: Int { matcher.wordsPerByte }
+
     /// Whether the pattern matches all of `url`.
     public func matches(_ url: String) -> Bool {
         matcher.matches(url)

@@ -43,7 +43,7 @@ extension JobRunner {
         if spec.obeyRobots {
             // nil: the job stopped while robots.txt was being fetched; the page stays pending.
             guard let rules = await robots.rules(for: entry.url) else { return }
-            guard await environment.matching.run({ rules.allows(entry.url) }) else {
+            guard await environment.matching.run(cost: rules.matchingCost(of: entry.url), { rules.allows(entry.url) }) else {
                 await skip(entry)
                 return
             }
@@ -102,9 +102,10 @@ extension JobRunner {
     }
 
     /// The page's links the job follows: parsed and matched against scope and
-    /// include/exclude on the matching thread, a few links at a time, so that
-    /// a site's thousands of links or a client's long pattern lists hold
-    /// neither the actor nor the cooperative pool that answers the protocol.
+    /// include/exclude a few links at a time, on the matching thread unless the
+    /// few are cheap, so that a site's thousands of links or a client's long
+    /// pattern lists hold neither the actor nor the cooperative pool that
+    /// answers the protocol.
     ///
     /// Only the links not seen yet go there (`unseen`): most links of a site
     /// are its navigation, which names pages the job has already queued, and a
@@ -119,7 +120,8 @@ extension JobRunner {
             start = end
             for first in stride(from: 0, to: links.count, by: 8) {
                 let batch = Array(links[first..<min(first + 8, links.count)])
-                urls += await environment.matching.run {
+                let cost = spec.admissionCost(ofBytes: batch.reduce(0) { $0 + $1.utf8.count })
+                urls += await environment.matching.run(cost: cost) {
                     batch.compactMap { link in CrawlURL(link).flatMap { spec.admits($0) ? $0 : nil } }
                 }
             }

@@ -164,6 +164,13 @@ public struct JobSpec: Sendable, Equatable {
         }
     }
 
+    /// The most reading `bytes` of links costs, in `MatchingThread` units: each
+    /// byte parsed (`CrawlURL`), checked against the scope and matched against
+    /// every include and exclude pattern.
+    public func admissionCost(ofBytes bytes: Int) -> Int {
+        bytes * (2 + (include + exclude).reduce(0) { $0 + $1.wordsPerByte })
+    }
+
     /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.
     public func admits(_ url: CrawlURL) -> Bool {
         guard scope.allows(url, seeds: seeds) else { return false }

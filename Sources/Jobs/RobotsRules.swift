@@ -40,6 +40,8 @@ public struct RobotsRules: Sendable, Equatable {
 
     /// Longest first, `allow` before `disallow` of the same length.
     private let rules: [Rule]
+    /// What checking one path byte against every rule costs, in machine words.
+    private let wordsPerPathByte: Int
     /// The group's `crawl-delay`, at most `crawlDelayCeiling`.
     public let crawlDelay: Duration?
     /// The `sitemap` lines' URLs, as written, in order.
@@ -55,6 +57,7 @@ public struct RobotsRules: Sendable, Equatable {
 
     private init(rules: [Rule], crawlDelay: Duration?) {
         self.rules = rules
+        self.wordsPerPathByte = Self.wordsPerPathByte(rules)
         self.crawlDelay = crawlDelay
     }
 
@@ -101,6 +104,7 @@ public struct RobotsRules: Sendable, Equatable {
         if chosen.isEmpty { chosen = groups.filter { $0.agents.contains("*") } }
         // Longest first, `allow` first on a tie: the first rule that matches decides.
         self.rules = chosen.flatMap(\.rules).sorted { ($0.length, $0.allow ? 1 : 0) > ($1.length, $1.allow ? 1 : 0) }
+        self.wordsPerPathByte = Self.wordsPerPathByte(rules)
         self.crawlDelay = chosen.compactMap(\.delay).max()
         self.sitemaps = sitemaps
     }
@@ -110,6 +114,15 @@ public struct RobotsRules: Sendable, Equatable {
         guard let seconds = Double(value), seconds.isFinite, seconds >= 0 else { return nil }
         let ceiling = Double(crawlDelayCeiling.components.seconds)
         return .milliseconds(Int64((min(seconds, ceiling) * 1000).rounded()))
+    }
+
+    private static func wordsPerPathByte(_ rules: [Rule]) -> Int {
+        rules.reduce(0) { $0 + $1.matcher.wordsPerByte }
+    }
+
+    /// The most `allows(url)` can cost, in `MatchingThread` units: every rule over the whole path.
+    public func matchingCost(of url: CrawlURL) -> Int {
+        url.pathAndQuery.utf8.count * wordsPerPathByte
     }
 
     /// Whether the crawler may fetch `url`.

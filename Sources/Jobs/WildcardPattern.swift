@@ -22,6 +22,8 @@ struct WildcardPattern: Sendable, Equatable {
     /// The states followed by `*`: they stay alive on any byte.
     private let stars: [UInt64]
     private let words: Int
+    /// Machine words one text byte costs to match (`MatchingThread`'s unit of work).
+    var wordsPerByte: Int { words }
     /// The state reached when every item matched.
     private let accept: Int
     /// Whether the pattern ends with `*` (or is a prefix match): reaching `accept` suffices.
