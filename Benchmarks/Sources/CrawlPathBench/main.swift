@@ -64,8 +64,10 @@ func benchmark() async throws {
     let failed = await crawl(urls, count: count, concurrency: concurrency, with: crawler)
     let cpu = processCPUTime() - cpuStart
     let wall = Date().timeIntervalSince(wallStart)
-    print(String(format: "%d crawls, %d in flight: %.0f crawls/s, %.0f us CPU a crawl (process, all threads), %d failed (+%d warming up)",
-                 count, concurrency, Double(count) / wall, cpu / Double(count) * 1e6, failed, warmFailed))
+    print(
+        String(
+            format: "%d crawls, %d in flight: %.0f crawls/s, %.0f us CPU a crawl (process, all threads), %d failed (+%d warming up)",
+            count, concurrency, Double(count) / wall, cpu / Double(count) * 1e6, failed, warmFailed))
     await pool.shutdown()
     try await group.shutdownGracefully()
 }
