@@ -71,6 +71,27 @@ import TestSupport
         await fixture.pool.shutdown()
     }
 
+    /// A recrawl's unchanged page: the 304 to its validators is neither parsed nor given to
+    /// extract.lua, since the job keeps the earlier record's title, links and data.
+    @Test func aNotModifiedAnswerIsNeitherParsedNorExtracted() async throws {
+        let fixture = try await CrawlFixture.make()
+        let nginx = try NginxServer()
+        try nginx.write("page.html", "<html><head><title>Kept</title></head><body><a href='/next.html'>next</a></body></html>")
+        let url = "http://127.0.0.1:\(nginx.port)/page.html"
+        let first = try await fixture.crawler.crawl(CrawlRequest(url: url))
+        #expect(first.status == 200)
+        #expect(first.timing.extract > .zero)
+        var again = CrawlRequest(url: url)
+        again.validators = RequestValidators(etag: first.headers.first("etag"), lastModified: first.headers.first("last-modified"))
+        let unchanged = try await fixture.crawler.crawl(again)
+        #expect(unchanged.status == 304)
+        #expect(unchanged.timing.extract == .zero)
+        #expect(unchanged.timing.parse == .zero)
+        #expect(unchanged.title == nil)
+        #expect(unchanged.links.isEmpty)
+        await fixture.pool.shutdown()
+    }
+
     @Test func httpErrorsAreResultsNotErrors() async throws {
         let fixture = try await CrawlFixture.make()
         try await withTestHTTPServer { server in
