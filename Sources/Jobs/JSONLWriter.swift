@@ -96,10 +96,17 @@ public final class JSONLWriter {
         records -= 1
     }
 
-    /// Flushes the records to disk, before a checkpoint that counts on them.
-    public func sync() throws(JobError) {
-        guard fsync(fd) == 0 else {
-            throw JobError(.invalidOutput, "fsync of '\(path)' failed: \(String(cString: strerror(errno)))", field: "output")
+    /// What flushes the records written so far to disk, before a checkpoint that
+    /// counts on them: run on `DiskThread`, while appends go on. The descriptor
+    /// stays open meanwhile: the job closes the file only after its final
+    /// checkpoint, which waits for every earlier one.
+    func flush() -> @Sendable () throws(JobError) -> Void {
+        let fd = fd
+        let path = path
+        return { () throws(JobError) in
+            guard fsync(fd) == 0 else {
+                throw JobError(.invalidOutput, "fsync of '\(path)' failed: \(String(cString: strerror(errno)))", field: "output")
+            }
         }
     }
 }

@@ -37,10 +37,16 @@ public struct DiskCheckpointStore: JobCheckpointStore {
         }
     }
 
+    /// Writes the checkpoint beside its file, flushes it and renames it over
+    /// the old one, on `DiskThread` (the `fsync` waits for the disk).
     public func save(_ checkpoint: JobCheckpoint) async throws {
         let path = try file(checkpoint.job)
-        let temporary = path + ".tmp"
         let bytes = checkpoint.json.encoded()
+        try await DiskThread.run { () throws(JobError) in try Self.replace(path, with: bytes) }
+    }
+
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(JobError) {
+        let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw Self.failure("open", temporary) }
         var written = 0

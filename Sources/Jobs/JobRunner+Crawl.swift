@@ -241,7 +241,7 @@ extension JobRunner {
     /// Flushes the output and saves the frontier and counters as of this turn.
     ///
     /// The snapshot is taken before the first `await`, so pages completing while
-    /// the store writes belong to the next checkpoint. Periodic saves never
+    /// the output is flushed and the store writes belong to the next checkpoint. Periodic saves never
     /// overlap (one in progress makes the next one wait for a later page); the
     /// final save runs after every worker has stopped.
     /// The job as of this turn; a finished job keeps no frontier.
@@ -257,17 +257,19 @@ extension JobRunner {
 
     func saveCheckpoint(state: JobState) async {
         guard state != .running || !checkpointSaving else { return }
-        do {
-            try writer.sync()
-        } catch {
-            logger.warning("output sync failed", metadata: ["crawld.error": .string(error.message)])
-            return
-        }
         let checkpoint = checkpoint(state: state)
         pagesSinceCheckpoint = 0
         lastCheckpoint = .now
         checkpointSaving = true
         defer { checkpointSaving = false }
+        do {
+            // Off the actor: the workers go on appending while the disk catches up, past the
+            // offset this checkpoint holds, which the flush covers as it covers all before it.
+            try await DiskThread.run(writer.flush())
+        } catch {
+            logger.warning("output sync failed", metadata: ["crawld.error": .string(error.message)])
+            return
+        }
         do {
             try await environment.store.save(checkpoint)
             if let sink { await publish(to: sink, length: checkpoint.outputOffset) }
