@@ -48,11 +48,7 @@ func extractPage(_ page: Page, with extractor: Extractor) async throws -> Int {
 /// The whole run; `runBlocking` below keeps the top level synchronous, so callgrind can count it.
 func benchmark() async throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
-    var rounds = 5
-    if let flag = arguments.firstIndex(of: "--rounds"), flag + 1 < arguments.count {
-        rounds = Int(arguments[flag + 1]) ?? rounds
-        arguments.removeSubrange(flag...flag + 1)
-    }
+    let rounds = option("--rounds", in: &arguments).flatMap { Int($0) } ?? 5
     let corpus = arguments.first ?? "/usr/share/doc/python3.11/html"
     let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../scripts").standardized.path
 

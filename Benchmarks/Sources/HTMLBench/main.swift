@@ -112,11 +112,7 @@ func runLXML(corpus: String, rounds: Int) throws -> [String: Any] {
 // MARK: - Main
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-var rounds = 5
-if let flag = arguments.firstIndex(of: "--rounds"), flag + 1 < arguments.count {
-    rounds = Int(arguments[flag + 1]) ?? rounds
-    arguments.removeSubrange(flag...flag + 1)
-}
+let rounds = option("--rounds", in: &arguments).flatMap { Int($0) } ?? 5
 let corpus = arguments.first ?? "/usr/share/doc/python3.11/html"
 
 let pages = loadCorpus(corpus)
