@@ -93,13 +93,15 @@ public struct ClusterFrontier: Sendable {
     }
 
     /// The next page for this instance, or why there is none.
-    public func claim() async throws -> Next {
-        let reply = try await Self.scripts.claim.run(redis, keys: [base], arguments: [registry, job, instance])
+    /// - Parameter busy: how many pages this instance has in flight; with none, a claim that finds no page marks
+    ///   it starved, and completions elsewhere leave the slots they free to a race it may win.
+    public func claim(busy: Int = 0) async throws -> Next {
+        let reply = try await Self.scripts.claim.run(redis, keys: [base], arguments: [registry, job, instance, String(busy)])
         let parts = reply.array ?? []
         switch parts.first?.string {
         case "page"?:
             guard parts.count == 3, let origin = parts[1].string, let entry = parts[2].string, let claim = Self.claim(origin, entry) else {
-                throw JobError(.checkpoint, "job \(job): a queued entry is not 'depth|attempt|url'")
+                throw malformedEntry
             }
             return .page(claim)
         case "wait"?:
@@ -118,12 +120,29 @@ public struct ClusterFrontier: Sendable {
         _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
         stream: StreamSinkSpec? = nil, line: String = ""
     ) async throws -> Commit {
+        try await completeAndClaim(
+            claim, part: part, start: start, end: end, outcome: outcome, dataItems: dataItems, errors: errors, links: links, stream: stream,
+            line: line, claimNext: false
+        ).commit
+    }
+
+    /// `complete`, and with `claimNext` the instance's next page claimed in the same script (one round trip a
+    /// page instead of two): nil when none is ready, or when another instance is starved and should get a chance
+    /// at the slot this page frees.
+    func completeAndClaim(
+        _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
+        stream: StreamSinkSpec? = nil, line: String = "", claimNext: Bool
+    ) async throws -> (commit: Commit, next: Claim?) {
         let arguments = [
             registry, job, instance, claim.origin, claim.url.string, part, String(start), String(end), outcome, String(dataItems), String(errors),
-            stream?.stream ?? "", String(stream?.maxLength ?? 0), stream == nil ? "" : line,
+            stream?.stream ?? "", String(stream?.maxLength ?? 0), stream == nil ? "" : line, claimNext ? "1" : "0",
         ]
         let reply = try await Self.scripts.complete.run(redis, keys: [base], arguments: arguments + self.arguments(links))
-        return Commit(rawValue: reply.string ?? "") ?? .lost
+        let parts = reply.array ?? []
+        let commit = Commit(rawValue: parts.first?.string ?? "") ?? .lost
+        guard parts.count == 3, let origin = parts[1].string, let entry = parts[2].string else { return (commit, nil) }
+        guard let next = Self.claim(origin, entry) else { throw malformedEntry }
+        return (commit, next)
     }
 
     /// Hands a failed page back for another attempt after `wait`, claimable by any instance.
@@ -136,10 +155,11 @@ public struct ClusterFrontier: Sendable {
         return Commit(rawValue: reply.string ?? "") ?? .lost
     }
 
-    /// Puts every page pending on `owner` back in the queues. - Returns: how many.
+    /// Puts the pages pending on `owner` back in the queues: `urls` only, or every one (and `owner` leaves the job's
+    /// members). - Returns: how many.
     @discardableResult
-    func handBack(of owner: String) async throws -> Int {
-        Int(try await Self.scripts.handBack.run(redis, keys: [base], arguments: [registry, job, owner]).integer ?? 0)
+    func handBack(of owner: String, urls: [String] = []) async throws -> Int {
+        Int(try await Self.scripts.handBack.run(redis, keys: [base], arguments: [registry, job, owner] + urls).integer ?? 0)
     }
 
     /// Sets the job's state (`paused`, `running`, `cancelled`). - Returns: the state afterwards.
@@ -156,6 +176,8 @@ public struct ClusterFrontier: Sendable {
         }
         return arguments
     }
+
+    private var malformedEntry: JobError { JobError(.checkpoint, "job \(job): a queued entry is not 'depth|attempt|url'") }
 
     private static func claim(_ origin: String, _ entry: String) -> Claim? {
         let fields = entry.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)

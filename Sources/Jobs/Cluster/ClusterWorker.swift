@@ -2,6 +2,7 @@ import FoundationEssentials
 import JSON
 import Logging
 import Scripting
+import Synchronization
 
 /// This instance's part in one cluster job: `spec.concurrency` workers that
 /// claim pages from the job's Redis frontier, fetch them, and append each
@@ -33,6 +34,10 @@ actor ClusterWorker {
     private var committing = false
     private var commitQueue: [CheckedContinuation<Void, Never>] = []
     private var stopping = false
+    /// The URLs of the pages this instance's workers hold (claimed, not yet ended): their count tells a claim
+    /// whether this instance is starved, and a completion whose answer was lost hands back the pages pending here
+    /// that none holds (its script may have claimed one for it).
+    private let held = Mutex<Set<String>>([])
     private let logger: Logger
     /// How long a worker waits with nothing to claim before it asks again, should a wakeup be lost (Redis restarted).
     static let idleCheck: Duration = .seconds(2)
@@ -82,20 +87,27 @@ actor ClusterWorker {
         return final
     }
 
+    /// Claims and crawls pages until the job stops. A page's completion claims the worker's next page in the same
+    /// script (`completeAndClaim`); the worker claims on its own only when that gave none.
     private nonisolated func workerLoop() async -> String? {
         let wake = frontier.base + "wake"
+        var next: ClusterFrontier.Claim?
         while !Task.isCancelled {
-            let next: ClusterFrontier.Next
+            if let claim = next {
+                next = await process(claim)
+                continue
+            }
+            let answer: ClusterFrontier.Next
             do {
-                next = try await frontier.claim()
+                answer = try await frontier.claim(busy: held.withLock { $0.count })
             } catch {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            switch next {
+            switch answer {
             case .page(let claim):
                 await waker.pass(wake)
-                await process(claim)
+                next = await process(claim)
             case .wait(let delay):
                 await waker.wait(on: wake, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
             case .stopped("paused"):
@@ -108,21 +120,20 @@ actor ClusterWorker {
     }
 
     /// robots.txt, fetch, then the retry or the record. A cancelled task leaves the page pending: the drain hands it back.
-    private nonisolated func process(_ claim: ClusterFrontier.Claim) async {
+    /// - Returns: the next page, claimed with this one's completion.
+    private nonisolated func process(_ claim: ClusterFrontier.Claim) async -> ClusterFrontier.Claim? {
+        held.withLock { _ = $0.insert(claim.url.string) }
+        defer { held.withLock { _ = $0.remove(claim.url.string) } }
         do {
             if spec.obeyRobots {
-                guard let rules = try await robots.rules(for: claim.url) else { return }
-                guard await environment.matching.run({ rules.allows(claim.url) }) else {
-                    _ = try await frontier.complete(claim, part: "", start: 0, end: 0, outcome: "skipped", dataItems: 0, errors: 0, links: [])
-                    return
-                }
+                guard let rules = try await robots.rules(for: claim.url) else { return nil }
+                guard await environment.matching.run({ rules.allows(claim.url) }) else { return await skip(claim) }
             }
             let pick = await environment.identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle)
             if case .allBlocked = pick {
                 // Never sent without an identity, as on one instance: the identities may be the only way out allowed.
                 let blocked = PageOutcome(errorCode: "identity_blocked", errorMessage: "every identity in policies.lua is blocked by \(claim.url.host)")
-                await commit(claim, blocked, links: [])
-                return
+                return await commit(claim, blocked, links: [])
             }
             try await environment.pageSlots.acquire()
             let outcome: PageOutcome
@@ -132,20 +143,21 @@ actor ClusterWorker {
                 outcome = PageOutcome(errorCode: "internal", errorMessage: "\(error)")
             }
             await environment.pageSlots.release()
-            if Task.isCancelled { return }
+            if Task.isCancelled { return nil }
             if let identity = pick.identity, await isBlock(outcome, claim, identity) {
                 // Claimed again under the host's politeness, as another identity, without counting as a retry.
                 _ = try await frontier.retry(claim, after: .zero, counting: false)
-                return
+                return nil
             }
             if let wait = await retryPlanner.delay(after: outcome, attempt: claim.attempt) {
                 _ = try await frontier.retry(claim, after: wait)
-                return
+                return nil
             }
             let links = await followable(claim, outcome)
-            await commit(claim, outcome, links: links)
+            return await commit(claim, outcome, links: links)
         } catch {
             logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
+            return nil
         }
     }
 
@@ -185,14 +197,16 @@ actor ClusterWorker {
 
     // MARK: - Commits (one at a time per part)
 
-    private func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async {
+    /// Writes the page's record and commits it, claiming the worker's next page in the same script.
+    /// - Returns: that next page, if one was ready.
+    private func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async -> ClusterFrontier.Claim? {
         while committing { await withCheckedContinuation { commitQueue.append($0) } }
         committing = true
         defer {
             committing = false
             if !commitQueue.isEmpty { commitQueue.removeFirst().resume() }
         }
-        guard !stopping else { return }
+        guard !stopping else { return nil }
         let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
         let json = record.json
         let start = writer.offset
@@ -200,18 +214,20 @@ actor ClusterWorker {
             try writer.append(json)
         } catch {
             logger.warning("record not written; the page stays pending", metadata: ["crawld.error": .string(error.message)])
-            return
+            return nil
         }
         let verdict: ClusterFrontier.Commit
+        var next: ClusterFrontier.Claim?
         do {
-            verdict = try await frontier.complete(
+            (verdict, next) = try await frontier.completeAndClaim(
                 claim, part: part, start: start, end: writer.offset, outcome: outcome.succeeded ? "ok" : "failed",
                 dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links, stream: spec.stream,
-                line: spec.stream == nil ? "" : json.encodedString())
+                line: spec.stream == nil ? "" : json.encodedString(), claimNext: true)
         } catch {
             // The answer was lost, not necessarily the commit: the part's committed length says which.
             let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
             verdict = committed.map { UInt64($0) == writer.offset } == true ? .ok : .lost
+            await handBackUnheld(besides: claim)
         }
         if verdict == .ok {
             for link in links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
@@ -219,5 +235,32 @@ actor ClusterWorker {
             writer.rewind(to: start)
             logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(claim.url.string)])
         }
+        return next
+    }
+
+    /// Ends a page robots.txt refused (no record), claiming the worker's next page in the same script.
+    private nonisolated func skip(_ claim: ClusterFrontier.Claim) async -> ClusterFrontier.Claim? {
+        do {
+            return try await frontier.completeAndClaim(
+                claim, part: "", start: 0, end: 0, outcome: "skipped", dataItems: 0, errors: 0, links: [], claimNext: true
+            ).next
+        } catch {
+            logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
+            await handBackUnheld(besides: claim)
+            return nil
+        }
+    }
+
+    /// After a completion whose answer was lost: the pages pending on this instance that no worker holds (the
+    /// one the script may have claimed for the worker, and `claim` itself if the script never ran) go back, rather
+    /// than wait for this instance's drain. A page another worker's claim took just now may go back too; its
+    /// record is then refused (`lost`), so it is still crawled once.
+    private nonisolated func handBackUnheld(besides claim: ClusterFrontier.Claim) async {
+        guard let pending = try? await frontier.redis.command(["HKEYS", frontier.base + "pending:" + frontier.instance]).array else { return }
+        let held = held.withLock { $0 }.subtracting([claim.url.string])
+        let unheld = pending.compactMap(\.string).filter { !held.contains($0) }
+        guard !unheld.isEmpty else { return }
+        let handed = try? await frontier.handBack(of: frontier.instance, urls: unheld)
+        logger.notice("pages no worker holds handed back", metadata: ["crawld.pages.handed_back": .stringConvertible(handed ?? 0)])
     }
 }
