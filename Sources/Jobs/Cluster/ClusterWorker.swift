@@ -171,12 +171,20 @@ actor ClusterWorker {
         return await identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle, count: false).identity != nil
     }
 
+    /// The page's links to queue. Only those whose text is not among the links sent already are parsed and
+    /// matched against scope (on the matching thread), as a one-instance job does with its seen-set: most links of
+    /// a site are its navigation, and `sent` holds normal forms, which are their own normal form, so a link dropped
+    /// here would have been dropped after parsing too.
     private nonisolated func followable(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome) async -> [ClusterFrontier.Link] {
         guard spec.followLinks, claim.depth < spec.maxDepth else { return [] }
         let spec = self.spec
-        let urls = await environment.matching.run { outcome.links.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
+        let fresh = await notSent(outcome.links)
+        guard !fresh.isEmpty else { return [] }
+        let urls = await environment.matching.run { fresh.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
         return await unsent(urls, depth: claim.depth + 1)
     }
+
+    private func notSent(_ links: [String]) -> [String] { links.filter { !sent.contains($0) } }
 
     /// The links not sent before, each with its host's politeness: policies.lua's
     /// `politeness(host)`, asked once per host per instance.
