@@ -103,10 +103,10 @@ import TestSupport
     func wakeups() async throws -> Int64 { try await redis.command(["XLEN", frontier("a").base + "wake"]).integer ?? 0 }
 
     func completeAndClaim(_ claim: ClusterFrontier.Claim, by instance: String, at start: UInt64) async throws -> ClusterFrontier.Claim? {
-        let (commit, next) = try await frontier(instance).completeAndClaim(
-            claim, part: "\(instance).jsonl", start: start, end: start + 10, outcome: "ok", dataItems: 0, errors: 0, links: [], claimNext: true)
-        #expect(commit == .ok)
-        return next
+        let page = ClusterFrontier.Completion(claim: claim, start: start, end: start + 10, outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        let (commits, next) = try await frontier(instance).complete([page], part: "\(instance).jsonl", stream: nil, claimNext: true)
+        #expect(commits == [.ok])
+        return next.first
     }
 
     /// One round trip a page: the completion claims the worker's next page, and with every queued host at its
@@ -157,6 +157,24 @@ import TestSupport
         #expect(try await redis.command(["HKEYS", frontier("a").base + "pending:a"]) == .array([.string(second.url.string)]))
         #expect(try await redis.command(["HEXISTS", frontier("a").base + "members", "a"]).integer == 1, "a is still a member")
         #expect(try page(try await frontier("b").claim()).url == first.url)
+    }
+
+    /// The records of one part that ended while a commit was in flight go in one script, in order, with a next
+    /// page for each; the first that does not count ends it, and the ones after it are sent again.
+    @Test func recordsCommitTogetherInOrderUpToTheFirstThatDoesNotCount() async throws {
+        try await start((1...4).map { "http://127.0.0.2/\($0).html" })
+        let claimed = try await [frontier("a").claim(), frontier("a").claim(), frontier("a").claim()].map(page)
+        #expect(try await frontier("b").handBack(of: "a", urls: [claimed[1].url.string]) == 1, "a's second page is taken away")
+        let pages = claimed.enumerated().map { index, claim in
+            ClusterFrontier.Completion(
+                claim: claim, start: UInt64(index * 10), end: UInt64(index * 10 + 10), outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        }
+        let (commits, next) = try await frontier("a").complete(pages, part: "a.jsonl", stream: nil, claimNext: true)
+        #expect(commits == [.ok, .lost], "the third is not looked at: it starts where the withdrawn second did")
+        #expect(Set(next.map(\.url.string)) == [claimed[1].url.string, "http://127.0.0.2/4.html"], "a next page for each record looked at")
+        let again = ClusterFrontier.Completion(claim: claimed[2], start: 10, end: 20, outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        #expect(try await frontier("a").complete([again], part: "a.jsonl", stream: nil, claimNext: false).commits == [.ok])
+        #expect(try await redis.command(["LRANGE", frontier("a").base + "log", "0", "-1"]) == .array([.string("a.jsonl|0|10"), .string("a.jsonl|10|20")]))
     }
 
     @Test func aFailedPageGoesBackToRedisForAnyInstance() async throws {

@@ -63,65 +63,90 @@ enum ClusterScripts {
             return {'wait', due}
             """
 
-    /// ARGV: registry, job, instance, origin, url, part, start, end, outcome (`ok`, `failed`, `skipped`), data items,
-    /// errors, the `output.redis_stream` sink (stream, maxlen or 0, the record; `''` for none), whether to claim the
-    /// instance's next page (`1`, `0`), then groups of five per link (as `add`). A record counts only if the page is
-    /// still this instance's and the part's committed length is `start`; with a stream it goes there in the same
-    /// script, as entry `<created>-<its place in log>`, so it is appended exactly once and in commit order
-    /// whichever instance commits it.
+    /// ARGV: registry, job, instance, part, the `output.redis_stream` sink (stream, maxlen or 0; `''` for none),
+    /// whether to claim the instance's next pages (`1`, `0`), then from ARGV[8] one group per record, in the part's order:
+    /// origin, url, start, end, outcome (`ok`, `failed`, `skipped`), data items, errors, the record for the stream
+    /// (`''` for none), the count of links, and five values per link (as `add`).
     ///
-    /// The next page is claimed here, as `claim` would, so a page costs one round trip rather than two, unless
-    /// another member is starved: then the slot this page frees is left to the wakeup's race, which that member
-    /// may win, so one instance cannot keep a busy host's slots while another has nothing. The wakeup goes out
-    /// only when a page is left to claim (now or after its host's delay) or a member is starved: a wakeup when
-    /// every queued host is at its concurrency would only make each waiting worker claim nothing.
-    /// Returns `{'ok', origin, entry}` (the next page) or `{'ok'}`, `{'lost'}` (claimed away) or `{'torn'}` (the part moved).
+    /// The records of one instance's part are committed together, in order: each counts only if its page is still
+    /// this instance's and the part's committed length is its start; with a stream it goes there in the same
+    /// script, as entry `<created>-<its place in log>`, so it is appended exactly once and in commit order
+    /// whichever instance commits it. The first record that does not count ends the batch (those after it start
+    /// at the wrong place now): the instance cuts it off and sends the rest again.
+    ///
+    /// One next page per record looked at is claimed here, as `claim` would, so a page costs a fraction of a
+    /// round trip rather than two, unless another member is starved: then the slots these pages free are left to
+    /// the wakeup's race, which that member may win, so one instance cannot keep a busy host's slots while another
+    /// has nothing. The wakeup goes out only when a page is left to claim (now or after its host's delay) or a
+    /// member is starved: a wakeup when every queued host is at its concurrency would only make each waiting
+    /// worker claim nothing.
+    /// Returns the count of records looked at, their verdicts (`ok`; `lost`: claimed away; `torn`: the part
+    /// moved), then origin and entry of each page claimed.
     static let complete =
         prelude + """
             local meta = B .. 'meta'
             local pending = B .. 'pending:' .. ARGV[3]
-            if redis.call('HEXISTS', pending, ARGV[5]) == 0 then return {'lost'} end
-            if ARGV[9] ~= 'skipped' and num(B .. 'parts', ARGV[6]) ~= tonumber(ARGV[7]) then return {'torn'} end
-            redis.call('HDEL', pending, ARGV[5])
-            redis.call('HINCRBY', meta, 'pending', -1)
-            redis.call('HINCRBY', meta, 'errors', tonumber(ARGV[11]))
+            local part = ARGV[4]
             local running = live()
-            if running then release(ARGV[4]) end
-            if ARGV[9] == 'skipped' then
-              redis.call('HINCRBY', meta, 'skipped', 1)
-              redis.call('HINCRBY', meta, 'admitted', -1)
-            else
-              redis.call('RPUSH', B .. 'log', ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8])
-              redis.call('HSET', B .. 'parts', ARGV[6], ARGV[8])
-              redis.call('HINCRBY', meta, 'crawled', 1)
-              redis.call('HINCRBY', meta, ARGV[9] == 'ok' and 'succeeded' or 'failed', 1)
-              redis.call('HINCRBY', meta, 'data_items', tonumber(ARGV[10]))
-              redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
-              if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
-              if ARGV[12] ~= '' then
-                local id = (redis.call('HGET', meta, 'created') or '0') .. '-' .. redis.call('LLEN', B .. 'log')
-                local added
-                if ARGV[13] == '0' then
-                  added = redis.pcall('XADD', ARGV[12], id, 'job', ARGV[2], 'record', ARGV[14])
-                else
-                  added = redis.pcall('XADD', ARGV[12], 'MAXLEN', '~', ARGV[13], id, 'job', ARGV[2], 'record', ARGV[14])
-                end
-                if type(added) == 'table' and added.err then
-                  redis.call('HSET', meta, 'stream_error', 'entry ' .. id .. ': ' .. added.err)
-                else
-                  redis.call('HINCRBY', meta, 'stream_published', 1)
+            local verdicts = {}
+            local i = 8
+            while i <= #ARGV do
+              local origin, url, start, stop, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+              local items, errors, line, links = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], i + 9
+              i = links + 5 * tonumber(ARGV[i + 8])
+              local verdict = 'ok'
+              if redis.call('HEXISTS', pending, url) == 0 then
+                verdict = 'lost'
+              elseif outcome ~= 'skipped' and num(B .. 'parts', part) ~= tonumber(start) then
+                verdict = 'torn'
+              end
+              verdicts[#verdicts + 1] = verdict
+              if verdict ~= 'ok' then break end
+              redis.call('HDEL', pending, url)
+              redis.call('HINCRBY', meta, 'pending', -1)
+              redis.call('HINCRBY', meta, 'errors', tonumber(errors))
+              if running then release(origin) end
+              if outcome == 'skipped' then
+                redis.call('HINCRBY', meta, 'skipped', 1)
+                redis.call('HINCRBY', meta, 'admitted', -1)
+              else
+                redis.call('RPUSH', B .. 'log', part .. '|' .. start .. '|' .. stop)
+                redis.call('HSET', B .. 'parts', part, stop)
+                redis.call('HINCRBY', meta, 'crawled', 1)
+                redis.call('HINCRBY', meta, outcome == 'ok' and 'succeeded' or 'failed', 1)
+                redis.call('HINCRBY', meta, 'data_items', tonumber(items))
+                redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
+                if outcome == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
+                if ARGV[5] ~= '' then
+                  local id = (redis.call('HGET', meta, 'created') or '0') .. '-' .. redis.call('LLEN', B .. 'log')
+                  local added
+                  if ARGV[6] == '0' then
+                    added = redis.pcall('XADD', ARGV[5], id, 'job', ARGV[2], 'record', line)
+                  else
+                    added = redis.pcall('XADD', ARGV[5], 'MAXLEN', '~', ARGV[6], id, 'job', ARGV[2], 'record', line)
+                  end
+                  if type(added) == 'table' and added.err then
+                    redis.call('HSET', meta, 'stream_error', 'entry ' .. id .. ': ' .. added.err)
+                  else
+                    redis.call('HINCRBY', meta, 'stream_published', 1)
+                  end
                 end
               end
-            end
-            if running then
-              for i = 16, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+              if running then
+                for j = links, i - 1, 5 do add(ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4]) end
+              end
             end
             finish_if_done()
-            local reply = {'ok'}
-            if ARGV[15] == '1' and redis.call('HGET', meta, 'state') == 'running' and not others_starved(ARGV[3]) then
+            local reply = {#verdicts}
+            for _, verdict in ipairs(verdicts) do reply[#reply + 1] = verdict end
+            if ARGV[7] == '1' and redis.call('HGET', meta, 'state') == 'running' and not others_starved(ARGV[3]) then
               due_retries()
-              local origin, entry = take(ARGV[3])
-              if origin then reply = {'ok', origin, entry} end
+              for _ = 1, #verdicts do
+                local origin, entry = take(ARGV[3])
+                if not origin then break end
+                reply[#reply + 1] = origin
+                reply[#reply + 1] = entry
+              end
             end
             if not live() then
               settle()

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import JSON
 import Logging
 import Scripting
 import Synchronization
@@ -11,7 +10,8 @@ import Synchronization
 /// Exactly once: a record is appended first and counts only when `complete`
 /// then commits it (the page still this instance's, the part's committed
 /// length where the record starts); otherwise it is cut off again. Commits of
-/// one part are serialized, so a record cut off never has one after it. A
+/// one part are serialized, so a record cut off never has one after it; the
+/// records that end while one commit is in flight go together in the next. A
 /// crash between append and commit leaves bytes past the committed length,
 /// which the next start cuts off (`JSONLWriter.resume`) and `job.results`
 /// never reads (it reads the commit log).
@@ -23,22 +23,23 @@ actor ClusterWorker {
     private let fetcher: any PageFetcher
     private let robots: ClusterRobots
     private let retryPlanner: RetryPlanner
-    private let part: String
-    private let writer: JSONLWriter
+    let part: String
+    let writer: JSONLWriter
     private var politeness: [String: Politeness] = [:]
     /// Links this instance has committed to the seen-set already, so a site's menu
     /// on every page is not hashed and sent again with each (up to `sentLimit`).
     /// Only a committed page's links enter: a withdrawn record's were never queued.
-    private var sent: Set<String> = []
+    var sent: Set<String> = []
     static let sentLimit = 200_000
-    private var committing = false
-    private var commitQueue: [CheckedContinuation<Void, Never>] = []
-    private var stopping = false
+    var committing = false
+    /// Records written while a commit was in flight: the next commit takes them all.
+    var waiting: [Waiting] = []
+    var stopping = false
     /// The URLs of the pages this instance's workers hold (claimed, not yet ended): their count tells a claim
     /// whether this instance is starved, and a completion whose answer was lost hands back the pages pending here
     /// that none holds (its script may have claimed one for it).
-    private let held = Mutex<Set<String>>([])
-    private let logger: Logger
+    let held = Mutex<Set<String>>([])
+    let logger: Logger
     /// How long a worker waits with nothing to claim before it asks again, should a wakeup be lost (Redis restarted).
     static let idleCheck: Duration = .seconds(2)
 
@@ -88,7 +89,7 @@ actor ClusterWorker {
     }
 
     /// Claims and crawls pages until the job stops. A page's completion claims the worker's next page in the same
-    /// script (`completeAndClaim`); the worker claims on its own only when that gave none.
+    /// script (`ClusterFrontier.complete`); the worker claims on its own only when that gave none.
     private nonisolated func workerLoop() async -> String? {
         let wake = frontier.base + "wake"
         var next: ClusterFrontier.Claim?
@@ -201,74 +202,5 @@ actor ClusterWorker {
             links.append(.init(url: url, depth: depth, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
         }
         return links
-    }
-
-    // MARK: - Commits (one at a time per part)
-
-    /// Writes the page's record and commits it, claiming the worker's next page in the same script.
-    /// - Returns: that next page, if one was ready.
-    private func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async -> ClusterFrontier.Claim? {
-        while committing { await withCheckedContinuation { commitQueue.append($0) } }
-        committing = true
-        defer {
-            committing = false
-            if !commitQueue.isEmpty { commitQueue.removeFirst().resume() }
-        }
-        guard !stopping else { return nil }
-        let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
-        let json = record.json
-        let start = writer.offset
-        do {
-            try writer.append(json)
-        } catch {
-            logger.warning("record not written; the page stays pending", metadata: ["crawld.error": .string(error.message)])
-            return nil
-        }
-        let verdict: ClusterFrontier.Commit
-        var next: ClusterFrontier.Claim?
-        do {
-            (verdict, next) = try await frontier.completeAndClaim(
-                claim, part: part, start: start, end: writer.offset, outcome: outcome.succeeded ? "ok" : "failed",
-                dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links, stream: spec.stream,
-                line: spec.stream == nil ? "" : json.encodedString(), claimNext: true)
-        } catch {
-            // The answer was lost, not necessarily the commit: the part's committed length says which.
-            let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
-            verdict = committed.map { UInt64($0) == writer.offset } == true ? .ok : .lost
-            await handBackUnheld(besides: claim)
-        }
-        if verdict == .ok {
-            for link in links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
-        } else {
-            writer.rewind(to: start)
-            logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(claim.url.string)])
-        }
-        return next
-    }
-
-    /// Ends a page robots.txt refused (no record), claiming the worker's next page in the same script.
-    private nonisolated func skip(_ claim: ClusterFrontier.Claim) async -> ClusterFrontier.Claim? {
-        do {
-            return try await frontier.completeAndClaim(
-                claim, part: "", start: 0, end: 0, outcome: "skipped", dataItems: 0, errors: 0, links: [], claimNext: true
-            ).next
-        } catch {
-            logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
-            await handBackUnheld(besides: claim)
-            return nil
-        }
-    }
-
-    /// After a completion whose answer was lost: the pages pending on this instance that no worker holds (the
-    /// one the script may have claimed for the worker, and `claim` itself if the script never ran) go back, rather
-    /// than wait for this instance's drain. A page another worker's claim took just now may go back too; its
-    /// record is then refused (`lost`), so it is still crawled once.
-    private nonisolated func handBackUnheld(besides claim: ClusterFrontier.Claim) async {
-        guard let pending = try? await frontier.redis.command(["HKEYS", frontier.base + "pending:" + frontier.instance]).array else { return }
-        let held = held.withLock { $0 }.subtracting([claim.url.string])
-        let unheld = pending.compactMap(\.string).filter { !held.contains($0) }
-        guard !unheld.isEmpty else { return }
-        let handed = try? await frontier.handBack(of: frontier.instance, urls: unheld)
-        logger.notice("pages no worker holds handed back", metadata: ["crawld.pages.handed_back": .stringConvertible(handed ?? 0)])
     }
 }
