@@ -6,34 +6,50 @@ import Logging
 extension ClusterWorker {
     /// A page's record waiting for the commit in flight, and its worker, who gets its next page from the commit.
     struct Waiting {
+        let id: Int
         let claim: ClusterFrontier.Claim
         let record: PageRecord
         let succeeded: Bool
         let links: [ClusterFrontier.Link]
-        let worker: CheckedContinuation<ClusterFrontier.Claim?, Never>?
+        let worker: CheckedContinuation<Turn, Never>?
+    }
+
+    /// What a waiting worker is woken with: its next page (its record is committed), or the lead of the next commit.
+    enum Turn {
+        case next(ClusterFrontier.Claim?)
+        case lead
     }
 
     /// Writes the page's record and commits it, claiming the worker's next page in the same script. While a
     /// commit is in flight the record waits, and the next commit takes every waiting record in one script.
+    /// Whoever leads a commit leads one only, then passes the lead to a worker still waiting, so its own next
+    /// page starts as soon as its commit is answered (a page claimed is a request about to start: its host's
+    /// delay runs from the claim).
     /// - Returns: the worker's next page, if one was ready.
     func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async -> ClusterFrontier.Claim? {
         guard !stopping else { return nil }
         let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
+        let id = commits
+        commits += 1
         if committing {
-            return await withCheckedContinuation {
-                waiting.append(Waiting(claim: claim, record: record, succeeded: outcome.succeeded, links: links, worker: $0))
+            let turn = await withCheckedContinuation {
+                waiting.append(Waiting(id: id, claim: claim, record: record, succeeded: outcome.succeeded, links: links, worker: $0))
             }
+            if case .next(let next) = turn { return next }
+        } else {
+            committing = true
+            waiting.append(Waiting(id: id, claim: claim, record: record, succeeded: outcome.succeeded, links: links, worker: nil))
         }
-        committing = true
-        defer { committing = false }
+        let batch = waiting
+        waiting = []
         var own: ClusterFrontier.Claim?
-        var batch = [Waiting(claim: claim, record: record, succeeded: outcome.succeeded, links: links, worker: nil)]
-        while !batch.isEmpty {
-            for (page, next) in zip(batch, await commit(batch)) {
-                if let worker = page.worker { worker.resume(returning: next) } else { own = next }
-            }
-            batch = waiting
-            waiting = []
+        for (page, next) in zip(batch, await commit(batch)) {
+            if page.id == id { own = next } else { page.worker?.resume(returning: .next(next)) }
+        }
+        if let first = waiting.first {
+            first.worker?.resume(returning: .lead)
+        } else {
+            committing = false
         }
         return own
     }

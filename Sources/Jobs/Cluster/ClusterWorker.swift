@@ -32,6 +32,8 @@ actor ClusterWorker {
     var sent: Set<String> = []
     static let sentLimit = 200_000
     var committing = false
+    /// Commits asked for so far: each one's id in `waiting`.
+    var commits = 0
     /// Records written while a commit was in flight: the next commit takes them all.
     var waiting: [Waiting] = []
     var stopping = false
