@@ -18,7 +18,9 @@ over 1, 2 and 3 crawld instances sharing one redis-server, measured alike.
               MONITOR, which tells them from a script's own calls), and
               used_memory per 100,000 seen URLs (32-hex members, 256 shards).
 
-PORT_OFFSET (environment) is added to every port, so two runs can share a machine.
+PORT_OFFSET (environment) is added to every port, so two runs can share a machine. REPEAT (environment,
+default 1) runs each cpu job that many times on fresh instances and sums them: one job takes under a second,
+which the machine's noise swamps.
 
 Usage: cluster_bench.py CRAWLD WORKDIR {politeness|cpu|redis} BASE_URL (cpu, redis)"""
 import json
@@ -155,8 +157,10 @@ try:
         server.wait()
     elif mode == "cpu":
         scripts = policies(0, 16)
+        repeat = int(os.environ.get("REPEAT", "1"))
         for label, count, cluster in (("one-instance job", 1, False), ("cluster, 1 instance", 1, True), ("cluster, 2 instances", 2, True)):
-            pages, elapsed, cpu, by, redis_cpu = run_job(count, scripts, [site], cluster=cluster)
+            runs = [run_job(count, scripts, [site], cluster=cluster) for _ in range(repeat)]
+            pages, elapsed, cpu, redis_cpu = (sum(run[i] for run in runs) for i in (0, 1, 2, 4))
             print(f"cpu {label}: {pages / elapsed:.1f} pages/s, {1000 * cpu / pages:.2f} ms crawld CPU per page "
                   f"+ {1000 * redis_cpu / pages:.2f} ms redis-server, {pages} pages", flush=True)
     elif mode == "redis":

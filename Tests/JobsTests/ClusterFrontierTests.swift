@@ -100,6 +100,83 @@ import TestSupport
         #expect(after.map { $0 > .seconds(25) } ?? false, "b waits out the host's delay: \(String(describing: after))")
     }
 
+    func wakeups() async throws -> Int64 { try await redis.command(["XLEN", frontier("a").base + "wake"]).integer ?? 0 }
+
+    func completeAndClaim(_ claim: ClusterFrontier.Claim, by instance: String, at start: UInt64) async throws -> ClusterFrontier.Claim? {
+        let page = ClusterFrontier.Completion(claim: claim, start: start, end: start + 10, outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        let (commits, next) = try await frontier(instance).complete([page], part: "\(instance).jsonl", stream: nil, claimNext: true)
+        #expect(commits == [.ok])
+        return next.first
+    }
+
+    /// One round trip a page: the completion claims the worker's next page, and with every queued host at its
+    /// concurrency again it wakes nobody (a wakeup would only make each waiting worker claim nothing).
+    @Test func aCompletionClaimsTheNextPageAndWakesNobodyWhenNoneIsLeft() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html"], maxConcurrency: 1)
+        let first = try page(try await frontier("a").claim())
+        let before = try await wakeups()
+        let next = try await completeAndClaim(first, by: "a", at: 0)
+        #expect(next?.url.string == "http://127.0.0.2/2.html", "the next page came with the completion")
+        #expect(try await wakeups() == before, "no page left to claim, so no wakeup")
+        #expect(try await redis.command(["HGET", frontier("a").base + "pending:a", "http://127.0.0.2/2.html"]).string != nil, "it is pending for a")
+        #expect(try await frontier("b").claim() == .wait(nil))
+    }
+
+    /// A completion leaves the slot it frees to the wakeup's race while another instance has no page at all, so
+    /// one instance cannot keep a host's only slot while another idles.
+    @Test func aStarvedInstanceIsLeftTheSlotAndWoken() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html", "http://127.0.0.2/3.html"], maxConcurrency: 1)
+        let first = try page(try await frontier("a").claim())
+        #expect(try await frontier("b").claim(busy: 0) == .wait(nil), "b has nothing: it is starved")
+        let before = try await wakeups()
+        #expect(try await completeAndClaim(first, by: "a", at: 0) == nil, "the freed slot is left for b")
+        #expect(try await wakeups() == before + 1, "b is woken")
+        _ = try page(try await frontier("b").claim(busy: 0))
+        #expect(try await redis.command(["HEXISTS", frontier("a").base + "starved", "b"]).integer == 0, "b has a page: no longer starved")
+        #expect(try await frontier("a").claim(busy: 1) == .wait(nil), "an instance with pages in flight is not starved")
+        #expect(try await redis.command(["HEXISTS", frontier("a").base + "starved", "a"]).integer == 0)
+    }
+
+    @Test func aPageClaimedWithACompletionKeepsItsHostsDelay() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.2/2.html", "http://127.0.0.3/1.html"], delay: .seconds(30), maxConcurrency: 1)
+        let first = try page(try await frontier("a").claim())
+        let next = try await completeAndClaim(first, by: "a", at: 0)
+        #expect(next != nil && next?.origin != first.origin, "the other host, not the one whose delay just began: \(String(describing: next))")
+        guard case .wait(let after) = try await frontier("b").claim(busy: 1) else {
+            Issue.record("a request to a host sooner than its delay after the last one ended")
+            return
+        }
+        #expect(after.map { $0 > .seconds(25) } ?? false, "\(String(describing: after))")
+    }
+
+    @Test func namedPagesAreHandedBackAlone() async throws {
+        try await start(["http://127.0.0.2/1.html", "http://127.0.0.3/1.html"])
+        let first = try page(try await frontier("a").claim())
+        let second = try page(try await frontier("a").claim())
+        #expect(try await frontier("a").handBack(of: "a", urls: [first.url.string, "http://127.0.0.9/never.html"]) == 1)
+        #expect(try await redis.command(["HKEYS", frontier("a").base + "pending:a"]) == .array([.string(second.url.string)]))
+        #expect(try await redis.command(["HEXISTS", frontier("a").base + "members", "a"]).integer == 1, "a is still a member")
+        #expect(try page(try await frontier("b").claim()).url == first.url)
+    }
+
+    /// The records of one part that ended while a commit was in flight go in one script, in order, with a next
+    /// page for each; the first that does not count ends it, and the ones after it are sent again.
+    @Test func recordsCommitTogetherInOrderUpToTheFirstThatDoesNotCount() async throws {
+        try await start((1...4).map { "http://127.0.0.2/\($0).html" })
+        let claimed = try await [frontier("a").claim(), frontier("a").claim(), frontier("a").claim()].map(page)
+        #expect(try await frontier("b").handBack(of: "a", urls: [claimed[1].url.string]) == 1, "a's second page is taken away")
+        let pages = claimed.enumerated().map { index, claim in
+            ClusterFrontier.Completion(
+                claim: claim, start: UInt64(index * 10), end: UInt64(index * 10 + 10), outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        }
+        let (commits, next) = try await frontier("a").complete(pages, part: "a.jsonl", stream: nil, claimNext: true)
+        #expect(commits == [.ok, .lost], "the third is not looked at: it starts where the withdrawn second did")
+        #expect(Set(next.map(\.url.string)) == [claimed[1].url.string, "http://127.0.0.2/4.html"], "a next page for each record looked at")
+        let again = ClusterFrontier.Completion(claim: claimed[2], start: 10, end: 20, outcome: "ok", dataItems: 0, errors: 0, links: [], line: "")
+        #expect(try await frontier("a").complete([again], part: "a.jsonl", stream: nil, claimNext: false).commits == [.ok])
+        #expect(try await redis.command(["LRANGE", frontier("a").base + "log", "0", "-1"]) == .array([.string("a.jsonl|0|10"), .string("a.jsonl|10|20")]))
+    }
+
     @Test func aFailedPageGoesBackToRedisForAnyInstance() async throws {
         try await start(["http://127.0.0.2/flaky.html"])
         let first = try page(try await frontier("a").claim())

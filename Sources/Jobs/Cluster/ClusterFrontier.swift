@@ -93,13 +93,15 @@ public struct ClusterFrontier: Sendable {
     }
 
     /// The next page for this instance, or why there is none.
-    public func claim() async throws -> Next {
-        let reply = try await Self.scripts.claim.run(redis, keys: [base], arguments: [registry, job, instance])
+    /// - Parameter busy: how many pages this instance has in flight; with none, a claim that finds no page marks
+    ///   it starved, and completions elsewhere leave the slots they free to a race it may win.
+    public func claim(busy: Int = 0) async throws -> Next {
+        let reply = try await Self.scripts.claim.run(redis, keys: [base], arguments: [registry, job, instance, String(busy)])
         let parts = reply.array ?? []
         switch parts.first?.string {
         case "page"?:
             guard parts.count == 3, let origin = parts[1].string, let entry = parts[2].string, let claim = Self.claim(origin, entry) else {
-                throw JobError(.checkpoint, "job \(job): a queued entry is not 'depth|attempt|url'")
+                throw malformedEntry
             }
             return .page(claim)
         case "wait"?:
@@ -112,18 +114,56 @@ public struct ClusterFrontier: Sendable {
         }
     }
 
+    /// A page's end, as `complete` commits it: its record at `start..<end` of the part (`outcome` `ok` or `failed`;
+    /// `skipped` for a page robots.txt refused, which has none), and the links it found.
+    struct Completion: Sendable {
+        let claim: Claim
+        let start: UInt64
+        let end: UInt64
+        let outcome: String
+        let dataItems: Int
+        let errors: Int
+        let links: [Link]
+        /// The record, for the `output.redis_stream` sink; empty without one.
+        let line: String
+    }
+
     /// Records the page's end: its record at `start..<end` of `part` (nil for a page robots.txt refused),
     /// and queues its links, in one script; with `stream`, the record (`line`) goes to that stream too.
     func complete(
         _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
         stream: StreamSinkSpec? = nil, line: String = ""
     ) async throws -> Commit {
-        let arguments = [
-            registry, job, instance, claim.origin, claim.url.string, part, String(start), String(end), outcome, String(dataItems), String(errors),
-            stream?.stream ?? "", String(stream?.maxLength ?? 0), stream == nil ? "" : line,
-        ]
-        let reply = try await Self.scripts.complete.run(redis, keys: [base], arguments: arguments + self.arguments(links))
-        return Commit(rawValue: reply.string ?? "") ?? .lost
+        let page = Completion(claim: claim, start: start, end: end, outcome: outcome, dataItems: dataItems, errors: errors, links: links, line: line)
+        return try await complete([page], part: part, stream: stream, claimNext: false).commits.first ?? .lost
+    }
+
+    /// Commits the pages' records of `part`, in order, with their links, in one script; with `claimNext`, claims
+    /// as many next pages for this instance in it (fewer when fewer are ready; none while another instance is
+    /// starved, which should get a chance at the slots these pages free).
+    /// - Returns: a verdict for each page looked at: all of them, or up to the first that did not count (the
+    ///   ones after it start at the wrong place now, and must be written and sent again); the pages claimed.
+    func complete(_ pages: [Completion], part: String, stream: StreamSinkSpec?, claimNext: Bool) async throws -> (commits: [Commit], next: [Claim]) {
+        var arguments = [registry, job, instance, part, stream?.stream ?? "", String(stream?.maxLength ?? 0), claimNext ? "1" : "0"]
+        for page in pages {
+            arguments += [
+                page.claim.origin, page.claim.url.string, String(page.start), String(page.end), page.outcome, String(page.dataItems),
+                String(page.errors), stream == nil ? "" : page.line, String(page.links.count),
+            ]
+            arguments += self.arguments(page.links)
+        }
+        let parts = try await Self.scripts.complete.run(redis, keys: [base], arguments: arguments).array ?? []
+        let count = Int(parts.first?.integer ?? 0)
+        guard count >= 1, parts.count >= 1 + count, (parts.count - 1 - count) % 2 == 0 else { return ([.lost], []) }
+        let commits = parts[1...count].map { Commit(rawValue: $0.string ?? "") ?? .lost }
+        var next: [Claim] = []
+        for index in stride(from: 1 + count, to: parts.count, by: 2) {
+            guard let origin = parts[index].string, let entry = parts[index + 1].string, let claim = Self.claim(origin, entry) else {
+                throw malformedEntry
+            }
+            next.append(claim)
+        }
+        return (commits, next)
     }
 
     /// Hands a failed page back for another attempt after `wait`, claimable by any instance.
@@ -136,10 +176,11 @@ public struct ClusterFrontier: Sendable {
         return Commit(rawValue: reply.string ?? "") ?? .lost
     }
 
-    /// Puts every page pending on `owner` back in the queues. - Returns: how many.
+    /// Puts the pages pending on `owner` back in the queues: `urls` only, or every one (and `owner` leaves the job's
+    /// members). - Returns: how many.
     @discardableResult
-    func handBack(of owner: String) async throws -> Int {
-        Int(try await Self.scripts.handBack.run(redis, keys: [base], arguments: [registry, job, owner]).integer ?? 0)
+    func handBack(of owner: String, urls: [String] = []) async throws -> Int {
+        Int(try await Self.scripts.handBack.run(redis, keys: [base], arguments: [registry, job, owner] + urls).integer ?? 0)
     }
 
     /// Sets the job's state (`paused`, `running`, `cancelled`). - Returns: the state afterwards.
@@ -156,6 +197,8 @@ public struct ClusterFrontier: Sendable {
         }
         return arguments
     }
+
+    private var malformedEntry: JobError { JobError(.checkpoint, "job \(job): a queued entry is not 'depth|attempt|url'") }
 
     private static func claim(_ origin: String, _ entry: String) -> Claim? {
         let fields = entry.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)

@@ -17,7 +17,8 @@
 /// - `ready` (zset): origins with queued pages and a free slot, scored by when the next request may start;
 /// - `delayed` (zset): `origin\tentry` of pages waiting for a retry, scored by when it is due;
 /// - `pending:<instance>` (hash): url -> `origin\tentry`, the pages that instance has claimed;
-/// - `members` (hash): instances taking part;
+/// - `members` (hash): instances taking part; `starved` (hash): members whose last claim found no page while they had
+///   none in flight, with when;
 /// - `seen:<xx>` (sets): 128-bit keyed URL hashes (32 hex), sharded by their first byte;
 /// - `log` (list): `part|start|end` of each record, in commit order (what `job.results` reads);
 /// - `parts` (hash): part file -> committed length; `by` (hash): instance -> pages crawled;
@@ -29,90 +30,6 @@
 /// At the job's end (`cleanup`) every key goes or gets a TTL, and a script that meets an ended job writes only
 /// keys that keep theirs, so a cancelled job whose members died leaves nothing behind for good.
 enum ClusterScripts {
-    /// Helpers every script starts with.
-    static let prelude = """
-        local B = KEYS[1]
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local function num(key, field) return tonumber(redis.call('HGET', key, field) or '0') or 0 end
-        local function schedule(origin)
-          local h = B .. 'h:' .. origin
-          if redis.call('LLEN', B .. 'q:' .. origin) == 0 or num(h, 'inflight') >= math.max(1, num(h, 'max')) then
-            redis.call('ZREM', B .. 'ready', origin)
-          else
-            redis.call('ZADD', B .. 'ready', num(h, 'last') + num(h, 'delay'), origin)
-          end
-        end
-        local function release(origin)
-          local h = B .. 'h:' .. origin
-          if num(h, 'inflight') > 0 then redis.call('HINCRBY', h, 'inflight', -1) end
-          redis.call('HSET', h, 'last', now)
-          schedule(origin)
-        end
-        local function add(origin, hash, entry, delay, max)
-          local meta = B .. 'meta'
-          if num(meta, 'admitted') >= num(meta, 'max_pages') then
-            if redis.call('SISMEMBER', B .. 'seen:' .. string.sub(hash, 1, 2), hash) == 0 then redis.call('HINCRBY', meta, 'dropped', 1) end
-            return
-          end
-          if redis.call('SADD', B .. 'seen:' .. string.sub(hash, 1, 2), hash) == 0 then return end
-          redis.call('HINCRBY', meta, 'admitted', 1)
-          redis.call('HINCRBY', meta, 'queued', 1)
-          local h = B .. 'h:' .. origin
-          if redis.call('HSETNX', h, 'delay', delay) == 1 then redis.call('HSET', h, 'max', max) end
-          redis.call('RPUSH', B .. 'q:' .. origin, entry)
-          redis.call('SADD', B .. 'origins', origin)
-          schedule(origin)
-        end
-        local function wake() redis.call('XADD', B .. 'wake', 'MAXLEN', '~', '64', '*', 'w', '1') end
-        local function live()
-          local state = redis.call('HGET', B .. 'meta', 'state')
-          return state == 'running' or state == 'paused'
-        end
-        -- At the job's end (completed or cancelled): the frontier and the seen-set go at once; what job.status
-        -- and job.results read stays for `kept` seconds; every member's pending pages (a dead member's too)
-        -- for `grace` seconds, in which a page in flight at a cancel may still be recorded; the wake stream,
-        -- which wakes the workers still waiting, for a minute. A script that meets an ended job writes no key
-        -- but those, and gives any it created its TTL (`settle`), so nothing of the job stays for good.
-        local kept = 7 * 86400
-        local grace = 600
-        local function cleanup()
-          for _, origin in ipairs(redis.call('SMEMBERS', B .. 'origins')) do
-            redis.call('DEL', B .. 'q:' .. origin, B .. 'h:' .. origin, B .. 'robots:' .. origin)
-          end
-          for _, member in ipairs(redis.call('HKEYS', B .. 'members')) do redis.call('EXPIRE', B .. 'pending:' .. member, grace) end
-          for i = 0, 255 do redis.call('DEL', B .. 'seen:' .. string.format('%02x', i)) end
-          redis.call('DEL', B .. 'origins', B .. 'ready', B .. 'delayed')
-          for _, key in ipairs({'meta', 'log', 'parts', 'by', 'members'}) do redis.call('EXPIRE', B .. key, kept) end
-          wake()
-          redis.call('EXPIRE', B .. 'wake', 60)
-        end
-        local function settle()
-          for _, key in ipairs({'log', 'parts', 'by'}) do
-            if redis.call('TTL', B .. key) == -1 then redis.call('EXPIRE', B .. key, kept) end
-          end
-        end
-        local function finish_if_done()
-          local meta = B .. 'meta'
-          if num(meta, 'queued') == 0 and num(meta, 'pending') == 0 and redis.call('HGET', meta, 'state') == 'running' then
-            redis.call('HSET', meta, 'state', 'completed', 'ended_at', now)
-            redis.call('SREM', ARGV[1], ARGV[2])
-            cleanup()
-            redis.call('XADD', ARGV[1] .. ':events', 'MAXLEN', '~', '64', '*', 'job', ARGV[2])
-          end
-        end
-        local function split(value)
-          local tab = string.find(value, '\\t', 1, true)
-          return string.sub(value, 1, tab - 1), string.sub(value, tab + 1)
-        end
-        local function url_of(entry)
-          local a = string.find(entry, '|', 1, true)
-          local b = string.find(entry, '|', a + 1, true)
-          return string.sub(entry, b + 1)
-        end
-
-        """
-
     /// ARGV: registry, job, then groups of five per URL: origin, hash, entry, delay ms, max concurrency.
     /// Adds the URLs not seen yet (the seeds of a new job). Returns the count added.
     static let add =
@@ -123,92 +40,120 @@ enum ClusterScripts {
             return num(B .. 'meta', 'admitted') - before
             """
 
-    /// ARGV: registry, job, instance. Returns `{'page', origin, entry}`, `{'wait', ms}` (-1: until woken),
-    /// or `{state}` when the job is not running (paused, completed, cancelled).
+    /// ARGV: registry, job, instance, how many pages the instance has in flight. Returns `{'page', origin, entry}`,
+    /// `{'wait', ms}` (-1: until woken), or `{state}` when the job is not running (paused, completed, cancelled).
+    /// An instance that finds no page while it has none in flight is `starved`: completions elsewhere then leave
+    /// the slots they free to a claim that any instance's woken worker may win (see `complete`).
     static let claim =
         prelude + """
             local meta = B .. 'meta'
             local state = redis.call('HGET', meta, 'state')
             if state ~= 'running' then return {state or 'gone'} end
-            for _, item in ipairs(redis.call('ZRANGEBYSCORE', B .. 'delayed', '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', B .. 'delayed', item)
-              local origin, entry = split(item)
-              redis.call('RPUSH', B .. 'q:' .. origin, entry)
-              schedule(origin)
-            end
-            local first = redis.call('ZRANGE', B .. 'ready', 0, 0, 'WITHSCORES')
-            if #first == 0 or tonumber(first[2]) > now then
-              finish_if_done()
-              if redis.call('HGET', meta, 'state') ~= 'running' then return {redis.call('HGET', meta, 'state')} end
-              local due = -1
-              if #first > 0 then due = tonumber(first[2]) - now end
-              local later = redis.call('ZRANGE', B .. 'delayed', 0, 0, 'WITHSCORES')
-              if #later > 0 and (due < 0 or tonumber(later[2]) - now < due) then due = math.max(0, tonumber(later[2]) - now) end
-              return {'wait', due}
-            end
-            local origin = first[1]
-            local entry = redis.call('LPOP', B .. 'q:' .. origin)
-            local h = B .. 'h:' .. origin
-            redis.call('HINCRBY', h, 'inflight', 1)
-            redis.call('HSET', h, 'last', now)
-            schedule(origin)
-            redis.call('HSET', B .. 'pending:' .. ARGV[3], url_of(entry), origin .. '\\t' .. entry)
-            -- A member presumed dead and handed back that claims again is a member again, so its pages are reclaimed and cleaned up.
-            redis.call('HSETNX', B .. 'members', ARGV[3], '1')
-            redis.call('HINCRBY', meta, 'queued', -1)
-            redis.call('HINCRBY', meta, 'pending', 1)
-            return {'page', origin, entry}
+            due_retries()
+            local origin, entry = take(ARGV[3])
+            if origin then return {'page', origin, entry} end
+            local first = entry
+            finish_if_done()
+            if redis.call('HGET', meta, 'state') ~= 'running' then return {redis.call('HGET', meta, 'state')} end
+            if ARGV[4] == '0' then redis.call('HSET', B .. 'starved', ARGV[3], now) end
+            local due = -1
+            if #first > 0 then due = tonumber(first[2]) - now end
+            local later = redis.call('ZRANGE', B .. 'delayed', 0, 0, 'WITHSCORES')
+            if #later > 0 and (due < 0 or tonumber(later[2]) - now < due) then due = math.max(0, tonumber(later[2]) - now) end
+            return {'wait', due}
             """
 
-    /// ARGV: registry, job, instance, origin, url, part, start, end, outcome (`ok`, `failed`, `skipped`), data items,
-    /// errors, the `output.redis_stream` sink (stream, maxlen or 0, the record; `''` for none), then groups of five
-    /// per link (as `add`). A record counts only if the page is still this instance's and the part's committed
-    /// length is `start`; with a stream it goes there in the same script, as entry `<created>-<its place in log>`,
-    /// so it is appended exactly once and in commit order whichever instance commits it.
-    /// Returns `ok`, `lost` (claimed away) or `torn` (the part moved).
+    /// ARGV: registry, job, instance, part, the `output.redis_stream` sink (stream, maxlen or 0; `''` for none),
+    /// whether to claim the instance's next pages (`1`, `0`), then from ARGV[8] one group per record, in the part's order:
+    /// origin, url, start, end, outcome (`ok`, `failed`, `skipped`), data items, errors, the record for the stream
+    /// (`''` for none), the count of links, and five values per link (as `add`).
+    ///
+    /// The records of one instance's part are committed together, in order: each counts only if its page is still
+    /// this instance's and the part's committed length is its start; with a stream it goes there in the same
+    /// script, as entry `<created>-<its place in log>`, so it is appended exactly once and in commit order
+    /// whichever instance commits it. The first record that does not count ends the batch (those after it start
+    /// at the wrong place now): the instance cuts it off and sends the rest again.
+    ///
+    /// One next page per record looked at is claimed here, as `claim` would, so a page costs a fraction of a
+    /// round trip rather than two, unless another member is starved: then the slots these pages free are left to
+    /// the wakeup's race, which that member may win, so one instance cannot keep a busy host's slots while another
+    /// has nothing. The wakeup goes out only when a page is left to claim (now or after its host's delay) or a
+    /// member is starved: a wakeup when every queued host is at its concurrency would only make each waiting
+    /// worker claim nothing.
+    /// Returns the count of records looked at, their verdicts (`ok`; `lost`: claimed away; `torn`: the part
+    /// moved), then origin and entry of each page claimed.
     static let complete =
         prelude + """
             local meta = B .. 'meta'
             local pending = B .. 'pending:' .. ARGV[3]
-            if redis.call('HEXISTS', pending, ARGV[5]) == 0 then return 'lost' end
-            if ARGV[9] ~= 'skipped' and num(B .. 'parts', ARGV[6]) ~= tonumber(ARGV[7]) then return 'torn' end
-            redis.call('HDEL', pending, ARGV[5])
-            redis.call('HINCRBY', meta, 'pending', -1)
-            redis.call('HINCRBY', meta, 'errors', tonumber(ARGV[11]))
+            local part = ARGV[4]
             local running = live()
-            if running then release(ARGV[4]) end
-            if ARGV[9] == 'skipped' then
-              redis.call('HINCRBY', meta, 'skipped', 1)
-              redis.call('HINCRBY', meta, 'admitted', -1)
-            else
-              redis.call('RPUSH', B .. 'log', ARGV[6] .. '|' .. ARGV[7] .. '|' .. ARGV[8])
-              redis.call('HSET', B .. 'parts', ARGV[6], ARGV[8])
-              redis.call('HINCRBY', meta, 'crawled', 1)
-              redis.call('HINCRBY', meta, ARGV[9] == 'ok' and 'succeeded' or 'failed', 1)
-              redis.call('HINCRBY', meta, 'data_items', tonumber(ARGV[10]))
-              redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
-              if ARGV[9] == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
-              if ARGV[12] ~= '' then
-                local id = (redis.call('HGET', meta, 'created') or '0') .. '-' .. redis.call('LLEN', B .. 'log')
-                local added
-                if ARGV[13] == '0' then
-                  added = redis.pcall('XADD', ARGV[12], id, 'job', ARGV[2], 'record', ARGV[14])
-                else
-                  added = redis.pcall('XADD', ARGV[12], 'MAXLEN', '~', ARGV[13], id, 'job', ARGV[2], 'record', ARGV[14])
-                end
-                if type(added) == 'table' and added.err then
-                  redis.call('HSET', meta, 'stream_error', 'entry ' .. id .. ': ' .. added.err)
-                else
-                  redis.call('HINCRBY', meta, 'stream_published', 1)
+            local verdicts = {}
+            local i = 8
+            while i <= #ARGV do
+              local origin, url, start, stop, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+              local items, errors, line, links = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], i + 9
+              i = links + 5 * tonumber(ARGV[i + 8])
+              local verdict = 'ok'
+              if redis.call('HEXISTS', pending, url) == 0 then
+                verdict = 'lost'
+              elseif outcome ~= 'skipped' and num(B .. 'parts', part) ~= tonumber(start) then
+                verdict = 'torn'
+              end
+              verdicts[#verdicts + 1] = verdict
+              if verdict ~= 'ok' then break end
+              redis.call('HDEL', pending, url)
+              redis.call('HINCRBY', meta, 'pending', -1)
+              redis.call('HINCRBY', meta, 'errors', tonumber(errors))
+              if running then release(origin) end
+              if outcome == 'skipped' then
+                redis.call('HINCRBY', meta, 'skipped', 1)
+                redis.call('HINCRBY', meta, 'admitted', -1)
+              else
+                redis.call('RPUSH', B .. 'log', part .. '|' .. start .. '|' .. stop)
+                redis.call('HSET', B .. 'parts', part, stop)
+                redis.call('HINCRBY', meta, 'crawled', 1)
+                redis.call('HINCRBY', meta, outcome == 'ok' and 'succeeded' or 'failed', 1)
+                redis.call('HINCRBY', meta, 'data_items', tonumber(items))
+                redis.call('HINCRBY', B .. 'by', ARGV[3], 1)
+                if outcome == 'ok' then redis.call('HSET', meta, 'last_success_at', now) end
+                if ARGV[5] ~= '' then
+                  local id = (redis.call('HGET', meta, 'created') or '0') .. '-' .. redis.call('LLEN', B .. 'log')
+                  local added
+                  if ARGV[6] == '0' then
+                    added = redis.pcall('XADD', ARGV[5], id, 'job', ARGV[2], 'record', line)
+                  else
+                    added = redis.pcall('XADD', ARGV[5], 'MAXLEN', '~', ARGV[6], id, 'job', ARGV[2], 'record', line)
+                  end
+                  if type(added) == 'table' and added.err then
+                    redis.call('HSET', meta, 'stream_error', 'entry ' .. id .. ': ' .. added.err)
+                  else
+                    redis.call('HINCRBY', meta, 'stream_published', 1)
+                  end
                 end
               end
-            end
-            if running then
-              for i = 15, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+              if running then
+                for j = links, i - 1, 5 do add(ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4]) end
+              end
             end
             finish_if_done()
-            if live() then wake() else settle() end
-            return 'ok'
+            local reply = {#verdicts}
+            for _, verdict in ipairs(verdicts) do reply[#reply + 1] = verdict end
+            if ARGV[7] == '1' and redis.call('HGET', meta, 'state') == 'running' and not others_starved(ARGV[3]) then
+              due_retries()
+              for _ = 1, #verdicts do
+                local origin, entry = take(ARGV[3])
+                if not origin then break end
+                reply[#reply + 1] = origin
+                reply[#reply + 1] = entry
+              end
+            end
+            if not live() then
+              settle()
+            elseif redis.call('ZCARD', B .. 'ready') > 0 or others_starved(ARGV[3]) then
+              wake()
+            end
+            return reply
             """
 
     /// ARGV: registry, job, instance, origin, url, next entry (attempt + 1), wait ms. The page goes back to Redis
@@ -228,26 +173,40 @@ enum ClusterScripts {
             return 'ok'
             """
 
-    /// ARGV: registry, job, instance. Puts every page pending on that instance back at the head of its host's
-    /// queue (a drain, a restart, or an instance whose heartbeat expired) and removes it from `members`.
+    /// ARGV: registry, job, instance, and optionally the URLs to hand back (none: every page pending on that
+    /// instance, which then leaves `members`). Puts them back at the head of their hosts' queues (a drain, a
+    /// restart, an instance whose heartbeat expired, or pages whose claim's answer was lost).
     /// Returns the count handed back; for a job that has ended, 0 (its pages are dropped, not queued).
     static let handBack =
         prelude + """
             local meta = B .. 'meta'
             local pending = B .. 'pending:' .. ARGV[3]
+            local urls = {}
+            for i = 4, #ARGV do urls[#urls + 1] = ARGV[i] end
             local items = {}
-            if live() then items = redis.call('HVALS', pending) end
-            for _, item in ipairs(items) do
-              local origin, entry = split(item)
-              redis.call('LPUSH', B .. 'q:' .. origin, entry)
-              redis.call('HINCRBY', meta, 'pending', -1)
-              redis.call('HINCRBY', meta, 'queued', 1)
-              release(origin)
+            if live() then
+              if #urls == 0 then items = redis.call('HVALS', pending) else items = redis.call('HMGET', pending, unpack(urls)) end
             end
-            redis.call('DEL', pending)
-            redis.call('HDEL', B .. 'members', ARGV[3])
-            if #items > 0 then wake() end
-            return #items
+            local count = 0
+            for _, item in ipairs(items) do
+              if item then
+                local origin, entry = split(item)
+                redis.call('LPUSH', B .. 'q:' .. origin, entry)
+                redis.call('HINCRBY', meta, 'pending', -1)
+                redis.call('HINCRBY', meta, 'queued', 1)
+                release(origin)
+                count = count + 1
+              end
+            end
+            if #urls == 0 then
+              redis.call('DEL', pending)
+              redis.call('HDEL', B .. 'members', ARGV[3])
+              redis.call('HDEL', B .. 'starved', ARGV[3])
+            else
+              redis.call('HDEL', pending, unpack(urls))
+            end
+            if count > 0 then wake() end
+            return count
             """
 
     /// ARGV: registry, job, new state (`paused`, `running`, `cancelled`). Pausing keeps the frontier as it

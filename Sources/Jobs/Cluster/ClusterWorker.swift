@@ -1,7 +1,7 @@
 import FoundationEssentials
-import JSON
 import Logging
 import Scripting
+import Synchronization
 
 /// This instance's part in one cluster job: `spec.concurrency` workers that
 /// claim pages from the job's Redis frontier, fetch them, and append each
@@ -10,7 +10,8 @@ import Scripting
 /// Exactly once: a record is appended first and counts only when `complete`
 /// then commits it (the page still this instance's, the part's committed
 /// length where the record starts); otherwise it is cut off again. Commits of
-/// one part are serialized, so a record cut off never has one after it. A
+/// one part are serialized, so a record cut off never has one after it; the
+/// records that end while one commit is in flight go together in the next. A
 /// crash between append and commit leaves bytes past the committed length,
 /// which the next start cuts off (`JSONLWriter.resume`) and `job.results`
 /// never reads (it reads the commit log).
@@ -22,18 +23,25 @@ actor ClusterWorker {
     private let fetcher: any PageFetcher
     private let robots: ClusterRobots
     private let retryPlanner: RetryPlanner
-    private let part: String
-    private let writer: JSONLWriter
+    let part: String
+    let writer: JSONLWriter
     private var politeness: [String: Politeness] = [:]
     /// Links this instance has committed to the seen-set already, so a site's menu
     /// on every page is not hashed and sent again with each (up to `sentLimit`).
     /// Only a committed page's links enter: a withdrawn record's were never queued.
-    private var sent: Set<String> = []
+    var sent: Set<String> = []
     static let sentLimit = 200_000
-    private var committing = false
-    private var commitQueue: [CheckedContinuation<Void, Never>] = []
-    private var stopping = false
-    private let logger: Logger
+    var committing = false
+    /// Commits asked for so far: each one's id in `waiting`.
+    var commits = 0
+    /// Records written while a commit was in flight: the next commit takes them all.
+    var waiting: [Waiting] = []
+    var stopping = false
+    /// The URLs of the pages this instance's workers hold (claimed, not yet ended): their count tells a claim
+    /// whether this instance is starved, and a completion whose answer was lost hands back the pages pending here
+    /// that none holds (its script may have claimed one for it).
+    let held = Mutex<Set<String>>([])
+    let logger: Logger
     /// How long a worker waits with nothing to claim before it asks again, should a wakeup be lost (Redis restarted).
     static let idleCheck: Duration = .seconds(2)
 
@@ -82,20 +90,27 @@ actor ClusterWorker {
         return final
     }
 
+    /// Claims and crawls pages until the job stops. A page's completion claims the worker's next page in the same
+    /// script (`ClusterFrontier.complete`); the worker claims on its own only when that gave none.
     private nonisolated func workerLoop() async -> String? {
         let wake = frontier.base + "wake"
+        var next: ClusterFrontier.Claim?
         while !Task.isCancelled {
-            let next: ClusterFrontier.Next
+            if let claim = next {
+                next = await process(claim)
+                continue
+            }
+            let answer: ClusterFrontier.Next
             do {
-                next = try await frontier.claim()
+                answer = try await frontier.claim(busy: held.withLock { $0.count })
             } catch {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            switch next {
+            switch answer {
             case .page(let claim):
                 await waker.pass(wake)
-                await process(claim)
+                next = await process(claim)
             case .wait(let delay):
                 await waker.wait(on: wake, upTo: min(delay ?? Self.idleCheck, Self.idleCheck))
             case .stopped("paused"):
@@ -108,21 +123,20 @@ actor ClusterWorker {
     }
 
     /// robots.txt, fetch, then the retry or the record. A cancelled task leaves the page pending: the drain hands it back.
-    private nonisolated func process(_ claim: ClusterFrontier.Claim) async {
+    /// - Returns: the next page, claimed with this one's completion.
+    private nonisolated func process(_ claim: ClusterFrontier.Claim) async -> ClusterFrontier.Claim? {
+        held.withLock { _ = $0.insert(claim.url.string) }
+        defer { held.withLock { _ = $0.remove(claim.url.string) } }
         do {
             if spec.obeyRobots {
-                guard let rules = try await robots.rules(for: claim.url) else { return }
-                guard await environment.matching.run({ rules.allows(claim.url) }) else {
-                    _ = try await frontier.complete(claim, part: "", start: 0, end: 0, outcome: "skipped", dataItems: 0, errors: 0, links: [])
-                    return
-                }
+                guard let rules = try await robots.rules(for: claim.url) else { return nil }
+                guard await environment.matching.run({ rules.allows(claim.url) }) else { return await skip(claim) }
             }
             let pick = await environment.identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle)
             if case .allBlocked = pick {
                 // Never sent without an identity, as on one instance: the identities may be the only way out allowed.
                 let blocked = PageOutcome(errorCode: "identity_blocked", errorMessage: "every identity in policies.lua is blocked by \(claim.url.host)")
-                await commit(claim, blocked, links: [])
-                return
+                return await commit(claim, blocked, links: [])
             }
             try await environment.pageSlots.acquire()
             let outcome: PageOutcome
@@ -132,20 +146,21 @@ actor ClusterWorker {
                 outcome = PageOutcome(errorCode: "internal", errorMessage: "\(error)")
             }
             await environment.pageSlots.release()
-            if Task.isCancelled { return }
+            if Task.isCancelled { return nil }
             if let identity = pick.identity, await isBlock(outcome, claim, identity) {
                 // Claimed again under the host's politeness, as another identity, without counting as a retry.
                 _ = try await frontier.retry(claim, after: .zero, counting: false)
-                return
+                return nil
             }
             if let wait = await retryPlanner.delay(after: outcome, attempt: claim.attempt) {
                 _ = try await frontier.retry(claim, after: wait)
-                return
+                return nil
             }
             let links = await followable(claim, outcome)
-            await commit(claim, outcome, links: links)
+            return await commit(claim, outcome, links: links)
         } catch {
             logger.warning("page left pending", metadata: ["crawld.url": .string(claim.url.string), "crawld.error": .string("\(error)")])
+            return nil
         }
     }
 
@@ -159,12 +174,20 @@ actor ClusterWorker {
         return await identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle, count: false).identity != nil
     }
 
+    /// The page's links to queue. Only those whose text is not among the links sent already are parsed and
+    /// matched against scope (on the matching thread), as a one-instance job does with its seen-set: most links of
+    /// a site are its navigation, and `sent` holds normal forms, which are their own normal form, so a link dropped
+    /// here would have been dropped after parsing too.
     private nonisolated func followable(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome) async -> [ClusterFrontier.Link] {
         guard spec.followLinks, claim.depth < spec.maxDepth else { return [] }
         let spec = self.spec
-        let urls = await environment.matching.run { outcome.links.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
+        let fresh = await notSent(outcome.links)
+        guard !fresh.isEmpty else { return [] }
+        let urls = await environment.matching.run { fresh.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
         return await unsent(urls, depth: claim.depth + 1)
     }
+
+    private func notSent(_ links: [String]) -> [String] { links.filter { !sent.contains($0) } }
 
     /// The links not sent before, each with its host's politeness: policies.lua's
     /// `politeness(host)`, asked once per host per instance.
@@ -181,43 +204,5 @@ actor ClusterWorker {
             links.append(.init(url: url, depth: depth, delay: max(.milliseconds(spec.delayMs), polite.delay), maxConcurrency: polite.maxConcurrency))
         }
         return links
-    }
-
-    // MARK: - Commits (one at a time per part)
-
-    private func commit(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome, links: [ClusterFrontier.Link]) async {
-        while committing { await withCheckedContinuation { commitQueue.append($0) } }
-        committing = true
-        defer {
-            committing = false
-            if !commitQueue.isEmpty { commitQueue.removeFirst().resume() }
-        }
-        guard !stopping else { return }
-        let record = PageRecord(url: claim.url.string, depth: claim.depth, outcome: outcome, fetchedAt: Date())
-        let json = record.json
-        let start = writer.offset
-        do {
-            try writer.append(json)
-        } catch {
-            logger.warning("record not written; the page stays pending", metadata: ["crawld.error": .string(error.message)])
-            return
-        }
-        let verdict: ClusterFrontier.Commit
-        do {
-            verdict = try await frontier.complete(
-                claim, part: part, start: start, end: writer.offset, outcome: outcome.succeeded ? "ok" : "failed",
-                dataItems: record.dataItems, errors: outcome.succeeded ? 0 : 1, links: links, stream: spec.stream,
-                line: spec.stream == nil ? "" : json.encodedString())
-        } catch {
-            // The answer was lost, not necessarily the commit: the part's committed length says which.
-            let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
-            verdict = committed.map { UInt64($0) == writer.offset } == true ? .ok : .lost
-        }
-        if verdict == .ok {
-            for link in links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
-        } else {
-            writer.rewind(to: start)
-            logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(claim.url.string)])
-        }
     }
 }
