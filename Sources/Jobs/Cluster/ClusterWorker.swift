@@ -130,7 +130,9 @@ actor ClusterWorker {
         do {
             if spec.obeyRobots {
                 guard let rules = try await robots.rules(for: claim.url) else { return nil }
-                guard await environment.matching.run({ rules.allows(claim.url) }) else { return await skip(claim) }
+                guard await environment.matching.run(cost: rules.matchingCost(of: claim.url), { rules.allows(claim.url) }) else {
+                    return await skip(claim)
+                }
             }
             let pick = await environment.identities.pick(host: claim.url.host, origin: claim.origin, throttle: environment.throttle)
             if case .allBlocked = pick {
@@ -175,7 +177,7 @@ actor ClusterWorker {
     }
 
     /// The page's links to queue. Only those whose text is not among the links sent already are parsed and
-    /// matched against scope (on the matching thread), as a one-instance job does with its seen-set: most links of
+    /// matched against scope (on the matching thread unless they are few and the job's patterns short), as a one-instance job does with its seen-set: most links of
     /// a site are its navigation, and `sent` holds normal forms, which are their own normal form, so a link dropped
     /// here would have been dropped after parsing too.
     private nonisolated func followable(_ claim: ClusterFrontier.Claim, _ outcome: PageOutcome) async -> [ClusterFrontier.Link] {
@@ -183,7 +185,8 @@ actor ClusterWorker {
         let spec = self.spec
         let fresh = await notSent(outcome.links)
         guard !fresh.isEmpty else { return [] }
-        let urls = await environment.matching.run { fresh.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
+        let cost = spec.admissionCost(ofBytes: fresh.reduce(0) { $0 + $1.utf8.count })
+        let urls = await environment.matching.run(cost: cost) { fresh.compactMap { CrawlURL($0).flatMap { spec.admits($0) ? $0 : nil } } }
         return await unsent(urls, depth: claim.depth + 1)
     }
 
