@@ -2,7 +2,9 @@
 """Issue 24's benchmark: a job against Tests/Servers/ratelimited.py (a token
 bucket of --rate requests/s, burst 10, 429 with Retry-After: 1 past it; 5 ms
 per answer plus 2 ms per other request in flight), with the shipped adaptive
-politeness and with fixed politeness at each --fixed delay (ms, concurrency 4).
+politeness (or with each policies.lua of --policies: controllers compared
+under one binary) and with fixed politeness at each --fixed delay (ms,
+concurrency 4).
 Each round runs every policy once, on a fresh server and daemon, in turn; the
 figures are medians over --rounds. pages/s counts the pages crawled over the
 time from the server's first to its last request (its own log); refused is
