@@ -105,7 +105,8 @@ end
 -- response), count_429, count_503, throttled (429s and 503s since the last
 -- call), retry_after_ms (what is left of the host's Retry-After pause),
 -- refused_rate (rate when the host began to refuse; an outage leaves it
--- at the pace the host sustained before), since_refusal_ms
+-- at the pace the host sustained before), limit_readings (how many times
+-- refused_rate was read), since_refusal_ms
 -- (since the last 429/503), and
 -- delay_ms and max_concurrency: this function's last answer for the host.
 -- crawld itself pauses a host for its Retry-After (at most
@@ -119,6 +120,13 @@ end
 -- host's requests by delay_ms, so 1000 / delay_ms is the rate: the delay is
 -- set from the target rate, not steered by the measured one (which lags by
 -- its one-second window, and made the pace swing past the host's limit).
+-- The first refused_rate is read while the pace still climbs, so it may be
+-- low or high; a later one (limit_readings >= 2) is the pace this policy
+-- held when the host refused it, so the host's limit lies just under it:
+-- the target stays at safe_fraction of it, and creeps only once the host
+-- has been quiet for settle_s (a host may raise its limit). Each refusal
+-- costs the host's Retry-After pause, a second of nothing against a server
+-- that asks for one: more than a few % of pace does.
 -- Concurrency follows latency x rate, and halves with the rate.
 local throttle = {
   -- Floor and ceiling of the delay (ms) and of the concurrency, and the
@@ -131,15 +139,17 @@ local throttle = {
   -- coming back to the target rate after one.
   recover = 0.04,
   -- The rate aimed at after a refusal: safe_fraction x the refused rate,
-  -- times 1 + growth x s + growth2 x s^2 after s seconds without one. The
-  -- first refusal comes while the pace still climbs, when the rate of the
-  -- last second reads below the host's limit, so 95% of it is safe; the
-  -- creep is slow because every refusal costs the host's Retry-After pause
-  -- (a second of nothing against a server that asks for one).
+  -- times 1 + growth x s + growth2 x s^2 after s seconds without one (after
+  -- a later reading, s counts from settle_s quiet seconds).
   safe_fraction = 0.95,
-  growth = 0.004,
+  growth = 0.008,
   growth2 = 0.00005,
+  settle_s = 60,
 }
+
+local function creep(quiet_s)
+  return 1 + throttle.growth * quiet_s + throttle.growth2 * quiet_s ^ 2
+end
 
 local function clamp(x, low, high)
   return math.max(low, math.min(high, x))
@@ -160,7 +170,11 @@ function M.politeness(host, stats)
     concurrency = concurrency // 2
   elseif refused > 0 then
     local quiet_s = (stats.since_refusal_ms or 0) / 1000
-    local target = throttle.safe_fraction * refused * (1 + throttle.growth * quiet_s + throttle.growth2 * quiet_s ^ 2)
+    if (stats.limit_readings or 0) >= 2 then
+      -- The pace held when refused: hold just under it, creeping only after settle_s.
+      quiet_s = math.max(0, quiet_s - throttle.settle_s)
+    end
+    local target = throttle.safe_fraction * refused * creep(quiet_s)
     -- Toward the target's delay at `recover` an answer, never past it.
     delay = math.max(1000 / target, delay * (1 - throttle.recover))
     concurrency = math.min(concurrency + 1, math.ceil(latency * target / 1000) + 1)

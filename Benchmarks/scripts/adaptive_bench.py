@@ -2,7 +2,9 @@
 """Issue 24's benchmark: a job against Tests/Servers/ratelimited.py (a token
 bucket of --rate requests/s, burst 10, 429 with Retry-After: 1 past it; 5 ms
 per answer plus 2 ms per other request in flight), with the shipped adaptive
-politeness and with fixed politeness at each --fixed delay (ms, concurrency 4).
+politeness (or with each policies.lua of --policies: controllers compared
+under one binary) and with fixed politeness at each --fixed delay (ms,
+concurrency 4).
 Each round runs every policy once, on a fresh server and daemon, in turn; the
 figures are medians over --rounds. pages/s counts the pages crawled over the
 time from the server's first to its last request (its own log); refused is
@@ -44,9 +46,11 @@ def request(port, message):
     return json.loads(data)
 
 
-def scripts_for(work, delay):
+def scripts_for(work, delay, policies=None):
     folder = os.path.join(work, "scripts-%s" % (delay or "adaptive"))
     shutil.copytree(os.path.join(ROOT, "scripts"), folder)
+    if policies:
+        shutil.copy(policies, os.path.join(folder, "policies.lua"))
     if delay:
         path = os.path.join(folder, "policies.lua")
         text = open(path).read()
@@ -56,7 +60,7 @@ def scripts_for(work, delay):
     return folder
 
 
-def run(args, work, delay, index, crawld=None):
+def run(args, work, delay, index, crawld=None, policies=None):
     log = os.path.join(work, "hits-%d.log" % index)
     outage = ["--outage-after", str(args.outage_after), "--outage-s", str(args.outage_s)] if args.outage_after else []
     outage += ["--latency-ms", str(args.latency_ms)] if args.latency_ms is not None else []
@@ -65,7 +69,7 @@ def run(args, work, delay, index, crawld=None):
         + outage, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     site = int(server.stdout.readline().split()[1])
     folder = os.path.join(work, "d%d" % index)
-    config = scripts_for(folder, delay)
+    config = scripts_for(folder, delay, policies)
     daemon_log = open(os.path.join(folder, "crawld.log"), "w+")
     daemon = subprocess.Popen(
         [crawld or args.crawld, "--config", config, "--redis", "none", "--listen", "127.0.0.1:0",
@@ -90,6 +94,9 @@ def run(args, work, delay, index, crawld=None):
         daemon.kill()
         server.stdin.close()
         server.wait()
+    if args.keep:
+        shutil.copy(log, args.keep)
+        shutil.copy(daemon_log.name, os.path.join(args.keep, "crawld-%d.log" % index))
     hits = [line.split() for line in open(log)]
     span = float(hits[-1][0]) - float(hits[0][0])
     refused = sum(1 for hit in hits if hit[1] == "429")
@@ -155,12 +162,26 @@ def main():
     parser.add_argument("--outage-after", type=int, default=0)
     parser.add_argument("--outage-s", type=float, default=3)
     parser.add_argument("--latency-ms", type=float, help="the server's time per answer (its default: 5)")
+    parser.add_argument("--policies", default="",
+                        help="comma-separated policies.lua files to run as adaptive policies, in turn (default: the shipped one)")
+    parser.add_argument("--keep", help="a folder to copy each run's server log (hits-<run>.log: time, status, user agent) and crawld's (crawld-<run>.log) to")
     args = parser.parse_args()
     if args.outage_after:
         return outage_main(args)
-    policies = [None] + args.fixed.split(",")
-    results = interleave(args, policies, lambda policy: "%-12s" % (policy and "fixed %s ms" % policy or "adaptive"),
-                         lambda work, policy, index: run(args, work, policy, index))
+    adaptive = [("adaptive", path) for path in args.policies.split(",") if path] or [("adaptive", None)]
+    policies = adaptive + [("fixed", delay) for delay in args.fixed.split(",") if delay]
+
+    def label(policy):
+        kind, value = policy
+        if kind == "fixed":
+            return "fixed %s ms" % value
+        return "adaptive" + (" " + os.path.basename(value) if value and len(adaptive) > 1 else "")
+
+    def run_policy(work, policy, index):
+        kind, value = policy
+        return run(args, work, value, index) if kind == "fixed" else run(args, work, None, index, policies=value)
+
+    results = interleave(args, policies, lambda policy: "%-16s" % label(policy), run_policy)
     print("\npolicy           pages/s (median)  refused % (median)  every page")
     summary = {}
     for policy in policies:
@@ -169,11 +190,12 @@ def main():
         refused = statistics.median(100 * r["refused"] / r["requests"] for r in rows)
         complete = all(r["succeeded"] == args.pages for r in rows)
         summary[policy] = (pages_s, refused, complete)
-        print("%-16s %16.1f %19.2f  %s" % (policy and "fixed %s ms" % policy or "adaptive", pages_s, refused, complete))
-    fixed = [policy for policy in policies[1:] if summary[policy][2]]
+        print("%-16s %16.1f %19.2f  %s" % (label(policy), pages_s, refused, complete))
+    fixed = [policy for policy in policies if policy[0] == "fixed" and summary[policy][2]]
     if fixed:
         best = max(fixed, key=lambda policy: summary[policy][0])
-        print("\nadaptive / best hand-tuned (fixed %s ms): %.1f%%" % (best, 100 * summary[None][0] / summary[best][0]))
+        for policy in adaptive:
+            print("%s / best hand-tuned (%s): %.1f%%" % (label(policy), label(best), 100 * summary[policy][0] / summary[best][0]))
 
 
 if __name__ == "__main__":

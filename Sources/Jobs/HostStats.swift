@@ -33,6 +33,11 @@ public struct HostStats: Sendable, Equatable {
     /// how long ago the last refusal came (nil: never).
     public var refusedRate = 0.0
     public var sinceRefusal: Duration?
+    /// How many times `refusedRate` was read (the runs of refusals that read
+    /// one). The first reading comes while the pace still climbs and may be
+    /// off either way; a later one is the pace the policy held when the host
+    /// refused it, so the host's limit lies just under it.
+    public var limitReadings = 0
     /// The policy's current answer for the host (nil before the first).
     public var current: Politeness?
 
@@ -48,6 +53,7 @@ public struct HostStats: Sendable, Equatable {
             "rate": .double(rate), "statuses": .array(statuses.map { .int(Int64($0)) }),
             "count_429": .int(Int64(count429)), "count_503": .int(Int64(count503)), "throttled": .int(Int64(throttled)),
             "retry_after_ms": .double(retryAfter.seconds * 1000), "refused_rate": .double(refusedRate),
+            "limit_readings": .int(Int64(limitReadings)),
         ]
         if let sinceRefusal { object["since_refusal_ms"] = .double(sinceRefusal.seconds * 1000) }
         if let current {

@@ -118,10 +118,12 @@ public actor HostThrottle {
             if entry.run?.isEnded(bySuccessOf: now - latency) == true { entry.run = nil }
         } else if isRefusal || status == nil {
             var run = entry.run ?? RefusalRun(began: now, previousLimit: entry.stats.refusedRate)
+            let hadLimit = run.limit != nil
             let reading = run.refused(
                 isRefusal: isRefusal, startedAt: now - latency, now: now, pace: entry.starts.rate(now: now), maxPause: maxPause)
             entry.run = run
             if let limit = reading.limit { entry.stats.refusedRate = limit }
+            if !hadLimit && run.limit != nil { entry.stats.limitReadings += 1 }
             if reading.backOff {
                 entry.stats.throttled += 1
                 entry.refusedAt = now

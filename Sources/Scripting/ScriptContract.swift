@@ -63,7 +63,8 @@ extension ScriptContract {
     /// path runs at load too.
     static let politenessProbe: JSONObject = [
         "latency_ms": 120.0, "in_flight": 2, "requests": 50, "rate": 40.0, "statuses": [200, 200, 429], "count_429": 1, "count_503": 0,
-        "throttled": 1, "retry_after_ms": 1000.0, "refused_rate": 40.0, "since_refusal_ms": 0.0, "delay_ms": 25.0, "max_concurrency": 4,
+        "throttled": 1, "retry_after_ms": 1000.0, "refused_rate": 40.0, "limit_readings": 1, "since_refusal_ms": 0.0, "delay_ms": 25.0,
+        "max_concurrency": 4,
     ]
 
     /// The memory levels `janitor` is probed at: each band of the defaults and both ends.

@@ -70,6 +70,26 @@ import Testing
         await throttle.release(origin: origin, latency: .milliseconds(5), status: 200, retryAfter: nil)
     }
 
+    /// Each run of refusals that reads the host's limit counts once in
+    /// `limitReadings`, the policy's way to tell the first reading (taken
+    /// while the pace climbs) from later ones (taken at a pace it held):
+    /// the run's further refusals and a request with no answer do not count.
+    @Test func eachRunThatReadsALimitCountsOnce() async throws {
+        let throttle = HostThrottle(policy: Recorder().policy, maxPause: .zero)
+        for _ in 0..<3 { try await throttle.acquire(origin: origin, host: "h") }
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: nil, retryAfter: nil)
+        #expect(await throttle.stats(origin: origin)?.limitReadings == 0)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 503, retryAfter: nil)
+        #expect(await throttle.stats(origin: origin)?.limitReadings == 1)
+        try await throttle.acquire(origin: origin, host: "h")
+        await throttle.release(origin: origin, latency: .zero, status: 200, retryAfter: nil)
+        try await throttle.acquire(origin: origin, host: "h")
+        await throttle.release(origin: origin, latency: .milliseconds(5), status: 429, retryAfter: nil)
+        let stats = try #require(await throttle.stats(origin: origin))
+        #expect(stats.limitReadings == 2 && stats.json["limit_readings"] == 2, "\(stats)")
+    }
+
     /// The late success of a request sent before a host's first 503 does not
     /// end the run: the 503 after it (here with more starts in the last
     /// second) reads no new limit. Before, it did, and in an outage the 503

@@ -73,14 +73,35 @@ import TestSupport
         #expect(await policies.politeness(host: "127.0.0.1", stats: refused) == Politeness(delay: .milliseconds(50), maxConcurrency: 2))
         let slow: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 50.0, "max_concurrency": 2, "latency_ms": 100.0]
         #expect(await policies.politeness(host: "127.0.0.1", stats: slow) == Politeness(delay: .milliseconds(48), maxConcurrency: 3))
-        // Target after 10 quiet seconds: 0.95 × 40 × (1 + 0.04 + 0.005) = 39.71/s, a delay of 25.183 ms; never shorter.
-        let near: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0, "since_refusal_ms": 10_000.0]
-        #expect(await policies.politeness(host: "127.0.0.1", stats: near) == Politeness(delay: .microseconds(25_183), maxConcurrency: 4))
+        // Target after 10 quiet seconds: 0.95 × 40 × (1 + 0.08 + 0.005) = 41.23/s, a delay of 24.254 ms; never shorter.
+        let near: JSONObject = ["refused_rate": 40.0, "rate": 20.0, "delay_ms": 25.0, "max_concurrency": 3, "latency_ms": 100.0, "since_refusal_ms": 10_000.0]
+        #expect(await policies.politeness(host: "127.0.0.1", stats: near) == Politeness(delay: .microseconds(24_254), maxConcurrency: 4))
         // Just after a refusal the target is 38/s: a delay shorter than its 26.316 ms goes straight back to it.
         let fast: JSONObject = ["refused_rate": 40.0, "rate": 50.0, "delay_ms": 26.0, "max_concurrency": 3, "latency_ms": 100.0]
         #expect(await policies.politeness(host: "127.0.0.1", stats: fast) == Politeness(delay: .microseconds(26_316), maxConcurrency: 4))
         let remote: JSONObject = ["throttled": 2, "refused_rate": 0.5, "delay_ms": 1000.0, "max_concurrency": 2]
         #expect(await policies.politeness(host: "example.com", stats: remote) == Politeness(delay: .seconds(4), maxConcurrency: 1))
+    }
+
+    /// A later reading of the limit (`limit_readings` 2 and up) is the pace
+    /// the policy held when the host refused it: the target holds at 95% of
+    /// it until 60 quiet seconds, then creeps as after the first reading
+    /// (a host may raise its limit). Before, it crept past it within seconds
+    /// (+4.5% after 10 s) into the next refusal and its `Retry-After` pause,
+    /// every 6 to 12 s in issue 24's benchmark.
+    @Test func politenessHoldsUnderALaterReadingOfTheLimit() async throws {
+        let policies = try await loaded().0.policies
+        var stats: JSONObject = ["refused_rate": 40.0, "limit_readings": 2, "delay_ms": 25.0, "max_concurrency": 3, "latency_ms": 100.0]
+        for quiet in [10_000.0, 59_000.0] {
+            stats["since_refusal_ms"] = .double(quiet)
+            #expect(await policies.politeness(host: "127.0.0.1", stats: stats) == Politeness(delay: .microseconds(26_316), maxConcurrency: 4))
+        }
+        stats["since_refusal_ms"] = 70_000.0
+        #expect(await policies.politeness(host: "127.0.0.1", stats: stats) == Politeness(delay: .microseconds(24_254), maxConcurrency: 4))
+        // The first reading, 30 quiet seconds: 0.95 × 40 × (1 + 0.24 + 0.045) = 48.83/s.
+        stats["limit_readings"] = 1
+        stats["since_refusal_ms"] = 30_000.0
+        #expect(await policies.politeness(host: "127.0.0.1", stats: stats) == Politeness(delay: .milliseconds(24), maxConcurrency: 4))
     }
 
     @Test(
