@@ -6,7 +6,7 @@ wait4's rusage of the process), pages found and pages written more than once.
 
 Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
 CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
-adds a "base" crawl by another build, with BASE_CONFIG=its/scripts when given;
+adds a "base" crawl by another build, on BASE_CONFIG=its/scripts when given (else on crawld's);
 CRAWLD_CONFIG=dir runs crawld on other scripts than scripts/."""
 import json
 import os
@@ -86,7 +86,7 @@ def run_wget2():
 
 
 runs = {"crawld": run_crawld, "wget2": run_wget2, "scrapy": run_scrapy,
-        "base": lambda: run_crawld(os.environ["BASE"], os.environ.get("BASE_CONFIG", "scripts/"))}
+        "base": lambda: run_crawld(os.environ["BASE"], os.environ.get("BASE_CONFIG", os.environ.get("CRAWLD_CONFIG", "scripts/")))}
 names = os.environ.get("CRAWLERS", "crawld wget2 scrapy").split() + (["base"] if os.environ.get("BASE") else [])
 for name in names:
     rate, cpu, rss, pages, twice = runs[name]()
