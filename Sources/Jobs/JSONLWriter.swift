@@ -89,11 +89,11 @@ public final class JSONLWriter {
         records += 1
     }
 
-    /// Cuts the file back to `offset` (the end of the last record that counts), dropping the one record after it.
-    public func rewind(to offset: UInt64) {
+    /// Cuts the file back to `offset` (the end of the last record that counts), dropping the `count` records after it.
+    public func rewind(to offset: UInt64, dropping count: Int) {
         guard offset < self.offset, ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { return }
         self.offset = offset
-        records -= 1
+        records -= count
     }
 
     /// What flushes the records written so far to disk, before a checkpoint that

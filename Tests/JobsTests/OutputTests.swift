@@ -65,6 +65,22 @@ import Testing
         #expect(throws: JobError.self) { try JSONLWriter.resume(at: path, offset: 1000, records: 9) }
     }
 
+    /// A cluster commit that withdraws a record cuts the batch's records after it too, and counts them out.
+    @Test func rewindDropsEveryRecordPastTheOffset() throws {
+        let dir = TemporaryDirectory()
+        let path = try OutputPath("a.jsonl", in: dir.path)
+        let writer = try JSONLWriter.create(at: path, overwrite: false)
+        try writer.append(["n": 1])
+        let kept = writer.offset
+        for n in 2...4 { try writer.append(["n": .int(Int64(n))]) }
+        writer.rewind(to: kept, dropping: 3)
+        #expect(dir.read("a.jsonl") == "{\"n\":1}\n")
+        #expect(writer.records == 1)
+        try writer.append(["n": 2])
+        #expect(dir.read("a.jsonl") == "{\"n\":1}\n{\"n\":2}\n")
+        #expect(writer.records == 2)
+    }
+
     @Test func readerPagesThroughWholeRecordsOnly() throws {
         let dir = TemporaryDirectory()
         let path = try OutputPath("a.jsonl", in: dir.path)

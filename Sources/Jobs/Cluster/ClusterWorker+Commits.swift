@@ -93,7 +93,8 @@ extension ClusterWorker {
                 if verdict == .ok {
                     for link in page.links where sent.count < Self.sentLimit { sent.insert(link.url.string) }
                 } else {
-                    writer.rewind(to: pages[offset].start)
+                    // This record and the batch's after it, which go again.
+                    writer.rewind(to: pages[offset].start, dropping: pages.count - offset)
                     logger.notice("record withdrawn: the page is no longer this instance's", metadata: ["crawld.url": .string(page.claim.url.string)])
                     break
                 }
