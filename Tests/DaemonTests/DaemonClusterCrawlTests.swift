@@ -107,6 +107,8 @@ import TestSupport
         #expect((again["records"]?.arrayValue ?? []).compactMap { $0.objectValue?["url"]?.stringValue } == urls, "a stable order")
         await client.close()
         await reader.close()
+        // Stopped here, not only by the deferred task: run last, the test process may exit before that task does.
+        for daemon in daemons.values { await daemon.stop() }
         try expectPolite(log)
     }
 
