@@ -99,7 +99,7 @@ import TestSupport
             // Each page rendering: a renderer in each group, holding the page's memory.
             #expect(await pollUntil(seconds: 60) { groups.allSatisfy { !processes(inGroups: [$0], containing: "--type=renderer").isEmpty } })
             // The fourth browser stops itself before Chromium runs.
-            FileManager.default.createFile(atPath: wedge, contents: nil)
+            _ = FileManager.default.createFile(atPath: wedge, contents: nil)
             let starting = try await daemon.connect()
             clients.append(starting)
             try await starting.send([

@@ -91,7 +91,7 @@ import TestSupport
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        await ProcessExit.exit(of: process, killAfter: duration + .seconds(60))
+        _ = await ProcessExit.exit(of: process, killAfter: duration + .seconds(60))
         let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return report.trimmingCharacters(in: .whitespacesAndNewlines)
     }
