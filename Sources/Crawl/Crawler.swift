@@ -114,12 +114,10 @@ public final class Crawler: Sendable {
         result.browser = page.browser
         // A 304 to a recrawl's validators has no body: the earlier record holds what the page gave,
         // so nothing is parsed or extracted (a Lua call a page, most of what an unchanged page cost).
-        guard fetched.status != 304 || request.validators == nil else {
-            result.timing.total = clock.now - start
-            return result
+        if fetched.status != 304 || request.validators == nil {
+            if request.digestsBody { result.contentSHA256 = Self.sha256(fetched.body) }
+            try await readPage(fetched, parsed: document, request: request, into: &result)
         }
-        if request.digestsBody { result.contentSHA256 = Self.sha256(fetched.body) }
-        try await readPage(fetched, parsed: document, request: request, into: &result)
         result.timing.total = clock.now - start
         return result
     }

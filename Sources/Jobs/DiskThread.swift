@@ -14,9 +14,6 @@ enum DiskThread {
 
     /// Runs `work` there and returns what it returned, or throws what it threw.
     static func run<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        let result: Result<T, E> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { () throws(E) -> T in try work() }) }
-        }
-        return try result.get()
+        try await queue.perform(work)
     }
 }

@@ -168,7 +168,8 @@ public struct JobSpec: Sendable, Equatable {
     /// byte parsed (`CrawlURL`), checked against the scope and matched against
     /// every include and exclude pattern.
     public func admissionCost(ofBytes bytes: Int) -> Int {
-        bytes * (2 + (include + exclude).reduce(0) { $0 + $1.wordsPerByte })
+        let words = include.reduce(0) { $0 + $1.wordsPerByte } + exclude.reduce(0) { $0 + $1.wordsPerByte }
+        return bytes * (2 + words)
     }
 
     /// Whether `url`, found as a link, passes the job's scope and include/exclude lists.

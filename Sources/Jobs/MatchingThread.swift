@@ -20,9 +20,7 @@ public final class MatchingThread: Sendable {
 
     /// Runs `work` on the matching thread and returns its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
-        }
+        await queue.perform(work)
     }
 
     /// The most work, in machine words of matching (`WildcardPattern`), that

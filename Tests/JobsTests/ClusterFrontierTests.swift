@@ -241,3 +241,14 @@ import TestSupport
         #expect(try await redis.command(["HMGET", frontier("a").meta, "admitted", "dropped"]) == .array([.string("2"), .string("1")]))
     }
 }
+
+extension ClusterFrontier {
+    /// One page's completion, the way these tests drive the commit script page by page.
+    fileprivate func complete(
+        _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
+        stream: StreamSinkSpec? = nil, line: String = ""
+    ) async throws -> Commit {
+        let page = Completion(claim: claim, start: start, end: end, outcome: outcome, dataItems: dataItems, errors: errors, links: links, line: line)
+        return try await complete([page], part: part, stream: stream, claimNext: false).commits.first ?? .lost
+    }
+}

@@ -27,4 +27,4 @@ public func pollUntil(
 }
 
 /// How late a poll's sleep must end to count as a stall of the whole process rather than a busy machine.
-let stallThreshold: Duration = .seconds(1)
+private let stallThreshold: Duration = .seconds(1)

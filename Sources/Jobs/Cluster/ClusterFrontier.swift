@@ -128,16 +128,6 @@ public struct ClusterFrontier: Sendable {
         let line: String
     }
 
-    /// Records the page's end: its record at `start..<end` of `part` (nil for a page robots.txt refused),
-    /// and queues its links, in one script; with `stream`, the record (`line`) goes to that stream too.
-    func complete(
-        _ claim: Claim, part: String, start: UInt64, end: UInt64, outcome: String, dataItems: Int, errors: Int, links: [Link],
-        stream: StreamSinkSpec? = nil, line: String = ""
-    ) async throws -> Commit {
-        let page = Completion(claim: claim, start: start, end: end, outcome: outcome, dataItems: dataItems, errors: errors, links: links, line: line)
-        return try await complete([page], part: part, stream: stream, claimNext: false).commits.first ?? .lost
-    }
-
     /// Commits the pages' records of `part`, in order, with their links, in one script; with `claimNext`, claims
     /// as many next pages for this instance in it (fewer when fewer are ready; none while another instance is
     /// starved, which should get a chance at the slots these pages free).

@@ -76,7 +76,7 @@ extension ClusterWorker {
                         dataItems: page.record.dataItems, errors: page.succeeded ? 0 : 1, links: page.links,
                         line: spec.stream == nil ? "" : json.encodedString()))
             }
-            guard let first = pages.first else { break }
+            guard !pages.isEmpty else { break }
             var commits: [ClusterFrontier.Commit]
             do {
                 let answer = try await frontier.complete(pages, part: part, stream: spec.stream, claimNext: true)
@@ -85,7 +85,7 @@ extension ClusterWorker {
             } catch {
                 // The answer was lost, not necessarily the commit: the part's committed length says how far it went.
                 let committed = try? await frontier.redis.command(["HGET", frontier.base + "parts", part]).integer
-                commits = pages.map { page in committed.map { UInt64($0) >= page.end && page.start >= first.start } == true ? .ok : .lost }
+                commits = pages.map { page in committed.map { UInt64($0) >= page.end } == true ? .ok : .lost }
                 await handBackUnheld(besides: pages.map(\.claim.url.string))
             }
             for (offset, verdict) in commits.enumerated() {
