@@ -29,6 +29,18 @@ public struct Frontier: Sendable {
         }
     }
 
+    /// A page still to fetch as a checkpoint holds it: the URL's normal form,
+    /// which a checkpoint writes as it is. Taking it from the queue parses nothing,
+    /// so a checkpoint of a large frontier costs a copy of it, not a parse of every URL.
+    public struct PendingPage: Sendable, Hashable {
+        public let url: String
+        public let depth: Int
+        public init(url: String, depth: Int) {
+            self.url = url
+            self.depth = depth
+        }
+    }
+
     /// A queued page as its normal form only: a third of the memory of an `Entry`
     /// (whose parts are parsed again when it leaves the queue).
     private struct Queued: Sendable {
@@ -65,11 +77,11 @@ public struct Frontier: Sendable {
 
     /// Restores a frontier from a checkpoint: `pending` are queued again in order.
     public init(
-        maxPages: Int, maxDepth: Int, maxQueued: Int = defaultMaxQueued, margin: Int = defaultMargin, pending: [Entry], seen: SeenSet,
+        maxPages: Int, maxDepth: Int, maxQueued: Int = defaultMaxQueued, margin: Int = defaultMargin, pending: [PendingPage], seen: SeenSet,
         completed: Int
     ) {
         self.init(maxPages: maxPages, maxDepth: maxDepth, maxQueued: maxQueued, margin: margin)
-        self.queue = pending.map { Queued(url: $0.url.string, depth: Int32(clamping: $0.depth)) }
+        self.queue = pending.map { Queued(url: $0.url, depth: Int32(clamping: $0.depth)) }
         self.seen = seen
         self.completed = completed
     }
@@ -134,8 +146,9 @@ public struct Frontier: Sendable {
 
     /// The pages a resumed job must still fetch: those in flight (handed out first,
     /// so they come first in breadth-first order, sorted by depth) then the queue.
-    public var pending: [Entry] {
+    public var pending: [PendingPage] {
         inFlight.values.sorted { ($0.depth, $0.url.string) < ($1.depth, $1.url.string) }
-            + queue[head...].compactMap { queued in CrawlURL(queued.url).map { Entry(url: $0, depth: Int(queued.depth)) } }
+            .map { PendingPage(url: $0.url.string, depth: $0.depth) }
+            + queue[head...].map { PendingPage(url: $0.url, depth: Int($0.depth)) }
     }
 }

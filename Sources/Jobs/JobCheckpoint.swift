@@ -20,7 +20,7 @@ public struct JobCheckpoint: Sendable, Equatable {
     /// Records in the output at checkpoint time.
     public var records: Int
     /// Pages still to fetch, in breadth-first order (in-flight pages first).
-    public var pending: [Frontier.Entry]
+    public var pending: [Frontier.PendingPage]
     public var seen: SeenSet
     /// Pages done, counted against `max_pages`.
     public var completed: Int
@@ -29,7 +29,7 @@ public struct JobCheckpoint: Sendable, Equatable {
 
     public init(
         job: String, state: JobState, parameters: JSONObject, output: String, outputOffset: UInt64, records: Int,
-        pending: [Frontier.Entry], seen: SeenSet, completed: Int, progress: JobProgress, savedAt: Date
+        pending: [Frontier.PendingPage], seen: SeenSet, completed: Int, progress: JobProgress, savedAt: Date
     ) {
         self.job = job
         self.state = state
@@ -45,7 +45,7 @@ public struct JobCheckpoint: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        let pendingJSON = pending.map { JSONValue.array([.string($0.url.string), .int(Int64($0.depth))]) }
+        let pendingJSON = pending.map { JSONValue.array([.string($0.url), .int(Int64($0.depth))]) }
         let checkpoint: JSONObject = [
             "version": 1, "job": .string(job), "state": .string(state.rawValue), "parameters": .object(parameters),
             "output": .string(output), "output_offset": .int(Int64(outputOffset)), "records": .int(Int64(records)),
@@ -79,12 +79,12 @@ public struct JobCheckpoint: Sendable, Equatable {
         }
         self.seen = seen
         completed = try int("completed")
-        var pending: [Frontier.Entry] = []
+        var pending: [Frontier.PendingPage] = []
         for item in o["pending"]?.arrayValue ?? [] {
             guard let pair = item.arrayValue, pair.count == 2, let text = pair[0].stringValue, let url = CrawlURL(text),
                 let depth = pair[1].intValue
             else { throw Self.bad("pending", "an entry is not [url, depth]") }
-            pending.append(Frontier.Entry(url: url, depth: Int(depth)))
+            pending.append(Frontier.PendingPage(url: url.string, depth: Int(depth)))
         }
         self.pending = pending
         guard let progressObject = o["progress"]?.objectValue else { throw Self.bad("progress", "missing") }

@@ -7,7 +7,8 @@ public struct JobConfiguration: Sendable {
     public var outputDirectory = "./output"
     /// The product token matched against robots.txt `user-agent` lines.
     public var userAgent = "crawld"
-    /// A checkpoint is written after this many pages...
+    /// A checkpoint is written after this many pages (a page per 50 URLs of the
+    /// frontier when that is more: `JobRunner.checkpointPages`)...
     public var checkpointEveryPages = 100
     /// ...or when this much time passed since the last one, whichever comes first.
     public var checkpointInterval: Duration = .seconds(10)

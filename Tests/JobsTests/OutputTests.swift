@@ -159,7 +159,7 @@ import Testing
         progress.startedAt = Date(timeIntervalSince1970: 1_700_000_000.25)
         let checkpoint = JobCheckpoint(
             job: "j-00abcd", state: .running, parameters: ["urls": ["http://h/"]], output: "o.jsonl", outputOffset: 42,
-            records: 7, pending: [Frontier.Entry(url: CrawlURL("http://h/b")!, depth: 2)], seen: seen, completed: 7,
+            records: 7, pending: [Frontier.PendingPage(url: "http://h/b", depth: 2)], seen: seen, completed: 7,
             progress: progress, savedAt: Date(timeIntervalSince1970: 1_700_000_100))
         try await store.save(checkpoint)
         var loaded = try #require(try await store.load("j-00abcd"))

@@ -154,6 +154,10 @@ public final class HTTPEngine: PooledEngine {
             decompression: settings.decompression ? .enabled(limit: .size(settings.maxBodyBytes)) : .disabled
         )
         configuration.httpVersion = .automatic
+        // crawld bootstraps no tracer, yet the client's default (the global no-op tracer) still
+        // opens a span per request and formats its attributes (method, URL, sizes): work for
+        // nothing on every fetch. Without a tracer the client skips spans altogether.
+        configuration.tracing.tracer = nil
         return configuration
     }
 }
