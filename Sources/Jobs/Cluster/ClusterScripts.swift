@@ -35,7 +35,7 @@ enum ClusterScripts {
     static let add =
         prelude + """
             local before = num(B .. 'meta', 'admitted')
-            for i = 3, #ARGV, 5 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+            add_links(3, #ARGV)
             wake()
             return num(B .. 'meta', 'admitted') - before
             """
@@ -133,7 +133,7 @@ enum ClusterScripts {
                 end
               end
               if running then
-                for j = links, i - 1, 5 do add(ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4]) end
+                add_links(links, i - 1)
               end
             end
             finish_if_done()
