@@ -8,6 +8,8 @@
 # small pages: postgresql-doc-15 (about 1,170 pages, median 7 KB).
 #   CRAWLERS="crawld wget2 scrapy"   who runs; BASE=other/crawld adds another build (BASE_CONFIG=its scripts)
 #   PORT_OFFSET=0                    added to every port, so two runs can share a machine
+#   EXTRACT=1                        crawld's jobs (and BASE's) run the shipped extract.lua a page
+#                                    (extract true) instead of extract false; Scrapy and wget2 are unchanged
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python_docs=/usr/share/doc/python3.11/html

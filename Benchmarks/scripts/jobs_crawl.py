@@ -7,7 +7,9 @@ wait4's rusage of the process), pages found and pages written more than once.
 Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
 CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
 adds a "base" crawl by another build, on BASE_CONFIG=its/scripts when given (else on crawld's);
-CRAWLD_CONFIG=dir runs crawld on other scripts than scripts/."""
+CRAWLD_CONFIG=dir runs crawld on other scripts than scripts/. EXTRACT=1 runs the
+jobs with extraction on (the shipped extract.lua a page, its data in each record)
+instead of extract false (title and links only)."""
 import json
 import os
 import signal
@@ -19,6 +21,7 @@ from crawld_bench import Connection, wait_listening
 
 crawld, scrapy, start, work, label = sys.argv[1:6]
 port = int(sys.argv[6]) if len(sys.argv) > 6 else 17176
+extract = os.environ.get("EXTRACT", "") not in ("", "0")
 
 
 def wait_usage(process):
@@ -41,7 +44,7 @@ def run_crawld(binary=crawld, config=os.environ.get("CRAWLD_CONFIG", "scripts/")
     began = time.monotonic()
     with Connection(port) as connection:
         summary = connection.request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16,
-                                      "max_pages": 1000000, "max_depth": 1000, "extract": False,
+                                      "max_pages": 1000000, "max_depth": 1000, "extract": extract,
                                       "output": "bench.jsonl", "overwrite": True, "watch": True})
     elapsed = time.monotonic() - began
     process.send_signal(signal.SIGTERM)

@@ -21,6 +21,8 @@ public final class Crawler: Sendable {
     public let limits: CrawlLimits
     let logger: Logger
     let selections = EngineSelectionCache()
+    /// The pages that may hold a parsed tree at once (`TreeGate`).
+    public let trees: TreeGate
 
     /// - Parameters:
     ///   - browserLaunch: where Chromium is and how its watchdog beats; per
@@ -33,6 +35,7 @@ public final class Crawler: Sendable {
         eventLoopGroup: any EventLoopGroup,
         browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
         limits: CrawlLimits = CrawlLimits(),
+        trees: TreeGate = TreeGate(),
         logger: Logger
     ) {
         self.pool = pool
@@ -41,6 +44,7 @@ public final class Crawler: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.browserLaunch = browserLaunch
         self.limits = limits
+        self.trees = trees
         self.logger = logger
     }
 
@@ -76,16 +80,19 @@ public final class Crawler: Sendable {
         let parsesTree = request.extract || !request.formats.isSubset(of: [.links]) || scripts.policies.settings.escalates
         let cost = RequestMemoryBudget.cost(of: page.fetched.body, parsesTree: parsesTree)
         return try await limits.memory.withReservation(cost, limit: limits.requestMemory, for: url) {
-            try await read(page, target: target, selection: selection, request: request, timing: timing, start: start)
+            try await read(page, target: target, selection: selection, request: request, timing: timing, start: start, tree: parsesTree ? cost : nil)
         }
     }
 
     /// The rest of `crawl` once the first fetch is in: the browser
-    /// escalation, one parse, extract.lua, the formats.
+    /// escalation, one parse, extract.lua, the formats. A page that parses a
+    /// `tree` (its estimated cost) is inside `trees`, but while a browser renders it.
     private func read(
         _ first: Fetched, target: URLValidator.CheckedURL, selection: EngineSelection, request: CrawlRequest,
-        timing: PageResult.PageTiming, start: ContinuousClock.Instant
+        timing: PageResult.PageTiming, start: ContinuousClock.Instant, tree: Int?
     ) async throws -> PageResult {
+        var held = try await trees.enter(holding: tree)
+        defer { trees.leave(&held) }
         let clock = ContinuousClock()
         let url = target.url.absoluteString
         var page = first
@@ -99,7 +106,10 @@ public final class Crawler: Sendable {
             if let browser = escalation.browser {
                 selection = browser
                 document = nil
+                // A render takes seconds and holds no tree: its place serves another page meanwhile.
+                trees.leave(&held)
                 page = try await fetch(target, with: selection, for: request, queue: &timing.queue)
+                held = try await trees.enter(holding: tree)
             }
         }
         let fetched = page.fetched

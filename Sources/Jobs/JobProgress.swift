@@ -100,10 +100,39 @@ public struct JobProgress: Sendable, Equatable {
     }
 }
 
-/// ISO 8601 UTC times with milliseconds, as records and progress carry them.
+/// ISO 8601 UTC times with milliseconds, as records and progress carry them
+/// (`2023-11-14T22:13:20.500Z`).
 enum Timestamp {
+    /// Written from `gmtime_r`, not with Foundation's ISO 8601 format style:
+    /// every page record carries one, and the format style goes through
+    /// Foundation's calendar and time zones, whose first use loaded ICU's time
+    /// zone data into the daemon (about 2 MB of a job's peak RSS,
+    /// docs/benchmarks.md). Milliseconds are cut, not rounded, as the format style does.
     static func iso8601(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let time = date.timeIntervalSince1970
+        let whole = time.rounded(.down)
+        var seconds = time_t(whole)
+        // The fraction apart from the seconds, as the format style cuts it (1e3 × 0.999 is 999
+        // in a double, though the fraction of 951868799.999 is 0.99899995…).
+        let fraction = min(999, Int(((time - whole) * 1000).rounded(.down)))
+        var fields = tm()
+        gmtime_r(&seconds, &fields)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func append(_ value: Int, digits: Int, then separator: Character?) {
+            let text = String(value)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, digits - text.utf8.count)))
+            bytes.append(contentsOf: text.utf8)
+            if let separator { bytes.append(contentsOf: separator.utf8) }
+        }
+        append(Int(fields.tm_year) + 1900, digits: 4, then: "-")
+        append(Int(fields.tm_mon) + 1, digits: 2, then: "-")
+        append(Int(fields.tm_mday), digits: 2, then: "T")
+        append(Int(fields.tm_hour), digits: 2, then: ":")
+        append(Int(fields.tm_min), digits: 2, then: ":")
+        append(Int(fields.tm_sec), digits: 2, then: ".")
+        append(fraction, digits: 3, then: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> Date? {

@@ -17,7 +17,7 @@ struct CrawlFixture {
     /// - Parameter policies: edits the shipped policies.lua before it loads.
     static func make(
         denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
-        policies: (String) -> String = { $0 }
+        policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate()
     ) async throws -> CrawlFixture {
         let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
@@ -27,7 +27,7 @@ struct CrawlFixture {
         let pool = EnginePool(policy: scripts.policies, logger: logger)
         let crawler = Crawler(
             pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate, hostAddresses: HostAddresses()),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, logger: logger
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, trees: trees, logger: logger
         )
         return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)
     }
