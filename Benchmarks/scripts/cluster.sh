@@ -6,7 +6,8 @@
 # two requests to one host from the server's log. CPU-bound: the
 # postgresql-doc-15 manual (nginx), CPU per page with 1 and 2 instances
 # against a job of one instance. Redis: round trips per page and memory per
-# 100,000 seen URLs (REPEAT=n runs each cpu job n times). CRAWLD=path picks the binary (default: a release build of
+# 100,000 seen URLs (REPEAT=n runs each cpu job n times). Links: fanout_site.py's pages of 50 new
+# links each, 5,000 pages, cluster vs not: CPU and Redis script time per page. CRAWLD=path picks the binary (default: a release build of
 # the Benchmarks package); MODES picks the parts; PORT_OFFSET is added to every port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +27,12 @@ http { keepalive_requests 1000000; include /etc/nginx/mime.types;
 CONF
 nginx -c $work/nginx.conf
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-for mode in ${MODES:-politeness cpu redis}; do
-  python3 Benchmarks/scripts/cluster_bench.py $CRAWLD $work $mode http://127.0.0.1:$((18202 + ${PORT_OFFSET:-0}))/index.html
+python3 Benchmarks/scripts/fanout_site.py $((18203 + ${PORT_OFFSET:-0})) &
+fanout=$!
+trap 'kill $fanout; kill $(cat $work/nginx.pid 2>/dev/null) 2>/dev/null; rm -rf $work' EXIT
+for mode in ${MODES:-politeness cpu links redis}; do
+  site=http://127.0.0.1:$((18202 + ${PORT_OFFSET:-0}))/index.html
+  [ $mode != links ] || site=http://127.0.0.1:$((18203 + ${PORT_OFFSET:-0}))/n/0
+  python3 Benchmarks/scripts/cluster_bench.py $CRAWLD $work $mode $site
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

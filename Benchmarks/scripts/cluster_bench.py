@@ -14,6 +14,10 @@ over 1, 2 and 3 crawld instances sharing one redis-server, measured alike.
   cpu         the postgresql-doc-15 manual on 127.0.0.1, no delay: CPU seconds
               per page of all crawld processes, 1 and 2 instances vs a job of
               one instance (cluster: false) in the same run.
+  links       fanout_site.py (every page links to 50 new ones), 5,000 pages, no
+              delay: pages/s, crawld's CPU and Redis's script time (INFO
+              commandstats) per page, one instance, cluster vs not: the cost of
+              admitting many new links a page.
   redis       Redis round trips per page (commands from clients, read from
               MONITOR, which tells them from a script's own calls), and
               used_memory per 100,000 seen URLs (32-hex members, 256 shards).
@@ -22,7 +26,7 @@ PORT_OFFSET (environment) is added to every port, so two runs can share a machin
 default 1) runs each cpu job that many times on fresh instances and sums them: one job takes under a second,
 which the machine's noise swamps.
 
-Usage: cluster_bench.py CRAWLD WORKDIR {politeness|cpu|redis} BASE_URL (cpu, redis)"""
+Usage: cluster_bench.py CRAWLD WORKDIR {politeness|cpu|links|redis} BASE_URL (cpu, links, redis)"""
 import json
 import os
 import shutil
@@ -83,7 +87,7 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_job(count, scripts, seeds, cluster=True, concurrency=32):
+def run_job(count, scripts, seeds, cluster=True, concurrency=32, max_pages=1000000):
     """Runs one job to its end on `count` fresh instances; returns (pages, seconds, crawld CPU seconds,
     pages by instance, redis-server CPU seconds)."""
     shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
@@ -94,7 +98,7 @@ def run_job(count, scripts, seeds, cluster=True, concurrency=32):
     began = time.monotonic()
     with Connection(first_port) as connection:
         job = connection.request({"op": "job.submit", "urls": seeds, "cluster": cluster, "concurrency": concurrency, "extract": False,
-                                  "max_pages": 1000000, "max_depth": 1000, "output": "bench"})["job"]
+                                  "max_pages": max_pages, "max_depth": 1000, "output": "bench"})["job"]
         while True:
             status = connection.request({"op": "job.status", "job": job})
             if status["state"] in ("completed", "failed", "cancelled"):
@@ -163,6 +167,15 @@ try:
             pages, elapsed, cpu, redis_cpu = (sum(run[i] for run in runs) for i in (0, 1, 2, 4))
             print(f"cpu {label}: {pages / elapsed:.1f} pages/s, {1000 * cpu / pages:.2f} ms crawld CPU per page "
                   f"+ {1000 * redis_cpu / pages:.2f} ms redis-server, {pages} pages", flush=True)
+    elif mode == "links":
+        scripts = policies(0, 16)
+        for label, cluster in (("one-instance job", False), ("cluster, 1 instance", True)):
+            redis_cli("CONFIG", "RESETSTAT")
+            pages, elapsed, cpu, _, redis_cpu = run_job(1, scripts, [site], cluster=cluster, max_pages=5000)
+            stats = redis_cli("INFO", "commandstats")
+            script_us = sum(int(line.split("usec=")[1].split(",")[0]) for line in stats.splitlines() if line.startswith("cmdstat_eval"))
+            print(f"links {label}: {pages / elapsed:.1f} pages/s, {1000 * cpu / pages:.2f} ms crawld CPU per page, "
+                  f"{script_us / pages:.0f} us of Redis scripts per page, {pages} pages", flush=True)
     elif mode == "redis":
         scripts = policies(0, 16)
         lines = []

@@ -1,4 +1,4 @@
-"""A site whose frontier grows fast, for jobs.sh-style scale runs: page /n/K links to the 50
+"""A site whose frontier grows fast (frontier.sh, cluster.sh links): page /n/K links to the 50
 pages /n/(50K+1) .. /n/(50K+50), so a breadth-first job of N pages queues about 50 N URLs
 (bounded by the job's own frontier limits). Small pages (~2.5 KB), HTTP/1.1 keep-alive.
 
