@@ -166,9 +166,18 @@ public struct Daemon: Sendable {
                 logger: logger
             )
         )
-        try await serviceGroup.run()
+        // A service that fails (a listener that cannot bind) ends the group with its error; the engines
+        // close all the same, or AsyncHTTPClient traps on the deinit of a client never shut down.
+        let failure: (any Error)?
+        do {
+            try await serviceGroup.run()
+            failure = nil
+        } catch {
+            failure = error
+        }
         await supervisor.stop()
         await pool.shutdown()
+        if let failure { throw failure }
         logger.notice("stopped")
     }
 

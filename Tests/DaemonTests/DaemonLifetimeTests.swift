@@ -105,6 +105,39 @@ import TestSupport
         await silent.stop()
     }
 
+    /// A daemon with Redis whose `--listen` address is taken exits at once
+    /// with the bind error, as one without Redis does. It used to stay up: its
+    /// tasks cancelled and its Redis connection shut down, the cluster loop
+    /// retried Redis in a tight loop, a warning a turn (millions of lines and
+    /// a core), until killed.
+    @Test func aTakenListenAddressEndsTheDaemonWithRedisToo() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let redis = try RedisServer()
+        try redis.start()
+        defer { redis.stop() }
+        let holder = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
+        let process = Process()
+        process.executableURL = DaemonProcess.binary
+        process.arguments = [
+            "--config", ScriptFolder.shipped, "--redis", redis.url, "--listen", "127.0.0.1:\(holder.port)",
+            "--output-dir", folder.url.appendingPathComponent("output").path,
+            "--state-dir", folder.url.appendingPathComponent("state").path,
+        ]
+        let log = folder.url.appendingPathComponent("stderr.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let exited = await Task.detached { ProcessExit.wait(for: process, killAfter: .seconds(20)) }.value
+        await holder.stop()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(exited, "still running 20 s after its listener failed to bind")
+        #expect(process.terminationStatus != 0)
+        #expect(text.contains("Address already in use"), "\(text.suffix(500))")
+        #expect(text.components(separatedBy: "cluster jobs unreachable").count <= 2, "the cluster loop logged each retry")
+    }
+
     /// A browser that stops answering mid-render (SIGSTOP to its process
     /// group): crawld exits within the bound and leaves no browser behind.
     @Test func sigtermEndsInTimeWhileABrowserHangs() async throws {

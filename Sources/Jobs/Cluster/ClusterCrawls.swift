@@ -91,13 +91,20 @@ public actor ClusterCrawls {
     // MARK: - Taking part
 
     /// Joins every running cluster job (with `--cluster-jobs`) and reclaims
-    /// the pages of dead members, until `drain()`; then leaves each job,
-    /// handing its pending pages back.
+    /// the pages of dead members, until `drain()` or cancellation; then leaves
+    /// each job, handing its pending pages back.
+    ///
+    /// A failed round is logged once (and its recovery once) and waits out
+    /// `reclaimInterval` itself: the waker's wait returns at once when its own
+    /// connection fails or the task is cancelled, and a daemon whose listener
+    /// could not bind (its tasks cancelled, its Redis connection shut down)
+    /// spun here, a warning a turn, and never exited.
     public func run() async {
         await waker.watch(events)
         let waking = Task { await waker.run() }
         var lastReclaim = ContinuousClock.now - Self.reclaimInterval
-        while !draining {
+        var failing = false
+        while !draining && !Task.isCancelled {
             do {
                 let jobs = try await redis.command(["SMEMBERS", registry]).array?.compactMap(\.string).filter(JobID.isValid) ?? []
                 if takesPages {
@@ -107,8 +114,17 @@ public actor ClusterCrawls {
                     lastReclaim = .now
                     try await reclaim(jobs)
                 }
+                if failing {
+                    environment.logger.info("cluster jobs reachable again")
+                    failing = false
+                }
             } catch {
-                environment.logger.warning("cluster jobs unreachable; retrying", metadata: ["crawld.error": .string("\(error)")])
+                if !failing {
+                    environment.logger.warning("cluster jobs unreachable; retrying", metadata: ["crawld.error": .string("\(error)")])
+                    failing = true
+                }
+                try? await Task.sleep(for: Self.reclaimInterval)
+                continue
             }
             await waker.wait(on: events, upTo: Self.reclaimInterval)
         }
