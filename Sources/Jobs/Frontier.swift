@@ -29,9 +29,10 @@ public struct Frontier: Sendable {
         }
     }
 
-    /// A page still to fetch as a checkpoint holds it: the URL's normal form,
-    /// which a checkpoint writes as it is. Taking it from the queue parses nothing,
-    /// so a checkpoint of a large frontier costs a copy of it, not a parse of every URL.
+    /// A page still to fetch as the queue and a checkpoint hold it: the URL's
+    /// normal form only, a third of the memory of an `Entry` (whose parts are
+    /// parsed again when it leaves the queue). A checkpoint copies the queue as
+    /// it is, so a large frontier costs a copy, not a parse of every URL.
     public struct PendingPage: Sendable, Hashable {
         public let url: String
         public let depth: Int
@@ -39,13 +40,6 @@ public struct Frontier: Sendable {
             self.url = url
             self.depth = depth
         }
-    }
-
-    /// A queued page as its normal form only: a third of the memory of an `Entry`
-    /// (whose parts are parsed again when it leaves the queue).
-    private struct Queued: Sendable {
-        let url: String
-        let depth: Int32
     }
 
     /// The default of `maxQueued` (`--max-frontier`).
@@ -59,7 +53,7 @@ public struct Frontier: Sendable {
     public let maxQueued: Int
     /// URLs queued beyond what the job can still crawl.
     public let margin: Int
-    private var queue: [Queued] = []
+    private var queue: [PendingPage] = []
     private var head = 0
     private var inFlight: [String: Entry] = [:]
     private(set) public var seen = SeenSet()
@@ -81,7 +75,7 @@ public struct Frontier: Sendable {
         completed: Int
     ) {
         self.init(maxPages: maxPages, maxDepth: maxDepth, maxQueued: maxQueued, margin: margin)
-        self.queue = pending.map { Queued(url: $0.url, depth: Int32(clamping: $0.depth)) }
+        self.queue = pending
         self.seen = seen
         self.completed = completed
     }
@@ -97,7 +91,7 @@ public struct Frontier: Sendable {
             return false
         }
         seen.insert(url.string)
-        queue.append(Queued(url: url.string, depth: Int32(clamping: depth)))
+        queue.append(PendingPage(url: url.string, depth: depth))
         return true
     }
 
@@ -121,7 +115,7 @@ public struct Frontier: Sendable {
             head = 0
         }
         guard let url = CrawlURL(queued.url) else { return next() }
-        let entry = Entry(url: url, depth: Int(queued.depth))
+        let entry = Entry(url: url, depth: queued.depth)
         inFlight[queued.url] = entry
         return entry
     }
@@ -148,7 +142,6 @@ public struct Frontier: Sendable {
     /// so they come first in breadth-first order, sorted by depth) then the queue.
     public var pending: [PendingPage] {
         inFlight.values.sorted { ($0.depth, $0.url.string) < ($1.depth, $1.url.string) }
-            .map { PendingPage(url: $0.url.string, depth: $0.depth) }
-            + queue[head...].map { PendingPage(url: $0.url, depth: Int($0.depth)) }
+            .map { PendingPage(url: $0.url.string, depth: $0.depth) } + queue[head...]
     }
 }
