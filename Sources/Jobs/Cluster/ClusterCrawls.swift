@@ -36,7 +36,7 @@ public actor ClusterCrawls {
         keyPrefix: String = "crawld", liveInstances: @escaping @Sendable () async -> Set<String>?
     ) {
         self.redis = redis
-        waker = ClusterWaker(redis: blocking)
+        waker = ClusterWaker(redis: blocking, control: redis)
         self.instance = instance
         self.keyPrefix = keyPrefix
         self.takesPages = takesPages
