@@ -6,7 +6,7 @@
 # two requests to one host from the server's log. CPU-bound: the
 # postgresql-doc-15 manual (nginx), CPU per page with 1 and 2 instances
 # against a job of one instance. Redis: round trips per page and memory per
-# 100,000 seen URLs (REPEAT=n runs each cpu job n times). Links: fanout_site.py's pages of 50 new
+# 100,000 and 1,000,000 seen URLs (REPEAT=n runs each cpu job n times). Links: fanout_site.py's pages of 50 new
 # links each, 5,000 pages, cluster vs not: CPU and Redis script time per page. CRAWLD=path picks the binary (default: a release build of
 # the Benchmarks package); MODES picks the parts; PORT_OFFSET is added to every port.
 set -euo pipefail

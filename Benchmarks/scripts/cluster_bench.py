@@ -20,7 +20,7 @@ over 1, 2 and 3 crawld instances sharing one redis-server, measured alike.
               admitting many new links a page.
   redis       Redis round trips per page (commands from clients, read from
               MONITOR, which tells them from a script's own calls), and
-              used_memory per 100,000 seen URLs (32-hex members, 256 shards).
+              used_memory for 100,000 and 1,000,000 seen URLs (32-hex members, 256 shards).
 
 PORT_OFFSET (environment) is added to every port, so two runs can share a machine. REPEAT (environment,
 default 1) runs each cpu job that many times on fresh instances and sums them: one job takes under a second,
@@ -198,16 +198,17 @@ try:
             names[name] = names.get(name, 0) + 1
         top = sorted(names.items(), key=lambda item: -item[1])[:8]
         print("  by command per page: " + ", ".join(f"{name} {count / pages:.2f}" for name, count in top), flush=True)
-        redis_cli("FLUSHALL")
-        before = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
-        redis_cli("EVAL", """
-            for i = 1, 100000 do
-              local h = redis.sha1hex(tostring(i)):sub(1, 32)
-              redis.call('SADD', 'seen:' .. h:sub(1, 2), h)
-            end
-            return 1""", "0")
-        after = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
-        print(f"redis memory: {(after - before) / 1e6:.2f} MB per 100,000 seen URLs ({(after - before) / 100000:.0f} bytes each)", flush=True)
+        for count in (100000, 1000000):
+            redis_cli("FLUSHALL")
+            before = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
+            redis_cli("EVAL", f"""
+                for i = 1, {count} do
+                  local h = redis.sha1hex(tostring(i)):sub(1, 32)
+                  redis.call('SADD', 'seen:' .. h:sub(1, 2), h)
+                end
+                return 1""", "0")
+            after = int(redis_cli("INFO", "memory").split("used_memory:")[1].split()[0])
+            print(f"redis memory: {(after - before) / 1e6:.2f} MB for {count:,} seen URLs ({(after - before) / count:.0f} bytes each)", flush=True)
 finally:
     redis.terminate()
     redis.wait()
