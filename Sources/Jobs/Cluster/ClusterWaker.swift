@@ -68,8 +68,10 @@ public actor ClusterWaker {
     /// Ends read number `read`; tried again briefly while the read has not reached Redis yet (`CLIENT UNBLOCK`
     /// answers 0 for a client not blocked).
     private func unblock(_ read: Int, id: Int64) async {
-        for _ in 0..<20 where reading == read {
+        var tries = 0
+        while reading == read, tries < 20 {
             guard let unblocked = try? await control.command(["CLIENT", "UNBLOCK", String(id)]).integer, unblocked == 0 else { return }
+            tries += 1
             try? await Task.sleep(for: .milliseconds(5))
         }
     }
