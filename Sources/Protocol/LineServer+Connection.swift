@@ -11,9 +11,9 @@ extension LineServer {
         let open = counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
         defer { counters.connections.wrappingSubtract(1, ordering: .relaxed) }
         let session = connection.session
-        let channel = connection.channel.channel
+        let channel = connection.channel
         do {
-            try await connection.channel.executeThenClose { inbound, outbound in
+            try await connection.wrapped().executeThenClose { inbound, outbound in
                 if open > configuration.maximumConnections {
                     let error = ProtocolError(.busy, "too many connections (limit \(configuration.maximumConnections)); try again later")
                     try await outbound.write(ByteBuffer(bytes: AnswerLine.failure(id: .null, error)))
@@ -22,6 +22,8 @@ extension LineServer {
                 await serveRequests(inbound: inbound, outbound: outbound, session: session, isWritable: { channel.isWritable })
             }
         } catch {
+            // Closed here too when it could not be wrapped (it closed as it was served).
+            channel.close(promise: nil)
             logger.debug("connection closed", metadata: ["crawld.connection": "\(session.connectionID)", "crawld.error": "\(error)"])
         }
     }

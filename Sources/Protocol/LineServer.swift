@@ -90,6 +90,8 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             // `printf … | nc -N` closes its sending side first: keep answering.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Nothing is read before `serve` wraps the channel (see `Connection`), or a request sent at once is lost.
+            .childChannelOption(.autoRead, value: false)
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -113,14 +115,7 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
                         ByteToMessageHandler(decoder), LineBatchHandler(),
                         ConnectionGuardHandler(session: session, ledger: ledger, authTimeout: authTimeout)
                     )
-                    // Elements are batches of one read each (at most
-                    // `maxMessagesPerRead` socket reads): a few of them
-                    // buffered keep the task busy without holding much memory.
-                    let asyncChannel = try NIOAsyncChannel<[InboundLine], ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
-                    )
-                    return Connection(channel: asyncChannel, session: session)
+                    return Connection(channel: channel, session: session)
                 }
             }
     }
@@ -139,9 +134,28 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
 }
 
 /// One accepted connection: its channel and the session its pipeline was built for.
+///
+/// The channel is wrapped in an `NIOAsyncChannel` only when it is served. A connection accepted while SIGTERM
+/// closes the listener stays in the server's stream and is dropped unserved; an async channel dropped so traps
+/// (its writer must be finished: swift-nio #2813), and crawld died by SIGILL instead of draining. A plain
+/// channel dropped is closed with the event loops at exit.
 struct Connection: Sendable {
-    let channel: NIOAsyncChannel<[InboundLine], ByteBuffer>
+    let channel: any Channel
     let session: Session
+
+    /// The channel as an async channel, reading from now on. Elements are batches of one read each (at most
+    /// `maxMessagesPerRead` socket reads): a few of them buffered keep the task busy without holding much memory.
+    func wrapped() async throws -> NIOAsyncChannel<[InboundLine], ByteBuffer> {
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            let wrapped = try NIOAsyncChannel<[InboundLine], ByteBuffer>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
+            )
+            try channel.syncOptions?.setOption(.autoRead, value: true)
+            return wrapped
+        }.get()
+    }
 }
 
 /// The server's shared counters; atomics, read by the monitor without locks.

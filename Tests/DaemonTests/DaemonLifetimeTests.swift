@@ -162,6 +162,43 @@ import TestSupport
         }
     }
 
+    /// A client that connects while SIGTERM closes the listener: NIO had accepted the connection and built its
+    /// async channel, which nothing then served, and the channel's writer trapped on being dropped unfinished
+    /// (swift-nio #2813). crawld died by SIGILL, after 5 s and 260 MB of backtracing, in about one SIGTERM of
+    /// five sent just after a connection. Clients connect without pause here while each of eight daemons is
+    /// told to stop; every one must exit 0.
+    @Test func sigtermWhileClientsConnectExitsCleanly() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        for _ in 0..<8 {
+            let daemon = try await DaemonProcess.startForJobs(in: folder, ["--drain-timeout", String(Self.drainTimeout)])
+            let port = daemon.port
+            // Two loops that yield between connections, so the test's own tasks still get the cooperative threads.
+            let connecting = (0..<2).map { _ in
+                Task.detached {
+                    var made = 0
+                    while !Task.isCancelled {
+                        made += (try? StalledClient(port: port)) != nil ? 1 : 0
+                        await Task.yield()
+                    }
+                    return made
+                }
+            }
+            #expect(try await pollUntil { try await PingProbe.answerTime(port: port) < .seconds(5) })
+            daemon.signal(SIGTERM)
+            let status = await daemon.waitForExit(timeout: Self.exitBound)
+            var made = 0
+            for task in connecting {
+                task.cancel()
+                made += await task.value
+            }
+            #expect(made > 0, "clients connected while the daemon stopped")
+            #expect(!daemon.endedBySignal, "crawld died by signal \(status ?? -1) instead of draining")
+            #expect(status == 0, "crawld's exit status after SIGTERM: \(String(describing: status))")
+            await daemon.stop()
+        }
+    }
+
     /// Requests in flight in the daemon, this one included.
     private func inFlight(_ client: LineClient) async throws -> Int {
         Int(try await client.request(["op": "monitor.health"]).answer["in_flight"]?.intValue ?? 0)

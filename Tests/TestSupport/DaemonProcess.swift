@@ -156,6 +156,9 @@ public final class DaemonProcess: Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// Whether the process ended by a signal it did not handle (a crash's SIGILL, SIGSEGV, SIGABRT) or SIGKILL.
+    public var endedBySignal: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
+
     /// Runs `check` the moment the process exits: as soon as the kernel reports the exit
     /// (`waitid` with `WNOWAIT`, which leaves reaping to Foundation), not at the next poll of
     /// `waitForExit`, so that it sees the machine exactly as crawld left it. Past `timeout`
