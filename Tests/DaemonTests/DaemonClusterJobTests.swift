@@ -18,8 +18,9 @@ import TestSupport
         defer { folder.remove() }
         let redis = try RedisServer()
         try redis.start()
-        // Slow enough pages (60 × 200 ms over 2 workers) that the job is still running when the runner is killed.
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 200)
+        // Past 20 pages the site holds every request: the job is still running when the runner is killed,
+        // however loaded the machine (60 pages of 200 ms were not enough once); released after the kill.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 20, holdAfter: 20)
         let daemons = ["a": try await start("a", folder, redis: redis), "b": try await start("b", folder, redis: redis)]
         defer { Task { for daemon in daemons.values { await daemon.stop() } } }
         let clients = ["a": try await daemons["a"]!.connect(), "b": try await daemons["b"]!.connect()]
@@ -51,6 +52,7 @@ import TestSupport
 
         daemons[runner]!.signal(SIGKILL)
         _ = await daemons[runner]!.waitForExit()
+        try await site.release()
         _ = try await pollUntil(seconds: 90) { try await jobStatus(client, job)["state"]?.stringValue == "completed" }
         let final = try await jobStatus(client, job)
         #expect(final["state"] == "completed")
