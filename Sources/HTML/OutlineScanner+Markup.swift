@@ -7,17 +7,34 @@ extension OutlineScanner {
     enum TagName: Equatable {
         case anchor, base, head, html, link, meta, script, style, title, other
 
-        private static let names: [(String.UTF8View, TagName)] = [
-            ("a".utf8, .anchor), ("base".utf8, .base), ("head".utf8, .head), ("html".utf8, .html), ("link".utf8, .link),
-            ("meta".utf8, .meta), ("script".utf8, .script), ("style".utf8, .style), ("title".utf8, .title),
-        ]
+        private static let names: [(key: UInt64, tag: TagName)] = [
+            ("a", .anchor), ("base", .base), ("head", .head), ("html", .html), ("link", .link),
+            ("meta", .meta), ("script", .script), ("style", .style), ("title", .title),
+        ].map { name, tag in (Array(name.utf8).withUnsafeBufferPointer { key($0)! }, tag) }
 
         /// The element named by `name`, in any case (libxml2 lowercases names).
         init(_ name: UnsafeBufferPointer<UInt8>) {
-            self =
-                Self.names.first { known, _ in
-                    known.count == name.count && zip(known, name).allSatisfy { $0 == OutlineScanner.lowercased($1) }
-                }?.1 ?? .other
+            if let key = Self.key(name) {
+                for known in Self.names where known.key == key {
+                    self = known.tag
+                    return
+                }
+            }
+            self = .other
+        }
+
+        /// A name of at most seven bytes as one word: its length, then its bytes lowercased; nil
+        /// for a longer one, which is no known name. Compared as words, since comparing names
+        /// byte by byte was the scanner's largest part of a job page (docs/benchmarks.md, 2026-12-06).
+        private static func key(_ name: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            guard name.count <= 7 else { return nil }
+            var key = UInt64(name.count) << 56
+            var shift: UInt64 = 0
+            for byte in name {
+                key |= UInt64(OutlineScanner.lowercased(byte)) << shift
+                shift += 8
+            }
+            return key
         }
     }
 

@@ -63,18 +63,48 @@ struct OutlineScanner {
 
     /// Whether every byte is one libxml2 reads as a character: its loops stop at a NUL, and a
     /// comment or script with an invalid character ends early.
+    ///
+    /// Eight bytes at a time: a word with no byte below 0x20 and none equal to 0xEF (the lead
+    /// byte of U+FFFE and U+FFFF) needs no closer look, and most words of a page are such; the
+    /// byte-by-byte loop was a twentieth of a job page's CPU (docs/benchmarks.md, 2026-12-06).
     private func charactersAreLibxml2s() -> Bool {
         let count = bytes.count
         if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return false }
         var index = 0
+        if let start = bytes.baseAddress {
+            let raw = UnsafeRawPointer(start)
+            while index + 8 <= count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if Self.mayHoldAControlOrEF(word) {
+                    for byte in index..<index + 8 where !isLibxml2Character(at: byte) { return false }
+                }
+                index += 8
+            }
+        }
         while index < count {
-            let byte = bytes[index]
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
-            // U+FFFE and U+FFFF: EF BF BE, EF BF BF.
-            if byte == 0xEF && index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE { return false }
+            guard isLibxml2Character(at: index) else { return false }
             index += 1
         }
         return true
+    }
+
+    /// False only when none of the word's eight bytes is below 0x20 or equal to 0xEF (the bit
+    /// trick for "a byte less than n" may also answer true for a byte above one that is).
+    private static func mayHoldAControlOrEF(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let xorEF = word ^ (ones &* 0xEF)
+        let isEF = (xorEF &- ones) & ~xorEF & highs
+        return below20 | isEF != 0
+    }
+
+    /// Whether libxml2 reads the byte at `index` as (part of) a character.
+    private func isLibxml2Character(at index: Int) -> Bool {
+        let byte = bytes[index]
+        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
+        // U+FFFE and U+FFFF: EF BF BE, EF BF BF.
+        return !(byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE)
     }
 
     /// Reads up to the end of the first `<title>` and returns its text; it is `/html/head`'s

@@ -53,6 +53,13 @@ import Testing
         "<title>t</title><#a href=/hash><a href=/j>",
         "<title>t</title><a/href=/slash>x</a>",
         "<title>t</title><a href=\"/x\u{01}y\">c</a>",
+        // At each place in an eight-byte word the scanner reads at once, and across two words.
+        "<title>t</title><a href=/x>\u{0B}</a>",
+        "<title>t</title><a href=/xy>\u{0B}</a>",
+        "<title>t</title><a href=/xyz>\u{FFFE}</a>",
+        "<title>t</title><a href=/xyzw>\u{FFFF}</a>",
+        "<title>t</title><a href=/x>\u{FFFF}</a>",
+        "<title>t</title><a href=/a>x\u{FFFE}",
         "\u{FEFF}\u{FEFF}<title>a second byte order mark</title><a href=/b>",
         "<title>t</title><a href='&#65'>no semicolon</a>",
         "<title>t</title><a href='&#0;'>not a character</a>",
