@@ -28,10 +28,19 @@ import Testing
         ("../../../../up", "https://h.example/up"),
         ("g;x=1/../y", "https://h.example/a/b/y"),
         ("HTTP://Mixed.Example/P", "HTTP://Mixed.Example/P"),
+        // The fragment goes, wherever it starts and whatever comes before it.
+        ("p#frag", "https://h.example/a/b/p"),
+        ("é#x", "https://h.example/a/b/%C3%A9"),
     ])
     func relativeReferencesFollowRFC3986(href: String, expected: String) throws {
         let document = try Fixtures.parse(#"<a href="\#(href)">x</a>"#, url: "https://h.example/a/b/c?old#frag")
         #expect(document.links == [expected])
+    }
+
+    /// A link to a place in the page itself names no other page.
+    @Test func aFragmentAloneIsNoLink() throws {
+        let document = try Fixtures.parse(##"<a href="#only">x</a>"##, url: "https://h.example/a/b/c?old")
+        #expect(document.links == [])
     }
 
     @Test func baseIsResolvedAgainstPageURL() throws {
