@@ -1,3 +1,4 @@
+import Logging
 import Redis
 import Synchronization
 import Testing
@@ -12,7 +13,13 @@ import TestSupport
     @Test func aStreamWatchedWhileTheReadBlocksWakesItsWaiterAtItsFirstEntry() async throws {
         let server = try RedisServer()
         try server.start()
-        let blocking = try RedisCheckpointStoreTests.connect(server)
+        // The read's socket waits longer than the read blocks: with the default 5 s, a read not
+        // unblocked within 5 s of its start (a starved test process) ended in an I/O timeout, and
+        // the waker then paused for `block` with no read under way, so nothing could wake it.
+        var configuration = try RedisConfiguration(url: server.url)
+        configuration.ioTimeout = .seconds(60)
+        let blocking = RedisConnection(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        blocking.start()
         let control = try RedisCheckpointStoreTests.connect(server)
         // Long enough that a test waiting for the read's timeout would fail well before it.
         let waker = ClusterWaker(redis: blocking, control: control, block: 45_000)

@@ -48,7 +48,8 @@ public actor ClusterWaker {
     private var reads = 0
 
     /// - Parameters:
-    ///   - redis: a connection of its own, for the blocking reads.
+    ///   - redis: a connection of its own, for the blocking reads; its `ioTimeout` must be longer than `block`,
+    ///     or every read ends in an I/O timeout.
     ///   - control: the shared connection, which ends a blocking read when a stream is added.
     ///   - block: how long one read blocks, in milliseconds.
     public init(redis: RedisConnection, control: RedisConnection, block: Int = 500) {
