@@ -10,31 +10,17 @@ extension OutlineScanner {
         private static let names: [(key: UInt64, tag: TagName)] = [
             ("a", .anchor), ("base", .base), ("head", .head), ("html", .html), ("link", .link),
             ("meta", .meta), ("script", .script), ("style", .style), ("title", .title),
-        ].map { name, tag in (Array(name.utf8).withUnsafeBufferPointer { key($0)! }, tag) }
+        ].map { name, tag in (OutlineScanner.nameKey(of: name), tag) }
 
         /// The element named by `name`, in any case (libxml2 lowercases names).
         init(_ name: UnsafeBufferPointer<UInt8>) {
-            if let key = Self.key(name) {
+            if let key = OutlineScanner.nameKey(name) {
                 for known in Self.names where known.key == key {
                     self = known.tag
                     return
                 }
             }
             self = .other
-        }
-
-        /// A name of at most seven bytes as one word: its length, then its bytes lowercased; nil
-        /// for a longer one, which is no known name. Compared as words, since comparing names
-        /// byte by byte was the scanner's largest part of a job page (docs/benchmarks.md, 2026-12-06).
-        private static func key(_ name: UnsafeBufferPointer<UInt8>) -> UInt64? {
-            guard name.count <= 7 else { return nil }
-            var key = UInt64(name.count) << 56
-            var shift: UInt64 = 0
-            for byte in name {
-                key |= UInt64(OutlineScanner.lowercased(byte)) << shift
-                shift += 8
-            }
-            return key
         }
     }
 
@@ -104,7 +90,7 @@ extension OutlineScanner {
                 skipBlanks()
                 value = try attributeValue()
             }
-            if tag == .anchor, href == nil, attribute.count == 4, zip("href".utf8, attribute).allSatisfy({ $0 == Self.lowercased($1) }) {
+            if tag == .anchor, href == nil, attribute.count == 4, Self.nameKey(attribute) == Self.hrefKey {
                 if let value { href = try decoded(value) } else { href = "" }
             }
         }
@@ -272,6 +258,28 @@ extension OutlineScanner {
     }
 
     /// The bytes of libxml2's HTML names: ASCII letters, digits, `:`, `-`, `_`, `.`.
+    /// A name of at most seven bytes as one word: its length, then its bytes lowercased; nil for
+    /// a longer one, which is no name the scanner knows. Tag and attribute names are compared so,
+    /// since comparing them byte by byte was the scanner's largest part of a job page
+    /// (docs/benchmarks.md, 2026-12-06).
+    static func nameKey(_ name: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard name.count <= 7 else { return nil }
+        var key = UInt64(name.count) << 56
+        var shift: UInt64 = 0
+        for byte in name {
+            key |= UInt64(lowercased(byte)) << shift
+            shift += 8
+        }
+        return key
+    }
+
+    /// The key of a known name, spelled in lowercase and at most seven bytes long.
+    static func nameKey(of known: String) -> UInt64 {
+        Array(known.utf8).withUnsafeBufferPointer { nameKey($0)! }
+    }
+
+    private static let hrefKey = nameKey(of: "href")
+
     static func isNameByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: ".")
