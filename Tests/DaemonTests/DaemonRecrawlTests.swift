@@ -128,7 +128,9 @@ import TestSupport
     @Test func sigkillMidRecrawlThenResumeWritesEveryPageOnce() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 150)
+        // The first crawl's 60 pages and 20 of the recrawl's are answered; the rest wait for `release()`,
+        // after the kill, so that the recrawl is still running when it comes.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 150, holdAfter: Self.pages + 20)
         let first = try await DaemonProcess.startForJobs(in: folder)
         let client = try await first.connect()
         let crawl = try await client.request([
@@ -144,6 +146,7 @@ import TestSupport
         await client.close()
         first.signal(SIGKILL)
         _ = await first.waitForExit()
+        try await site.release()
 
         let second = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await second.stop() } }

@@ -35,7 +35,9 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         // 240 pages × 60 ms over 2 workers: the first checkpoint (100 pages) feeds the stream well before the end.
-        let site = try JobSiteServer(pages: Self.pages, latencyMs: 60)
+        // Pages past the 150th wait for `release()`, after the kill: on a starved CI machine the job once
+        // finished before the test saw the stream's first entry.
+        let site = try JobSiteServer(pages: Self.pages, latencyMs: 60, holdAfter: 150)
         let first = try await start(folder, redis: redis)
         let client = try await first.connect()
         let submitted = try await client.request([
@@ -49,6 +51,7 @@ import TestSupport
         await client.close()
         first.signal(SIGKILL)
         _ = await first.waitForExit()
+        try await site.release()
 
         let second = try await start(folder, redis: redis)
         defer { Task { await second.stop() } }

@@ -6,8 +6,17 @@ import NIOPosix
 import Testing
 
 /// Runs `body` with a started HTTP engine on the shared event loops, closing it afterwards.
+///
+/// The deadlines `json` leaves out are ten minutes, not the engine's 30 s and 10 s defaults. The whole
+/// suite shares two loaded cores on CI, and a starved test once saw a loopback fetch end in `timeout`
+/// after 30 s of waiting for a thread, where it checked a TLS failure, a body cap or a refused redirect.
+/// Tests about timeouts name their own.
 func withHTTPEngine<T>(_ json: JSONValue? = nil, _ body: (HTTPEngine) async throws -> T) async throws -> T {
-    let configuration = try HTTPEngineConfiguration(json: json)
+    var members = json?.objectValue ?? [:]
+    for deadline in ["timeout_ms", "connect_timeout_ms"] where members[deadline] == nil {
+        members[deadline] = 600_000
+    }
+    let configuration = try HTTPEngineConfiguration(json: .object(members))
     let engine = HTTPEngine(
         configuration: configuration,
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,

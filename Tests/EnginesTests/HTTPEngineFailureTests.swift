@@ -5,12 +5,8 @@ import Testing
 
 /// Each failure a crawl can meet becomes one clear `EngineError`.
 @Suite struct HTTPEngineFailureTests {
-    /// For the failures that are not timeouts: deadlines a starved test process
-    /// (the whole suite on two loaded cores) cannot reach before the failure it checks.
-    static let patient: JSONValue = ["timeout_ms": 600_000, "connect_timeout_ms": 600_000]
-
     @Test func refusedPortIsConnectionRefused() async throws {
-        try await withHTTPEngine(Self.patient) { engine in
+        try await withHTTPEngine { engine in
             let error = await fetchError(engine, "http://127.0.0.1:1/")
             #expect(error?.code == .connectionRefused)
             #expect(error?.message == "connection refused: 127.0.0.1:1")
@@ -19,7 +15,7 @@ import Testing
     }
 
     @Test func anUnknownHostIsDNS() async throws {
-        try await withHTTPEngine(Self.patient) { engine in
+        try await withHTTPEngine { engine in
             let error = await fetchError(engine, "http://no-such-host.invalid/")
             #expect(error?.code == .dns)
             #expect(error?.message == "cannot resolve host 'no-such-host.invalid'")
@@ -28,7 +24,7 @@ import Testing
 
     @Test func httpsToAPlainHTTPServerIsATLSFailure() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let error = await fetchError(engine, "https://127.0.0.1:\(server.port)/json")
                 #expect(error?.code == .tls)
                 #expect(error?.message.hasPrefix("TLS with 127.0.0.1:\(server.port) failed: ") == true)
@@ -49,7 +45,7 @@ import Testing
 
     @Test func theCallersShorterTimeoutWins() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let error = await fetchError(engine, server.url("/slow-headers?ms=20000"), timeout: .milliseconds(250))
                 #expect(error?.code == .timeout)
                 #expect(error?.message.contains("within 250 ms") == true)
@@ -68,7 +64,7 @@ import Testing
 
     @Test func aResetMidBodyIsConnectionReset() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let error = await fetchError(engine, server.url("/reset-body?bytes=2048"))
                 #expect(error?.code == .connectionReset)
                 #expect(error?.message.contains("127.0.0.1:\(server.port)") == true)
@@ -89,7 +85,7 @@ import Testing
 
     @Test func aRedirectLoopNamesTheLoop() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let error = await fetchError(engine, server.url("/redirect-loop"))
                 #expect(error?.code == .redirectLoop)
                 let loop = [server.url("/redirect-loop"), server.url("/redirect-loop?again=1"), server.url("/redirect-loop")]
@@ -112,7 +108,7 @@ import Testing
 
     @Test func aRedirectToAnotherSchemeFails() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let error = await fetchError(engine, server.url("/redirect-to?url=ftp://example.org/x"))
                 #expect(error?.code == .protocolError)
                 #expect(error?.message.contains("'ftp://example.org/x', which is not an http or https URL") == true)
@@ -121,7 +117,7 @@ import Testing
     }
 
     @Test func aURLThatIsNotHTTPIsInvalid() async throws {
-        try await withHTTPEngine(Self.patient) { engine in
+        try await withHTTPEngine { engine in
             let error = await fetchError(engine, "file:///etc/passwd")
             #expect(error?.code == .invalidURL)
         }
@@ -133,7 +129,7 @@ extension HTTPEngineFailureTests {
 
     @Test func aRedirectCheckCanRefuseTheNextHop() async throws {
         try await withTestHTTPServer { server in
-            try await withHTTPEngine(Self.patient) { engine in
+            try await withHTTPEngine { engine in
                 let target = "http://127.0.0.1:1/inside"
                 await #expect(throws: Refused(url: target)) {
                     try await engine.fetch(url: server.url("/redirect-to?url=\(target)"), checkRedirect: { throw Refused(url: $0) })
