@@ -70,7 +70,8 @@ extension LuaValue {
         case .string(let s): self = .text(s)
         case .array(let items): self = .table(LuaTable(array: items.map(LuaValue.init(json:))))
         case .object(let object):
-            var map: [LuaValue: LuaValue] = [:]
+            // Sized at once: politeness(host, stats) gets a table of a dozen members before every request.
+            var map = [LuaValue: LuaValue](minimumCapacity: object.count)
             for (key, member) in object where member != .null {
                 map[.text(key)] = LuaValue(json: member)
             }

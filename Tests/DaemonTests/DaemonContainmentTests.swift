@@ -24,6 +24,11 @@ import TestSupport
     /// The daemon's Lua deadline (`LuaLimits` default).
     static let deadline = Duration.seconds(2)
 
+    /// How far past the deadline an answer may come: the fetch, the parse and a loaded machine's
+    /// scheduling (3 s was once passed by 0.8 s with two cores busy beside the suite), and still
+    /// well short of either attack's own length (the XPath's 13 s or more on an idle machine).
+    static let slack = Duration.seconds(6)
+
     @Test func aBacktrackingPatternOnEveryStateEndsInScriptTimeoutWhilePingAnswers() async throws {
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
         folder.write("extract.lua", Self.attack)
@@ -36,10 +41,11 @@ import TestSupport
             #expect(pings.hasPrefix("pings "), "\(pings)")
             for (answer, elapsed) in try await attacks {
                 #expect(answer["error"]?.objectValue?["code"] == "script_timeout", "\(answer)")
-                // The deadline plus the fetch, the parse and the scheduling of this process,
-                // which other tests keep busy: LuaBridge's tests hold the call itself to
-                // the deadline + 100 ms; here the point is an answer, not a hang.
-                #expect(elapsed < Self.deadline + .seconds(2), "\(elapsed)")
+                // The deadline plus the fetch, the parse and the scheduling of this process
+                // on a machine other work keeps busy: LuaBridge's tests hold the call itself
+                // to the deadline + 100 ms; here the point is an answer, not a hang (the
+                // attack alone runs for minutes).
+                #expect(elapsed < Self.deadline + Self.slack, "\(elapsed)")
             }
         }
     }
@@ -74,7 +80,7 @@ import TestSupport
             #expect(pings.hasPrefix("pings "), "\(pings)")
             for (answer, elapsed) in try await attacks {
                 #expect(answer["error"]?.objectValue?["code"] == "script_timeout", "\(answer)")
-                #expect(elapsed < Self.deadline + .seconds(3), "\(elapsed)")
+                #expect(elapsed < Self.deadline + Self.slack, "\(elapsed)")
             }
         }
     }

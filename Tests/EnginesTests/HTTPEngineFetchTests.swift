@@ -17,6 +17,20 @@ import Testing
         }
     }
 
+    /// A followed redirect's body is read only so that its connection serves the next hop, past the body cap
+    /// (it is not the page); one past 64 KiB is abandoned, its connection closed, and the redirect still followed.
+    @Test(arguments: [(bytes: 30_000, connections: 1), (bytes: 200_000, connections: 2)])
+    func aRedirectsBodyIsReadUpTo64KiBThenAbandoned(_ redirect: (bytes: Int, connections: Int)) async throws {
+        try await withTestHTTPServer { server in
+            try await withHTTPEngine(["max_body_bytes": 1000]) { engine in
+                let result = try await engine.fetch(url: server.url("/redirect-to?url=/connections&bytes=\(redirect.bytes)"))
+                #expect(result.status == 200)
+                #expect(result.finalURL == server.url("/connections"))
+                #expect(try jsonBody(result)["connections"] as? Int == redirect.connections)
+            }
+        }
+    }
+
     @Test func returnsTheRedirectItselfWhenNotFollowing() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine(["follow_redirects": false]) { engine in

@@ -14,7 +14,8 @@ an HTTP proxy: a CONNECT request opens a tunnel to the host and port it names.
 Routes (query parameters in brackets; anything else is a static file):
   /status/N                     status N, a small text body ("status N")
   /redirect/N [to=PATH]         302 to /redirect/N-1; /redirect/0 is 200 HTML, or a 302 to `to`
-  /redirect-to?url=U [status=S] a redirect (302 by default) to U, which may be absolute
+  /redirect-to?url=U [status=S bytes=B]
+                                a redirect (302 by default) to U, which may be absolute; with B, a body of B bytes
   /redirect-loop                302 to /redirect-loop?again=1, which 302s back: a cycle
   /slow-headers [ms=M]          waits M ms (default 5000) before the status line
   /stall-body [bytes=B ms=M]    promises 2*B bytes, sends B (default 1024), stalls M ms (default 60000)

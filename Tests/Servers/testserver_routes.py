@@ -33,7 +33,11 @@ class Routes:
                "text/html; charset=utf-8")
 
     def route_redirect_to(self, rest, q):
-        self.redirect(q.get("url", "/"), self.int_param(q, "status", 302))
+        status = self.int_param(q, "status", 302)
+        if "bytes" in q:
+            body = "x" * self.int_param(q, "bytes", 0)
+            return self.send(status, body, headers=[("Location", q.get("url", "/"))])
+        self.redirect(q.get("url", "/"), status)
 
     def route_redirect_loop(self, rest, q):
         self.redirect("/redirect-loop" if "again" in q else "/redirect-loop?again=1")

@@ -40,15 +40,13 @@ extension HTTPEngine {
         defer { endRequest() }
         let jar = configuration.cookies == .shared ? sharedCookies : cookies
         let limit = min(timeout ?? configuration.timeout, configuration.timeout)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start + limit
-        return try await FetchDeadline.run(
-            on: eventLoopGroup.any(), deadline: .now() + .nanoseconds(limit.nanoseconds),
+        let start = ContinuousClock.now
+        return try await deadlines.run(
+            deadline: .now() + .nanoseconds(limit.nanoseconds),
             expired: EngineError(.timeout, "no complete response from \(url) within \(limit.milliseconds) ms")
         ) {
             try await self.follow(
-                url, client: client, cookies: jar, start: start, deadline: deadline, checkRedirect: checkRedirect, pin: pin, validators: validators)
+                url, client: client, cookies: jar, start: start, checkRedirect: checkRedirect, pin: pin, validators: validators)
         }
     }
 
@@ -60,7 +58,7 @@ extension HTTPEngine {
 
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
-        _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant,
         checkRedirect: (@Sendable (String) async throws -> Void)?, pin: AddressPin?, validators: RequestValidators?
     ) async throws -> FetchResult {
         guard var current = Self.httpURL(url) else {
@@ -71,15 +69,13 @@ extension HTTPEngine {
         while true {
             let target = current
             let hop = try await withClient(for: target, shared: client, pin: pin) { hopClient in
-                let response = try await self.execute(target, client: hopClient, cookies: cookies, deadline: deadline, validators: validators)
-                let firstByte = ContinuousClock.now - start
-                if self.configuration.followRedirects, let next = try self.redirectTarget(of: response, from: target) {
-                    await Self.drain(response.body)
+                let response = try await self.execute(target, client: hopClient, cookies: cookies, validators: validators)
+                let firstByte = response.headArrived - start
+                if self.configuration.followRedirects, let next = try self.redirectTarget(of: response.head, from: target) {
                     return Hop.redirect(next)
                 }
-                let body = try await self.readBody(response, from: target)
-                let headers = ResponseHeaders(response.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) })
-                return Hop.final(status: Int(response.status.code), headers: headers, body: body, firstByte: firstByte)
+                let headers = ResponseHeaders(response.head.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) })
+                return Hop.final(status: Int(response.head.status.code), headers: headers, body: response.body, firstByte: firstByte)
             }
             switch hop {
             case .redirect(let next):
@@ -119,40 +115,51 @@ extension HTTPEngine {
     /// One request: headers from the config, cookies from the jar, the
     /// validators of an earlier response (on every hop: a redirect's target
     /// is the URL whose version they name); stores the response's cookies.
+    /// The response comes whole (`ResponseCollector`), its body capped at
+    /// `max_body_bytes`; the fetch's deadline cancels the calling task.
     private func execute(
-        _ url: URL, client: HTTPClient, cookies: CookieJar?, deadline: ContinuousClock.Instant, validators: RequestValidators?
-    ) async throws -> HTTPClientResponse {
+        _ url: URL, client: HTTPClient, cookies: CookieJar?, validators: RequestValidators?
+    ) async throws -> ResponseCollector.Response {
         let host = url.host ?? ""
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.headers.add(name: "user-agent", value: configuration.userAgent)
+        var headers = HTTPHeaders()
+        headers.add(name: "user-agent", value: configuration.userAgent)
         if configuration.decompression, configuration.headers["accept-encoding"] == nil {
-            request.headers.add(name: "accept-encoding", value: "gzip, deflate")
+            headers.add(name: "accept-encoding", value: "gzip, deflate")
         }
         var cookie = configuration.headers["cookie"]
         for (name, value) in configuration.headers where name != "cookie" {
-            request.headers.add(name: name, value: value)
+            headers.add(name: name, value: value)
         }
         if let stored = cookies?.cookieHeader(host: host, path: url.path, secure: url.scheme == "https") {
             cookie = cookie.map { "\($0); \(stored)" } ?? stored
         }
-        if let cookie { request.headers.add(name: "cookie", value: cookie) }
-        for (name, value) in validators?.headers ?? [] { request.headers.replaceOrAdd(name: name, value: value) }
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        let response: HTTPClientResponse
+        if let cookie { headers.add(name: "cookie", value: cookie) }
+        for (name, value) in validators?.headers ?? [] { headers.replaceOrAdd(name: name, value: value) }
+        let response: ResponseCollector.Response
         do {
-            response = try await client.execute(request, deadline: .now() + .nanoseconds(remaining.nanoseconds), logger: logger)
+            let request = try HTTPClient.Request(url: url.absoluteString, method: .GET, headers: headers)
+            let task = client.execute(
+                request: request, delegate: ResponseCollector(url: url, configuration: configuration), eventLoop: .indifferent,
+                logger: clientLogger)
+            response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch let abandoned as ResponseCollector.AbandonedRedirectBody {
+            response = abandoned.response
         } catch {
             throw EngineError.from(error, url: url, configuration: configuration)
         }
-        let setCookies = response.headers["set-cookie"]
+        let setCookies = response.head.headers["set-cookie"]
         if !setCookies.isEmpty { cookies?.store(setCookieHeaders: setCookies, host: host, path: url.path) }
         return response
     }
 
     /// Where a redirect response points, resolved against the URL it came from; nil if it is no redirect.
-    private func redirectTarget(of response: HTTPClientResponse, from url: URL) throws -> URL? {
-        guard [301, 302, 303, 307, 308].contains(response.status.code),
-            let location = response.headers.first(name: "location")
+    private func redirectTarget(of head: HTTPResponseHead, from url: URL) throws -> URL? {
+        guard ResponseCollector.redirectStatuses.contains(head.status.code),
+            let location = head.headers.first(name: "location")
         else { return nil }
         guard let target = URL(string: location, relativeTo: url).flatMap({ Self.httpURL($0.absoluteString) }) else {
             throw EngineError(.protocolError, "\(url.absoluteString) redirects to '\(location)', which is not an http or https URL")
@@ -160,43 +167,8 @@ extension HTTPEngine {
         return target
     }
 
-    /// Reads the body up to `max_body_bytes`, failing as soon as it goes past.
-    private func readBody(_ response: HTTPClientResponse, from url: URL) async throws -> [UInt8] {
-        let cap = configuration.maxBodyBytes
-        let declared = response.headers.first(name: "content-length").flatMap(Int.init)
-        let encoded = response.headers.first(name: "content-encoding").map { $0.lowercased() != "identity" } ?? false
-        if let declared, declared > cap, !(encoded && configuration.decompression) {
-            throw Self.bodyTooLarge(cap, url)
-        }
-        var body: [UInt8] = []
-        body.reserveCapacity(min(declared ?? 16 * 1024, cap))
-        do {
-            for try await chunk in response.body {
-                guard body.count + chunk.readableBytes <= cap else { throw Self.bodyTooLarge(cap, url) }
-                body.append(contentsOf: chunk.readableBytesView)
-            }
-        } catch {
-            throw EngineError.from(error, url: url, configuration: configuration)
-        }
-        return body
-    }
-
     static func bodyTooLarge(_ cap: Int, _ url: URL) -> EngineError {
         EngineError(.bodyTooLarge, "body larger than \(cap) bytes: \(url.absoluteString)")
-    }
-
-    /// Reads a redirect's small body so its connection can serve the next
-    /// request; one past 64 KiB is abandoned (its connection is closed).
-    private static func drain(_ body: HTTPClientResponse.Body) async {
-        var seen = 0
-        do {
-            for try await chunk in body {
-                seen += chunk.readableBytes
-                if seen > 64 * 1024 { return }
-            }
-        } catch {
-            return
-        }
     }
 
     /// `text` as a URL when it is absolute, http or https, and has a host.

@@ -31,8 +31,15 @@ public final class HTTPEngine: PooledEngine {
     public let sharedCookies = CookieJar()
 
     let logger: Logger
+    /// What AsyncHTTPClient logs to: `logger` when it shows debug lines, else
+    /// nothing. The client sets a request id in its loggers' metadata on every
+    /// request, and swift-log's `StreamLogHandler` renders all metadata again
+    /// on each change: 3% of a job page's CPU, for lines it logs at debug and
+    /// trace only.
+    let clientLogger: Logger
     let eventLoopGroup: any EventLoopGroup
     let pinned: PinnedClients
+    let deadlines: FetchDeadlines
     private let state = Mutex(State())
 
     private struct State {
@@ -51,10 +58,14 @@ public final class HTTPEngine: PooledEngine {
         self.signature = configuration.signature
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        let clientLogger =
+            logger.logLevel <= .debug ? logger : Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() })
+        self.clientLogger = clientLogger
+        deadlines = FetchDeadlines(eventLoop: eventLoopGroup.any())
         pinned = PinnedClients { dnsOverride in
             var pinnedConfiguration = Self.clientConfiguration(configuration)
             pinnedConfiguration.dnsOverride = dnsOverride
-            return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: pinnedConfiguration, backgroundActivityLogger: logger)
+            return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: pinnedConfiguration, backgroundActivityLogger: clientLogger)
         }
     }
 
@@ -62,7 +73,7 @@ public final class HTTPEngine: PooledEngine {
         let client = HTTPClient(
             eventLoopGroup: eventLoopGroup,
             configuration: Self.clientConfiguration(configuration),
-            backgroundActivityLogger: logger
+            backgroundActivityLogger: clientLogger
         )
         let unused: HTTPClient? = state.withLock { state in
             guard state.client == nil, !state.closed else { return client }
