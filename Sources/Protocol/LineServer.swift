@@ -115,6 +115,7 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
                         ByteToMessageHandler(decoder), LineBatchHandler(),
                         ConnectionGuardHandler(session: session, ledger: ledger, authTimeout: authTimeout)
                     )
+                    try pipeline.addHandler(InboundHold(), name: InboundHold.name)
                     return Connection(channel: channel, session: session)
                 }
             }
@@ -145,6 +146,7 @@ struct Connection: Sendable {
 
     /// The channel as an async channel, reading from now on. Elements are batches of one read each (at most
     /// `maxMessagesPerRead` socket reads): a few of them buffered keep the task busy without holding much memory.
+    /// What arrived before (requests sent with the end of input) comes first, from `InboundHold`.
     func wrapped() async throws -> NIOAsyncChannel<[InboundLine], ByteBuffer> {
         let channel = self.channel
         return try await channel.eventLoop.submit {
@@ -152,6 +154,7 @@ struct Connection: Sendable {
                 wrappingChannelSynchronously: channel,
                 configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
             )
+            channel.pipeline.syncOperations.removeHandler(name: InboundHold.name, promise: nil)
             try channel.syncOptions?.setOption(.autoRead, value: true)
             return wrapped
         }.get()

@@ -25,6 +25,29 @@ import TestSupport
         }
     }
 
+    /// A client that sends its requests and at once closes its sending side (`printf … | nc -N`) gets
+    /// every answer, then the end of the connection. When the request and the end of input came before
+    /// the connection was served, the event loop read both anyway (NIO reads to the end on EOF, whatever
+    /// `autoRead` says), handed them to a pipeline with nothing to take them yet, and the connection got
+    /// no answer and stayed open for good: about three `nc -N` pings in five.
+    @Test func requestsSentWithTheEndOfInputAreAnsweredThenTheConnectionCloses() async throws {
+        try await withTestServer { port, _ in
+            for attempt in 0..<30 {
+                let client = try await LineClient.connect(port: port)
+                try await client.send(raw: Array("{\"id\":\(attempt),\"op\":\"echo\"}\n{\"id\":\"second\",\"op\":\"echo\"}\n".utf8))
+                try await client.finishSending()
+                var answered: Set<JSONValue> = []
+                for _ in 0..<2 {
+                    let answer = try await client.readJSON(timeout: .seconds(20))
+                    answered.insert(try #require(answer?.objectValue?["id"], "attempt \(attempt): no answer"))
+                }
+                #expect(answered == [.int(Int64(attempt)), "second"])
+                #expect(try await client.readLine(timeout: .seconds(20)) == nil, "attempt \(attempt): the server closes after answering")
+                await client.close()
+            }
+        }
+    }
+
     @Test func answersMayComeBackOutOfOrder() async throws {
         try await withTestServer { port, _ in
             let client = try await LineClient.connect(port: port)

@@ -79,6 +79,12 @@ public final class LineClient: Sendable {
         throw LineClientError(message: "connection closed before the answer to \(request.encodedString())")
     }
 
+    /// Closes the sending side only, as `nc -N` does at the end of its input: the server has
+    /// every request, and answers them before it closes.
+    public func finishSending() async throws {
+        try await channel.channel.close(mode: .output)
+    }
+
     /// Closes the connection.
     public func close() async {
         try? await channel.channel.close()
