@@ -90,7 +90,7 @@ extension OutlineScanner {
                 skipBlanks()
                 value = try attributeValue()
             }
-            if tag == .anchor, href == nil, attribute.count == 4, Self.nameKey(attribute) == Self.hrefKey {
+            if tag == .anchor, href == nil, Self.nameKey(attribute) == Self.hrefKey {
                 if let value { href = try decoded(value) } else { href = "" }
             }
         }
@@ -257,7 +257,6 @@ extension OutlineScanner {
         UTF8.encode(scalar) { output.append($0) }
     }
 
-    /// The bytes of libxml2's HTML names: ASCII letters, digits, `:`, `-`, `_`, `.`.
     /// A name of at most seven bytes as one word: its length, then its bytes lowercased; nil for
     /// a longer one, which is no name the scanner knows. Tag and attribute names are compared so,
     /// since comparing them byte by byte was the scanner's largest part of a job page
@@ -280,6 +279,7 @@ extension OutlineScanner {
 
     private static let hrefKey = nameKey(of: "href")
 
+    /// The bytes of libxml2's HTML names: ASCII letters, digits, `:`, `-`, `_`, `.`.
     static func isNameByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: ".")

@@ -40,7 +40,7 @@ extension EngineError {
         case let error as HTTPParserError:
             return EngineError(.protocolError, "malformed HTTP response from \(target): \(error)")
         case NIOHTTPDecompression.DecompressionError.limit:
-            return EngineError(.bodyTooLarge, "body larger than \(configuration.maxBodyBytes) bytes: \(url.absoluteString)")
+            return HTTPEngine.bodyTooLarge(configuration.maxBodyBytes, url)
         case is NIOHTTPDecompression.DecompressionError, is NIOHTTPDecompression.ExtraDecompressionError:
             return EngineError(.protocolError, "cannot decompress the body from \(target): \(error)")
         case NIOSSLError.uncleanShutdown:
