@@ -37,8 +37,10 @@ enum CSSCondition: Hashable, Sendable {
 
     var xpath: String {
         switch self {
-        case .attribute(let name, let match): Self.xpath(attribute: "@" + name, match)
-        case .position(let position): Self.xpath(position)
+        case .attribute(let name, let match):
+            let attribute = CSSSelector.isPlainName(name) ? "@" + name : "@*[name() = \(CSSSelector.literal(name))]"
+            return Self.xpath(attribute: attribute, match)
+        case .position(let position): return Self.xpath(position)
         }
     }
 

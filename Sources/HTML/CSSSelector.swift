@@ -65,10 +65,14 @@ public struct CSSSelector: Hashable, Sendable, CustomStringConvertible {
     private static func nameTest(_ compound: CSSSelectorParser.Compound) -> (test: String, predicate: String) {
         guard compound.element != nil else { return ("*", "") }
         let tag = compound.tag
-        let isPlain =
-            tag.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
-            && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-        return isPlain ? (tag, "") : ("*", "[name() = \(literal(tag))]")
+        return isPlainName(tag) ? (tag, "") : ("*", "[name() = \(literal(tag))]")
+    }
+
+    /// Whether XPath reads `name` as the plain name it is, not as operators or a prefix (`a\=b`
+    /// would read as a comparison): element and attribute names that are not go through `name()`.
+    static func isPlainName(_ name: String) -> Bool {
+        name.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     /// An XPath string literal for any text (XPath 1.0 has no escapes, hence `concat`).
