@@ -3,6 +3,9 @@ job, concurrency 16), by wget2 (`-r --max-threads=16 --delete-after`, issue
 25's reference) and by Scrapy (CONCURRENT_REQUESTS 16), each in a fresh
 process, measured alike: pages/s, CPU seconds and per page, peak RSS (from
 wait4's rusage of the process), pages found and pages written more than once.
+For crawld it also gives the CPU of the job alone ("job CPU": its threads' run
+time from /proc/PID/task/*/schedstat, from the submit to the answer), without
+the daemon's start and stop, which a long-running daemon pays once.
 
 Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
 CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
@@ -29,6 +32,17 @@ def wait_usage(process):
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def threads_cpu(pid):
+    """Seconds on a CPU so far, summed over the process's threads (schedstat's first field, ns)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{task}/schedstat").read().split()[0])
+        except FileNotFoundError:
+            continue
+    return total / 1e9
+
+
 def unique(path):
     urls = [json.loads(line)["url"] for line in open(path)]
     return len(urls), len(set(urls))
@@ -42,16 +56,18 @@ def run_crawld(binary=crawld, config=os.environ.get("CRAWLD_CONFIG", "scripts/")
         stderr=subprocess.DEVNULL)
     wait_listening(port)
     began = time.monotonic()
+    before = threads_cpu(process.pid)
     with Connection(port) as connection:
         summary = connection.request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16,
                                       "max_pages": 1000000, "max_depth": 1000, "extract": extract,
                                       "output": "bench.jsonl", "overwrite": True, "watch": True})
     elapsed = time.monotonic() - began
+    job_cpu = threads_cpu(process.pid) - before
     process.send_signal(signal.SIGTERM)
     cpu, rss = wait_usage(process)
     lines, pages = unique(os.path.join(out, "bench.jsonl"))
     assert summary.get("state") == "completed", summary
-    return pages / elapsed, cpu, rss, pages, lines - pages
+    return pages / elapsed, cpu, rss, pages, lines - pages, job_cpu
 
 
 def run_scrapy():
@@ -69,7 +85,7 @@ def run_scrapy():
     cpu, rss = wait_usage(process)
     lines, pages = unique(out)
     elapsed = json.load(open(stats))["elapsed"]
-    return pages / elapsed, cpu, rss, pages, lines - pages
+    return pages / elapsed, cpu, rss, pages, lines - pages, None
 
 
 def run_wget2():
@@ -85,13 +101,14 @@ def run_wget2():
     cpu, rss = wait_usage(process)
     elapsed = time.monotonic() - began
     urls = [line.split(",")[2] for line in open(stats).read().splitlines()[1:]]
-    return len(set(urls)) / elapsed, cpu, rss, len(set(urls)), len(urls) - len(set(urls))
+    return len(set(urls)) / elapsed, cpu, rss, len(set(urls)), len(urls) - len(set(urls)), None
 
 
 runs = {"crawld": run_crawld, "wget2": run_wget2, "scrapy": run_scrapy,
         "base": lambda: run_crawld(os.environ["BASE"], os.environ.get("BASE_CONFIG", os.environ.get("CRAWLD_CONFIG", "scripts/")))}
 names = os.environ.get("CRAWLERS", "crawld wget2 scrapy").split() + (["base"] if os.environ.get("BASE") else [])
 for name in names:
-    rate, cpu, rss, pages, twice = runs[name]()
-    print(f"{label} {name}: {rate:.1f} pages/s, CPU {cpu:.2f} s ({cpu / pages * 1e6:.0f} us/page), peak RSS {rss:.1f} MB, "
+    rate, cpu, rss, pages, twice, job_cpu = runs[name]()
+    job = "" if job_cpu is None else f", job CPU {job_cpu:.2f} s ({job_cpu / pages * 1e6:.0f} us/page)"
+    print(f"{label} {name}: {rate:.1f} pages/s, CPU {cpu:.2f} s ({cpu / pages * 1e6:.0f} us/page){job}, peak RSS {rss:.1f} MB, "
           f"{pages} pages, {twice} written twice", flush=True)

@@ -7,20 +7,22 @@ extension OutlineScanner {
     enum TagName: Equatable {
         case anchor, base, head, html, link, meta, script, style, title, other
 
-        private static let names: [(key: UInt64, tag: TagName)] = [
-            ("a", .anchor), ("base", .base), ("head", .head), ("html", .html), ("link", .link),
-            ("meta", .meta), ("script", .script), ("style", .style), ("title", .title),
-        ].map { name, tag in (OutlineScanner.nameKey(of: name), tag) }
-
-        /// The element named by `name`, in any case (libxml2 lowercases names).
+        /// The element named by `name`, in any case (libxml2 lowercases names). The cases are the
+        /// names' `nameKey`s spelled out, so that the compiler can branch on them; a table built
+        /// at run time cost a `swift_once` and a search a tag.
         init(_ name: UnsafeBufferPointer<UInt8>) {
-            if let key = OutlineScanner.nameKey(name) {
-                for known in Self.names where known.key == key {
-                    self = known.tag
-                    return
-                }
+            switch OutlineScanner.nameKey(name) {
+            case 0x0100_0000_0000_0061: self = .anchor
+            case 0x0400_0000_6573_6162: self = .base
+            case 0x0400_0000_6461_6568: self = .head
+            case 0x0400_0000_6C6D_7468: self = .html
+            case 0x0400_0000_6B6E_696C: self = .link
+            case 0x0400_0000_6174_656D: self = .meta
+            case 0x0600_7470_6972_6373: self = .script
+            case 0x0500_0065_6C79_7473: self = .style
+            case 0x0500_0065_6C74_6974: self = .title
+            default: self = .other
             }
-            self = .other
         }
     }
 
@@ -99,9 +101,11 @@ extension OutlineScanner {
     /// A tag or attribute name (libxml2's `htmlParseHTMLName`, which cuts names at 100 bytes).
     private mutating func name() throws(Deferred) -> UnsafeBufferPointer<UInt8> {
         let start = at
-        while at < bytes.count, Self.isNameByte(bytes[at]) { at += 1 }
-        guard at - start < 100 else { throw Deferred() }
-        return UnsafeBufferPointer(rebasing: bytes[start..<at])
+        var end = start
+        while end < bytes.count, Self.isNameByte(bytes[end]) { end += 1 }
+        guard end - start < 100 else { throw Deferred() }
+        at = end
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// The bytes of a quoted or unquoted attribute value, references not yet replaced.
@@ -272,12 +276,8 @@ extension OutlineScanner {
         return key
     }
 
-    /// The key of a known name, spelled in lowercase and at most seven bytes long.
-    static func nameKey(of known: String) -> UInt64 {
-        Array(known.utf8).withUnsafeBufferPointer { nameKey($0)! }
-    }
-
-    private static let hrefKey = nameKey(of: "href")
+    /// `nameKey` of "href", spelled out as `TagName`'s keys are (OutlineScannerTests checks them).
+    static let hrefKey: UInt64 = 0x0400_0000_6665_7268
 
     /// The bytes of libxml2's HTML names: ASCII letters, digits, `:`, `-`, `_`, `.`.
     static func isNameByte(_ byte: UInt8) -> Bool {

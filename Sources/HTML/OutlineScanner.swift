@@ -75,8 +75,10 @@ struct OutlineScanner {
             let raw = UnsafeRawPointer(start)
             while index + 8 <= count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                if Self.mayHoldAControlOrEF(word) {
-                    for byte in index..<index + 8 where !isLibxml2Character(at: byte) { return false }
+                var flagged = Self.controlOrEFFlags(word)
+                while flagged != 0 {
+                    guard isLibxml2Character(at: index + flagged.trailingZeroBitCount / 8) else { return false }
+                    flagged &= flagged &- 1
                 }
                 index += 8
             }
@@ -88,15 +90,17 @@ struct OutlineScanner {
         return true
     }
 
-    /// False only when none of the word's eight bytes is below 0x20 or equal to 0xEF (the bit
-    /// trick for "a byte less than n" may also answer true for a byte above one that is).
-    private static func mayHoldAControlOrEF(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of the word that is below 0x20 or equal to 0xEF, and perhaps of
+    /// a byte above one that is (the bit trick's borrow), never of others: only those bytes need
+    /// a closer look, and most words of a page have none; a docs page's words that do hold one
+    /// hold a single line break.
+    private static func controlOrEFFlags(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below20 = (word &- ones &* 0x20) & ~word & highs
         let xorEF = word ^ (ones &* 0xEF)
         let isEF = (xorEF &- ones) & ~xorEF & highs
-        return below20 | isEF != 0
+        return below20 | isEF
     }
 
     /// Whether libxml2 reads the byte at `index` as (part of) a character.

@@ -1,4 +1,4 @@
-import HTML
+@testable import HTML
 import Testing
 
 /// The byte scanner behind `PageOutline`: it must read the markup of real docs pages itself,
@@ -60,6 +60,9 @@ import Testing
         "<title>t</title><a href=/xyzw>\u{FFFF}</a>",
         "<title>t</title><a href=/x>\u{FFFF}</a>",
         "<title>t</title><a href=/a>x\u{FFFE}",
+        // After a line break in the same word, which alone is a character.
+        "<title>t</title><a href=/x>\n\u{0B}</a>",
+        "<title>t</title><a href=/>\n\u{FFFF}</a>",
         "\u{FEFF}\u{FEFF}<title>a second byte order mark</title><a href=/b>",
         "<title>t</title><a href='&#65'>no semicolon</a>",
         "<title>t</title><a href='&#0;'>not a character</a>",
@@ -81,6 +84,20 @@ import Testing
         #expect(outline.scanned)
         #expect(outline.title == "A & B")
         #expect(outline.links == ["https://h.example/a/x", "https://h.example/y?a=1&b"])
+    }
+
+    /// `TagName`'s cases and `hrefKey` are `nameKey`s written out; each must be its name's.
+    @Test func knownNamesAreToldApartInAnyCase() {
+        let names: [(String, OutlineScanner.TagName)] = [
+            ("a", .anchor), ("BASE", .base), ("Head", .head), ("hTmL", .html), ("link", .link), ("META", .meta),
+            ("Script", .script), ("style", .style), ("TITLE", .title), ("abbr", .other), ("titles", .other), ("b", .other),
+            ("blockquote", .other), ("", .other),
+        ]
+        for (name, tag) in names {
+            Array(name.utf8).withUnsafeBufferPointer { #expect(OutlineScanner.TagName($0) == tag, "\(name)") }
+        }
+        Array("HRef".utf8).withUnsafeBufferPointer { #expect(OutlineScanner.nameKey($0) == OutlineScanner.hrefKey) }
+        Array("hreflang".utf8).withUnsafeBufferPointer { #expect(OutlineScanner.nameKey($0) != OutlineScanner.hrefKey) }
     }
 
     private func expectTreesAnswer(_ outline: PageOutline, _ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
