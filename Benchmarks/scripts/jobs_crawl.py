@@ -6,6 +6,9 @@ wait4's rusage of the process), pages found and pages written more than once.
 For crawld it also gives the CPU of the job alone ("job CPU": its threads' run
 time from /proc/PID/task/*/schedstat, from the submit to the answer), without
 the daemon's start and stop, which a long-running daemon pays once.
+WARM=url runs a first job of that URL (another site: nothing of the measured
+site is cached) in the same daemon before the measured one, whose pages/s and
+job CPU are then those of a daemon already running.
 
 Usage: jobs_crawl.py CRAWLD SCRAPY START_URL WORKDIR LABEL [PORT]
 CRAWLERS="crawld wget2 scrapy" picks who runs, in that order; BASE=other/crawld
@@ -55,12 +58,15 @@ def run_crawld(binary=crawld, config=os.environ.get("CRAWLD_CONFIG", "scripts/")
          "--output-dir", out, "--state-dir", os.path.join(work, "crawld-state")],
         stderr=subprocess.DEVNULL)
     wait_listening(port)
-    began = time.monotonic()
-    before = threads_cpu(process.pid)
+    job = {"op": "job.submit", "concurrency": 16, "max_pages": 1000000, "max_depth": 1000, "extract": extract,
+           "overwrite": True, "watch": True}
     with Connection(port) as connection:
-        summary = connection.request({"id": 1, "op": "job.submit", "urls": [start], "concurrency": 16,
-                                      "max_pages": 1000000, "max_depth": 1000, "extract": extract,
-                                      "output": "bench.jsonl", "overwrite": True, "watch": True})
+        if os.environ.get("WARM"):
+            warm = connection.request(dict(job, id=0, urls=[os.environ["WARM"]], output="warm.jsonl"))
+            assert warm.get("state") == "completed", warm
+        began = time.monotonic()
+        before = threads_cpu(process.pid)
+        summary = connection.request(dict(job, id=1, urls=[start], output="bench.jsonl"))
     elapsed = time.monotonic() - began
     job_cpu = threads_cpu(process.pid) - before
     process.send_signal(signal.SIGTERM)

@@ -146,19 +146,26 @@ public struct Daemon: Sendable {
         // jobs checkpoint and end their watches, then the HTTP side and the
         // server drain, and the monitor goes last so that it records and
         // flushes the final requests.
-        var services: [any Service] = [
-            MonitorService(monitor: monitor), PoolSnapshotService(pool: pool, cache: tiers), JanitorService(pool: pool), reload, server,
+        // Each named here: without a name, ServiceLifecycle names a service by describing it
+        // ("\(service)"), which reflects over its stored properties, a tenth of the daemon's
+        // start-up CPU (docs/benchmarks.md, 2026-12-06), and puts that description in the logs.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: MonitorService(monitor: monitor), serviceName: "monitor"),
+            .init(service: PoolSnapshotService(pool: pool, cache: tiers), serviceName: "pool-snapshot"),
+            .init(service: JanitorService(pool: pool), serviceName: "janitor"),
+            .init(service: reload, serviceName: "script-reload"),
+            .init(service: server, serviceName: "line-server"),
         ]
         if let http = configuration.http, let metrics {
             let sources = MetricsSources(monitor: monitor, pool: pool, jobs: jobs, redis: redis, scripts: scripts)
-            services.append(
-                HTTPFront.service(
-                    configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
-                    metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
-                ))
+            let front = HTTPFront.service(
+                configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),
+                metrics: { await metrics.exposition(from: sources) }, eventLoopGroup: group, logger: logger, onBound: Self.announce(logger: logger)
+            )
+            services.append(.init(service: front, serviceName: "http"))
         }
-        services.append(JobsService(manager: jobs, logger: logger))
-        services.append(DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)))
+        services.append(.init(service: JobsService(manager: jobs, logger: logger), serviceName: "jobs"))
+        services.append(.init(service: DrainDeadlineService(deadline: DrainDeadline(drainTimeout: listener.drainTimeout, logger: logger)), serviceName: "drain-deadline"))
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,
