@@ -7,11 +7,11 @@ extension OutlineScanner {
     enum TagName: Equatable {
         case anchor, base, head, html, link, meta, script, style, title, other
 
-        /// The element named by `name`, in any case (libxml2 lowercases names). The cases are the
-        /// names' `nameKey`s spelled out, so that the compiler can branch on them; a table built
-        /// at run time cost a `swift_once` and a search a tag.
-        init(_ name: UnsafeBufferPointer<UInt8>) {
-            switch OutlineScanner.nameKey(name) {
+        /// The element whose name has `key` (`nameKey`: in any case, as libxml2 lowercases
+        /// names). The cases are the names' keys spelled out, so that the compiler can branch on
+        /// them; a table built at run time cost a `swift_once` and a search a tag.
+        init(key: UInt64?) {
+            switch key {
             case 0x0100_0000_0000_0061: self = .anchor
             case 0x0400_0000_6573_6162: self = .base
             case 0x0400_0000_6461_6568: self = .head
@@ -44,7 +44,7 @@ extension OutlineScanner {
         case UInt8(ascii: "/"):
             guard at + 2 < bytes.count, Self.isLetter(bytes[at + 2]) else { throw Deferred() }
             at += 2
-            let tag = TagName(try name())
+            let tag = TagName(key: try tagKey())
             skipBlanks()
             guard at < bytes.count, bytes[at] == UInt8(ascii: ">") else { throw Deferred() }
             at += 1
@@ -68,7 +68,7 @@ extension OutlineScanner {
     /// the first of a repeated attribute), and how it ends.
     private mutating func startTag() throws(Deferred) -> Markup {
         at += 1
-        let tag = TagName(try name())
+        let tag = TagName(key: try tagKey())
         var href: String?
         while true {
             skipBlanks()
@@ -96,6 +96,27 @@ extension OutlineScanner {
                 if let value { href = try decoded(value) } else { href = "" }
             }
         }
+    }
+
+    /// A tag's name, as its key (`nameKey`). libxml2 2.9 drops a tag's prefix (`<o:p>` is a
+    /// `p`, `<x:a href>` a link, `<a:b:c>` a `b:c`) and keeps an attribute's; this scanner does
+    /// not copy that, so a tag name holding `:` defers (found by fuzzing).
+    private mutating func tagKey() throws(Deferred) -> UInt64? {
+        let name = try name()
+        let key = Self.nameKey(name)
+        if let key {
+            guard !Self.holdsColon(key) else { throw Deferred() }
+        } else {
+            guard !name.contains(UInt8(ascii: ":")) else { throw Deferred() }
+        }
+        return key
+    }
+
+    /// Whether the name of `key` holds `:`, which setting 0x20 leaves as it is; tested in the
+    /// word at once, since every tag asks (no byte of the key is zero but a `:`'s after the xor).
+    private static func holdsColon(_ key: UInt64) -> Bool {
+        let colons = key ^ 0x3A3A_3A3A_3A3A_3A3A
+        return (colons &- 0x0101_0101_0101_0101) & ~colons & 0x8080_8080_8080_8080 != 0
     }
 
     /// A tag or attribute name (libxml2's `htmlParseHTMLName`, which cuts names at 100 bytes).
@@ -261,16 +282,17 @@ extension OutlineScanner {
         UTF8.encode(scalar) { output.append($0) }
     }
 
-    /// A name of at most seven bytes as one word: its length, then its bytes lowercased; nil for
-    /// a longer one, which is no name the scanner knows. Tag and attribute names are compared so,
-    /// since comparing them byte by byte was the scanner's largest part of a job page
-    /// (docs/benchmarks.md, 2026-12-06).
+    /// A name of at most seven bytes as one word: its length, then its bytes with bit 0x20 set;
+    /// nil for a longer one, which is no name the scanner knows. Setting 0x20 lowercases a
+    /// letter and leaves digits, `:`, `-` and `.` as they are; it makes `_` 0x7F, a byte in no
+    /// known name. Tag and attribute names are compared so, since comparing them byte by byte
+    /// was the scanner's largest part of a job page (docs/benchmarks.md, 2026-12-06).
     static func nameKey(_ name: UnsafeBufferPointer<UInt8>) -> UInt64? {
         guard name.count <= 7 else { return nil }
         var key = UInt64(name.count) << 56
         var shift: UInt64 = 0
         for byte in name {
-            key |= UInt64(lowercased(byte)) << shift
+            key |= UInt64(byte | 0x20) << shift
             shift += 8
         }
         return key

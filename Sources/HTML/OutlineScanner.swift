@@ -23,9 +23,9 @@ import Glibc
 ///   `>`; `</` without a letter; `<!` that is neither a comment nor a doctype; a comment that
 ///   starts with `>` or `->` or holds `--!>`; a doctype right after another; anything
 ///   unterminated;
-/// - a tag with a name of 100 bytes or more, an attribute name not starting with a letter, an
-///   empty unquoted value, a `/` not followed by `>`; in the text of a `<script>` or `<style>`,
-///   an end tag other than its own;
+/// - a tag with a name of 100 bytes or more or holding `:`, an attribute name not starting
+///   with a letter, an empty unquoted value, a `/` not followed by `>`; in the text of a
+///   `<script>` or `<style>`, an end tag other than its own;
 /// - in an `href` or the title, a character reference without its `;` or not a character, a
 ///   named reference whose name runs into non-ASCII or the end of the page, a carriage return.
 ///
@@ -192,5 +192,4 @@ struct OutlineScanner {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }

@@ -80,10 +80,24 @@ private final class OutlineScan {
             (HTMLDocument.svgName.key, .svg), (HTMLDocument.baseName.key, .base), (HTMLDocument.anchorName.key, .anchor),
         ]
 
+        /// The tag of the element the tree builder makes of an element event named `name`.
         /// Every name here is shorter than eight bytes, so equal keys mean equal names.
         init(_ name: UnsafePointer<xmlChar>?) {
-            let key = ElementName.key(of: name)
+            let key = ElementName.key(of: name.map(Self.localName))
             self = Self.keys.first { $0.0 == key }?.1 ?? .other
+        }
+
+        /// The name libxml2 2.9's tree gives an element. Its tree builder (`xmlSAX2StartElement`)
+        /// splits the parser's name as a qualified one (`xmlSplitQName`): what follows the first
+        /// `:` is the name, unless the name starts or ends with `:`, and the prefix, which no
+        /// HTML page declares, is dropped, `xml:` and `xmlns:` too (found by fuzzing: `<x:a href>`
+        /// is a link, `<o:p>` a paragraph).
+        private static func localName(_ name: UnsafePointer<xmlChar>) -> UnsafePointer<xmlChar> {
+            guard name[0] != UInt8(ascii: ":") else { return name }
+            var colon = 0
+            while name[colon] != 0 && name[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard name[colon] != 0, name[colon + 1] != 0 else { return name }
+            return name + colon + 1
         }
     }
 
