@@ -12,7 +12,12 @@ import time
 
 def status_field(pid, name):
     """A number from /proc/PID/status (`VmRSS` in kB, `Threads`), 0 when the line is missing."""
-    with open("/proc/%d/status" % pid) as status:
+    return status_field_of("/proc/%d/status" % pid, name)
+
+
+def status_field_of(path, name):
+    """A number from a status file of /proc (a process's or a thread's), 0 when the line is missing."""
+    with open(path) as status:
         for line in status:
             if line.startswith(name + ":"):
                 return int(line.split()[1])
@@ -26,6 +31,20 @@ def resident(pid):
 
 def threads(pid):
     return status_field(pid, "Threads")
+
+
+def tasks_cpu_and_switches(pid):
+    """Seconds on a CPU so far (schedstat's first field, ns) and context switches, summed over
+    the process's threads; a thread that ended between listing and reading is left out."""
+    cpu = switches = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            cpu += int(open(f"/proc/{pid}/task/{task}/schedstat").read().split()[0])
+            switches += sum(status_field_of(f"/proc/{pid}/task/{task}/status", name)
+                            for name in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+        except FileNotFoundError:
+            continue
+    return cpu / 1e9, switches
 
 
 def open_fds(pid):

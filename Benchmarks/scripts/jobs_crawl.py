@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from crawld_bench import Connection, wait_listening
+from crawld_bench import Connection, tasks_cpu_and_switches, wait_listening
 
 crawld, scrapy, start, work, label = sys.argv[1:6]
 port = int(sys.argv[6]) if len(sys.argv) > 6 else 17176
@@ -33,17 +33,6 @@ extract = os.environ.get("EXTRACT", "") not in ("", "0")
 def wait_usage(process):
     _, status, usage = os.wait4(process.pid, 0)
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
-def threads_cpu(pid):
-    """Seconds on a CPU so far, summed over the process's threads (schedstat's first field, ns)."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            total += int(open(f"/proc/{pid}/task/{task}/schedstat").read().split()[0])
-        except FileNotFoundError:
-            continue
-    return total / 1e9
 
 
 def unique(path):
@@ -65,10 +54,10 @@ def run_crawld(binary=crawld, config=os.environ.get("CRAWLD_CONFIG", "scripts/")
             warm = connection.request(dict(job, id=0, urls=[os.environ["WARM"]], output="warm.jsonl"))
             assert warm.get("state") == "completed", warm
         began = time.monotonic()
-        before = threads_cpu(process.pid)
+        before, _ = tasks_cpu_and_switches(process.pid)
         summary = connection.request(dict(job, id=1, urls=[start], output="bench.jsonl"))
     elapsed = time.monotonic() - began
-    job_cpu = threads_cpu(process.pid) - before
+    job_cpu = tasks_cpu_and_switches(process.pid)[0] - before
     process.send_signal(signal.SIGTERM)
     cpu, rss = wait_usage(process)
     lines, pages = unique(os.path.join(out, "bench.jsonl"))

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-from crawld_bench import Connection, wait_listening
+from crawld_bench import Connection, tasks_cpu_and_switches, wait_listening
 
 crawld, scripts, start, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 port = int(sys.argv[5]) if len(sys.argv) > 5 else 20711
@@ -24,31 +24,20 @@ process = subprocess.Popen(
      "--output-dir", os.path.join(work, "out"), "--state-dir", os.path.join(work, "state")], stderr=subprocess.DEVNULL)
 
 
-def ticks_and_switches():
-    ticks = switches = 0
-    for task in os.listdir(f"/proc/{process.pid}/task"):
-        fields = open(f"/proc/{process.pid}/task/{task}/stat").read().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-        for line in open(f"/proc/{process.pid}/task/{task}/status"):
-            if "ctxt_switches" in line:
-                switches += int(line.split()[1])
-    return ticks, switches
-
-
 try:
     wait_listening(port)
     with Connection(port) as connection:
         job = dict(op="job.submit", concurrency=16, max_pages=1000000, max_depth=1000, watch=True, overwrite=True,
                    extract=extract, urls=[start])
         connection.request(dict(job, id=0, output="warm.jsonl"))
-        ticks, switches = ticks_and_switches()
+        cpu, switches = tasks_cpu_and_switches(process.pid)
         began = time.monotonic()
         pages = 0
         for n in range(jobs):
             pages += connection.request(dict(job, id=n + 1, output=f"job{n}.jsonl"))["crawled"]
         elapsed = time.monotonic() - began
-        ticks_after, switches_after = ticks_and_switches()
-    cpu = (ticks_after - ticks) / os.sysconf("SC_CLK_TCK")
+        cpu_after, switches_after = tasks_cpu_and_switches(process.pid)
+    cpu = cpu_after - cpu
     print(f"{crawld}: {pages / elapsed:.0f} pages/s, {cpu / pages * 1e6:.0f} us CPU a page, "
           f"{(switches_after - switches) / pages:.1f} context switches a page ({jobs} jobs, {pages} pages)", flush=True)
 finally:

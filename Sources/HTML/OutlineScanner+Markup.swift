@@ -103,20 +103,8 @@ extension OutlineScanner {
     /// not copy that, so a tag name holding `:` defers (found by fuzzing).
     private mutating func tagKey() throws(Deferred) -> UInt64? {
         let name = try name()
-        let key = Self.nameKey(name)
-        if let key {
-            guard !Self.holdsColon(key) else { throw Deferred() }
-        } else {
-            guard !name.contains(UInt8(ascii: ":")) else { throw Deferred() }
-        }
-        return key
-    }
-
-    /// Whether the name of `key` holds `:`, which setting 0x20 leaves as it is; tested in the
-    /// word at once, since every tag asks (no byte of the key is zero but a `:`'s after the xor).
-    private static func holdsColon(_ key: UInt64) -> Bool {
-        let colons = key ^ 0x3A3A_3A3A_3A3A_3A3A
-        return (colons &- 0x0101_0101_0101_0101) & ~colons & 0x8080_8080_8080_8080 != 0
+        guard !name.contains(UInt8(ascii: ":")) else { throw Deferred() }
+        return Self.nameKey(name)
     }
 
     /// A tag or attribute name (libxml2's `htmlParseHTMLName`, which cuts names at 100 bytes).
