@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 25's browser comparison (browser_c4a.py): crawld before/after the
-# crawl options (block, wait_until) against crawl4ai 0.9.5, on Debian's
+# crawl options (block, wait_until) and in one browser session, against crawl4ai 0.9.5, on Debian's
 # chromium-headless-shell, 200 pages of the Python docs (python3.11-doc) served by Python's http.server,
 # 4 in flight, ROUNDS (default 3) rounds in turns (PAGES pages, default 200). crawl4ai goes into
 # .venv-c4a at the repository's root. Ports: 20000 + PORT_OFFSET (default 800).

@@ -2,14 +2,18 @@
 """Issue 25's browser comparison: crawld's browser engine against crawl4ai on the same
 Chromium (Debian's chromium-headless-shell), the same pages, 4 in flight, in one run.
 
-Three contenders, in turns, `rounds` times each:
-  crawld-before  today's render: every resource fetched (`config.block: []`), wait for `load`;
+Four contenders, in turns, `rounds` times each:
+  crawld-before  every resource fetched (`config.block: []`), wait for `load`;
   crawld-after   the shipped policies.lua's `block` (image, font, media), wait for `domcontentloaded`;
+  crawld-session as crawld-after, every page in one browser session (`session`): its pages'
+                 renderers are kept warm and share a context, as crawl4ai's pages share one;
   crawl4ai       crawl4ai's AsyncWebCrawler, Playwright launched on Debian's Chromium.
 Each gets a fresh browser, one warm-up page, then the pages. Reported per round: pages/s,
 CPU per page (user + system of the contender's whole process tree, reaped children
-included: crawld or this Python, the driver, Chromium and its renderers) and the PSS of the
-browser's process tree right after the last page; then medians per contender.
+included: crawld or this Python, the driver, Chromium and its renderers), the PSS of the
+browser's process tree right after the last page, and its peak PSS (sampled twice a second
+by a thread of this script, whose CPU, a millisecond or two a sample, lands in crawl4ai's
+figure); then medians per contender.
 
     browser_c4a.py CRAWLD_BINARY SCRIPTS_DIR CRAWLD_PORT ROUNDS URL...
 (run with the Python of a venv that has crawl4ai)
@@ -21,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 CHROMIUM = "/usr/lib/chromium/chromium-headless-shell"
@@ -74,6 +79,24 @@ def browser_pss(pid):
     return total / 1024
 
 
+class PeakPSS(threading.Thread):
+    """The largest `browser_pss(pid)` seen while it runs, sampled every half second."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, browser_pss(self.pid))
+            time.sleep(0.5)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return max(self.peak, browser_pss(self.pid))
+
+
 def crawld_round(binary, scripts, port, urls, extra):
     daemon = subprocess.Popen([binary, "--config", scripts, "--redis", "none", "--listen", f"127.0.0.1:{port}", "--log-level", "error"])
     try:
@@ -93,6 +116,8 @@ def crawld_round(binary, scripts, port, urls, extra):
         send(0, urls[0])
         assert json.loads(reader.readline())["ok"], "warm-up failed"
         cpu, start = tree_cpu(daemon.pid), time.monotonic()
+        peak = PeakPSS(daemon.pid)
+        peak.start()
         sent, done, failed = 0, 0, 0
         while sent < min(IN_FLIGHT, len(urls)):
             send(sent + 1, urls[sent])
@@ -105,9 +130,9 @@ def crawld_round(binary, scripts, port, urls, extra):
                 send(sent + 1, urls[sent])
                 sent += 1
         elapsed, cpu = time.monotonic() - start, tree_cpu(daemon.pid) - cpu
-        pss = browser_pss(daemon.pid)
+        pss, peak_pss = browser_pss(daemon.pid), peak.stop()
         connection.close()
-        return {"pages_s": len(urls) / elapsed, "cpu_ms": 1000 * cpu / len(urls), "pss_mb": pss, "failed": failed}
+        return {"pages_s": len(urls) / elapsed, "cpu_ms": 1000 * cpu / len(urls), "pss_mb": pss, "peak_mb": peak_pss, "failed": failed}
     finally:
         daemon.terminate()
         daemon.wait()
@@ -132,6 +157,8 @@ async def crawl4ai_round(urls):
         assert (await crawler.arun(urls[0], config=run)).success, "warm-up failed"
         me = os.getpid()
         cpu, start = tree_cpu(me), time.monotonic()
+        peak = PeakPSS(me)
+        peak.start()
         gate = asyncio.Semaphore(IN_FLIGHT)
 
         async def one(url):
@@ -140,9 +167,9 @@ async def crawl4ai_round(urls):
 
         results = await asyncio.gather(*(one(url) for url in urls))
         elapsed, cpu = time.monotonic() - start, tree_cpu(me) - cpu
-        pss = browser_pss(me)
+        pss, peak_pss = browser_pss(me), peak.stop()
     failed = sum(0 if result.success else 1 for result in results)
-    return {"pages_s": len(urls) / elapsed, "cpu_ms": 1000 * cpu / len(urls), "pss_mb": pss, "failed": failed}
+    return {"pages_s": len(urls) / elapsed, "cpu_ms": 1000 * cpu / len(urls), "pss_mb": pss, "peak_mb": peak_pss, "failed": failed}
 
 
 def main():
@@ -150,6 +177,7 @@ def main():
     contenders = {
         "crawld-before": lambda: crawld_round(binary, scripts, port, urls, {"config": {"block": []}, "wait_until": "load"}),
         "crawld-after": lambda: crawld_round(binary, scripts, port, urls, {"wait_until": "domcontentloaded"}),
+        "crawld-session": lambda: crawld_round(binary, scripts, port, urls, {"wait_until": "domcontentloaded", "session": "bench"}),
         "crawl4ai": lambda: asyncio.run(crawl4ai_round(urls)),
     }
     seen = {name: [] for name in contenders}
@@ -158,11 +186,12 @@ def main():
             figures = run()
             seen[name].append(figures)
             print(f"round {round_number} {name:14} {figures['pages_s']:6.2f} pages/s  {figures['cpu_ms']:6.1f} ms CPU/page  "
-                  f"browser PSS {figures['pss_mb']:6.1f} MB  failed {figures['failed']}", flush=True)
+                  f"browser PSS {figures['pss_mb']:6.1f} MB, peak {figures['peak_mb']:6.1f} MB  failed {figures['failed']}", flush=True)
     print(f"medians over {rounds} rounds, {len(urls)} pages, {IN_FLIGHT} in flight:")
     for name, rows in seen.items():
-        median = {key: statistics.median(row[key] for row in rows) for key in ("pages_s", "cpu_ms", "pss_mb")}
-        print(f"  {name:14} {median['pages_s']:6.2f} pages/s  {median['cpu_ms']:6.1f} ms CPU/page  browser PSS {median['pss_mb']:6.1f} MB")
+        median = {key: statistics.median(row[key] for row in rows) for key in ("pages_s", "cpu_ms", "pss_mb", "peak_mb")}
+        print(f"  {name:14} {median['pages_s']:6.2f} pages/s  {median['cpu_ms']:6.1f} ms CPU/page  "
+              f"browser PSS {median['pss_mb']:6.1f} MB, peak {median['peak_mb']:6.1f} MB")
 
 
 if __name__ == "__main__":

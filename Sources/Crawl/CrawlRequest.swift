@@ -40,6 +40,12 @@ public struct CrawlRequest: Sendable {
     public var validators: RequestValidators?
     /// Whether the answer carries `contentSHA256`, the SHA-256 of the body as received.
     public var digestsBody = false
+    /// The browser session a render belongs to (`RenderOptions.session`),
+    /// already made unique to the connection or job; the HTTP engine, whose
+    /// cookies are the connection's or job's anyway, ignores it.
+    public var browserSession: String?
+    /// The longest session name a client gives (the `crawl` op's `session`).
+    public static let maxSessionBytes = 64
 
     /// The browser-only asks of a request; any of them makes the shipped
     /// `engine_for` choose the browser.

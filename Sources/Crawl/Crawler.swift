@@ -168,7 +168,8 @@ public final class Crawler: Sendable {
             let poolUse = PageResult.PoolUse(tier: lease.tier, hit: lease.hit, signature: lease.signature)
             let options = RenderOptions(
                 waitForSelector: request.browser.waitFor, waitUntil: request.browser.waitUntil ?? .load,
-                script: request.browser.js, screenshot: request.browser.screenshot, pdf: request.browser.pdf, timeout: request.timeout
+                script: request.browser.js, screenshot: request.browser.screenshot, pdf: request.browser.pdf, timeout: request.timeout,
+                session: request.browserSession
             )
             let engine = lease.engine
             let rendered: RenderResult

@@ -15,7 +15,9 @@ import Synchronization
 /// Each job gets its own copy (`forJob`) with cookie jars of its own: its
 /// pages share their cookies, no other job or connection sees them, and a
 /// resumed job starts with empty jars. A page sent as an identity uses that
-/// identity's jar and carries its config keys over the job's.
+/// identity's jar and carries its config keys over the job's. Browser pages
+/// of one jar share a browser session as well, so a browser job's renderers
+/// stay warm (`BrowserEngine+Sessions`).
 struct JobPageFetcher: PageFetcher {
     let crawler: Crawler
     let admission: CrawlAdmission
@@ -25,6 +27,10 @@ struct JobPageFetcher: PageFetcher {
     /// The job's cookie jars: one without an identity, one per identity jar name.
     final class CookieJars: Sendable {
         private let jars = Mutex<[String: CookieJar]>([:])
+        /// Unique in this process to the job's fetcher: the prefix of its
+        /// browser sessions' keys (an address could be a finished job's).
+        let scope = CookieJars.scopes.wrappingAdd(1, ordering: .relaxed).newValue
+        private static let scopes = Atomic<Int>(0)
 
         func jar(_ name: String) -> CookieJar {
             jars.withLock { jars in
@@ -52,7 +58,10 @@ struct JobPageFetcher: PageFetcher {
         var request = CrawlRequest(url: url.string, engine: spec.engine, config: config, extract: spec.extract, formats: spec.formats.union([.links]), depth: depth)
         request.query = spec.query
         // The empty name cannot be an identity's jar (names are 1-64 characters).
-        request.cookies = jars?.jar(identity?.cookieJar ?? "")
+        let jar = identity?.cookieJar ?? ""
+        request.cookies = jars?.jar(jar)
+        // Browser pages that share a cookie jar share a browser session too.
+        request.browserSession = jars.map { "job \($0.scope): \(jar)" }
         request.digestsBody = true
         if let validators = previous?.validators {
             request.validators = RequestValidators(etag: validators.etag, lastModified: validators.lastModified)

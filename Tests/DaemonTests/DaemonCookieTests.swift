@@ -29,9 +29,10 @@ import TestSupport
         #expect(await daemon.waitForExit() == 0)
     }
 
-    /// A job's pages share the job's own jar: the job sees the cookie one of its
-    /// pages set, not the submitting connection's; that connection never sees the job's.
-    @Test func aJobKeepsItsCookiesToItself() async throws {
+    /// A crawld with an output folder and a client on it, beside the test
+    /// server; `body` gets the folder's output file `name`'s records after
+    /// what it ran. Stops the daemon, which must exit cleanly.
+    private func withJobDaemon(_ body: (LineClient, TestHTTPServer, _ records: (String) throws -> [JSONValue]) async throws -> Void) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let daemon = try await DaemonProcess.start(arguments: [
@@ -39,7 +40,21 @@ import TestSupport
             "--state-dir", folder.url.appendingPathComponent("state").path,
         ])
         try await withTestHTTPServer { server in
-            let client = try await daemon.connect()
+            try await daemon.withClient { client in
+                try await body(client, server) { name in
+                    try String(contentsOf: folder.url.appendingPathComponent("output/\(name)"), encoding: .utf8)
+                        .split(separator: "\n").map { try JSONValue.parse(String($0)) }
+                }
+            }
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    /// A job's pages share the job's own jar: the job sees the cookie one of its
+    /// pages set, not the submitting connection's; that connection never sees the job's.
+    @Test func aJobKeepsItsCookiesToItself() async throws {
+        try await withJobDaemon { client, server, records in
             let echo: JSONValue = ["op": "crawl", "url": .string(server.url("/echo-cookie")), "formats": ["text"], "extract": false]
             _ = try await client.request(["op": "crawl", "url": .string(server.url("/set-cookie?session=client")), "extract": false])
 
@@ -48,15 +63,26 @@ import TestSupport
                 "concurrency": 1, "obey_robots": false, "output": "cookies.jsonl", "watch": true,
             ]).answer
             #expect(done["state"] == "completed")
-            let records = try String(contentsOf: folder.url.appendingPathComponent("output/cookies.jsonl"), encoding: .utf8)
-                .split(separator: "\n").map { try JSONValue.parse(String($0)) }
-            let echoed = records.first { $0.objectValue?["url"]?.stringValue == server.url("/echo-cookie") }
+            let echoed = try records("cookies.jsonl").first { $0.objectValue?["url"]?.stringValue == server.url("/echo-cookie") }
             #expect(echoed?.objectValue?["data"]?.objectValue?["json"]?.objectValue?["cookie"] == "job=1")
 
             #expect(try await client.request(echo).answer["text"] == #"{"cookie": "session=client"}"#)
-            await client.close()
         }
-        daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
+    }
+
+    /// A browser job's pages share a browser session, so the browser sees
+    /// the cookie one of the job's pages set, as the HTTP engine does.
+    @Test func aBrowserJobsPagesShareTheirCookies() async throws {
+        try await withJobDaemon { client, server, records in
+            let done = try await client.request([
+                "op": "job.submit", "urls": [.string(server.url("/set-cookie?job=1")), .string(server.url("/echo-cookie"))],
+                "engine": "browser", "concurrency": 1, "obey_robots": false, "extract": false, "formats": ["text"],
+                "output": "browser.jsonl", "watch": true,
+            ]).answer
+            #expect(done["state"] == "completed", "\(done)")
+            let all = try records("browser.jsonl")
+            let echoed = all.first { $0.objectValue?["url"]?.stringValue == server.url("/echo-cookie") }
+            #expect(echoed?.objectValue?["text"]?.stringValue?.contains(#"{"cookie": "job=1"}"#) == true, "\(all)")
+        }
     }
 }

@@ -9,7 +9,7 @@ import Protocol
 /// `crawl`: one page through policy, pool, engine, parse and extract.lua.
 struct CrawlOp: Op {
     let name = "crawl"
-    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query", "wait_until", "wait_for"]
+    let parameterKeys: Set<String> = ["url", "engine", "config", "extract", "formats", "timeout_ms", "js", "screenshot", "pdf", "query", "wait_until", "wait_for", "session"]
     let crawler: Crawler
     let admission: CrawlAdmission
     let throttle: HostThrottle
@@ -26,6 +26,10 @@ struct CrawlOp: Op {
     func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
         var crawl = try Self.crawlRequest(request.parameters)
         crawl.cookies = context.session.attachment { CookieJar() }
+        if let name = try Self.sessionName(request.parameters) {
+            // The connection's number scopes the name: no other client can join the session.
+            crawl.browserSession = "connection \(context.session.connectionID): \(name)"
+        }
         let origin = CrawlURL(crawl.url)?.origin
         let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in
             guard let origin else { return try await crawler.crawl(crawl) }
@@ -91,5 +95,15 @@ struct CrawlOp: Op {
             crawl.browser.waitFor = waitFor
         }
         return crawl
+    }
+
+    /// `session`: a name for renders of this connection that share a browser
+    /// context and keep its pages warm (`BrowserEngine+Sessions`).
+    static func sessionName(_ parameters: Parameters) throws(ProtocolError) -> String? {
+        guard let name = try parameters.string("session") else { return nil }
+        guard !name.isEmpty, name.utf8.count <= CrawlRequest.maxSessionBytes else {
+            throw ProtocolError(.badRequest, "'session' must be a name of 1 to \(CrawlRequest.maxSessionBytes) bytes")
+        }
+        return name
     }
 }

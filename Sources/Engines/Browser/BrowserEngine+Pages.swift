@@ -1,61 +1,75 @@
 import JSON
 
-/// A fresh browser context holding one blank page, attached and configured:
-/// all a render needs before it navigates.
-///
-/// Never navigated before a render takes it, so nothing of another request
-/// (cookies, storage, cache) is in it.
+/// A blank page, attached and configured: all a render needs before it
+/// navigates. Either in a fresh browser context of its own, never navigated
+/// before a render takes it, so nothing of another request (cookies,
+/// storage, cache) is in it; or a page of a browser session (see
+/// `BrowserEngine+Sessions`), in the session's context.
 struct PreparedPage: Sendable {
     let context: String
     let session: String
     let tracker: PageTracker
+    /// Whether disposing the page disposes its context: false for a session's page.
+    var ownsContext = true
+    /// Renders the page has served (a session's page serves several).
+    var renders = 0
 }
 
 extension BrowserEngine {
     // MARK: - Preparing pages
 
-    /// Creates a context and a blank page in it, attaches, routes the page's
-    /// events to a new tracker and applies the configuration. Most of its
-    /// time is Chromium starting the page's renderer process.
+    /// Creates a context and a blank page in it (see `preparePage(in:ownsContext:on:)`).
+    /// Most of its time is Chromium starting the page's renderer process.
     /// - Throws: `BrowserError`; the context is disposed when a later step fails.
     func preparePage(on connection: CDPConnection) async throws -> PreparedPage {
         let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
             .member("browserContextId", in: "Target.createBrowserContext")
         do {
-            let target = try await connection.send("Target.createTarget", ["url": "about:blank", "browserContextId": .string(context)])
-                .member("targetId", in: "Target.createTarget")
-            let session = try await connection.send("Target.attachToTarget", ["targetId": .string(target), "flatten": true])
-                .member("sessionId", in: "Target.attachToTarget")
-            let page = PreparedPage(context: context, session: session, tracker: PageTracker(mainFrame: target))
-            connection.subscribe(session: session) { [connection] method, params in
-                if method == "Fetch.requestPaused", let id = params.objectValue?["requestId"] {
-                    connection.send("Fetch.failRequest", ["requestId": id, "errorReason": "BlockedByClient"], session: session) { _ in }
-                } else if method == "Page.javascriptDialogOpening" {
-                    let accept = JavaScriptDialog.accepts(params.objectValue?["type"]?.stringValue ?? "")
-                    connection.send("Page.handleJavaScriptDialog", ["accept": .bool(accept)], session: session) { _ in }
-                    page.tracker.handle(method, params)
-                } else {
-                    page.tracker.handle(method, params)
-                }
-            }
-            do {
-                try await connection.sendAll(setupCommands(), session: session)
-            } catch {
-                dispose(page, on: connection)
-                throw error
-            }
-            return page
+            return try await preparePage(in: context, ownsContext: true, on: connection)
         } catch {
             connection.send("Target.disposeBrowserContext", ["browserContextId": .string(context)]) { _ in }
             throw error
         }
     }
 
-    /// Drops a page and its context without waiting: nothing the caller
-    /// returns depends on Chromium tearing the renderer down.
+    /// Creates a blank page in `context`, attaches, routes the page's events
+    /// to a new tracker and applies the configuration.
+    /// - Throws: `BrowserError`; the page is disposed when a later step fails.
+    func preparePage(in context: String, ownsContext: Bool, on connection: CDPConnection) async throws -> PreparedPage {
+        let target = try await connection.send("Target.createTarget", ["url": "about:blank", "browserContextId": .string(context)])
+            .member("targetId", in: "Target.createTarget")
+        let session = try await connection.send("Target.attachToTarget", ["targetId": .string(target), "flatten": true])
+            .member("sessionId", in: "Target.attachToTarget")
+        let page = PreparedPage(context: context, session: session, tracker: PageTracker(mainFrame: target), ownsContext: ownsContext)
+        connection.subscribe(session: session) { [connection] method, params in
+            if method == "Fetch.requestPaused", let id = params.objectValue?["requestId"] {
+                connection.send("Fetch.failRequest", ["requestId": id, "errorReason": "BlockedByClient"], session: session) { _ in }
+            } else if method == "Page.javascriptDialogOpening" {
+                let accept = JavaScriptDialog.accepts(params.objectValue?["type"]?.stringValue ?? "")
+                connection.send("Page.handleJavaScriptDialog", ["accept": .bool(accept)], session: session) { _ in }
+                page.tracker.handle(method, params)
+            } else {
+                page.tracker.handle(method, params)
+            }
+        }
+        do {
+            try await connection.sendAll(setupCommands(), session: session)
+        } catch {
+            dispose(page, on: connection)
+            throw error
+        }
+        return page
+    }
+
+    /// Drops a page, and its context when it owns one, without waiting:
+    /// nothing the caller returns depends on Chromium tearing the renderer down.
     func dispose(_ page: PreparedPage, on connection: CDPConnection) {
         connection.unsubscribe(session: page.session)
-        connection.send("Target.disposeBrowserContext", ["browserContextId": .string(page.context)]) { _ in }
+        if page.ownsContext {
+            connection.send("Target.disposeBrowserContext", ["browserContextId": .string(page.context)]) { _ in }
+        } else {
+            connection.send("Target.closeTarget", ["targetId": .string(page.tracker.mainFrame)]) { _ in }
+        }
     }
 
     /// The per-page commands that apply this engine's configuration, sent together.

@@ -1,13 +1,14 @@
 import JSON
 
 extension BrowserEngine {
-    /// Renders one page in a fresh browser context: navigate, wait for the
-    /// options' page event (`load` by default) and selector, run the options' script,
-    /// serialise the DOM, capture what was asked, dispose the context.
+    /// Renders one page in a fresh browser context, or in a page of the
+    /// options' session: navigate, wait for the options' page event (`load`
+    /// by default) and selector, run the options' script, serialise the DOM,
+    /// capture what was asked, then dispose the context (a session keeps the page).
     ///
     /// The deadline is `options.timeout`, else the configuration's
     /// `timeout_ms`. Past it this render alone fails with `timeout`: its
-    /// DevTools commands and waits are cancelled and its context is disposed,
+    /// DevTools commands and waits are cancelled and its page is disposed,
     /// which ends its renderer even in `while(true){}`. Other renders on this
     /// browser go on; the browser is killed (and every render on it fails)
     /// only if it then misses the watchdog's probe (see `BrowserWatchdog`).
@@ -24,12 +25,14 @@ extension BrowserEngine {
         return try await withDeadline(deadline) { [self] in
             var stage = "creating the page"
             do {
-                let page = try await takePage(on: connection)
-                defer { dispose(page, on: connection) }
+                let page = try await takePage(session: options.session, on: connection)
+                var succeeded = false
+                defer { finish(page, session: options.session, succeeded: succeeded, on: connection) }
                 track(page.tracker, for: request)
                 do {
                     var result = try await render(url, options: options, page: page, deadline: deadline, stage: &stage, on: connection)
                     result.duration = ContinuousClock.now - started
+                    succeeded = true
                     return result
                 } catch {
                     // A refused navigation shows up as whatever it broke (a failed load, a

@@ -11,13 +11,15 @@ import Synchronization
 /// most of a render's time on a small page. So while the browser is in use
 /// the engine keeps one spare context ready (see `prepareSpare()`): a pooled
 /// render takes it and only navigates, and the next spare starts while it
-/// does. An idle browser drops its spare (`dropIdleSpare(now:)`).
+/// does. An idle browser drops its spare (`dropIdleSpare(now:)`). Renders of
+/// one client connection or job may share a session instead, whose pages
+/// are kept between renders (see `BrowserEngine+Sessions`).
 ///
 /// Lifecycle: `start()` spawns Chromium (see `ChromiumProcess`) and waits for
 /// its first DevTools answer; `close()` kills its process group, reaps it and
 /// removes its profile. Between the two, `render(url:options:)` may run
-/// concurrently: each render has its own browser context, so cookies and
-/// storage never leak between requests.
+/// concurrently: each render has its own browser context, or its session's,
+/// so cookies and storage never leak between requests of different clients.
 ///
 /// Health: the watchdog (see `BrowserWatchdog`) runs on the connection's reader
 /// thread. A browser that misses `maxMissedBeats` pings, or the probe that
@@ -55,6 +57,8 @@ public final class BrowserEngine: PooledEngine {
         /// Renders in flight, and when the last one ended: when to drop the spare.
         var rendering = 0
         var lastRender = ContinuousClock.now
+        /// The browser sessions, by `RenderOptions.session` (see `BrowserEngine+Sessions`).
+        var sessions: [String: KeptSession] = [:]
     }
 
     let state: Mutex<State>
@@ -194,6 +198,7 @@ public final class BrowserEngine: PooledEngine {
             kill(reason)
         }
         dropIdleSpare(now: now)
+        dropIdleSessions(now: now)
         return next
     }
 

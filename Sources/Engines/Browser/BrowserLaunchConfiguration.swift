@@ -23,6 +23,9 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     /// dropped after this long without a render, so an idle browser holds
     /// none. Nil keeps no spare at all.
     public var spareIdleTimeout: Duration?
+    /// A browser session (`RenderOptions.session`) ends this long after its
+    /// last render: its context and kept pages are disposed.
+    public var sessionIdleTimeout: Duration
 
     /// - Parameter executable: defaults to `CRAWLD_CHROMIUM` from the environment, if set.
     public init(
@@ -30,12 +33,14 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         profileRoot: String? = nil,
         heartbeatInterval: Duration = .seconds(1),
         maxMissedBeats: Int = 5,
-        spareIdleTimeout: Duration? = .seconds(15)
+        spareIdleTimeout: Duration? = .seconds(15),
+        sessionIdleTimeout: Duration = .seconds(30)
     ) {
         self.executable = executable ?? getenv("CRAWLD_CHROMIUM").map { String(cString: $0) }
         self.profileRoot = profileRoot ?? ProfileDirectory.defaultRoot
         self.heartbeatInterval = heartbeatInterval
         self.maxMissedBeats = maxMissedBeats
         self.spareIdleTimeout = spareIdleTimeout
+        self.sessionIdleTimeout = sessionIdleTimeout
     }
 }

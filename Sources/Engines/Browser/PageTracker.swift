@@ -51,6 +51,11 @@ final class PageTracker: Sendable {
     /// Why the page failed (see ``fail(_:)``), or nil.
     var failure: BrowserError? { state.withLock { $0.failure } }
 
+    /// Forgets what the last render saw, before a session's page renders again.
+    func beginRender() {
+        state.withLock { $0.page = Page() }
+    }
+
     /// Records one event and wakes every waiter whose condition now holds.
     func handle(_ method: String, _ params: JSONValue) {
         guard let params = params.objectValue else { return }

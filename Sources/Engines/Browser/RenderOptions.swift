@@ -33,10 +33,15 @@ public struct RenderOptions: Sendable, Hashable {
     public var pdf = false
     /// The request's deadline; nil uses the configuration's `timeout_ms`.
     public var timeout: Duration?
+    /// The browser session the render belongs to, nil for none: renders of one
+    /// session share a browser context and reuse its pages, so their renderers
+    /// stay warm (see `BrowserEngine+Sessions`). The caller makes the key unique
+    /// to whoever may share it (a connection, a job).
+    public var session: String?
 
     public init(
         waitForSelector: String? = nil, waitUntil: WaitUntil = .load, script: String? = nil,
-        screenshot: Bool = false, pdf: Bool = false, timeout: Duration? = nil
+        screenshot: Bool = false, pdf: Bool = false, timeout: Duration? = nil, session: String? = nil
     ) {
         self.waitForSelector = waitForSelector
         self.waitUntil = waitUntil
@@ -44,5 +49,6 @@ public struct RenderOptions: Sendable, Hashable {
         self.screenshot = screenshot
         self.pdf = pdf
         self.timeout = timeout
+        self.session = session
     }
 }

@@ -1,0 +1,106 @@
+import JSON
+import Testing
+import TestSupport
+
+@testable import Engines
+
+extension BrowserSuites {
+    /// Browser sessions (issue 25, "keep renderer processes warm"): renders
+    /// of one session share a context and reuse its pages; renders of another
+    /// session, or of none, share nothing with them.
+    @Suite
+    struct BrowserSessionTests {
+        /// Sets a cookie and the window's name, which lives as long as the tab
+        /// does: the next render of the same page sees the name only in the same tab.
+        private static let mark = RenderOptions(script: "document.cookie = 'visit=1; path=/'; window.name = 'kept'; true", timeout: .seconds(20))
+
+        /// What a page sees of an earlier render: its cookies and the tab's name.
+        private static func seen(_ session: String?) -> RenderOptions {
+            RenderOptions(script: "[document.cookie, window.name]", timeout: .seconds(20), session: session)
+        }
+
+        private static func marked(_ session: String) -> RenderOptions {
+            var options = mark
+            options.session = session
+            return options
+        }
+
+        /// The renderer processes of a browser's group.
+        private static func renderers(of engine: BrowserEngine) -> Int {
+            guard let group = engine.processID else { return 0 }
+            return ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }.count
+        }
+
+        @Test func aSessionSharesItsContextAndKeepsItsPage() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                let same = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(same.scriptResult == ["visit=1", "kept"], "the session's next render ran in another tab or context")
+                let other = try await engine.render(url: server.url("/small"), options: Self.seen("b"))
+                #expect(other.scriptResult == ["", ""], "another session saw the first one's cookie or tab")
+                let none = try await engine.render(url: server.url("/small"), options: Self.seen(nil))
+                #expect(none.scriptResult == ["", ""], "a render without a session saw a session's cookie or tab")
+                #expect(engine.keptSessions == ["a": 1, "b": 1])
+            }
+        }
+
+        /// Renders of one session in flight together each get a page of the
+        /// session's context, and the session keeps them all.
+        @Test func concurrentRendersOfASessionEachGetAPageOfItsContext() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                let results = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            try await engine.render(url: server.url("/delay?ms=300"), options: RenderOptions(script: "document.cookie", timeout: .seconds(20), session: "a"))
+                                .scriptResult
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(results == ["visit=1", "visit=1", "visit=1"])
+                #expect(engine.keptSessions == ["a": 3])
+            }
+        }
+
+        /// A render that passes its deadline loses its page, whose renderer
+        /// ends even in `while(true){}`; the session and its cookies go on.
+        @Test func aRenderPastItsDeadlineLosesItsPageNotTheSession() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
+            try await withBrowser(launch: launch) { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                await #expect(throws: BrowserError.self) {
+                    try await engine.render(url: server.url("/small"), options: RenderOptions(script: "while (true) {}", timeout: .seconds(2), session: "a"))
+                }
+                #expect(engine.keptSessions == ["a": 0])
+                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the hung page's renderer is still running")
+                let after = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(after.scriptResult == ["visit=1", ""], "the session lost its cookie, or kept the hung tab")
+                #expect(await engine.isHealthy())
+            }
+        }
+
+        /// A session ends once idle: its context goes, with its pages and renderers.
+        @Test func anIdleSessionEnds() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            let launch = BrowserLaunchConfiguration(
+                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, sessionIdleTimeout: .milliseconds(600)
+            )
+            try await withBrowser(launch: launch) { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                #expect(Self.renderers(of: engine) == 1, "the session's page keeps its renderer")
+                #expect(await pollUntil(seconds: 10) { engine.keptSessions.isEmpty }, "the idle session was not ended")
+                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the ended session's renderer is still running")
+                let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(again.scriptResult == ["", ""], "a session started again saw the ended one's cookie or tab")
+            }
+        }
+    }
+}
