@@ -67,6 +67,24 @@ extension BrowserSuites {
             }
         }
 
+        /// Renders that start a session together, before any of them made it,
+        /// all end up in it: one's context becomes the session's, the others join it.
+        @Test func rendersStartingASessionTogetherAllJoinIt() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask { _ = try await engine.render(url: server.url("/delay?ms=300"), options: Self.marked("new")) }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(engine.keptSessions == ["new": 3], "a render that started the session with others was not kept in it")
+                let after = try await engine.render(url: server.url("/small"), options: Self.seen("new"))
+                #expect(after.scriptResult == ["visit=1", "kept"])
+            }
+        }
+
         /// A render that passes its deadline loses its page, whose renderer
         /// ends even in `while(true){}`; the session and its cookies go on.
         @Test func aRenderPastItsDeadlineLosesItsPageNotTheSession() async throws {

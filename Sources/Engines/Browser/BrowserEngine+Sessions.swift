@@ -35,38 +35,54 @@ extension BrowserEngine {
     /// the session's. Without a session, a fresh page.
     func takePage(session: String?, on connection: CDPConnection) async throws -> PreparedPage {
         guard let session else { return try await takePage(on: connection) }
-        enum Source {
-            case kept(PreparedPage)
-            case newPage(context: String)
-            case newSession
+        switch joinSession(session) {
+        case .kept(let page):
+            page.tracker.beginRender()
+            return page
+        case .newPage(let context):
+            return try await preparePage(in: context, of: session, on: connection)
+        case .none:
+            var page = try await takePage(on: connection)
+            let adopted: Bool = state.withLock { state in
+                guard !state.closed, state.sessions[session] == nil, state.sessions.count < Self.maxSessions else { return false }
+                state.sessions[session] = KeptSession(context: page.context, rendering: 1, lastRender: .now)
+                return true
+            }
+            if adopted {
+                page.ownsContext = false
+                return page
+            }
+            // Another render of the session started it meanwhile: this one joins it.
+            guard case .newPage(let context) = joinSession(session) else { return page }
+            dispose(page, on: connection)
+            return try await preparePage(in: context, of: session, on: connection)
         }
-        let source: Source = state.withLock { state in
-            guard var kept = state.sessions[session] else { return .newSession }
+    }
+
+    private enum Joined {
+        case kept(PreparedPage)
+        case newPage(context: String)
+    }
+
+    /// Counts a render into `session` and hands it a kept page, or the
+    /// context to make one in; nil when there is no such session.
+    private func joinSession(_ session: String) -> Joined? {
+        state.withLock { state in
+            guard var kept = state.sessions[session] else { return nil }
             kept.rendering += 1
             defer { state.sessions[session] = kept }
             if let page = kept.idle.popLast() { return .kept(page) }
             return .newPage(context: kept.context)
         }
-        switch source {
-        case .kept(let page):
-            page.tracker.beginRender()
-            return page
-        case .newPage(let context):
-            do {
-                return try await preparePage(in: context, ownsContext: false, on: connection)
-            } catch {
-                state.withLock { $0.sessions[session]?.rendering -= 1 }
-                throw error
-            }
-        case .newSession:
-            var page = try await takePage(on: connection)
-            let adopted = state.withLock { state in
-                guard !state.closed, state.sessions[session] == nil, state.sessions.count < Self.maxSessions else { return false }
-                state.sessions[session] = KeptSession(context: page.context, rendering: 1, lastRender: .now)
-                return true
-            }
-            if adopted { page.ownsContext = false }
-            return page
+    }
+
+    /// A new page in the context of `session`, whose render `joinSession` counted.
+    private func preparePage(in context: String, of session: String, on connection: CDPConnection) async throws -> PreparedPage {
+        do {
+            return try await preparePage(in: context, ownsContext: false, on: connection)
+        } catch {
+            state.withLock { $0.sessions[session]?.rendering -= 1 }
+            throw error
         }
     }
 
