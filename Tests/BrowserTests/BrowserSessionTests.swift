@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 import TestSupport
@@ -85,6 +86,38 @@ extension BrowserSuites {
             }
         }
 
+        /// Clock ticks of CPU (user and system) the browser's renderers have used.
+        private static func rendererTicks(of engine: BrowserEngine) -> Int {
+            guard let group = engine.processID else { return 0 }
+            let renderers = ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }
+            return renderers.reduce(0) { total, pid in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                    let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 12
+                else { return total }
+                return total + (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+            }
+        }
+
+        /// A kept page is frozen between renders: a page that starts spinning
+        /// after its render spends no CPU while it waits, and the session's
+        /// next render on it is not wedged by it.
+        @Test func aKeptPageRunsNothingBetweenRenders() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                let spin = RenderOptions(script: "setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: "a")
+                _ = try await engine.render(url: server.url("/small"), options: spin)
+                try await Task.sleep(for: .milliseconds(800))
+                let before = Self.rendererTicks(of: engine)
+                try await Task.sleep(for: .seconds(1))
+                let spent = Self.rendererTicks(of: engine) - before
+                #expect(spent < 30, "the renderers spent \(spent) ticks in a second while no render ran")
+                let next = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(next.html.contains("Small page"))
+                #expect(await engine.isHealthy())
+            }
+        }
+
         /// A render that passes its deadline loses its page, whose renderer
         /// ends even in `while(true){}`; the session and its cookies go on.
         @Test func aRenderPastItsDeadlineLosesItsPageNotTheSession() async throws {
@@ -93,6 +126,7 @@ extension BrowserSuites {
             let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
             try await withBrowser(launch: launch) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                #expect(engine.keptSessions == ["a": 1])
                 await #expect(throws: BrowserError.self) {
                     try await engine.render(url: server.url("/small"), options: RenderOptions(script: "while (true) {}", timeout: .seconds(2), session: "a"))
                 }

@@ -26,15 +26,14 @@ extension BrowserEngine {
             var stage = "creating the page"
             do {
                 let page = try await takePage(session: options.session, on: connection)
-                var succeeded = false
-                defer { finish(page, session: options.session, succeeded: succeeded, on: connection) }
                 track(page.tracker, for: request)
                 do {
                     var result = try await render(url, options: options, page: page, deadline: deadline, stage: &stage, on: connection)
                     result.duration = ContinuousClock.now - started
-                    succeeded = true
+                    await finish(page, session: options.session, succeeded: true, on: connection)
                     return result
                 } catch {
+                    await finish(page, session: options.session, succeeded: false, on: connection)
                     // A refused navigation shows up as whatever it broke (a failed load, a
                     // destroyed script context): the refusal is the reason to report.
                     if let refused = page.tracker.failure, refused.code == .blockedAddress { throw refused }

@@ -1,19 +1,27 @@
+import NIOCore
+
 /// A browser session: renders that share one browser context (cookies,
 /// storage, cache) and reuse its pages, so their renderer processes stay warm.
 ///
 /// Why: a render without a session gets a fresh context, and so a renderer
 /// process started for it, which is most of a small page's CPU. A page of a
 /// session navigates from the last page it rendered instead; on a docs site
-/// that halves a render's CPU (docs/benchmarks.md). The price is the
-/// isolation between those renders, so a session is only ever shared by
-/// renders that already share cookies: one client connection's (the `crawl`
-/// op's `session`), or one job's. The key says whose (`RenderOptions.session`).
+/// that more than doubles the pages a second (docs/benchmarks.md). The price
+/// is the isolation between those renders, so a session is only ever shared
+/// by renders that already share cookies: one client connection's (the
+/// `crawl` op's `session`), or one job's. The key says whose (`RenderOptions.session`).
+///
+/// Between renders a kept page is frozen (`Page.setWebLifecycleState`): the
+/// page it shows runs no timer or task, so it can neither spend a core while
+/// it waits nor wedge the next render, and Chromium drops what a frozen page
+/// does not need. A page that does not answer the freeze within
+/// `freezeDeadline` (a script still running) is disposed, which ends its renderer.
 ///
 /// Bounds: at most `maxSessions` per browser (a render for one more gets a
-/// page of its own), `maxKeptPages` idle pages per session, and
-/// `maxRendersPerPage` renders per page, after which its renderer ends; every
-/// `rendersPerCollection` renders a kept page's renderer collects its garbage
-/// while it waits, since a renderer that only navigates grows. A session ends
+/// page of its own), `maxKeptPages` idle pages in all its sessions together,
+/// and `maxRendersPerPage` renders per page, after which its renderer ends;
+/// every `rendersPerCollection` renders a kept page's renderer collects its
+/// garbage, since a renderer that only navigates grows. A session ends
 /// `sessionIdleTimeout` after its last render, and with its browser.
 struct KeptSession {
     let context: String
@@ -28,6 +36,7 @@ extension BrowserEngine {
     static let maxKeptPages = 8
     static let maxRendersPerPage = 100
     static let rendersPerCollection = 5
+    static let freezeDeadline = TimeAmount.seconds(1)
 
     /// A page for a render of `session`: one the session kept, else a new
     /// one in its context; a session's first render takes a fresh page
@@ -38,30 +47,49 @@ extension BrowserEngine {
         switch joinSession(session) {
         case .kept(let page):
             page.tracker.beginRender()
-            return page
+            do {
+                _ = try await connection.send("Page.setWebLifecycleState", ["state": "active"], session: page.session)
+                return page
+            } catch {
+                // Its renderer is gone: the session goes on in a new page.
+                dispose(page, on: connection)
+                return try await preparePage(in: page.context, of: session, on: connection)
+            }
         case .newPage(let context):
             return try await preparePage(in: context, of: session, on: connection)
         case .none:
             var page = try await takePage(on: connection)
-            let adopted: Bool = state.withLock { state in
-                guard !state.closed, state.sessions[session] == nil, state.sessions.count < Self.maxSessions else { return false }
+            let adoption: Adoption = state.withLock { state in
+                if state.sessions[session] != nil { return .startedMeanwhile }
+                guard !state.closed, state.sessions.count < Self.maxSessions else { return .refused }
                 state.sessions[session] = KeptSession(context: page.context, rendering: 1, lastRender: .now)
-                return true
+                return .adopted
             }
-            if adopted {
+            switch adoption {
+            case .adopted:
                 page.ownsContext = false
                 return page
+            case .refused:
+                return page
+            case .startedMeanwhile:
+                // Another render of the session started it: this one joins it.
+                dispose(page, on: connection)
+                return try await takePage(session: session, on: connection)
             }
-            // Another render of the session started it meanwhile: this one joins it.
-            guard case .newPage(let context) = joinSession(session) else { return page }
-            dispose(page, on: connection)
-            return try await preparePage(in: context, of: session, on: connection)
         }
     }
 
     private enum Joined {
         case kept(PreparedPage)
         case newPage(context: String)
+    }
+
+    /// What became of a fresh page's context when a render started a session.
+    private enum Adoption {
+        case adopted
+        /// The browser keeps `maxSessions` already: the render goes without one.
+        case refused
+        case startedMeanwhile
     }
 
     /// Counts a render into `session` and hands it a kept page, or the
@@ -86,20 +114,40 @@ extension BrowserEngine {
         }
     }
 
-    /// After a render: a session's page goes back to its session when the
-    /// render succeeded and the page may serve more; any other page is
-    /// disposed (a failed render's page may still be loading, or hung).
-    func finish(_ page: PreparedPage, session: String?, succeeded: Bool, on connection: CDPConnection) {
+    /// After a render: a session's page is frozen and goes back to its
+    /// session when the render succeeded and the page may serve more; any
+    /// other page is disposed (a failed render's page may still be loading, or
+    /// hung). A page is back in its session when this returns.
+    func finish(_ page: PreparedPage, session: String?, succeeded: Bool, on connection: CDPConnection) async {
         guard let session, !page.ownsContext else { return dispose(page, on: connection) }
         var page = page
         page.renders += 1
+        let reusable = succeeded && page.tracker.failure == nil && page.renders < Self.maxRendersPerPage
+        let frozen = reusable ? await freeze(page, on: connection) : false
+        settle(page, in: session, frozen: frozen, on: connection)
+    }
+
+    /// Whether `page` answered the freeze within `freezeDeadline`.
+    private func freeze(_ page: PreparedPage, on connection: CDPConnection) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let sent = connection.send("Page.setWebLifecycleState", ["state": "frozen"], session: page.session) { reply in
+                guard case .success = reply else { return continuation.resume(returning: false) }
+                continuation.resume(returning: true)
+            }
+            // Past the deadline the command is cancelled, which answers it with a failure.
+            eventLoopGroup.any().scheduleTask(in: Self.freezeDeadline) { connection.cancel(sent) }
+        }
+    }
+
+    /// Ends a render of `session`: a frozen page is kept while the browser's
+    /// sessions keep fewer than `maxKeptPages`, any other is disposed.
+    private func settle(_ page: PreparedPage, in session: String, frozen: Bool, on connection: CDPConnection) {
         let kept = state.withLock { state in
             guard var kept = state.sessions[session], kept.context == page.context else { return false }
             kept.rendering -= 1
             kept.lastRender = .now
-            let keep =
-                succeeded && !state.closed && page.tracker.failure == nil && page.renders < Self.maxRendersPerPage
-                && kept.idle.count < Self.maxKeptPages
+            let idle = state.sessions.values.reduce(0) { $0 + $1.idle.count }
+            let keep = frozen && !state.closed && idle < Self.maxKeptPages
             if keep { kept.idle.append(page) }
             state.sessions[session] = kept
             return keep
