@@ -118,6 +118,22 @@ extension BrowserSuites {
             }
         }
 
+        /// However many sessions a client starts, the browser keeps at most
+        /// `maxKeptPages` idle pages, each a renderer, in all of them together.
+        @Test func idlePagesAreBoundedAcrossSessions() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                let sessions = BrowserEngine.maxKeptPages + 3
+                for index in 0..<sessions {
+                    _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)"))
+                }
+                let kept = engine.keptSessions
+                #expect(kept.count == sessions)
+                #expect(kept.values.reduce(0, +) == BrowserEngine.maxKeptPages, "\(kept)")
+            }
+        }
+
         /// A render that passes its deadline loses its page, whose renderer
         /// ends even in `while(true){}`; the session and its cookies go on.
         @Test func aRenderPastItsDeadlineLosesItsPageNotTheSession() async throws {
