@@ -154,6 +154,24 @@ extension BrowserSuites {
             }
         }
 
+        /// A kept page unused for a while is closed, its renderer with it; the
+        /// session's context, and its cookies, stay for its next render.
+        @Test func anIdleKeptPageIsClosedAndTheSessionGoesOn() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            let launch = BrowserLaunchConfiguration(
+                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, keptPageIdleTimeout: .milliseconds(600)
+            )
+            try await withBrowser(launch: launch) { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                #expect(engine.keptSessions == ["a": 1])
+                #expect(await pollUntil(seconds: 10) { engine.keptSessions == ["a": 0] }, "the idle page was not closed")
+                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the closed page's renderer is still running")
+                let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(again.scriptResult == ["visit=1", ""], "the session lost its cookie, or its page was not closed")
+            }
+        }
+
         /// A session ends once idle: its context goes, with its pages and renderers.
         @Test func anIdleSessionEnds() async throws {
             let server = try await PageServer()

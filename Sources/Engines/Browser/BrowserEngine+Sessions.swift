@@ -21,11 +21,14 @@ import NIOCore
 /// page of its own), `maxKeptPages` idle pages in all its sessions together,
 /// and `maxRendersPerPage` renders per page, after which its renderer ends;
 /// every `rendersPerCollection` renders a kept page's renderer collects its
-/// garbage, since a renderer that only navigates grows. A session ends
-/// `sessionIdleTimeout` after its last render, and with its browser.
+/// garbage, since a renderer that only navigates grows. A kept page is
+/// closed `keptPageIdleTimeout` after it was last used, so a client cannot
+/// hold renderers without rendering; a session (its context, its cookies)
+/// ends `sessionIdleTimeout` after its last render, and with its browser.
 struct KeptSession {
     let context: String
-    var idle: [PreparedPage] = []
+    /// Pages waiting for the session's next render, frozen, and since when.
+    var idle: [(page: PreparedPage, since: ContinuousClock.Instant)] = []
     /// Renders of the session in flight: a session is never ended under one.
     var rendering: Int
     var lastRender: ContinuousClock.Instant
@@ -99,7 +102,7 @@ extension BrowserEngine {
             guard var kept = state.sessions[session] else { return nil }
             kept.rendering += 1
             defer { state.sessions[session] = kept }
-            if let page = kept.idle.popLast() { return .kept(page) }
+            if let page = kept.idle.popLast()?.page { return .kept(page) }
             return .newPage(context: kept.context)
         }
     }
@@ -148,7 +151,7 @@ extension BrowserEngine {
             kept.lastRender = .now
             let idle = state.sessions.values.reduce(0) { $0 + $1.idle.count }
             let keep = frozen && !state.closed && idle < Self.maxKeptPages
-            if keep { kept.idle.append(page) }
+            if keep { kept.idle.append((page, .now)) }
             state.sessions[session] = kept
             return keep
         }
@@ -158,18 +161,28 @@ extension BrowserEngine {
         }
     }
 
-    /// Ends the sessions without a render for `sessionIdleTimeout`: their
-    /// contexts, and so their pages and renderers, are disposed. Called by
-    /// the watchdog's tick.
+    /// Closes the kept pages unused for `keptPageIdleTimeout`, and ends the
+    /// sessions without a render for `sessionIdleTimeout`: their contexts, and
+    /// so their pages and renderers, are disposed. Called by the watchdog's tick.
     func dropIdleSessions(now: ContinuousClock.Instant) {
-        let (ended, connection): ([KeptSession], CDPConnection?) = state.withLock { state in
+        let pageTimeout = launch.keptPageIdleTimeout
+        let isStale = { (idle: (page: PreparedPage, since: ContinuousClock.Instant)) in now - idle.since >= pageTimeout }
+        let (ended, closed, connection) = state.withLock { state in
+            var closed: [PreparedPage] = []
+            for (key, var kept) in state.sessions {
+                guard kept.idle.contains(where: isStale) else { continue }
+                closed += kept.idle.filter(isStale).map(\.page)
+                kept.idle.removeAll(where: isStale)
+                state.sessions[key] = kept
+            }
             let idle = state.sessions.filter { $0.value.rendering == 0 && now - $0.value.lastRender >= launch.sessionIdleTimeout }
             for key in idle.keys { state.sessions.removeValue(forKey: key) }
-            return (Array(idle.values), state.running?.connection)
+            return (Array(idle.values), closed, state.running?.connection)
         }
         guard let connection else { return }
+        for page in closed { dispose(page, on: connection) }
         for session in ended {
-            for page in session.idle { connection.unsubscribe(session: page.session) }
+            for (page, _) in session.idle { connection.unsubscribe(session: page.session) }
             connection.send("Target.disposeBrowserContext", ["browserContextId": .string(session.context)]) { _ in }
         }
     }

@@ -26,6 +26,9 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     /// A browser session (`RenderOptions.session`) ends this long after its
     /// last render: its context and kept pages are disposed.
     public var sessionIdleTimeout: Duration
+    /// A session's kept page (a renderer) is closed this long after its last
+    /// render; the session's context, and its cookies, stay.
+    public var keptPageIdleTimeout: Duration
 
     /// - Parameter executable: defaults to `CRAWLD_CHROMIUM` from the environment, if set.
     public init(
@@ -34,7 +37,8 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         heartbeatInterval: Duration = .seconds(1),
         maxMissedBeats: Int = 5,
         spareIdleTimeout: Duration? = .seconds(15),
-        sessionIdleTimeout: Duration = .seconds(30)
+        sessionIdleTimeout: Duration = .seconds(30),
+        keptPageIdleTimeout: Duration = .seconds(5)
     ) {
         self.executable = executable ?? getenv("CRAWLD_CHROMIUM").map { String(cString: $0) }
         self.profileRoot = profileRoot ?? ProfileDirectory.defaultRoot
@@ -42,5 +46,6 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         self.maxMissedBeats = maxMissedBeats
         self.spareIdleTimeout = spareIdleTimeout
         self.sessionIdleTimeout = sessionIdleTimeout
+        self.keptPageIdleTimeout = keptPageIdleTimeout
     }
 }
