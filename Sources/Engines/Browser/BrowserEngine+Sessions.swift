@@ -6,15 +6,14 @@ import NIOCore
 /// Why: a render without a session gets a fresh context, and so a renderer
 /// process started for it, which is most of a small page's CPU. A page of a
 /// session navigates from the last page it rendered instead; on a docs site
-/// that more than doubles the pages a second (docs/benchmarks.md). The price
+/// that doubles the pages a second (docs/benchmarks.md). The price
 /// is the isolation between those renders, so a session is only ever shared
 /// by renders that already share cookies: one client connection's (the
 /// `crawl` op's `session`), or one job's. The key says whose (`RenderOptions.session`).
 ///
 /// Between renders a kept page is frozen (`Page.setWebLifecycleState`): the
 /// page it shows runs no timer or task, so it can neither spend a core while
-/// it waits nor wedge the next render, and Chromium drops what a frozen page
-/// does not need. A page that does not answer the freeze within
+/// it waits nor wedge the next render. A page that does not answer the freeze within
 /// `freezeDeadline` (a script still running) is disposed, which ends its renderer.
 ///
 /// Bounds: at most `maxSessions` per browser (a render for one more gets a
