@@ -4,7 +4,7 @@ import NIOCore
 /// storage, cache) and reuse its pages, so their renderer processes stay warm.
 ///
 /// Why: a render without a session gets a fresh context, and so a renderer
-/// process started for it, which is most of a small page's CPU. A page of a
+/// process started for it, about half of a docs page's CPU. A page of a
 /// session navigates from the last page it rendered instead; on a docs site
 /// that doubles the pages a second (docs/benchmarks.md). The price
 /// is the isolation between those renders, so a session is only ever shared
