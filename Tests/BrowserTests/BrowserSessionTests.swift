@@ -154,16 +154,26 @@ extension BrowserSuites {
             }
         }
 
+        /// A browser launched with `launch`, after one render of session "a"
+        /// that set its cookie and its tab's name.
+        private func afterOneMarkedRender(
+            _ launch: BrowserLaunchConfiguration, _ body: (BrowserEngine, PageServer) async throws -> Void
+        ) async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser(launch: launch) { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                try await body(engine, server)
+            }
+        }
+
         /// A kept page unused for a while is closed, its renderer with it; the
         /// session's context, and its cookies, stay for its next render.
         @Test func anIdleKeptPageIsClosedAndTheSessionGoesOn() async throws {
-            let server = try await PageServer()
-            defer { server.stop() }
             let launch = BrowserLaunchConfiguration(
                 profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, keptPageIdleTimeout: .milliseconds(600)
             )
-            try await withBrowser(launch: launch) { engine in
-                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+            try await afterOneMarkedRender(launch) { engine, server in
                 #expect(engine.keptSessions == ["a": 1])
                 #expect(await pollUntil(seconds: 10) { engine.keptSessions == ["a": 0] }, "the idle page was not closed")
                 #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the closed page's renderer is still running")
@@ -174,13 +184,10 @@ extension BrowserSuites {
 
         /// A session ends once idle: its context goes, with its pages and renderers.
         @Test func anIdleSessionEnds() async throws {
-            let server = try await PageServer()
-            defer { server.stop() }
             let launch = BrowserLaunchConfiguration(
                 profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, sessionIdleTimeout: .milliseconds(600)
             )
-            try await withBrowser(launch: launch) { engine in
-                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+            try await afterOneMarkedRender(launch) { engine, server in
                 #expect(Self.renderers(of: engine) == 1, "the session's page keeps its renderer")
                 #expect(await pollUntil(seconds: 10) { engine.keptSessions.isEmpty }, "the idle session was not ended")
                 #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the ended session's renderer is still running")

@@ -26,7 +26,8 @@ struct CrawlOp: Op {
     func answer(_ request: Request, context: RequestContext) async throws -> OpAnswer {
         var crawl = try Self.crawlRequest(request.parameters)
         crawl.cookies = context.session.attachment { CookieJar() }
-        if let name = try Self.sessionName(request.parameters) {
+        // `session`: renders of this connection that share a browser context and keep its pages warm.
+        if let name = try Self.string("session", in: request.parameters, being: "a name", maxBytes: CrawlRequest.maxSessionBytes) {
             // The connection's number scopes the name: no other client can join the session.
             crawl.browserSession = "connection \(context.session.connectionID): \(name)"
         }
@@ -88,22 +89,16 @@ struct CrawlOp: Op {
             }
             crawl.browser.waitUntil = known
         }
-        if let waitFor = try parameters.string("wait_for") {
-            guard !waitFor.isEmpty, waitFor.utf8.count <= CrawlRequest.maxSelectorBytes else {
-                throw ProtocolError(.badRequest, "'wait_for' must be a CSS selector of 1 to \(CrawlRequest.maxSelectorBytes) bytes")
-            }
-            crawl.browser.waitFor = waitFor
-        }
+        crawl.browser.waitFor = try string("wait_for", in: parameters, being: "a CSS selector", maxBytes: CrawlRequest.maxSelectorBytes)
         return crawl
     }
 
-    /// `session`: a name for renders of this connection that share a browser
-    /// context and keep its pages warm (`BrowserEngine+Sessions`).
-    static func sessionName(_ parameters: Parameters) throws(ProtocolError) -> String? {
-        guard let name = try parameters.string("session") else { return nil }
-        guard !name.isEmpty, name.utf8.count <= CrawlRequest.maxSessionBytes else {
-            throw ProtocolError(.badRequest, "'session' must be a name of 1 to \(CrawlRequest.maxSessionBytes) bytes")
+    /// The string `key`, of 1 to `maxBytes` bytes, else `bad_request` saying it must be `what`.
+    private static func string(_ key: String, in parameters: Parameters, being what: String, maxBytes: Int) throws(ProtocolError) -> String? {
+        guard let value = try parameters.string(key) else { return nil }
+        guard !value.isEmpty, value.utf8.count <= maxBytes else {
+            throw ProtocolError(.badRequest, "'\(key)' must be \(what) of 1 to \(maxBytes) bytes")
         }
-        return name
+        return value
     }
 }
