@@ -64,27 +64,29 @@ import TestSupport
         #expect(output.contains("policies.lua"))
     }
 
+    /// The page is held by the server until the drain has begun, so the crawl is
+    /// in flight when SIGTERM comes however slowly a busy machine runs the test.
     @Test func sigtermLetsACrawlInFlightFinish() async throws {
+        let site = try JobSiteServer(pages: 1, holdAfter: 0)
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
         defer { Task { await daemon.stop() } }
-        try await withTestHTTPServer { server in
-            let client = try await daemon.connect()
-            try await client.send(["id": "slow", "op": "crawl", "url": .string(server.url("/slow-headers?ms=3000"))])
-            // SIGTERM once the crawl is in flight (the monitor lists it as active), not after a guess.
-            let observer = try await daemon.connect()
-            try #require(
-                try await pollUntil {
-                    let active = try await observer.request(["op": "monitor.requests"]).answer["active"]?.arrayValue ?? []
-                    return active.contains { $0.objectValue?["op"] == "crawl" }
-                })
-            await observer.close()
-            daemon.signal(SIGTERM)
-            let answer = try #require(try await client.readJSON()?.objectValue)
-            #expect(answer["id"] == "slow")
-            #expect(answer["ok"] == true)
-            #expect(answer["status"] == 200)
-            #expect(await daemon.waitForExit() == 0)
-            await client.close()
-        }
+        let client = try await daemon.connect()
+        try await client.send(["id": "held", "op": "crawl", "url": .string("\(site.base)/p/0.html")])
+        let observer = try await daemon.connect()
+        try #require(
+            try await pollUntil {
+                let active = try await observer.request(["op": "monitor.requests"]).answer["active"]?.arrayValue ?? []
+                return active.contains { $0.objectValue?["op"] == "crawl" }
+            })
+        await observer.close()
+        daemon.signal(SIGTERM)
+        try await waitForLog(daemon, containing: "draining")
+        try await site.release()
+        let answer = try #require(try await client.readJSON()?.objectValue)
+        #expect(answer["id"] == "held")
+        #expect(answer["ok"] == true)
+        #expect(answer["status"] == 200)
+        #expect(await daemon.waitForExit() == 0)
+        await client.close()
     }
 }
