@@ -15,10 +15,11 @@ import TestSupport
         return try await client.request(.object(request)).answer
     }
 
+    /// The site holds the fourth page until the refusals are checked, so the victim is still running then.
     @Test func overwriteCannotTruncateARunningJobsOutput() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let site = try JobSiteServer(pages: 30, latencyMs: 100)
+        let site = try JobSiteServer(pages: 30, holdAfter: 3)
         let daemon = try await DaemonProcess.startForJobs(in: folder)
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
@@ -30,6 +31,7 @@ import TestSupport
             #expect(refused["ok"] == false && refused["error"]?.objectValue?["code"] == "bad_request", "\(spelling): \(refused)")
         }
         #expect(try await jobStatus(client, victim)["state"] == "running", "the victim must still be running for this test to mean anything")
+        try await site.release()
         _ = try await pollUntil(seconds: 120) { try await jobStatus(client, victim)["state"] == "completed" }
         let bytes = try Data(contentsOf: folder.url.appendingPathComponent("output/victim.jsonl"))
         #expect(!bytes.contains(0))

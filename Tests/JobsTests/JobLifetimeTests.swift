@@ -23,8 +23,9 @@ import TestSupport
     }
 
     /// Issue 19.9: `./victim.jsonl` with `overwrite` truncated a running job's file.
+    /// The server holds the third page until the refusals are checked, so the victim is still running then.
     @Test func aRunningJobsOutputIsRefusedHoweverSpelt() async throws {
-        let server = try JobSiteServer(pages: 12, latencyMs: 100)
+        let server = try JobSiteServer(pages: 12, holdAfter: 2)
         let dir = TemporaryDirectory()
         let manager = JobManager(environment: try makeEnvironment(dir, fetcher: HTTPTestFetcher()))
         let running = Task { await manager.run() }
@@ -36,6 +37,8 @@ import TestSupport
             let spec = try JobSpec(parameters: ["urls": [.string(seed)], "output": .string(spelling), "overwrite": true])
             await #expect(throws: JobError.self, "\(spelling)") { try await manager.submit(spec) }
         }
+        #expect(try await manager.status(victim).state == .running, "the victim must still be running for this test to mean anything")
+        try await server.release()
         _ = await collect(try await manager.watch(victim))
         let final = try await manager.status(victim)
         let records = try readRecords(dir, "victim.jsonl")
