@@ -41,9 +41,9 @@ public struct CrawlRequest: Sendable {
     /// Whether the answer carries `contentSHA256`, the SHA-256 of the body as received.
     public var digestsBody = false
     /// The browser session a render belongs to (`RenderOptions.session`),
-    /// already made unique to the connection or job; the HTTP engine, whose
-    /// cookies are the connection's or job's anyway, ignores it.
-    public var browserSession: String?
+    /// owned by the connection or job; the HTTP engine, whose cookies are the
+    /// connection's or job's anyway, ignores it.
+    public var browserSession: BrowserSessionKey?
     /// The longest session name a client gives (the `crawl` op's `session`).
     public static let maxSessionBytes = 64
 

@@ -61,7 +61,7 @@ struct JobPageFetcher: PageFetcher {
         let jar = identity?.cookieJar ?? ""
         request.cookies = jars?.jar(jar)
         // Browser pages that share a cookie jar share a browser session too.
-        request.browserSession = jars.map { "job \($0.scope): \(jar)" }
+        request.browserSession = jars.map { BrowserSessionKey(owner: "job \($0.scope)", name: jar) }
         request.digestsBody = true
         if let validators = previous?.validators {
             request.validators = RequestValidators(etag: validators.etag, lastModified: validators.lastModified)

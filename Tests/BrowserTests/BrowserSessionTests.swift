@@ -15,15 +15,25 @@ extension BrowserSuites {
         /// does: the next render of the same page sees the name only in the same tab.
         private static let mark = RenderOptions(script: "document.cookie = 'visit=1; path=/'; window.name = 'kept'; true", timeout: .seconds(20))
 
-        /// What a page sees of an earlier render: its cookies and the tab's name.
-        private static func seen(_ session: String?) -> RenderOptions {
-            RenderOptions(script: "[document.cookie, window.name]", timeout: .seconds(20), session: session)
+        /// The session `name` of `owner`; the tests' sessions have one owner unless they say.
+        private static func key(_ name: String, of owner: String = "client") -> BrowserSessionKey {
+            BrowserSessionKey(owner: owner, name: name)
         }
 
-        private static func marked(_ session: String) -> RenderOptions {
+        /// What a page sees of an earlier render: its cookies and the tab's name.
+        private static func seen(_ session: String?, of owner: String = "client") -> RenderOptions {
+            RenderOptions(script: "[document.cookie, window.name]", timeout: .seconds(20), session: session.map { key($0, of: owner) })
+        }
+
+        private static func marked(_ session: String, of owner: String = "client") -> RenderOptions {
             var options = mark
-            options.session = session
+            options.session = key(session, of: owner)
             return options
+        }
+
+        /// The idle pages of the browser's sessions by name (names the test made unique).
+        private static func kept(_ engine: BrowserEngine) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: engine.keptSessions.map { ($0.key.name, $0.value) })
         }
 
         /// The renderer processes of a browser's group.
@@ -43,7 +53,7 @@ extension BrowserSuites {
                 #expect(other.scriptResult == ["", ""], "another session saw the first one's cookie or tab")
                 let none = try await engine.render(url: server.url("/small"), options: Self.seen(nil))
                 #expect(none.scriptResult == ["", ""], "a render without a session saw a session's cookie or tab")
-                #expect(engine.keptSessions == ["a": 1, "b": 1])
+                #expect(Self.kept(engine) == ["a": 1, "b": 1])
             }
         }
 
@@ -57,14 +67,14 @@ extension BrowserSuites {
                 let results = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
                     for _ in 0..<3 {
                         group.addTask {
-                            try await engine.render(url: server.url("/delay?ms=300"), options: RenderOptions(script: "document.cookie", timeout: .seconds(20), session: "a"))
+                            try await engine.render(url: server.url("/delay?ms=300"), options: RenderOptions(script: "document.cookie", timeout: .seconds(20), session: Self.key("a")))
                                 .scriptResult
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
                 #expect(results == ["visit=1", "visit=1", "visit=1"])
-                #expect(engine.keptSessions == ["a": 3])
+                #expect(Self.kept(engine) == ["a": 3])
             }
         }
 
@@ -80,7 +90,7 @@ extension BrowserSuites {
                     }
                     try await group.waitForAll()
                 }
-                #expect(engine.keptSessions == ["new": 3], "a render that started the session with others was not kept in it")
+                #expect(Self.kept(engine) == ["new": 3], "a render that started the session with others was not kept in it")
                 let after = try await engine.render(url: server.url("/small"), options: Self.seen("new"))
                 #expect(after.scriptResult == ["visit=1", "kept"])
             }
@@ -105,7 +115,7 @@ extension BrowserSuites {
             let server = try await PageServer()
             defer { server.stop() }
             try await withBrowser { engine in
-                let spin = RenderOptions(script: "setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: "a")
+                let spin = RenderOptions(script: "setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: Self.key("a"))
                 _ = try await engine.render(url: server.url("/small"), options: spin)
                 try await Task.sleep(for: .milliseconds(800))
                 let before = Self.rendererTicks(of: engine)
@@ -126,11 +136,34 @@ extension BrowserSuites {
             try await withBrowser { engine in
                 let sessions = BrowserEngine.maxKeptPages + 3
                 for index in 0..<sessions {
-                    _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)"))
+                    _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)", of: "client \(index % 3)"))
                 }
-                let kept = engine.keptSessions
+                let kept = Self.kept(engine)
                 #expect(kept.count == sessions)
                 #expect(kept.values.reduce(0, +) == BrowserEngine.maxKeptPages, "\(kept)")
+            }
+        }
+
+        /// One owner (a client, a job) keeps at most `maxSessionsPerOwner`
+        /// sessions: its renders past them go without one, and another owner
+        /// still starts its own.
+        @Test func oneOwnerCannotTakeEverySession() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser { engine in
+                for index in 0..<BrowserEngine.maxSessionsPerOwner {
+                    _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)", of: "greedy"))
+                }
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("one more", of: "greedy"))
+                let past = try await engine.render(url: server.url("/small"), options: Self.seen("one more", of: "greedy"))
+                #expect(past.scriptResult == ["", ""], "a session past the owner's bound was kept")
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("mine", of: "other"))
+                let other = try await engine.render(url: server.url("/small"), options: Self.seen("mine", of: "other"))
+                // Its tab may or may not be kept (the greedy sessions' idle pages may fill the browser's bound): its cookie is.
+                #expect(other.scriptResult?.arrayValue?.first == "visit=1", "another owner got no session")
+                let owners = engine.keptSessions.keys.map(\.owner)
+                #expect(owners.count { $0 == "greedy" } == BrowserEngine.maxSessionsPerOwner)
+                #expect(owners.count { $0 == "other" } == 1)
             }
         }
 
@@ -142,11 +175,11 @@ extension BrowserSuites {
             let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
             try await withBrowser(launch: launch) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
-                #expect(engine.keptSessions == ["a": 1])
+                #expect(Self.kept(engine) == ["a": 1])
                 await #expect(throws: BrowserError.self) {
-                    try await engine.render(url: server.url("/small"), options: RenderOptions(script: "while (true) {}", timeout: .seconds(2), session: "a"))
+                    try await engine.render(url: server.url("/small"), options: RenderOptions(script: "while (true) {}", timeout: .seconds(2), session: Self.key("a")))
                 }
-                #expect(engine.keptSessions == ["a": 0])
+                #expect(Self.kept(engine) == ["a": 0])
                 #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the hung page's renderer is still running")
                 let after = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(after.scriptResult == ["visit=1", ""], "the session lost its cookie, or kept the hung tab")
@@ -174,8 +207,8 @@ extension BrowserSuites {
                 profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, keptPageIdleTimeout: .milliseconds(600)
             )
             try await afterOneMarkedRender(launch) { engine, server in
-                #expect(engine.keptSessions == ["a": 1])
-                #expect(await pollUntil(seconds: 10) { engine.keptSessions == ["a": 0] }, "the idle page was not closed")
+                #expect(Self.kept(engine) == ["a": 1])
+                #expect(await pollUntil(seconds: 10) { Self.kept(engine) == ["a": 0] }, "the idle page was not closed")
                 #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the closed page's renderer is still running")
                 let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(again.scriptResult == ["visit=1", ""], "the session lost its cookie, or its page was not closed")
@@ -189,7 +222,7 @@ extension BrowserSuites {
             )
             try await afterOneMarkedRender(launch) { engine, server in
                 #expect(Self.renderers(of: engine) == 1, "the session's page keeps its renderer")
-                #expect(await pollUntil(seconds: 10) { engine.keptSessions.isEmpty }, "the idle session was not ended")
+                #expect(await pollUntil(seconds: 10) { Self.kept(engine).isEmpty }, "the idle session was not ended")
                 #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the ended session's renderer is still running")
                 let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(again.scriptResult == ["", ""], "a session started again saw the ended one's cookie or tab")

@@ -28,8 +28,8 @@ struct CrawlOp: Op {
         crawl.cookies = context.session.attachment { CookieJar() }
         // `session`: renders of this connection that share a browser context and keep its pages warm.
         if let name = try Self.string("session", in: request.parameters, being: "a name", maxBytes: CrawlRequest.maxSessionBytes) {
-            // The connection's number scopes the name: no other client can join the session.
-            crawl.browserSession = "connection \(context.session.connectionID): \(name)"
+            // The connection owns the session: no other client can join it.
+            crawl.browserSession = BrowserSessionKey(owner: "connection \(context.session.connectionID)", name: name)
         }
         let origin = CrawlURL(crawl.url)?.origin
         let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in

@@ -16,9 +16,10 @@ import NIOCore
 /// it waits nor wedge the next render. A page that does not answer the freeze within
 /// `freezeDeadline` (a script still running) is disposed, which ends its renderer.
 ///
-/// Bounds: at most `maxSessions` per browser (a render for one more gets a
-/// page of its own), `maxKeptPages` idle pages in all its sessions together,
-/// and `maxRendersPerPage` renders per page, after which its renderer ends;
+/// Bounds: at most `maxSessions` per browser and `maxSessionsPerOwner` per
+/// owner (a render for one more gets a page of its own), `maxKeptPages` idle
+/// pages in all its sessions together, and `maxRendersPerPage` renders per
+/// page, after which its renderer ends;
 /// every `rendersPerCollection` renders a kept page's renderer collects its
 /// garbage, since a renderer that only navigates grows. A kept page is
 /// closed `keptPageIdleTimeout` after it was last used, so a client cannot
@@ -35,6 +36,8 @@ struct KeptSession {
 
 extension BrowserEngine {
     static let maxSessions = 32
+    /// A quarter of `maxSessions`: one client or job cannot take them all.
+    static let maxSessionsPerOwner = 8
     static let maxKeptPages = 8
     static let maxRendersPerPage = 100
     static let rendersPerCollection = 5
@@ -44,7 +47,7 @@ extension BrowserEngine {
     /// one in its context; a session's first render takes a fresh page
     /// (`takePage(on:)`, the spare when there is one) and its context becomes
     /// the session's. Without a session, a fresh page.
-    func takePage(session: String?, on connection: CDPConnection) async throws -> PreparedPage {
+    func takePage(session: BrowserSessionKey?, on connection: CDPConnection) async throws -> PreparedPage {
         guard let session else { return try await takePage(on: connection) }
         switch joinSession(session) {
         case .kept(let page):
@@ -63,7 +66,8 @@ extension BrowserEngine {
             var page = try await takePage(on: connection)
             let adoption: Adoption = state.withLock { state in
                 if state.sessions[session] != nil { return .startedMeanwhile }
-                guard !state.closed, state.sessions.count < Self.maxSessions else { return .refused }
+                let owned = state.sessions.keys.count { $0.owner == session.owner }
+                guard !state.closed, state.sessions.count < Self.maxSessions, owned < Self.maxSessionsPerOwner else { return .refused }
                 state.sessions[session] = KeptSession(context: page.context, rendering: 1, lastRender: .now)
                 return .adopted
             }
@@ -89,14 +93,15 @@ extension BrowserEngine {
     /// What became of a fresh page's context when a render started a session.
     private enum Adoption {
         case adopted
-        /// The browser keeps `maxSessions` already: the render goes without one.
+        /// The browser keeps `maxSessions` already, or the owner
+        /// `maxSessionsPerOwner`: the render goes without one.
         case refused
         case startedMeanwhile
     }
 
     /// Counts a render into `session` and hands it a kept page, or the
     /// context to make one in; nil when there is no such session.
-    private func joinSession(_ session: String) -> Joined? {
+    private func joinSession(_ session: BrowserSessionKey) -> Joined? {
         state.withLock { state in
             guard var kept = state.sessions[session] else { return nil }
             kept.rendering += 1
@@ -107,7 +112,7 @@ extension BrowserEngine {
     }
 
     /// A new page in the context of `session`, whose render `joinSession` counted.
-    private func preparePage(in context: String, of session: String, on connection: CDPConnection) async throws -> PreparedPage {
+    private func preparePage(in context: String, of session: BrowserSessionKey, on connection: CDPConnection) async throws -> PreparedPage {
         do {
             return try await preparePage(in: context, ownsContext: false, on: connection)
         } catch {
@@ -120,7 +125,7 @@ extension BrowserEngine {
     /// session when the render succeeded and the page may serve more; any
     /// other page is disposed (a failed render's page may still be loading, or
     /// hung). A page is back in its session when this returns.
-    func finish(_ page: PreparedPage, session: String?, succeeded: Bool, on connection: CDPConnection) async {
+    func finish(_ page: PreparedPage, session: BrowserSessionKey?, succeeded: Bool, on connection: CDPConnection) async {
         guard let session, !page.ownsContext else { return dispose(page, on: connection) }
         var page = page
         page.renders += 1
@@ -143,7 +148,7 @@ extension BrowserEngine {
 
     /// Ends a render of `session`: a frozen page is kept while the browser's
     /// sessions keep fewer than `maxKeptPages`, any other is disposed.
-    private func settle(_ page: PreparedPage, in session: String, frozen: Bool, on connection: CDPConnection) {
+    private func settle(_ page: PreparedPage, in session: BrowserSessionKey, frozen: Bool, on connection: CDPConnection) {
         let kept = state.withLock { state in
             guard var kept = state.sessions[session], kept.context == page.context else { return false }
             kept.rendering -= 1
@@ -187,7 +192,7 @@ extension BrowserEngine {
     }
 
     /// The sessions this browser keeps, and their idle pages: what the tests look at.
-    var keptSessions: [String: Int] {
+    var keptSessions: [BrowserSessionKey: Int] {
         state.withLock { $0.sessions.mapValues(\.idle.count) }
     }
 }

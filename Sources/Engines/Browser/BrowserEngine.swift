@@ -58,7 +58,7 @@ public final class BrowserEngine: PooledEngine {
         var rendering = 0
         var lastRender = ContinuousClock.now
         /// The browser sessions, by `RenderOptions.session` (see `BrowserEngine+Sessions`).
-        var sessions: [String: KeptSession] = [:]
+        var sessions: [BrowserSessionKey: KeptSession] = [:]
     }
 
     let state: Mutex<State>

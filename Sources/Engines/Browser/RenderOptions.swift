@@ -35,13 +35,13 @@ public struct RenderOptions: Sendable, Hashable {
     public var timeout: Duration?
     /// The browser session the render belongs to, nil for none: renders of one
     /// session share a browser context and reuse its pages, so their renderers
-    /// stay warm (see `BrowserEngine+Sessions`). The caller makes the key unique
-    /// to whoever may share it (a connection, a job).
-    public var session: String?
+    /// stay warm (see `BrowserEngine+Sessions`). The key's owner is whoever
+    /// may share it (a connection, a job).
+    public var session: BrowserSessionKey?
 
     public init(
         waitForSelector: String? = nil, waitUntil: WaitUntil = .load, script: String? = nil,
-        screenshot: Bool = false, pdf: Bool = false, timeout: Duration? = nil, session: String? = nil
+        screenshot: Bool = false, pdf: Bool = false, timeout: Duration? = nil, session: BrowserSessionKey? = nil
     ) {
         self.waitForSelector = waitForSelector
         self.waitUntil = waitUntil
