@@ -14,7 +14,7 @@ struct RequestPathProbe: Sendable {
     let dispatcher: OpDispatcher
     let scripts: ScriptRegistry
 
-    private static let session = Session(connectionID: -1, peer: "watchdog", authenticated: true)
+    private static let session = Session(peer: "watchdog", authenticated: true)
 
     func run() async {
         let request = Request(id: .null, op: "ping", parameters: Parameters([:]))

@@ -1,6 +1,5 @@
 import JSON
 import Protocol
-import Synchronization
 
 /// Runs one op through a dispatcher the way a line client's request runs,
 /// for a caller the HTTP side has already authorized (bearer token, or the
@@ -8,7 +7,6 @@ import Synchronization
 /// the line protocol's, so each call gets an authenticated session.
 final class OpRunner: Sendable {
     let dispatcher: any RequestDispatcher
-    private let sessions = Atomic<Int>(0)
 
     init(dispatcher: any RequestDispatcher) {
         self.dispatcher = dispatcher
@@ -17,7 +15,7 @@ final class OpRunner: Sendable {
     /// - Returns: the fields of the op's `ok: true` line.
     /// - Throws: the op's wire error.
     func run(_ op: String, _ parameters: JSONObject = [:]) async throws(ProtocolError) -> JSONObject {
-        let session = Session(connectionID: sessions.wrappingAdd(1, ordering: .relaxed).newValue, peer: "http", authenticated: true)
+        let session = Session(peer: "http", authenticated: true)
         // No HTTP route runs an op that streams events (job.watch stays on the line protocol).
         let context = Protocol.RequestContext(session: session, events: EventSink(id: .null) { _ in })
         return try await dispatcher.dispatch(Protocol.Request(id: .null, op: op, parameters: Protocol.Parameters(parameters)), context: context)

@@ -96,7 +96,6 @@ public final class LineServer<Dispatcher: RequestDispatcher>: Service {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let session = Session(
-                        connectionID: counters.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue,
                         peer: channel.remoteAddress.map { "\($0)" } ?? "?",
                         peerAddress: channel.remoteAddress?.ipAddress,
                         authenticated: !configuration.requiresAuthentication
@@ -165,6 +164,5 @@ struct Connection: Sendable {
 final class LineServerCounters: Sendable {
     let inflight = Atomic<Int>(0)
     let connections = Atomic<Int>(0)
-    let nextConnectionID = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
 }

@@ -2,7 +2,11 @@ import Synchronization
 
 /// One client connection's state that outlives a single request.
 public final class Session: Sendable {
-    /// A number unique within this process, for logs.
+    /// A number unique within this process, whichever transport made the
+    /// session (a line connection, an HTTP or `/mcp` call, the watchdog's
+    /// probe): logs name the connection by it, and per-connection state
+    /// is keyed by it (the `crawl` op's browser sessions), so two clients
+    /// can never share that state by having the same number.
     public let connectionID: Int
     /// The peer, as NIO describes it (`[IPv4]127.0.0.1/127.0.0.1:53122`).
     public let peer: String
@@ -14,9 +18,12 @@ public final class Session: Sendable {
     private let authFailureCount = Atomic<Int>(0)
     private let attachments = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
+    /// Where `connectionID`s come from: one counter for the whole process.
+    private static let lastConnectionID = Atomic<Int>(0)
+
     /// - Parameter peerAddress: the peer's IP address; `peer` when nil (a unix socket, a probe).
-    public init(connectionID: Int, peer: String, peerAddress: String? = nil, authenticated: Bool) {
-        self.connectionID = connectionID
+    public init(peer: String, peerAddress: String? = nil, authenticated: Bool) {
+        self.connectionID = Self.lastConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
         self.peer = peer
         self.peerAddress = peerAddress ?? peer
         self.authenticatedFlag = Atomic(authenticated)

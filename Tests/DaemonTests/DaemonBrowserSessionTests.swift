@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 
 /// The `crawl` op's `session` through the real binary and real Chromium: a
-/// session is one connection's, whatever another connection names its own,
-/// and a bad name gets a clear error.
+/// session is one connection's, whatever another connection (or an `/mcp`
+/// tool call) names its own, and a bad name gets a clear error.
 @Suite(.serialized) struct DaemonBrowserSessionTests {
     private static func crawl(_ server: PageServer, session: JSONValue, js: String) -> JSONValue {
         ["op": "crawl", "url": .string(server.url("/small")), "engine": "browser", "session": session, "js": .string(js), "extract": false, "formats": ["html"]]
@@ -33,6 +33,32 @@ import TestSupport
                     #expect(error?["message"]?.stringValue?.contains("session") == true, "\(bad): \(answer)")
                 }
                 #expect(try await second.request(["op": "ping"]).answer["ok"] == true)
+            }
+        }
+    }
+
+    /// An `/mcp` tool call runs on a session of its own, numbered apart from
+    /// the line connections: a call that names a line client's session gets
+    /// none of its cookies. The calls' numbers once started at 1, as the
+    /// connections' did, so one of the first calls joined the line client's session.
+    @Test func anMCPCallNeverJoinsALineConnectionsSession() async throws {
+        let server = try await PageServer()
+        defer { server.stop() }
+        let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--http", "127.0.0.1:0"])
+        defer { Task { await daemon.stop() } }
+        let http = HTTPTestClient(base: try await daemon.httpBase())
+        try await daemon.withClient { line in
+            let marked = try await line.request(Self.crawl(server, session: "s", js: "document.cookie = 'visit=1; path=/'; true")).answer
+            #expect(marked["ok"] == true, "\(marked)")
+            let accept = ("Accept", "application/json, text/event-stream")
+            let opened = try await http.post("/mcp", body: DaemonMCPHTTPTests.initialize, headers: [accept])
+            let mcp = try #require(opened.headers["Mcp-Session-Id"].first, "\(opened.status) \(opened.body)")
+            let arguments = #"{"url":"\#(server.url("/small"))","engine":"browser","session":"s","js":"document.cookie","formats":["html"]}"#
+            for id in 2..<14 {
+                let call = #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"crawl","arguments":\#(arguments)}}"#
+                let answer = try await http.post("/mcp", body: call, headers: [accept, ("Mcp-Session-Id", mcp)])
+                #expect(answer.json["result"]?.objectValue?["isError"] == false, "\(answer.body)")
+                #expect(!answer.body.contains("visit=1"), "call \(id) rendered in the line client's session: \(answer.body)")
             }
         }
     }

@@ -13,7 +13,7 @@ import TestSupport
     }
 
     @Test func aLongLineBeforeAuthIsRefusedAndEndsReading() throws {
-        let session = Session(connectionID: 1, peer: "test", authenticated: false)
+        let session = Session(peer: "test", authenticated: false)
         let decoder = LineFrameDecoder(maximumLineBytes: 1 << 20, unauthenticatedLineBytes: 4096, session: session)
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(decoder))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -23,7 +23,7 @@ import TestSupport
     }
 
     @Test func anAuthenticatedConnectionTakesLinesUpToTheFullLimit() throws {
-        let session = Session(connectionID: 1, peer: "test", authenticated: false)
+        let session = Session(peer: "test", authenticated: false)
         let decoder = LineFrameDecoder(maximumLineBytes: 1 << 20, unauthenticatedLineBytes: 4096, session: session)
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(decoder))
         let long = String(repeating: "a", count: 5000)

@@ -11,11 +11,23 @@ import Testing
         let make = {
             made.add(1, ordering: .relaxed); return Box()
         }
-        let first = Session(connectionID: 1, peer: "a", authenticated: true)
-        let second = Session(connectionID: 2, peer: "b", authenticated: true)
+        let first = Session(peer: "a", authenticated: true)
+        let second = Session(peer: "b", authenticated: true)
         let kept = first.attachment(make)
         #expect(first.attachment(make) === kept)
         #expect(second.attachment(make) !== kept)
         #expect(made.load(ordering: .relaxed) == 2)
+    }
+
+    /// Every session gets a number of its own, whoever makes it and from
+    /// which thread: per-connection state is keyed by it.
+    @Test func connectionNumbersNeverRepeat() async {
+        let numbers = await withTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<1_000).map { _ in Session(peer: "p", authenticated: true).connectionID } }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(Set(numbers).count == 4_000)
     }
 }
