@@ -144,26 +144,28 @@ extension BrowserSuites {
             }
         }
 
-        /// One owner (a client, a job) keeps at most `maxSessionsPerOwner`
-        /// sessions: its renders past them go without one, and another owner
-        /// still starts its own.
-        @Test func oneOwnerCannotTakeEverySession() async throws {
+        /// One client (an address, a job) keeps at most `maxSessionsPerClient`
+        /// sessions, whatever its connections: its renders past them go
+        /// without one, and another client still starts its own.
+        @Test func oneClientCannotTakeEverySession() async throws {
             let server = try await PageServer()
             defer { server.stop() }
             try await withBrowser { engine in
-                for index in 0..<BrowserEngine.maxSessionsPerOwner {
-                    _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)", of: "greedy"))
+                for index in 0..<BrowserEngine.maxSessionsPerClient {
+                    var options = Self.mark
+                    options.session = BrowserSessionKey(owner: "connection \(index)", name: "s", client: "greedy")
+                    _ = try await engine.render(url: server.url("/small"), options: options)
                 }
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("one more", of: "greedy"))
                 let past = try await engine.render(url: server.url("/small"), options: Self.seen("one more", of: "greedy"))
-                #expect(past.scriptResult == ["", ""], "a session past the owner's bound was kept")
+                #expect(past.scriptResult == ["", ""], "a session past the client's bound was kept")
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("mine", of: "other"))
                 let other = try await engine.render(url: server.url("/small"), options: Self.seen("mine", of: "other"))
                 // Its tab may or may not be kept (the greedy sessions' idle pages may fill the browser's bound): its cookie is.
-                #expect(other.scriptResult?.arrayValue?.first == "visit=1", "another owner got no session")
-                let owners = engine.keptSessions.keys.map(\.owner)
-                #expect(owners.count { $0 == "greedy" } == BrowserEngine.maxSessionsPerOwner)
-                #expect(owners.count { $0 == "other" } == 1)
+                #expect(other.scriptResult?.arrayValue?.first == "visit=1", "another client got no session")
+                let clients = engine.keptSessions.keys.map(\.client)
+                #expect(clients.count { $0 == "greedy" } == BrowserEngine.maxSessionsPerClient)
+                #expect(clients.count { $0 == "other" } == 1)
             }
         }
 

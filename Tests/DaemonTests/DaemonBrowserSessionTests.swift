@@ -37,6 +37,28 @@ import TestSupport
         }
     }
 
+    /// One client address keeps at most 8 sessions, however many connections
+    /// it opens: the ninth connection's session is not kept (its renders get
+    /// fresh contexts), and the daemon answers on.
+    @Test func oneAddressKeepsAtMostEightSessions() async throws {
+        let server = try await PageServer()
+        defer { server.stop() }
+        let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none"])
+        defer { Task { await daemon.stop() } }
+        var clients: [LineClient] = []
+        for _ in 0..<9 { clients.append(try await daemon.connect()) }
+        let mark = Self.crawl(server, session: "s", js: "document.cookie = 'visit=1; path=/'; true")
+        let look = Self.crawl(server, session: "s", js: "document.cookie")
+        for client in clients {
+            let marked = try await client.request(mark).answer
+            #expect(marked["ok"] == true, "\(marked)")
+        }
+        #expect(try await clients[0].request(look).answer["js"] == "visit=1", "a session within the bound was not kept")
+        let ninth = try await clients[8].request(look).answer
+        #expect(ninth["ok"] == true && ninth["js"] == "", "the ninth connection's session was kept: \(ninth)")
+        for client in clients { await client.close() }
+    }
+
     /// An `/mcp` tool call runs on a session of its own, numbered apart from
     /// the line connections: a call that names a line client's session gets
     /// none of its cookies. The calls' numbers once started at 1, as the

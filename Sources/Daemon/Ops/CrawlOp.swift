@@ -28,8 +28,10 @@ struct CrawlOp: Op {
         crawl.cookies = context.session.attachment { CookieJar() }
         // `session`: renders of this connection that share a browser context and keep its pages warm.
         if let name = try Self.string("session", in: request.parameters, being: "a name", maxBytes: CrawlRequest.maxSessionBytes) {
-            // The connection owns the session: no other client can join it.
-            crawl.browserSession = BrowserSessionKey(owner: "connection \(context.session.connectionID)", name: name)
+            // The connection owns the session, so no other can join it; it counts against the client's address.
+            crawl.browserSession = BrowserSessionKey(
+                owner: "connection \(context.session.connectionID)", name: name, client: context.session.peerAddress
+            )
         }
         let origin = CrawlURL(crawl.url)?.origin
         let page = try await admission.withSlot(client: context.session.peerAddress, patience: admission.limits.patience) { [crawl] in

@@ -16,8 +16,8 @@ import NIOCore
 /// it waits nor wedge the next render. A page that does not answer the freeze within
 /// `freezeDeadline` (a script still running) is disposed, which ends its renderer.
 ///
-/// Bounds: at most `maxSessions` per browser and `maxSessionsPerOwner` per
-/// owner (a render for one more gets a page of its own), `maxKeptPages` idle
+/// Bounds: at most `maxSessions` per browser and `maxSessionsPerClient` per
+/// client (a render for one more gets a page of its own), `maxKeptPages` idle
 /// pages in all its sessions together, and `maxRendersPerPage` renders per
 /// page, after which its renderer ends;
 /// every `rendersPerCollection` renders a kept page's renderer collects its
@@ -37,7 +37,7 @@ struct KeptSession {
 extension BrowserEngine {
     static let maxSessions = 32
     /// A quarter of `maxSessions`: one client or job cannot take them all.
-    static let maxSessionsPerOwner = 8
+    static let maxSessionsPerClient = 8
     static let maxKeptPages = 8
     static let maxRendersPerPage = 100
     static let rendersPerCollection = 5
@@ -66,8 +66,8 @@ extension BrowserEngine {
             var page = try await takePage(on: connection)
             let adoption: Adoption = state.withLock { state in
                 if state.sessions[session] != nil { return .startedMeanwhile }
-                let owned = state.sessions.keys.count { $0.owner == session.owner }
-                guard !state.closed, state.sessions.count < Self.maxSessions, owned < Self.maxSessionsPerOwner else { return .refused }
+                let clients = state.sessions.keys.count { $0.client == session.client }
+                guard !state.closed, state.sessions.count < Self.maxSessions, clients < Self.maxSessionsPerClient else { return .refused }
                 state.sessions[session] = KeptSession(context: page.context, rendering: 1, lastRender: .now)
                 return .adopted
             }
@@ -93,8 +93,8 @@ extension BrowserEngine {
     /// What became of a fresh page's context when a render started a session.
     private enum Adoption {
         case adopted
-        /// The browser keeps `maxSessions` already, or the owner
-        /// `maxSessionsPerOwner`: the render goes without one.
+        /// The browser keeps `maxSessions` already, or the client
+        /// `maxSessionsPerClient`: the render goes without one.
         case refused
         case startedMeanwhile
     }
