@@ -40,7 +40,7 @@ public enum HTTPFront {
             }
         }
         let mcpSessions = MCPSessions(
-            tools: CrawldTools(ops: OpRunner(dispatcher: dispatcher)), version: configuration.version,
+            dispatcher: dispatcher, version: configuration.version,
             limit: configuration.mcpSessionLimit, idleTimeout: configuration.mcpIdleTimeout
         )
         let mcp = MCPEndpoint(sessions: mcpSessions, maximumBodyBytes: configuration.mcpMaximumBodyBytes)

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import MCP
 import MCPBridge
+import Protocol
 
 /// The MCP sessions of `/mcp`: one MCP server (crawld's tools) on one of the
 /// SDK's `StatelessHTTPServerTransport`s per `Mcp-Session-Id`.
@@ -15,6 +16,11 @@ import MCPBridge
 /// GET is answered 405 as the specification allows. One transport per
 /// session keeps JSON-RPC ids apart: two agents may both send id 1.
 ///
+/// Each MCP session's tools run their ops on one `Protocol.Session`, as a
+/// line client's requests run on its connection's: the `crawl` tool's
+/// cookies and browser sessions last as long as the MCP session, and no
+/// other agent's calls see them.
+///
 /// Sessions are bounded: one idle for `idleTimeout` is closed when the next
 /// one opens, and at `limit` the least recently used one is closed. An agent
 /// whose session was closed gets 404 and, as the specification says,
@@ -27,14 +33,14 @@ actor MCPSessions {
         var lastUsed: ContinuousClock.Instant
     }
 
-    private let tools: CrawldTools
+    private let dispatcher: any RequestDispatcher
     private let version: String
     private let limit: Int
     private let idleTimeout: Duration
     private var sessions: [String: Session] = [:]
 
-    init(tools: CrawldTools, version: String, limit: Int, idleTimeout: Duration) {
-        self.tools = tools
+    init(dispatcher: any RequestDispatcher, version: String, limit: Int, idleTimeout: Duration) {
+        self.dispatcher = dispatcher
         self.version = version
         self.limit = limit
         self.idleTimeout = idleTimeout
@@ -51,7 +57,9 @@ actor MCPSessions {
     /// Opens a session: its id and the transport that will take its `initialize`.
     func open() async throws -> (id: String, transport: StatelessHTTPServerTransport) {
         let transport = StatelessHTTPServerTransport(validationPipeline: Self.validation)
-        let server = await tools.server(version: version)
+        // Every HTTP caller counts as the one client "http" (the session's peer).
+        let ops = OpRunner(dispatcher: dispatcher, session: Protocol.Session(peer: "http", authenticated: true))
+        let server = await CrawldTools(ops: ops).server(version: version)
         try await server.start(transport: transport)
         let id = UUID().uuidString
         let now = ContinuousClock.now

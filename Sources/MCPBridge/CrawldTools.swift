@@ -34,6 +34,10 @@ public struct CrawldTools: Sendable {
                     "screenshot": ["type": "boolean", "description": "browser engine: a PNG of the page"],
                     "wait_until": ["type": "string", "enum": ["domcontentloaded", "load", "networkidle"], "description": "browser engine: the page event to wait for"],
                     "wait_for": ["type": "string", "description": "browser engine: a CSS selector to wait for"],
+                    "session": [
+                        "type": "string",
+                        "description": "browser engine: renders of this MCP session with the same session name share cookies and storage and are faster",
+                    ],
                     "timeout_ms": ["type": "integer"],
                 ])),
         Tool(

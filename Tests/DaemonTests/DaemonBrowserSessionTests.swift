@@ -59,29 +59,43 @@ import TestSupport
         for client in clients { await client.close() }
     }
 
-    /// An `/mcp` tool call runs on a session of its own, numbered apart from
-    /// the line connections: a call that names a line client's session gets
-    /// none of its cookies. The calls' numbers once started at 1, as the
-    /// connections' did, so one of the first calls joined the line client's session.
-    @Test func anMCPCallNeverJoinsALineConnectionsSession() async throws {
+    /// An `/mcp` session is to its agent what a connection is to a line
+    /// client: its calls that name a session share it, and neither another
+    /// MCP session nor a line connection sees it, whatever name they use.
+    /// The HTTP side's sessions were once numbered apart from the line
+    /// connections, both from 1, so the first MCP call joined line connection 1's session.
+    @Test func anMCPSessionKeepsItsOwnBrowserSessions() async throws {
         let server = try await PageServer()
         defer { server.stop() }
         let daemon = try await DaemonProcess.start(arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--http", "127.0.0.1:0"])
         defer { Task { await daemon.stop() } }
         let http = HTTPTestClient(base: try await daemon.httpBase())
-        try await daemon.withClient { line in
-            let marked = try await line.request(Self.crawl(server, session: "s", js: "document.cookie = 'visit=1; path=/'; true")).answer
-            #expect(marked["ok"] == true, "\(marked)")
-            let accept = ("Accept", "application/json, text/event-stream")
+        let accept = ("Accept", "application/json, text/event-stream")
+        /// Opens an MCP session; returns a function that renders the page in browser session "s" with `js`.
+        func mcpSession() async throws -> (String) async throws -> String {
             let opened = try await http.post("/mcp", body: DaemonMCPHTTPTests.initialize, headers: [accept])
-            let mcp = try #require(opened.headers["Mcp-Session-Id"].first, "\(opened.status) \(opened.body)")
-            let arguments = #"{"url":"\#(server.url("/small"))","engine":"browser","session":"s","js":"document.cookie","formats":["html"]}"#
-            for id in 2..<14 {
-                let call = #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"crawl","arguments":\#(arguments)}}"#
-                let answer = try await http.post("/mcp", body: call, headers: [accept, ("Mcp-Session-Id", mcp)])
-                #expect(answer.json["result"]?.objectValue?["isError"] == false, "\(answer.body)")
-                #expect(!answer.body.contains("visit=1"), "call \(id) rendered in the line client's session: \(answer.body)")
+            let id = try #require(opened.headers["Mcp-Session-Id"].first, "\(opened.status) \(opened.body)")
+            return { js in
+                let arguments: JSONValue = ["url": .string(server.url("/small")), "engine": "browser", "session": "s", "js": .string(js), "formats": ["html"]]
+                let call: JSONValue = ["jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": ["name": "crawl", "arguments": arguments]]
+                let answer = try await http.post("/mcp", body: call.encodedString(), headers: [accept, ("Mcp-Session-Id", id)])
+                let result = answer.json["result"]?.objectValue
+                #expect(result?["isError"] == false, "\(answer.body)")
+                // The answer's JSON item (the last text) holds the script's result.
+                let rest = result?["content"]?.arrayValue?.last?.objectValue?["text"]?.stringValue ?? ""
+                return (try? JSONValue.parse(rest))?.objectValue?["js"]?.stringValue ?? "no js in \(answer.body)"
             }
+        }
+        try await daemon.withClient { line in
+            let marked = try await line.request(Self.crawl(server, session: "s", js: "document.cookie = 'who=line; path=/'; true")).answer
+            #expect(marked["ok"] == true, "\(marked)")
+            let first = try await mcpSession()
+            _ = try await first("document.cookie = 'who=first; path=/'; true")
+            #expect(try await first("document.cookie") == "who=first", "the MCP session's second call did not share its first one's session")
+            let second = try await mcpSession()
+            #expect(try await second("document.cookie") == "", "another MCP session saw the first one's session")
+            let look = try await line.request(Self.crawl(server, session: "s", js: "document.cookie")).answer
+            #expect(look["js"] == "who=line", "the line client's session was joined: \(look)")
         }
     }
 }

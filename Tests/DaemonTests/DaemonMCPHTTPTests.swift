@@ -49,7 +49,7 @@ import TestSupport
             #expect(seen["error"] == nil, "\(seen)")
             #expect(seen["server"] == "crawld")
             #expect(seen["tools"] == ["crawl", "crawl_many", "health", "job_results", "job_status", "job_submit"])
-            #expect(seen["crawl_arguments"] == ["engine", "formats", "query", "screenshot", "timeout_ms", "url", "wait_for", "wait_until"])
+            #expect(seen["crawl_arguments"] == ["engine", "formats", "query", "screenshot", "session", "timeout_ms", "url", "wait_for", "wait_until"])
             #expect(seen["crawl"]?.objectValue?["is_error"] == false)
             #expect(texts(seen["crawl"]).first == "# Descaling a kettle\n\nCitric acid removes the white crust from the element without any smell.\n")
             #expect(texts(seen["crawl"]).last?.contains(#""status":200"#) == true)
