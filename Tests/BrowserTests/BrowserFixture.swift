@@ -44,6 +44,6 @@ let testProfileRoot = FileManager.default.temporaryDirectory.appendingPathCompon
 /// After `close()`, the browser's process group is empty and its profile is
 /// removed. Processes killed by SIGKILL may take a moment to leave `/proc`, so this polls.
 func expectGone(group: Int32, profile: String) async {
-    #expect(await pollUntil(seconds: 5) { ProcFS.members(ofGroup: group).isEmpty }, "processes of group \(group) still alive: \(ProcFS.members(ofGroup: group))")
+    #expect(await pollUntil(seconds: 60) { ProcFS.members(ofGroup: group).isEmpty }, "processes of group \(group) still alive: \(ProcFS.members(ofGroup: group))")
     #expect(!FileManager.default.fileExists(atPath: profile), "profile \(profile) was not removed")
 }

@@ -15,6 +15,12 @@ extension BrowserSuites {
         /// does: the next render of the same page sees the name only in the same tab.
         private static let mark = RenderOptions(script: "document.cookie = 'visit=1; path=/'; window.name = 'kept'; true", timeout: .seconds(20))
 
+        /// Nothing idles out on its own under a busy test run: the tests that
+        /// check idling say their own timeouts (or make the time up).
+        private static let patient = BrowserLaunchConfiguration(
+            profileRoot: testProfileRoot, sessionIdleTimeout: .seconds(3600), keptPageIdleTimeout: .seconds(3600)
+        )
+
         /// The session `name` of `owner`; the tests' sessions have one owner unless they say.
         private static func key(_ name: String, of owner: String = "client") -> BrowserSessionKey {
             BrowserSessionKey(owner: owner, name: name)
@@ -45,7 +51,7 @@ extension BrowserSuites {
         @Test func aSessionSharesItsContextAndKeepsItsPage() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
                 let same = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(same.scriptResult == ["visit=1", "kept"], "the session's next render ran in another tab or context")
@@ -62,12 +68,12 @@ extension BrowserSuites {
         @Test func concurrentRendersOfASessionEachGetAPageOfItsContext() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
                 let results = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
                     for _ in 0..<3 {
                         group.addTask {
-                            try await engine.render(url: server.url("/delay?ms=300"), options: RenderOptions(script: "document.cookie", timeout: .seconds(20), session: Self.key("a")))
+                            try await engine.render(url: server.url("/delay?ms=3000"), options: RenderOptions(script: "document.cookie", timeout: .seconds(20), session: Self.key("a")))
                                 .scriptResult
                         }
                     }
@@ -83,10 +89,10 @@ extension BrowserSuites {
         @Test func rendersStartingASessionTogetherAllJoinIt() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<3 {
-                        group.addTask { _ = try await engine.render(url: server.url("/delay?ms=300"), options: Self.marked("new")) }
+                        group.addTask { _ = try await engine.render(url: server.url("/delay?ms=3000"), options: Self.marked("new")) }
                     }
                     try await group.waitForAll()
                 }
@@ -114,7 +120,7 @@ extension BrowserSuites {
         @Test func aKeptPageRunsNothingBetweenRenders() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 let spin = RenderOptions(script: "setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: Self.key("a"))
                 _ = try await engine.render(url: server.url("/small"), options: spin)
                 try await Task.sleep(for: .milliseconds(800))
@@ -133,7 +139,7 @@ extension BrowserSuites {
         @Test func idlePagesAreBoundedAcrossSessions() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 let sessions = BrowserEngine.maxKeptPages + 3
                 for index in 0..<sessions {
                     _ = try await engine.render(url: server.url("/small"), options: Self.marked("s\(index)", of: "client \(index % 3)"))
@@ -150,7 +156,7 @@ extension BrowserSuites {
         @Test func oneClientCannotTakeEverySession() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            try await withBrowser { engine in
+            try await withBrowser(launch: Self.patient) { engine in
                 for index in 0..<BrowserEngine.maxSessionsPerClient {
                     var options = Self.mark
                     options.session = BrowserSessionKey(owner: "connection \(index)", name: "s", client: "greedy")
@@ -174,7 +180,11 @@ extension BrowserSuites {
         @Test func aRenderPastItsDeadlineLosesItsPageNotTheSession() async throws {
             let server = try await PageServer()
             defer { server.stop() }
-            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
+            // Nothing idles out under a busy test run; after the deadline the browser has 10 s to answer the watchdog's probe.
+            let launch = BrowserLaunchConfiguration(
+                profileRoot: testProfileRoot, heartbeatInterval: .seconds(10), spareIdleTimeout: nil, sessionIdleTimeout: .seconds(3600),
+                keptPageIdleTimeout: .seconds(3600)
+            )
             try await withBrowser(launch: launch) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
                 #expect(Self.kept(engine) == ["a": 1])
@@ -182,7 +192,7 @@ extension BrowserSuites {
                     try await engine.render(url: server.url("/small"), options: RenderOptions(script: "while (true) {}", timeout: .seconds(2), session: Self.key("a")))
                 }
                 #expect(Self.kept(engine) == ["a": 0])
-                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the hung page's renderer is still running")
+                #expect(await pollUntil(seconds: 60) { Self.renderers(of: engine) == 0 }, "the hung page's renderer is still running")
                 let after = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(after.scriptResult == ["visit=1", ""], "the session lost its cookie, or kept the hung tab")
                 #expect(await engine.isHealthy())
@@ -203,29 +213,34 @@ extension BrowserSuites {
         }
 
         /// A kept page unused for a while is closed, its renderer with it; the
-        /// session's context, and its cookies, stay for its next render.
+        /// session's context, and its cookies, stay for its next render. On
+        /// real time, through the watchdog's tick; the browser may miss many
+        /// beats (a busy test run), and nothing is checked before the page's
+        /// 600 ms could have passed.
         @Test func anIdleKeptPageIsClosedAndTheSessionGoesOn() async throws {
             let launch = BrowserLaunchConfiguration(
-                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, keptPageIdleTimeout: .milliseconds(600)
+                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), maxMissedBeats: 300, spareIdleTimeout: nil,
+                keptPageIdleTimeout: .milliseconds(600)
             )
             try await afterOneMarkedRender(launch) { engine, server in
-                #expect(Self.kept(engine) == ["a": 1])
-                #expect(await pollUntil(seconds: 10) { Self.kept(engine) == ["a": 0] }, "the idle page was not closed")
-                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the closed page's renderer is still running")
+                #expect(await pollUntil(seconds: 60) { Self.kept(engine) == ["a": 0] }, "the idle page was not closed, or the session ended")
+                #expect(await pollUntil(seconds: 60) { Self.renderers(of: engine) == 0 }, "the closed page's renderer is still running")
                 let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(again.scriptResult == ["visit=1", ""], "the session lost its cookie, or its page was not closed")
             }
         }
 
-        /// A session ends once idle: its context goes, with its pages and renderers.
+        /// A session ends once idle: its context goes, with its pages and
+        /// renderers. The idle time is made up (`dropIdleSessions(now:)` an
+        /// hour ahead), so the session is surely there before.
         @Test func anIdleSessionEnds() async throws {
-            let launch = BrowserLaunchConfiguration(
-                profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), spareIdleTimeout: nil, sessionIdleTimeout: .milliseconds(600)
-            )
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil, sessionIdleTimeout: .seconds(1800), keptPageIdleTimeout: .seconds(3600))
             try await afterOneMarkedRender(launch) { engine, server in
+                #expect(Self.kept(engine) == ["a": 1])
                 #expect(Self.renderers(of: engine) == 1, "the session's page keeps its renderer")
-                #expect(await pollUntil(seconds: 10) { Self.kept(engine).isEmpty }, "the idle session was not ended")
-                #expect(await pollUntil(seconds: 10) { Self.renderers(of: engine) == 0 }, "the ended session's renderer is still running")
+                engine.dropIdleSessions(now: .now + .seconds(1900))
+                #expect(Self.kept(engine).isEmpty, "the idle session was not ended")
+                #expect(await pollUntil(seconds: 60) { Self.renderers(of: engine) == 0 }, "the ended session's renderer is still running")
                 let again = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(again.scriptResult == ["", ""], "a session started again saw the ended one's cookie or tab")
             }

@@ -7,7 +7,7 @@ import TestSupport
 /// only that job's requests. Before, each request reserved the host's next
 /// start for everyone and waited for a slot uncancellably: a site's
 /// `Crawl-delay: 1000000` held other jobs to that host and `job.cancel` behind it.
-@Suite(.timeLimit(.minutes(1))) struct HostGateTests {
+@Suite(.timeLimit(.minutes(10))) struct HostGateTests {
     let origin = "http://h:1"
 
     @Test func cancelledDelayWaitEndsAtOnceHoldingNoSlot() async throws {

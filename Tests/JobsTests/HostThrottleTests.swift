@@ -6,7 +6,7 @@ import Testing
 
 /// What `HostThrottle` hands `politeness(host, stats)`, and the pause a
 /// `Retry-After` puts on a host. Before issue 24 the policy saw only the host.
-@Suite(.timeLimit(.minutes(1))) struct HostThrottleTests {
+@Suite(.timeLimit(.minutes(10))) struct HostThrottleTests {
     let origin = "http://h:1"
 
     /// A policy that answers a fixed politeness and keeps every stats table it was shown.

@@ -8,7 +8,7 @@ import Testing
 /// A job stops at once whatever it waits on: robots.txt, a delay, a retry.
 /// Before, `job.cancel` and SIGTERM's drain waited for a robots.txt fetch to
 /// end and for every politeness delay (a client's `delay_ms: 3600000`) to pass.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct JobStopTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct JobStopTests {
     @Test func cancelDuringASlowRobotsFetchEndsAtOnce() async throws {
         let dir = TemporaryDirectory()
         let arrivals = dir.path + "/arrivals"

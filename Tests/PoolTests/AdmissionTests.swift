@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct AdmissionTests {
+@Suite(.timeLimit(.minutes(10))) struct AdmissionTests {
     /// How each memory layout is set up, and the percent it reads.
     enum Layout: String, CaseIterable, CustomTestStringConvertible {
         case cgroupV2, cgroupV1, unlimitedV1FallsBackToMeminfo

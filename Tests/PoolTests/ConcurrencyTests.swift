@@ -2,7 +2,7 @@ import Pool
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(1))) struct ConcurrencyTests {
+@Suite(.timeLimit(.minutes(10))) struct ConcurrencyTests {
     @Test func hundredConcurrentFirstRequestsCreateOneEngine() async throws {
         let harness = try PoolHarness(policy: TestPolicy(promote: 1_000))
         let gate = StartGate()

@@ -2,7 +2,7 @@ import Pool
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(1))) struct HealthTests {
+@Suite(.timeLimit(.minutes(10))) struct HealthTests {
     @Test func anUnhealthyEngineIsDroppedAndReplacedOnDemand() async throws {
         let harness = try PoolHarness()
         let factory = TestEngineFactory()

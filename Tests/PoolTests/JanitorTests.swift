@@ -2,7 +2,7 @@ import Pool
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(1))) struct JanitorTests {
+@Suite(.timeLimit(.minutes(10))) struct JanitorTests {
     /// Memory use inside each band of `TestPolicy.bands`.
     static let bandPercents: [Double] = [20, 65, 90]
 

@@ -2,7 +2,7 @@ import Pool
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(1))) struct OperationsTests {
+@Suite(.timeLimit(.minutes(10))) struct OperationsTests {
     @Test func killByPrefixClosesAnIdleEngineAndTheNextRequestMakesANewOne() async throws {
         let harness = try PoolHarness()
         let factory = TestEngineFactory()

@@ -1,7 +1,7 @@
 import Pool
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct PromotionTests {
+@Suite(.timeLimit(.minutes(10))) struct PromotionTests {
     @Test(arguments: [1, 2, 3, 5])
     func coldTurnsHotAtExactlyPromoteAfterUses(_ promoteAfter: Int) async throws {
         let harness = try PoolHarness(policy: TestPolicy(promote: promoteAfter))

@@ -2,7 +2,7 @@ import Pool
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(1))) struct RetirementTests {
+@Suite(.timeLimit(.minutes(10))) struct RetirementTests {
     @Test func anEngineRetiresAfterItsUsesAndAReplacementComesOnDemand() async throws {
         let policy = TestPolicy(promote: 2, retirements: ["browser": RetirementSettings(afterUses: 3)])
         let harness = try PoolHarness(policy: policy)

@@ -45,7 +45,7 @@ public final class NginxServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if (try? String(contentsOf: URL(fileURLWithPath: "\(folder)/nginx.pid"), encoding: .utf8)) != nil, Self.answers(port) { return }
             guard process.isRunning else { break }

@@ -52,7 +52,7 @@ public final class RedisServer: @unchecked Sendable {
         server.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": notifyPath]) { _, new in new }
         try server.run()
         lock.withLock { process = server }
-        guard readiness.wait(for: "READY=1", timeout: .seconds(20)), (try? cli("PING")) == "PONG" else {
+        guard readiness.wait(for: "READY=1", timeout: .seconds(120)), (try? cli("PING")) == "PONG" else {
             throw RedisServerError(message: "redis-server on port \(port) did not become ready")
         }
     }
