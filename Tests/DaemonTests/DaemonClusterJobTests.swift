@@ -9,8 +9,10 @@ import TestSupport
 @Suite struct DaemonClusterJobTests {
     static let pages = 60
 
+    /// Heartbeats that outlive any stall of a busy test run: the runner is
+    /// declared dead by the test (its heartbeat deleted) once it is killed, not before.
     private func start(_ id: String, _ folder: TemporaryDirectory, redis: RedisServer) async throws -> DaemonProcess {
-        try await startClusterInstance(id, folder, redis: redis)
+        try await startClusterInstance(id, folder, redis: redis, heartbeatTTL: 300)
     }
 
     @Test func theOtherInstanceFinishesTheJobOfAKilledOne() async throws {
@@ -52,6 +54,8 @@ import TestSupport
 
         daemons[runner]!.signal(SIGKILL)
         _ = await daemons[runner]!.waitForExit()
+        // What the heartbeat's expiry would do 300 s later.
+        _ = try redis.cli("DEL", "crawld:heartbeat:\(runner)")
         try await site.release()
         _ = try await pollUntil(seconds: 90) { try await jobStatus(client, job)["state"]?.stringValue == "completed" }
         let final = try await jobStatus(client, job)

@@ -35,8 +35,7 @@ import TestSupport
         let again = try await second.connect()
         _ = try await again.request(["op": "ping"])
         // The counters are read back from Redis once the link is up.
-        _ = try await pollUntil(seconds: 20) { try await pingCount(again) == 6 }
-        #expect(try await pingCount(again) == 6)
+        #expect(try await pollUntil(seconds: 120) { try await pingCount(again) == 6 })
         await again.close()
     }
 
@@ -69,12 +68,11 @@ import TestSupport
             let answer = try await client.request(["op": "monitor.cluster"]).answer
             return Set(answer["instances"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } ?? [])
         }
-        _ = try await pollUntil(seconds: 20) { try await ids() == ["cluster-a", "cluster-b"] }
-        #expect(try await ids() == ["cluster-a", "cluster-b"])
+        // Polled, not read again: a heartbeat of a stalled instance may lapse in between.
+        #expect(try await pollUntil(seconds: 120) { try await ids() == ["cluster-a", "cluster-b"] })
         b.signal(SIGKILL)
         _ = await b.waitForExit()
-        _ = try await pollUntil(seconds: 30) { try await ids() == ["cluster-a"] }
-        #expect(try await ids() == ["cluster-a"])
+        #expect(try await pollUntil(seconds: 120) { try await ids() == ["cluster-a"] })
         await client.close()
     }
 
