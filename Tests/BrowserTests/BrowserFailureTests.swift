@@ -15,7 +15,8 @@ extension BrowserSuites {
         @Test func killedBrowserFailsTheRequestAndANewEngineWorks() async throws {
             try await withBrowser { engine in
                 let pid = try #require(engine.processID)
-                let rendering = Task { try await engine.render(url: server.url("/hang")) }
+                // A deadline no busy test run reaches: the render must end by the kill, as `crashed`.
+                let rendering = Task { try await engine.render(url: server.url("/hang"), options: RenderOptions(timeout: .seconds(600))) }
                 try await server.waitForRequest("/hang")
                 kill(pid, SIGKILL)
                 let error = await #expect(throws: BrowserError.self) { _ = try await rendering.value }
@@ -29,11 +30,12 @@ extension BrowserSuites {
         }
 
         @Test func infiniteLoopTimesOutAndItsRendererGoes() async throws {
-            // No spare page: the one renderer is the looping page's.
-            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)
+            // No spare page: the one renderer is the looping page's. After the
+            // deadline the browser has 10 s to answer the watchdog's probe.
+            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, heartbeatInterval: .seconds(10), spareIdleTimeout: nil)
             try await withBrowser(launch: launch) { engine in
                 let group = try #require(engine.processID)
-                let rendering = Task { try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(3))) }
+                let rendering = Task { try await engine.render(url: server.url("/loop"), options: RenderOptions(timeout: .seconds(8))) }
                 try await server.waitForRequest("/loop")
                 #expect(!renderers(of: group).isEmpty)
                 let error = await #expect(throws: BrowserError.self) { _ = try await rendering.value }
@@ -41,7 +43,7 @@ extension BrowserSuites {
                 #expect(error?.message.contains("deadline") == true)
                 #expect(await engine.isHealthy())
                 // The looping page's renderer ended with its context; the browser lives on.
-                #expect(await pollUntil(seconds: 5) { renderers(of: group).isEmpty })
+                #expect(await pollUntil(seconds: 60) { renderers(of: group).isEmpty })
                 #expect(engine.processID == group)
             }
         }

@@ -35,7 +35,8 @@ import TestSupport
             try #require(first.count == 1)
             let crawler = fixture.crawler
             let hang = server.url("/slow-headers?ms=60000")
-            let hanging = Task { try await crawler.crawl(CrawlRequest(url: hang, engine: "browser")) }
+            // A deadline no busy test run reaches: the render must end by the kill, as `crashed`.
+            let hanging = Task { try await crawler.crawl(CrawlRequest(url: hang, engine: "browser", timeout: .seconds(600))) }
             // Killed while it serves the hanging request, not before it took the browser.
             try #require(await pollUntil { await fixture.pool.snapshot().rows.contains { $0.kind == "browser" && $0.inFlight > 0 } })
             kill(first[0], SIGKILL)

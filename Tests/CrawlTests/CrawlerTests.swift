@@ -110,7 +110,7 @@ import TestSupport
             await #expect(throws: EngineError.self) {
                 try await fixture.crawler.crawl(CrawlRequest(url: "http://127.0.0.1:1/"))
             }
-            let slow = CrawlRequest(url: server.url("/slow-headers?ms=3000"), timeout: .milliseconds(200))
+            let slow = CrawlRequest(url: server.url("/slow-headers?ms=20000"), timeout: .milliseconds(200))
             let timeout = await #expect(throws: EngineError.self) { try await fixture.crawler.crawl(slow) }
             #expect(timeout?.code.isTimeout == true)
             let capped = CrawlRequest(url: server.url("/big?bytes=100000"), config: ["max_body_bytes": 1000])

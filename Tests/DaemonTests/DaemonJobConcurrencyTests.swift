@@ -36,7 +36,7 @@ import TestSupport
         func pageRequests() -> Int {
             ((try? String(contentsOfFile: arrivals, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("/p/") }.count
         }
-        let reached = await pollUntil(seconds: 30) { pageRequests() >= Self.answered + Self.inFlight }
+        let reached = await pollUntil(seconds: 120) { pageRequests() >= Self.answered + Self.inFlight }
         #expect(reached, "requests held at the site: \(pageRequests() - Self.answered), not \(Self.inFlight)")
         try await site.release()
         _ = try await pollUntil(seconds: 120) { try await jobStatus(client, job)["state"]?.stringValue == "completed" }

@@ -85,9 +85,9 @@ import TestSupport
         let daemon = try await DaemonProcess.start(arguments: Array(arguments), environment: environment)
         defer { Task { await daemon.stop() } }
         #expect(daemon.port == Int(port))
-        #expect(await pollUntil(seconds: 10) { receiver.drain().contains("READY=1") })
+        #expect(await pollUntil(seconds: 60) { receiver.drain().contains("READY=1") })
         let client = try await daemon.connect()
-        #expect(try await pollUntil(seconds: 10) { try await instanceIDs(client).contains("\(host)-\(port)") })
+        #expect(try await pollUntil(seconds: 60) { try await instanceIDs(client).contains("\(host)-\(port)") })
         await client.close()
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(Int64(stopSeconds))) == 0)
@@ -131,7 +131,7 @@ import TestSupport
         let daemon = try await DaemonProcess.start(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", local], environment: environment)
         defer { Task { await daemon.stop() } }
         let client = try await daemon.connect()
-        #expect(try await pollUntil(seconds: 10) { try await instanceIDs(client) == [Self.hostname] })
+        #expect(try await pollUntil(seconds: 60) { try await instanceIDs(client) == [Self.hostname] })
         await client.close()
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(60)) == 0, "crawld, exec'd by sh, gets compose's stop signal itself")

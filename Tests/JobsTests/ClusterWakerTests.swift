@@ -17,12 +17,12 @@ import TestSupport
         // unblocked within 5 s of its start (a starved test process) ended in an I/O timeout, and
         // the waker then paused for `block` with no read under way, so nothing could wake it.
         var configuration = try RedisConfiguration(url: server.url)
-        configuration.ioTimeout = .seconds(60)
+        configuration.ioTimeout = .seconds(360)
         let blocking = RedisConnection(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         blocking.start()
         let control = try RedisCheckpointStoreTests.connect(server)
         // Long enough that a test waiting for the read's timeout would fail well before it.
-        let waker = ClusterWaker(redis: blocking, control: control, block: 45_000)
+        let waker = ClusterWaker(redis: blocking, control: control, block: 300_000)
         await waker.watch("events")
         let reading = Task { await waker.run() }
         defer { reading.cancel() }
@@ -31,12 +31,12 @@ import TestSupport
         await waker.watch("job-wake")
         let woken = Atomic(false)
         let waiter = Task {
-            await waker.wait(on: "job-wake", upTo: .seconds(60))
+            await waker.wait(on: "job-wake", upTo: .seconds(600))
             woken.store(true, ordering: .sequentiallyConsistent)
         }
         _ = try await control.command(["XADD", "job-wake", "*", "w", "1"])
         #expect(
-            await pollUntil(seconds: 20) { woken.load(ordering: .sequentiallyConsistent) },
+            await pollUntil(seconds: 120) { woken.load(ordering: .sequentiallyConsistent) },
             "the new stream's entry reaches the worker waiting on it while the read would still block")
 
         waiter.cancel()
