@@ -90,7 +90,7 @@ import TestSupport
                 let client = try await daemon.connect()
                 try await client.send([
                     "op": "crawl", "url": .string(server.url("/heavy.html")), "engine": "browser",
-                    "config": ["viewport_width": .int(Int64(width))], "timeout_ms": 60000,
+                    "config": ["viewport_width": .int(Int64(width))], "timeout_ms": 600_000,
                 ])
                 clients.append(client)
             }
@@ -104,7 +104,7 @@ import TestSupport
             clients.append(starting)
             try await starting.send([
                 "op": "crawl", "url": .string(server.url("/heavy.html")), "engine": "browser",
-                "config": ["viewport_width": 1100], "timeout_ms": 60000,
+                "config": ["viewport_width": 1100], "timeout_ms": 600_000,
             ])
             var fourth: Int32?
             #expect(
