@@ -54,14 +54,15 @@ import TestSupport
     @Test func withSeveralInFlightTheDelaySpacesStartsNotEnds() async throws {
         let gate = HostGate()
         let clock = ContinuousClock()
-        try await gate.acquire(origin, delay: .seconds(1), maxConcurrency: 2)
+        // Seconds, not milliseconds: a busy test run may stall the process for a while between two steps.
+        try await gate.acquire(origin, delay: .seconds(10), maxConcurrency: 2)
         let firstStart = clock.now
-        try await Task.sleep(for: .milliseconds(700)) // the first request takes 700 ms
+        try await Task.sleep(for: .seconds(7)) // the first request takes 7 s
         await gate.release(origin)
         let firstEnd = clock.now
-        try await gate.acquire(origin, delay: .seconds(1), maxConcurrency: 2)
-        #expect(clock.now - firstStart >= .seconds(1), "starts are a delay apart")
-        #expect(clock.now - firstEnd < .seconds(1), "the delay does not run again from the first request's end")
+        try await gate.acquire(origin, delay: .seconds(10), maxConcurrency: 2)
+        #expect(clock.now - firstStart >= .seconds(10), "starts are a delay apart")
+        #expect(clock.now - firstEnd < .seconds(10), "the delay does not run again from the first request's end")
         await gate.release(origin)
     }
 
