@@ -27,9 +27,10 @@ struct JobPageFetcher: PageFetcher {
     /// The job's cookie jars: one without an identity, one per identity jar name.
     final class CookieJars: Sendable {
         private let jars = Mutex<[String: CookieJar]>([:])
-        /// Unique in this process to the job's fetcher: the prefix of its
-        /// browser sessions' keys (an address could be a finished job's).
-        let scope = CookieJars.scopes.wrappingAdd(1, ordering: .relaxed).newValue
+        /// The owner of the job's browser sessions (`job N`), unique in this
+        /// process to the job's fetcher (an address could be a finished job's).
+        /// Made once: every page of the job carries it.
+        let sessionOwner = "job \(CookieJars.scopes.wrappingAdd(1, ordering: .relaxed).newValue)"
         private static let scopes = Atomic<Int>(0)
 
         func jar(_ name: String) -> CookieJar {
@@ -61,7 +62,7 @@ struct JobPageFetcher: PageFetcher {
         let jar = identity?.cookieJar ?? ""
         request.cookies = jars?.jar(jar)
         // Browser pages that share a cookie jar share a browser session too.
-        request.browserSession = jars.map { BrowserSessionKey(owner: "job \($0.scope)", name: jar) }
+        request.browserSession = jars.map { BrowserSessionKey(owner: $0.sessionOwner, name: jar) }
         request.digestsBody = true
         if let validators = previous?.validators {
             request.validators = RequestValidators(etag: validators.etag, lastModified: validators.lastModified)

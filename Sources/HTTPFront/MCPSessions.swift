@@ -57,9 +57,7 @@ actor MCPSessions {
     /// Opens a session: its id and the transport that will take its `initialize`.
     func open() async throws -> (id: String, transport: StatelessHTTPServerTransport) {
         let transport = StatelessHTTPServerTransport(validationPipeline: Self.validation)
-        // Every HTTP caller counts as the one client "http" (the session's peer).
-        let ops = OpRunner(dispatcher: dispatcher, session: Protocol.Session(peer: "http", authenticated: true))
-        let server = await CrawldTools(ops: ops).server(version: version)
+        let server = await CrawldTools(ops: OpRunner(dispatcher: dispatcher, keepsSession: true)).server(version: version)
         try await server.start(transport: transport)
         let id = UUID().uuidString
         let now = ContinuousClock.now

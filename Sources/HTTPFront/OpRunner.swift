@@ -12,15 +12,22 @@ final class OpRunner: Sendable {
     /// browser sessions); nil gives each call a session of its own.
     private let session: Session?
 
-    init(dispatcher: any RequestDispatcher, session: Session? = nil) {
+    /// - Parameter keepsSession: run every call on one session (an `/mcp`
+    ///   session's), else each on a session of its own.
+    init(dispatcher: any RequestDispatcher, keepsSession: Bool = false) {
         self.dispatcher = dispatcher
-        self.session = session
+        self.session = keepsSession ? Self.callerSession() : nil
+    }
+
+    /// An authorized HTTP caller's session; every HTTP caller counts as the one client `http`.
+    private static func callerSession() -> Session {
+        Session(peer: "http", authenticated: true)
     }
 
     /// - Returns: the fields of the op's `ok: true` line.
     /// - Throws: the op's wire error.
     func run(_ op: String, _ parameters: JSONObject = [:]) async throws(ProtocolError) -> JSONObject {
-        let session = self.session ?? Session(peer: "http", authenticated: true)
+        let session = self.session ?? Self.callerSession()
         // No HTTP route runs an op that streams events (job.watch stays on the line protocol).
         let context = Protocol.RequestContext(session: session, events: EventSink(id: .null) { _ in })
         return try await dispatcher.dispatch(Protocol.Request(id: .null, op: op, parameters: Protocol.Parameters(parameters)), context: context)

@@ -42,11 +42,13 @@ extension BrowserSuites {
             Dictionary(uniqueKeysWithValues: engine.keptSessions.map { ($0.key.name, $0.value) })
         }
 
-        /// The renderer processes of a browser's group.
-        private static func renderers(of engine: BrowserEngine) -> Int {
-            guard let group = engine.processID else { return 0 }
-            return ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }.count
+        /// The live renderer processes of a browser's group.
+        private static func rendererPIDs(of engine: BrowserEngine) -> [Int32] {
+            guard let group = engine.processID else { return [] }
+            return processes(inGroups: [group], containing: "--type=renderer")
         }
+
+        private static func renderers(of engine: BrowserEngine) -> Int { rendererPIDs(of: engine).count }
 
         @Test func aSessionSharesItsContextAndKeepsItsPage() async throws {
             let server = try await PageServer()
@@ -103,16 +105,7 @@ extension BrowserSuites {
         }
 
         /// Clock ticks of CPU (user and system) the browser's renderers have used.
-        private static func rendererTicks(of engine: BrowserEngine) -> Int {
-            guard let group = engine.processID else { return 0 }
-            let renderers = ProcFS.members(ofGroup: group).filter { ProcFS.arguments($0).contains { $0.contains("--type=renderer") } }
-            return renderers.reduce(0) { total, pid in
-                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                    let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 12
-                else { return total }
-                return total + (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
-            }
-        }
+        private static func rendererTicks(of engine: BrowserEngine) -> Int { cpuTicks(of: rendererPIDs(of: engine)) }
 
         /// A kept page is frozen between renders: a page that starts spinning
         /// after its render spends no CPU while it waits, and the session's

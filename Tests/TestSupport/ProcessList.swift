@@ -30,6 +30,11 @@ public func processes(inGroups groups: Set<Int32>, containing argument: String? 
     }
 }
 
+/// The CPU (user and system) `pids` have used, in clock ticks; processes gone count nothing.
+public func cpuTicks(of pids: [Int32]) -> Int {
+    pids.reduce(0) { $0 + (procStat($1)?.ticks ?? 0) }
+}
+
 /// Whether a live process of `group` is stopped (state `T`, as after SIGSTOP).
 public func hasStoppedProcess(inGroup group: Int32) -> Bool {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -39,12 +44,15 @@ public func hasStoppedProcess(inGroup group: Int32) -> Bool {
     }
 }
 
-/// State and process group from `/proc/PID/stat` (fields counted after the command name's last `)`).
-private func procStat(_ pid: Int32) -> (state: Character, group: Int32)? {
+/// State, process group and CPU ticks (utime + stime) from `/proc/PID/stat`
+/// (fields counted after the command name's last `)`).
+private func procStat(_ pid: Int32) -> (state: Character, group: Int32, ticks: Int)? {
     guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     guard let close = text.lastIndex(of: ")") else { return nil }
     let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count > 2, let state = fields[0].first, let group = Int32(fields[2]) else { return nil }
-    return (state, group)
+    guard fields.count > 12, let state = fields[0].first, let group = Int32(fields[2]),
+        let user = Int(fields[11]), let system = Int(fields[12])
+    else { return nil }
+    return (state, group, user + system)
 }

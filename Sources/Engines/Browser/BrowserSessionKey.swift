@@ -7,7 +7,7 @@
 /// (`BrowserEngine.maxSessionsPerClient`): a client address, since one
 /// client may open many connections, or the job. So one client cannot take
 /// every session a browser keeps and leave the others' renders without one.
-public struct BrowserSessionKey: Hashable, Sendable, CustomStringConvertible {
+public struct BrowserSessionKey: Hashable, Sendable {
     /// Whose cookies the session's renders share: `connection 7`, `job 3`.
     public let owner: String
     /// The session's name among the owner's: a client's name, a job's cookie jar.
@@ -21,6 +21,4 @@ public struct BrowserSessionKey: Hashable, Sendable, CustomStringConvertible {
         self.name = name
         self.client = client ?? owner
     }
-
-    public var description: String { "\(owner): \(name)" }
 }
