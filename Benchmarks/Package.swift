@@ -27,6 +27,9 @@ let package = Package(
         .executableTarget(name: "PoolBench", dependencies: [kit]),
         .executableTarget(name: "CrawlBench", dependencies: [kit]),
         .executableTarget(name: "CrawlPathBench", dependencies: [kit, "BenchSupport", .product(name: "NIOPosix", package: "swift-nio")]),
+        .executableTarget(
+            name: "FetchBench",
+            dependencies: [kit, "BenchSupport", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .executableTarget(name: "MonitorBench", dependencies: [kit]),
         .executableTarget(name: "BrowserBench", dependencies: [kit]),
         .executableTarget(name: "FitBench", dependencies: [.product(name: "CrawldHTML", package: "crawld"), "BenchSupport"]),

@@ -127,6 +127,19 @@ class Routes:
             counts = {"connections": self.server.state.connections, "tunnels": self.server.state.tunnels}
         self.send_json(counts)
 
+    def route_close(self, rest, q):
+        self.close_connection = True
+        self.send(200, "closing", headers=[("Connection", "close")])
+
+    def route_until_close(self, rest, q):
+        """A body without Content-Length or chunks: it ends when the connection closes (HTTP/1.0 style)."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(b"y" * self.int_param(q, "bytes", 100000))
+
     def route_robots(self, rest, q):
         self.static("/robots.txt")
 
@@ -138,5 +151,5 @@ ROUTES = {
     "big": Routes.route_big, "set-cookie": Routes.route_set_cookie, "set-cookie-raw": Routes.route_set_cookie_raw,
     "echo-cookie": Routes.route_echo_cookie, "headers": Routes.route_headers, "json": Routes.route_json, "png": Routes.route_png,
     "png-as-html": Routes.route_png_as_html, "flaky": Routes.route_flaky, "connections": Routes.route_connections,
-    "robots.txt": Routes.route_robots,
+    "robots.txt": Routes.route_robots, "close": Routes.route_close, "until-close": Routes.route_until_close,
 }

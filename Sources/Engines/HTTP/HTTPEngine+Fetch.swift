@@ -68,14 +68,14 @@ extension HTTPEngine {
         var visited: Set<String> = [current.absoluteString]
         while true {
             let target = current
-            let hop = try await withClient(for: target, shared: client, pin: pin) { hopClient in
-                let response = try await self.execute(target, client: hopClient, cookies: cookies, validators: validators)
-                let firstByte = response.headArrived - start
-                if self.configuration.followRedirects, let next = try self.redirectTarget(of: response.head, from: target) {
-                    return Hop.redirect(next)
-                }
+            let response = try await request(target, client: client, cookies: cookies, pin: pin, validators: validators)
+            let hop: Hop
+            if configuration.followRedirects, let next = try redirectTarget(of: response.head, from: target) {
+                hop = .redirect(next)
+            } else {
                 let headers = ResponseHeaders(response.head.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) })
-                return Hop.final(status: Int(response.head.status.code), headers: headers, body: response.body, firstByte: firstByte)
+                hop = .final(
+                    status: Int(response.head.status.code), headers: headers, body: response.body, firstByte: response.headArrived - start)
             }
             switch hop {
             case .redirect(let next):
@@ -98,29 +98,41 @@ extension HTTPEngine {
         }
     }
 
-    /// Runs one request of a fetch on the client that connects where `pin`
-    /// says: the shared client for a literal IP (it connects where it says)
-    /// or without a pin, a client pinned to the address otherwise, held
-    /// until the response's body is read.
-    private func withClient<T>(
-        for url: URL, shared: HTTPClient, pin: AddressPin?, _ body: (HTTPClient) async throws -> T
-    ) async throws -> T {
-        let host = url.lookupHost
-        guard let pin, let address = try await pin(host), IPAddress(host) == nil else { return try await body(shared) }
-        let (client, key) = try pinned.acquire(host: host, address: address)
-        defer { pinned.release(key) }
-        return try await body(client)
+    /// One request of a fetch: headers from the config, cookies from the
+    /// jar, the validators of an earlier response (on every hop: a redirect's
+    /// target is the URL whose version they name); stores the response's
+    /// cookies. The response comes whole, its body capped at
+    /// `max_body_bytes`; the fetch's deadline cancels the calling task.
+    ///
+    /// Plain HTTP without a proxy goes over the engine's own HTTP/1.1
+    /// connections (`HTTP1Connections`), to the pinned address when there is
+    /// one; the rest (HTTPS, HTTP/2, proxies) over AsyncHTTPClient.
+    private func request(
+        _ url: URL, client: HTTPClient, cookies: CookieJar?, pin: AddressPin?, validators: RequestValidators?
+    ) async throws -> ResponseAccumulator.Response {
+        let host = url.host ?? ""
+        let headers = requestHeaders(for: url, host: host, cookies: cookies, validators: validators)
+        let response: ResponseAccumulator.Response
+        do {
+            if url.scheme == "http", configuration.proxy == nil {
+                response = try await plainRequest(url, headers: headers, pin: pin)
+            } else {
+                response = try await withClient(for: url, shared: client, pin: pin) { client in
+                    try await self.execute(url, headers: headers, client: client)
+                }
+            }
+        } catch let abandoned as ResponseAccumulator.AbandonedRedirectBody {
+            response = abandoned.response
+        } catch {
+            throw EngineError.from(error, url: url, configuration: configuration)
+        }
+        let setCookies = response.head.headers["set-cookie"]
+        if !setCookies.isEmpty { cookies?.store(setCookieHeaders: setCookies, host: host, path: url.path) }
+        return response
     }
 
-    /// One request: headers from the config, cookies from the jar, the
-    /// validators of an earlier response (on every hop: a redirect's target
-    /// is the URL whose version they name); stores the response's cookies.
-    /// The response comes whole (`ResponseCollector`), its body capped at
-    /// `max_body_bytes`; the fetch's deadline cancels the calling task.
-    private func execute(
-        _ url: URL, client: HTTPClient, cookies: CookieJar?, validators: RequestValidators?
-    ) async throws -> ResponseCollector.Response {
-        let host = url.host ?? ""
+    /// The request's headers: the config's, the cookies of the jar, the validators.
+    private func requestHeaders(for url: URL, host: String, cookies: CookieJar?, validators: RequestValidators?) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "user-agent", value: configuration.userAgent)
         if configuration.decompression, configuration.headers["accept-encoding"] == nil {
@@ -135,30 +147,58 @@ extension HTTPEngine {
         }
         if let cookie { headers.add(name: "cookie", value: cookie) }
         for (name, value) in validators?.headers ?? [] { headers.replaceOrAdd(name: name, value: value) }
-        let response: ResponseCollector.Response
-        do {
-            let request = try HTTPClient.Request(url: url.absoluteString, method: .GET, headers: headers)
-            let task = client.execute(
-                request: request, delegate: ResponseCollector(url: url, configuration: configuration), eventLoop: .indifferent,
-                logger: clientLogger)
-            response = try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
-            }
-        } catch let abandoned as ResponseCollector.AbandonedRedirectBody {
-            response = abandoned.response
-        } catch {
-            throw EngineError.from(error, url: url, configuration: configuration)
+        return headers
+    }
+
+    /// A plain-HTTP request on the engine's own connections; the `Host`
+    /// header names the host (an IPv6 literal in brackets) and a port that is
+    /// not 80, as AsyncHTTPClient's does.
+    private func plainRequest(_ url: URL, headers: HTTPHeaders, pin: AddressPin?) async throws -> ResponseAccumulator.Response {
+        let host = url.lookupHost
+        let port = url.port ?? 80
+        let address = try await pin?(host)
+        var headers = headers
+        if !headers.contains(name: "host") {
+            let name = host.contains(":") ? "[\(host)]" : host
+            headers.add(name: "host", value: port == 80 ? name : "\(name):\(port)")
         }
-        let setCookies = response.head.headers["set-cookie"]
-        if !setCookies.isEmpty { cookies?.store(setCookieHeaders: setCookies, host: host, path: url.path) }
-        return response
+        let path = url.path(percentEncoded: true)
+        let query = url.query(percentEncoded: true).map { "?\($0)" } ?? ""
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: (path.isEmpty ? "/" : path) + query, headers: headers)
+        let key = HTTP1Connections.Key(host: host, port: port, address: address)
+        return try await plain.execute(head, to: key, into: ResponseAccumulator(url: url, configuration: configuration))
+    }
+
+    /// Runs one AsyncHTTPClient request on the client that connects where
+    /// `pin` says: the shared client for a literal IP (it connects where it
+    /// says) or without a pin, a client pinned to the address otherwise, held
+    /// until the response's body is read.
+    private func withClient<T>(
+        for url: URL, shared: HTTPClient, pin: AddressPin?, _ body: (HTTPClient) async throws -> T
+    ) async throws -> T {
+        let host = url.lookupHost
+        guard let pin, let address = try await pin(host), IPAddress(host) == nil else { return try await body(shared) }
+        let (client, key) = try pinned.acquire(host: host, address: address)
+        defer { pinned.release(key) }
+        return try await body(client)
+    }
+
+    /// One request over AsyncHTTPClient, gathered by a `ResponseCollector`.
+    private func execute(_ url: URL, headers: HTTPHeaders, client: HTTPClient) async throws -> ResponseAccumulator.Response {
+        let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
+        let task = client.execute(
+            request: request, delegate: ResponseCollector(url: url, configuration: configuration), eventLoop: .indifferent,
+            logger: clientLogger)
+        return try await withTaskCancellationHandler {
+            try await task.futureResult.get()
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// Where a redirect response points, resolved against the URL it came from; nil if it is no redirect.
     private func redirectTarget(of head: HTTPResponseHead, from url: URL) throws -> URL? {
-        guard ResponseCollector.redirectStatuses.contains(head.status.code),
+        guard ResponseAccumulator.redirectStatuses.contains(head.status.code),
             let location = head.headers.first(name: "location")
         else { return nil }
         guard let target = URL(string: location, relativeTo: url).flatMap({ Self.httpURL($0.absoluteString) }) else {

@@ -5,9 +5,12 @@ import NIOSSL
 import Pool
 import Synchronization
 
-/// Fetches pages over HTTP/1.1 and HTTP/2 with one `HTTPClient`, whose
-/// keep-alive connections every request of this engine shares: the reason the
-/// pool keeps engines around. Cookies are not the engine's: each request
+/// Fetches pages over HTTP/1.1 and HTTP/2, on keep-alive connections that
+/// every request of this engine shares: the reason the pool keeps engines
+/// around. Plain HTTP without a proxy goes over the engine's own HTTP/1.1
+/// connections (`HTTP1Connections`, on NIO's client handlers), for a third of
+/// AsyncHTTPClient's CPU a request; HTTPS, HTTP/2 and proxies over one
+/// AsyncHTTPClient `HTTPClient`. Cookies are not the engine's: each request
 /// brings the jar of its client (`CookieSharing`), unless the config says
 /// `cookies = "shared"`.
 ///
@@ -17,11 +20,12 @@ import Synchronization
 /// (see `HTTPEngine+Fetch.swift`).
 ///
 /// Under `--deny-private` each request connects to the address that was
-/// checked, through a client pinned to it (`PinnedClients`); otherwise all
-/// requests share the one client.
+/// checked: a plain-HTTP connection is opened to that address, and an
+/// AsyncHTTPClient request goes through a client pinned to it
+/// (`PinnedClients`); otherwise all of those share the one client.
 ///
 /// Lifecycle: `start()` creates the client, `close()` shuts it (and every
-/// pinned one) down; `fetch` outside that window throws `notRunning`. The
+/// pinned one and plain connection) down; `fetch` outside that window throws `notRunning`. The
 /// pool never closes an engine while a request uses it.
 public final class HTTPEngine: PooledEngine {
     public let kind = HTTPEngineConfiguration.kind
@@ -39,6 +43,7 @@ public final class HTTPEngine: PooledEngine {
     let clientLogger: Logger
     let eventLoopGroup: any EventLoopGroup
     let pinned: PinnedClients
+    let plain: HTTP1Connections
     let deadlines: FetchDeadlines
     private let state = Mutex(State())
 
@@ -62,6 +67,7 @@ public final class HTTPEngine: PooledEngine {
             logger.logLevel <= .debug ? logger : Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() })
         self.clientLogger = clientLogger
         deadlines = FetchDeadlines(eventLoop: eventLoopGroup.any())
+        plain = HTTP1Connections(configuration: configuration, eventLoopGroup: eventLoopGroup)
         pinned = PinnedClients { dnsOverride in
             var pinnedConfiguration = Self.clientConfiguration(configuration)
             pinnedConfiguration.dnsOverride = dnsOverride
@@ -90,6 +96,7 @@ public final class HTTPEngine: PooledEngine {
             return state.client
         }
         await pinned.close()
+        await plain.close()
         do {
             try await client?.shutdown()
         } catch {
@@ -103,7 +110,8 @@ public final class HTTPEngine: PooledEngine {
 
     /// An estimate, since AsyncHTTPClient reports neither its connections nor
     /// its buffers: 64 KiB for the client and its pool state; 48 KiB for each
-    /// connection it may keep alive (NIO channel, HTTP codec, socket buffers),
+    /// connection the engine may keep alive, plain or AsyncHTTPClient's (NIO
+    /// channel, HTTP codec, socket buffers),
     /// counting as many connections as the most requests this engine ever ran
     /// at once, since HTTP/1.1 needs one connection per request in flight;
     /// 64 KiB for each request in flight now (its body as it streams; a body
