@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "HTMLTests", dependencies: ["HTML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", "TestSupport", logging]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging] + nio),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Pool", "JSON", "TestSupport", logging, .product(name: "NIOHTTP1", package: "swift-nio")] + nio),
         .testTarget(name: "BrowserTests", dependencies: ["Engines", "JSON", "TestSupport", logging]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "LuaBridge", "HTML", "Pool", "JSON", "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(
