@@ -7,10 +7,10 @@ import NIOPosix
 /// One kept-alive plain-HTTP/1.1 connection on NIO's own client handlers,
 /// serving one request at a time for `HTTP1Connections`.
 ///
-/// Why not AsyncHTTPClient for plain HTTP: its request bag, pool manager,
-/// state machines and futures cost about 55 us of CPU a request on loopback
-/// where NIO's handlers alone cost 30 (`FetchBench`, docs/benchmarks.md), and
-/// a job's small page costs about 300 us all told. HTTPS, HTTP/2 and proxies
+/// Why not AsyncHTTPClient for plain HTTP: its machinery around each request
+/// (request bag, pool manager, state machines, futures) cost more CPU than
+/// NIO's handlers under it, and was the largest part of a job's small page
+/// (issue 25; `FetchBench`, docs/benchmarks.md). HTTPS, HTTP/2 and proxies
 /// stay on AsyncHTTPClient.
 final class HTTP1Connection: Sendable {
     let channel: any Channel

@@ -8,9 +8,9 @@ import Synchronization
 /// Fetches pages over HTTP/1.1 and HTTP/2, on keep-alive connections that
 /// every request of this engine shares: the reason the pool keeps engines
 /// around. Plain HTTP without a proxy goes over the engine's own HTTP/1.1
-/// connections (`HTTP1Connections`, on NIO's client handlers), for a third of
-/// AsyncHTTPClient's CPU a request; HTTPS, HTTP/2 and proxies over one
-/// AsyncHTTPClient `HTTPClient`. Cookies are not the engine's: each request
+/// connections (`HTTP1Connections`, on NIO's client handlers), which cost
+/// less CPU a request; HTTPS, HTTP/2 and proxies over one AsyncHTTPClient
+/// `HTTPClient`. Cookies are not the engine's: each request
 /// brings the jar of its client (`CookieSharing`), unless the config says
 /// `cookies = "shared"`.
 ///
