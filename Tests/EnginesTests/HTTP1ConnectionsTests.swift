@@ -40,11 +40,16 @@ import Testing
         }
     }
 
-    @Test func theHostHeaderNamesAPortThatIsNot80() async throws {
+    /// The request head as the server read it: the `Host` header with the port, and a GET framed
+    /// as having no body (no `Transfer-Encoding` or `Content-Length` for a server to wait on).
+    @Test func theRequestHeadNamesThePortAndNoBody() async throws {
         try await withTestHTTPServer { server in
             try await withHTTPEngine { engine in
                 let headers = try jsonBody(try await engine.fetch(url: server.url("/headers?x=1")))
                 #expect(headers["host"] as? String == "127.0.0.1:\(server.port)")
+                #expect(headers["user-agent"] as? String == HTTPEngineConfiguration.defaultUserAgent)
+                #expect(headers["transfer-encoding"] == nil)
+                #expect(headers["content-length"] == nil)
             }
         }
     }
