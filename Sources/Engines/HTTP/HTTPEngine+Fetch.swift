@@ -112,12 +112,13 @@ extension HTTPEngine {
     ) async throws -> ResponseAccumulator.Response {
         let host = url.host ?? ""
         let headers = requestHeaders(for: url, host: host, cookies: cookies, validators: validators)
+        let address = try await pin?(url.lookupHost)
         let response: ResponseAccumulator.Response
         do {
-            if url.scheme == "http", configuration.proxy == nil {
-                response = try await plainRequest(url, headers: headers, pin: pin)
+            if url.scheme?.lowercased() == "http", configuration.proxy == nil {
+                response = try await plainRequest(url, headers: headers, address: address)
             } else {
-                response = try await withClient(for: url, shared: client, pin: pin) { client in
+                response = try await withClient(for: url, shared: client, pinnedTo: address) { client in
                     try await self.execute(url, headers: headers, client: client)
                 }
             }
@@ -150,13 +151,12 @@ extension HTTPEngine {
         return headers
     }
 
-    /// A plain-HTTP request on the engine's own connections; the `Host`
-    /// header names the host (an IPv6 literal in brackets) and a port that is
-    /// not 80, as AsyncHTTPClient's does.
-    private func plainRequest(_ url: URL, headers: HTTPHeaders, pin: AddressPin?) async throws -> ResponseAccumulator.Response {
+    /// A plain-HTTP request on the engine's own connections, to `address`
+    /// when the fetch pinned one; the `Host` header names the host (an IPv6
+    /// literal in brackets) and a port that is not 80, as AsyncHTTPClient's does.
+    private func plainRequest(_ url: URL, headers: HTTPHeaders, address: IPAddress?) async throws -> ResponseAccumulator.Response {
         let host = url.lookupHost
         let port = url.port ?? 80
-        let address = try await pin?(host)
         var headers = headers
         if !headers.contains(name: "host") {
             let name = host.contains(":") ? "[\(host)]" : host
@@ -169,15 +169,15 @@ extension HTTPEngine {
         return try await plain.execute(head, to: key, into: ResponseAccumulator(url: url, configuration: configuration))
     }
 
-    /// Runs one AsyncHTTPClient request on the client that connects where
-    /// `pin` says: the shared client for a literal IP (it connects where it
-    /// says) or without a pin, a client pinned to the address otherwise, held
-    /// until the response's body is read.
+    /// Runs one AsyncHTTPClient request on the client that connects to
+    /// `address`: the shared client for a literal IP (it connects where it
+    /// says) or without a pinned address, a client pinned to the address
+    /// otherwise, held until the response's body is read.
     private func withClient<T>(
-        for url: URL, shared: HTTPClient, pin: AddressPin?, _ body: (HTTPClient) async throws -> T
+        for url: URL, shared: HTTPClient, pinnedTo address: IPAddress?, _ body: (HTTPClient) async throws -> T
     ) async throws -> T {
         let host = url.lookupHost
-        guard let pin, let address = try await pin(host), IPAddress(host) == nil else { return try await body(shared) }
+        guard let address, IPAddress(host) == nil else { return try await body(shared) }
         let (client, key) = try pinned.acquire(host: host, address: address)
         defer { pinned.release(key) }
         return try await body(client)
