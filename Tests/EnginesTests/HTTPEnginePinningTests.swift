@@ -69,6 +69,18 @@ import TestSupport
         }
     }
 
+    /// What the pin throws ends the fetch as thrown, whatever its type, on both ways a request goes.
+    @Test func whatThePinThrowsEndsTheFetchUnchanged() async throws {
+        struct Refused: Error, Equatable {}
+        try await withHTTPEngine { engine in
+            for scheme in ["http", "https"] {
+                await #expect(throws: Refused()) {
+                    _ = try await engine.fetch(url: "\(scheme)://pinned.invalid/", pin: { _ in throw Refused() })
+                }
+            }
+        }
+    }
+
     /// https through a pin: the TLS handshake goes to the pinned address for the name.
     @Test func httpsIsPinnedToo() async throws {
         try await withTestHTTPServer(tls: true) { server in
