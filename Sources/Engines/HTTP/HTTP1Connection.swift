@@ -13,6 +13,9 @@ import NIOPosix
 /// (issue 25; `FetchBench`, docs/benchmarks.md). HTTPS, HTTP/2 and proxies
 /// stay on AsyncHTTPClient.
 final class HTTP1Connection: Sendable {
+    /// A response, and whether its connection can serve another request.
+    typealias Outcome = (response: ResponseAccumulator.Response, reusable: Bool)
+
     let channel: any Channel
     private let handler: NIOLoopBound<HTTP1ResponseHandler>
 
@@ -61,16 +64,16 @@ final class HTTP1Connection: Sendable {
         }
     }
 
-    /// Sends `head` and gathers its response; true beside it when the
-    /// connection can serve another request. The wait ends when the calling
+    /// Sends `head` and gathers its response. The wait ends when the calling
     /// task is cancelled, and the connection is then closed.
-    func request(_ head: HTTPRequestHead, into accumulator: ResponseAccumulator) async throws -> (ResponseAccumulator.Response, reusable: Bool) {
-        let promise = channel.eventLoop.makePromise(of: (ResponseAccumulator.Response, reusable: Bool).self)
+    func request(_ head: HTTPRequestHead, into accumulator: ResponseAccumulator) async throws -> Outcome {
+        let promise = channel.eventLoop.makePromise(of: Outcome.self)
         let handler = handler
         let channel = channel
         channel.eventLoop.execute {
-            // A connection its server closed after the pool looked at it gets no
-            // more events: its write's failure is what ends the request.
+            // The server may have closed the connection since the pool handed it
+            // out, and a closed channel fires no more events: the request ends
+            // here, or when its write fails.
             guard channel.isActive else { return promise.fail(ChannelError.ioOnClosedChannel) }
             handler.value.expect(accumulator, keepAlive: head.isKeepAlive, promise: promise)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
@@ -95,14 +98,14 @@ final class HTTP1ResponseHandler: ChannelInboundHandler, RemovableChannelHandler
     private struct Pending {
         var accumulator: ResponseAccumulator
         let keepAlive: Bool
-        let promise: EventLoopPromise<(ResponseAccumulator.Response, reusable: Bool)>
+        let promise: EventLoopPromise<HTTP1Connection.Outcome>
         var responseKeepAlive = false
     }
 
     private var pending: Pending?
 
     func expect(
-        _ accumulator: ResponseAccumulator, keepAlive: Bool, promise: EventLoopPromise<(ResponseAccumulator.Response, reusable: Bool)>
+        _ accumulator: ResponseAccumulator, keepAlive: Bool, promise: EventLoopPromise<HTTP1Connection.Outcome>
     ) {
         pending = Pending(accumulator: accumulator, keepAlive: keepAlive, promise: promise)
     }
