@@ -40,6 +40,19 @@ import Testing
         }
     }
 
+    /// A response head past NIO's 80 KB limit ends the fetch as a protocol error, its connection
+    /// closed, and nothing of it is kept; the engine goes on.
+    @Test func aHugeResponseHeadIsRefused() async throws {
+        try await withTestHTTPServer { server in
+            try await withHTTPEngine { engine in
+                #expect(await fetchError(engine, server.url("/huge-header?bytes=1000000"))?.code == .protocolError)
+                #expect(engine.plain.idleCount == 0)
+                let after = try await engine.fetch(url: server.url("/huge-header?bytes=1000"))
+                #expect(after.status == 200)
+            }
+        }
+    }
+
     /// The request head as the server read it: the `Host` header with the port, and a GET framed
     /// as having no body (no `Transfer-Encoding` or `Content-Length` for a server to wait on).
     @Test func theRequestHeadNamesThePortAndNoBody() async throws {

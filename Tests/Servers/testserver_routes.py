@@ -140,6 +140,9 @@ class Routes:
         self.end_headers()
         self.wfile.write(b"y" * self.int_param(q, "bytes", 100000))
 
+    def route_huge_header(self, rest, q):
+        self.send(200, "after a huge header", headers=[("X-Huge", "h" * self.int_param(q, "bytes", 1000000))])
+
     def route_robots(self, rest, q):
         self.static("/robots.txt")
 
@@ -152,4 +155,5 @@ ROUTES = {
     "echo-cookie": Routes.route_echo_cookie, "headers": Routes.route_headers, "json": Routes.route_json, "png": Routes.route_png,
     "png-as-html": Routes.route_png_as_html, "flaky": Routes.route_flaky, "connections": Routes.route_connections,
     "robots.txt": Routes.route_robots, "close": Routes.route_close, "until-close": Routes.route_until_close,
+    "huge-header": Routes.route_huge_header,
 }
