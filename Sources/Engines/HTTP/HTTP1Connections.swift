@@ -57,7 +57,7 @@ final class HTTP1Connections: Sendable {
         return response
     }
 
-    /// Idle connections, for the engine's memory estimate.
+    /// How many idle connections are kept now.
     var idleCount: Int { state.withLock { $0.idle.values.reduce(0) { $0 + $1.count } } }
 
     /// Closes every idle connection and keeps none from now on; the engine

@@ -24,9 +24,9 @@ import Synchronization
 /// AsyncHTTPClient request goes through a client pinned to it
 /// (`PinnedClients`); otherwise all of those share the one client.
 ///
-/// Lifecycle: `start()` creates the client, `close()` shuts it (and every
-/// pinned one and plain connection) down; `fetch` outside that window throws `notRunning`. The
-/// pool never closes an engine while a request uses it.
+/// Lifecycle: `start()` creates the client, `close()` shuts it down, with
+/// every pinned client and plain connection; `fetch` outside that window
+/// throws `notRunning`. The pool never closes an engine while a request uses it.
 public final class HTTPEngine: PooledEngine {
     public let kind = HTTPEngineConfiguration.kind
     public let configuration: HTTPEngineConfiguration
