@@ -61,15 +61,8 @@ public final class DaemonProcess: Sendable {
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         let log = LogBuffer()
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                log.append(String(decoding: data, as: UTF8.self))
-            }
-        }
         try process.run()
+        PipeDrain.start(stderr.fileHandleForReading) { log.append(String(decoding: $0, as: UTF8.self)) }
         _ = await pollUntil(seconds: Double(timeout.components.seconds)) { Self.listeningPort(in: log.text) != nil || !process.isRunning }
         if let port = Self.listeningPort(in: log.text) {
             return DaemonProcess(port: port, process: process, log: log)

@@ -37,12 +37,7 @@ public final class PageServer: Sendable {
 
         let lines = LineLog()
         let buffer = Mutex(Data())
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else {
-                handle.readabilityHandler = nil
-                return
-            }
+        PipeDrain.start(stdout.fileHandleForReading) { chunk in
             let complete: [String] = buffer.withLock { data in
                 data.append(chunk)
                 var found: [String] = []
