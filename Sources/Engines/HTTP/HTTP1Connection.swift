@@ -92,7 +92,7 @@ final class HTTP1Connection: Sendable {
 
 /// Gathers the response to the request in flight on its connection; it
 /// closes the connection on any error, or when a response arrives unasked.
-final class HTTP1ResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class HTTP1ResponseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
     private struct Pending {

@@ -107,8 +107,14 @@ final class HTTP1Connections: Sendable {
         let stale = state.withLock { state in
             var stale: [HTTP1Connection] = []
             for (key, entries) in state.idle {
-                let (old, kept) = (entries.filter { $0.since < cutoff }, entries.filter { $0.since >= cutoff && $0.connection.channel.isActive })
-                stale += old.map(\.connection)
+                var kept: [Idle] = []
+                for entry in entries {
+                    if entry.since < cutoff {
+                        stale.append(entry.connection)
+                    } else if entry.connection.channel.isActive {
+                        kept.append(entry)
+                    }
+                }
                 state.idle[key] = kept.isEmpty ? nil : kept
             }
             return stale

@@ -50,12 +50,6 @@ extension HTTPEngine {
         }
     }
 
-    /// What one request of a fetch gave: the next URL, or the final response read.
-    private enum Hop {
-        case redirect(URL)
-        case final(status: Int, headers: ResponseHeaders, body: [UInt8], firstByte: Duration)
-    }
-
     /// Requests `url`, then each redirect target, until a response that is not a redirect.
     private func follow(
         _ url: String, client: HTTPClient, cookies: CookieJar?, start: ContinuousClock.Instant,
@@ -67,34 +61,25 @@ extension HTTPEngine {
         var redirects: [String] = []
         var visited: Set<String> = [current.absoluteString]
         while true {
-            let target = current
-            let response = try await request(target, client: client, cookies: cookies, pin: pin, validators: validators)
-            let hop: Hop
-            if configuration.followRedirects, let next = try redirectTarget(of: response.head, from: target) {
-                hop = .redirect(next)
-            } else {
+            let response = try await request(current, client: client, cookies: cookies, pin: pin, validators: validators)
+            guard configuration.followRedirects, let next = try redirectTarget(of: response.head, from: current) else {
                 let headers = ResponseHeaders(response.head.headers.map { ResponseHeaders.Field(name: $0.name, value: $0.value) })
-                hop = .final(
-                    status: Int(response.head.status.code), headers: headers, body: response.body, firstByte: response.headArrived - start)
-            }
-            switch hop {
-            case .redirect(let next):
-                guard redirects.count < configuration.maxRedirects else {
-                    throw EngineError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(url)")
-                }
-                guard visited.insert(next.absoluteString).inserted else {
-                    let chain = ([url] + redirects + [next.absoluteString]).joined(separator: " -> ")
-                    throw EngineError(.redirectLoop, "redirect loop: \(chain)")
-                }
-                try await checkRedirect?(next.absoluteString)
-                redirects.append(next.absoluteString)
-                current = next
-            case .final(let status, let headers, let body, let firstByte):
                 return FetchResult(
-                    url: url, finalURL: redirects.last ?? url, redirects: redirects, status: status, headers: headers, body: body,
-                    timing: FetchTiming(firstByte: firstByte, total: ContinuousClock.now - start)
+                    url: url, finalURL: redirects.last ?? url, redirects: redirects, status: Int(response.head.status.code),
+                    headers: headers, body: response.body,
+                    timing: FetchTiming(firstByte: response.headArrived - start, total: ContinuousClock.now - start)
                 )
             }
+            guard redirects.count < configuration.maxRedirects else {
+                throw EngineError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(url)")
+            }
+            guard visited.insert(next.absoluteString).inserted else {
+                let chain = ([url] + redirects + [next.absoluteString]).joined(separator: " -> ")
+                throw EngineError(.redirectLoop, "redirect loop: \(chain)")
+            }
+            try await checkRedirect?(next.absoluteString)
+            redirects.append(next.absoluteString)
+            current = next
         }
     }
 
