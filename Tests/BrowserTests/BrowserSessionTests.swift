@@ -15,10 +15,12 @@ extension BrowserSuites {
         /// does: the next render of the same page sees the name only in the same tab.
         private static let mark = RenderOptions(script: "document.cookie = 'visit=1; path=/'; window.name = 'kept'; true", timeout: .seconds(20))
 
-        /// Nothing idles out on its own under a busy test run: the tests that
-        /// check idling say their own timeouts (or make the time up).
+        /// Nothing idles out on its own, and no page misses its freeze, under a
+        /// busy test run: the tests that check idling say their own timeouts
+        /// (or make the time up).
         private static let patient = BrowserLaunchConfiguration(
-            profileRoot: testProfileRoot, sessionIdleTimeout: .seconds(3600), keptPageIdleTimeout: .seconds(3600)
+            profileRoot: testProfileRoot, sessionIdleTimeout: .seconds(3600), keptPageIdleTimeout: .seconds(3600),
+            keptPageFreezeDeadline: .seconds(600)
         )
 
         /// The session `name` of `owner`; the tests' sessions have one owner unless they say.
@@ -176,7 +178,7 @@ extension BrowserSuites {
             // Nothing idles out under a busy test run; after the deadline the browser has 10 s to answer the watchdog's probe.
             let launch = BrowserLaunchConfiguration(
                 profileRoot: testProfileRoot, heartbeatInterval: .seconds(10), spareIdleTimeout: nil, sessionIdleTimeout: .seconds(3600),
-                keptPageIdleTimeout: .seconds(3600)
+                keptPageIdleTimeout: .seconds(3600), keptPageFreezeDeadline: .seconds(600)
             )
             try await withBrowser(launch: launch) { engine in
                 _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
@@ -212,7 +214,7 @@ extension BrowserSuites {
         @Test func anIdleKeptPageIsClosedAndTheSessionGoesOn() async throws {
             let launch = BrowserLaunchConfiguration(
                 profileRoot: testProfileRoot, heartbeatInterval: .milliseconds(200), maxMissedBeats: 300, spareIdleTimeout: nil,
-                keptPageIdleTimeout: .seconds(5)
+                keptPageIdleTimeout: .seconds(5), keptPageFreezeDeadline: .seconds(600)
             )
             try await afterOneMarkedRender(launch) { engine, server in
                 #expect(Self.kept(engine) == ["a": 1])
@@ -227,7 +229,10 @@ extension BrowserSuites {
         /// renderers. The idle time is made up (`dropIdleSessions(now:)` an
         /// hour ahead), so the session is surely there before.
         @Test func anIdleSessionEnds() async throws {
-            let launch = BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil, sessionIdleTimeout: .seconds(1800), keptPageIdleTimeout: .seconds(3600))
+            let launch = BrowserLaunchConfiguration(
+                profileRoot: testProfileRoot, spareIdleTimeout: nil, sessionIdleTimeout: .seconds(1800), keptPageIdleTimeout: .seconds(3600),
+                keptPageFreezeDeadline: .seconds(600)
+            )
             try await afterOneMarkedRender(launch) { engine, server in
                 #expect(Self.kept(engine) == ["a": 1])
                 #expect(Self.renderers(of: engine) == 1, "the session's page keeps its renderer")

@@ -5,6 +5,12 @@ import TestSupport
 /// The `crawl` op's `session` through the real binary and real Chromium: a
 /// session is one connection's, whatever another connection (or an `/mcp`
 /// tool call) names its own, and a bad name gets a clear error.
+///
+/// A session shows here by its cookie, which its context keeps as long as the
+/// session lives. Whether it also keeps its page (a tab's `window.name`) is
+/// `BrowserSessionTests`' to check: the daemon disposes a kept page idle 5 s or
+/// slow to freeze within 1 s, windows a test cannot set for the daemon and a
+/// stalled runner can outlast (a CI run did, and lost the tab but not the cookie).
 @Suite(.serialized) struct DaemonBrowserSessionTests {
     private static func crawl(_ server: PageServer, session: JSONValue, js: String) -> JSONValue {
         ["op": "crawl", "url": .string(server.url("/small")), "engine": "browser", "session": session, "js": .string(js), "extract": false, "formats": ["html"]]
@@ -17,14 +23,14 @@ import TestSupport
         defer { Task { await daemon.stop() } }
         try await daemon.withClient { first in
             try await daemon.withClient { second in
-                let look = Self.crawl(server, session: "s", js: "[document.cookie, window.name]")
-                let marked = try await first.request(Self.crawl(server, session: "s", js: "document.cookie = 'visit=1; path=/'; window.name = 'kept'; true")).answer
+                let look = Self.crawl(server, session: "s", js: "document.cookie")
+                let marked = try await first.request(Self.crawl(server, session: "s", js: "document.cookie = 'visit=1; path=/'; true")).answer
                 #expect(marked["ok"] == true, "\(marked)")
                 let same = try await first.request(look).answer
-                #expect(same["js"] == ["visit=1", "kept"], "the connection's session lost its cookie or tab: \(same)")
+                #expect(same["js"] == "visit=1", "the connection's session lost its cookie: \(same)")
                 let other = try await second.request(look).answer
                 #expect(other["ok"] == true, "\(other)")
-                #expect(other["js"] == ["", ""], "another connection's session of the same name saw the first one's: \(other)")
+                #expect(other["js"] == "", "another connection's session of the same name saw the first one's: \(other)")
 
                 for bad: JSONValue in ["", .string(String(repeating: "s", count: 65)), 3] {
                     let answer = try await second.request(Self.crawl(server, session: bad, js: "1")).answer

@@ -14,7 +14,7 @@ import NIOCore
 /// Between renders a kept page is frozen (`Page.setWebLifecycleState`): the
 /// page it shows runs no timer or task, so it can neither spend a core while
 /// it waits nor wedge the next render. A page that does not answer the freeze within
-/// `freezeDeadline` (a script still running) is disposed, which ends its renderer.
+/// `keptPageFreezeDeadline` (a script still running) is disposed, which ends its renderer.
 ///
 /// Bounds: at most `maxSessions` per browser and `maxSessionsPerClient` per
 /// client (a render for one more gets a page of its own), `maxKeptPages` idle
@@ -41,7 +41,6 @@ extension BrowserEngine {
     static let maxKeptPages = 8
     static let maxRendersPerPage = 100
     static let rendersPerCollection = 5
-    static let freezeDeadline = TimeAmount.seconds(1)
 
     /// A page for a render of `session`: one the session kept, else a new
     /// one in its context; a session's first render takes a fresh page
@@ -134,7 +133,7 @@ extension BrowserEngine {
         settle(page, in: session, frozen: frozen, on: connection)
     }
 
-    /// Whether `page` answered the freeze within `freezeDeadline`.
+    /// Whether `page` answered the freeze within `keptPageFreezeDeadline`.
     private func freeze(_ page: PreparedPage, on connection: CDPConnection) async -> Bool {
         await withCheckedContinuation { continuation in
             let sent = connection.send("Page.setWebLifecycleState", ["state": "frozen"], session: page.session) { reply in
@@ -142,7 +141,7 @@ extension BrowserEngine {
                 continuation.resume(returning: true)
             }
             // Past the deadline the command is cancelled, which answers it with a failure.
-            eventLoopGroup.any().scheduleTask(in: Self.freezeDeadline) { connection.cancel(sent) }
+            eventLoopGroup.any().scheduleTask(in: TimeAmount(launch.keptPageFreezeDeadline)) { connection.cancel(sent) }
         }
     }
 

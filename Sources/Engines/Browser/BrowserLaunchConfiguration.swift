@@ -29,6 +29,9 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
     /// A session's kept page (a renderer) is closed this long after its last
     /// render; the session's context, and its cookies, stay.
     public var keptPageIdleTimeout: Duration
+    /// How long a session's page has to freeze after a render before it is
+    /// disposed instead of kept: a page still running a script does not answer.
+    public var keptPageFreezeDeadline: Duration
 
     /// - Parameter executable: defaults to `CRAWLD_CHROMIUM` from the environment, if set.
     public init(
@@ -38,7 +41,8 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         maxMissedBeats: Int = 5,
         spareIdleTimeout: Duration? = .seconds(15),
         sessionIdleTimeout: Duration = .seconds(30),
-        keptPageIdleTimeout: Duration = .seconds(5)
+        keptPageIdleTimeout: Duration = .seconds(5),
+        keptPageFreezeDeadline: Duration = .seconds(1)
     ) {
         self.executable = executable ?? getenv("CRAWLD_CHROMIUM").map { String(cString: $0) }
         self.profileRoot = profileRoot ?? ProfileDirectory.defaultRoot
@@ -47,5 +51,6 @@ public struct BrowserLaunchConfiguration: Sendable, Hashable {
         self.spareIdleTimeout = spareIdleTimeout
         self.sessionIdleTimeout = sessionIdleTimeout
         self.keptPageIdleTimeout = keptPageIdleTimeout
+        self.keptPageFreezeDeadline = keptPageFreezeDeadline
     }
 }
