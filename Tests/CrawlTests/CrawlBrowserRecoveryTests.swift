@@ -22,9 +22,9 @@ import TestSupport
         defer { site.remove() }
         try "<!doctype html><html><body><p>looping</p><script>while (true) {}</script></body></html>"
             .write(to: site.url.appendingPathComponent("loop.html"), atomically: true, encoding: .utf8)
-        let fixture = try await CrawlFixture.make(browserLaunch: BrowserLaunchConfiguration(profileRoot: profiles.path))
-        try await withTestHTTPServer(root: site.path) { server in try await body(fixture, server, profiles.path) }
-        await fixture.pool.shutdown()
+        try await CrawlFixture.with(browserLaunch: BrowserLaunchConfiguration(profileRoot: profiles.path)) { fixture in
+            try await withTestHTTPServer(root: site.path) { server in try await body(fixture, server, profiles.path) }
+        }
     }
 
     @Test func killedBrowserFailsItsRequestAndTheNextGetsANewOne() async throws {

@@ -10,21 +10,21 @@ import TestSupport
     /// title and links builds no tree and goes past the full gate.
     @Test func aPageToExtractWaitsForAPlaceAndAnOutlineDoesNot() async throws {
         let gate = TreeGate(capacity: 1)
-        let fixture = try await CrawlFixture.make(trees: gate)
-        let crawler = fixture.crawler
-        try await withTestHTTPServer { server in
-            let url = server.url("/slow-headers?ms=0")
-            try await gate.enter(weight: 1)
-            let extracted = Task { try await crawler.crawl(CrawlRequest(url: url)) }
-            #expect(await pollUntil { gate.waiting == 1 })
-            let outline = try await crawler.crawl(CrawlRequest(url: url, extract: false))
-            #expect(outline.title == "slow")
-            #expect(gate.waiting == 1)
-            gate.leave(weight: 1)
-            let page = try await extracted.value
-            #expect(page.title == "slow" && page.data.objectValue?["title"] == .string("slow"))
-            #expect(gate.inside.pages == 0 && gate.waiting == 0)
+        try await CrawlFixture.with(trees: gate) { fixture in
+            let crawler = fixture.crawler
+            try await withTestHTTPServer { server in
+                let url = server.url("/slow-headers?ms=0")
+                try await gate.enter(weight: 1)
+                let extracted = Task { try await crawler.crawl(CrawlRequest(url: url)) }
+                #expect(await pollUntil { gate.waiting == 1 })
+                let outline = try await crawler.crawl(CrawlRequest(url: url, extract: false))
+                #expect(outline.title == "slow")
+                #expect(gate.waiting == 1)
+                gate.leave(weight: 1)
+                let page = try await extracted.value
+                #expect(page.title == "slow" && page.data.objectValue?["title"] == .string("slow"))
+                #expect(gate.inside.pages == 0 && gate.waiting == 0)
+            }
         }
-        await fixture.pool.shutdown()
     }
 }

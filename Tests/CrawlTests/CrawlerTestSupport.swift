@@ -14,8 +14,28 @@ struct CrawlFixture {
     let scripts: ScriptRegistry
     let folder: ScriptFolder
 
+    /// Runs `body` with a fixture, and shuts its pool down afterwards,
+    /// also when `body` throws: an engine dropped with its client still
+    /// running stops the whole test process (AsyncHTTPClient's deinit check),
+    /// which once hid a failed crawl's error behind a crash of every test.
+    ///
     /// - Parameter policies: edits the shipped policies.lua before it loads.
-    static func make(
+    static func with(
+        denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
+        policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate(),
+        _ body: (CrawlFixture) async throws -> Void
+    ) async throws {
+        let fixture = try await make(denyPrivate: denyPrivate, browserLaunch: browserLaunch, policies: policies, trees: trees)
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.pool.shutdown()
+            throw error
+        }
+        await fixture.pool.shutdown()
+    }
+
+    private static func make(
         denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
         policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate()
     ) async throws -> CrawlFixture {
