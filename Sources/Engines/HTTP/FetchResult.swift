@@ -85,7 +85,14 @@ public struct ResponseHeaders: Sendable, Hashable, Sequence {
 }
 
 extension String {
+    /// Equal but for the case of ASCII letters, as HTTP compares field names
+    /// (tokens, ASCII by RFC 9110); compared byte by byte, since lower-casing
+    /// both strings for every field a page looks up made new strings each time.
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        utf8.elementsEqual(other.utf8) { Self.lowercasedASCII($0) == Self.lowercasedASCII($1) }
+    }
+
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }
