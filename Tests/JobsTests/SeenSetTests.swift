@@ -9,6 +9,20 @@ import TestSupport
         let sip = SipHash(k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908)
         #expect(sip.hash([UInt8]()) == 0x726f_db47_dd0e_0e31)
         #expect(sip.hash(Array(0...14) as [UInt8]) == 0xa129_ca61_49be_45e5)
+        // The same bytes one at a time (a sequence with no contiguous storage).
+        #expect(sip.hash((0...14).lazy.map { UInt8($0) }) == 0xa129_ca61_49be_45e5)
+    }
+
+    /// Bytes read eight at a time (an array, a string's UTF-8) hash as the
+    /// same bytes read one by one, at every length around a word's.
+    @Test func contiguousBytesHashAsTheSameBytesOneByOne() {
+        let sip = SipHash(k0: .random(in: .min ... .max), k1: .random(in: .min ... .max))
+        for length in 0...40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
+            #expect(sip.hash(bytes) == sip.hash(bytes.lazy.map { $0 }), "length \(length)")
+        }
+        let url = "http://example.com/a/ünïcode/\(Int.random(in: 0...1_000_000))"
+        #expect(sip.hash(url.utf8) == sip.hash(Array(url.utf8).lazy.map { $0 }))
     }
 
     @Test func seenSetSurvivesItsEncodingWithItsKey() throws {

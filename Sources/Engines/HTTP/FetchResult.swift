@@ -89,7 +89,7 @@ extension String {
     /// (tokens, ASCII by RFC 9110); compared byte by byte, since lower-casing
     /// both strings for every field a page looks up made new strings each time.
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.elementsEqual(other.utf8) { Self.lowercasedASCII($0) == Self.lowercasedASCII($1) }
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8) { Self.lowercasedASCII($0) == Self.lowercasedASCII($1) }
     }
 
     private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
