@@ -17,7 +17,7 @@ struct SipHash: Sendable, Equatable {
     /// native string's UTF-8) are read eight at a time; reading a URL's
     /// bytes one by one was most of the seen-set's cost a page.
     func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        if let hash = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return hash }
+        if let hash = bytes.withContiguousStorageIfAvailable({ hashContiguous(UnsafeRawBufferPointer($0)) }) { return hash }
         var state = State(self)
         var word: UInt64 = 0
         var count = 0
@@ -32,7 +32,7 @@ struct SipHash: Sendable, Equatable {
         return state.finish(tail: word, count: count)
     }
 
-    private func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    private func hashContiguous(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var state = State(self)
         let whole = bytes.count & ~7
         for offset in stride(from: 0, to: whole, by: 8) {
