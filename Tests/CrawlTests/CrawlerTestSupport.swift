@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import Pool
 import Scripting
+import Testing
 import TestSupport
 
 /// A real crawl path for tests: the shipped scripts (a private copy), a real
@@ -35,13 +36,39 @@ struct CrawlFixture {
         await fixture.pool.shutdown()
     }
 
+    /// The HTTP engine's configuration for a request without a config: the
+    /// defaults, but for deadlines of ten minutes (`patient(_:)`).
+    static let defaultHTTPConfiguration: HTTPEngineConfiguration = {
+        var configuration = HTTPEngineConfiguration()
+        configuration.timeoutMilliseconds = 600_000
+        configuration.connectTimeoutMilliseconds = 600_000
+        return configuration
+    }()
+
+    /// `policies` with HTTP deadlines of ten minutes where a request's config
+    /// names none, as `withHTTPEngine` gives engine tests: on two loaded cores a
+    /// starved loopback fetch can pass the 30 s and 10 s defaults. Tests about
+    /// deadlines name their own (or give the request one).
+    private static func patient(_ policies: String) throws -> String {
+        let end = "  return engine, config\nend\n"
+        try #require(policies.contains(end), "policies.lua's engine_for no longer ends with `return engine, config`")
+        let deadlines = """
+              if engine == "http" then
+                config.timeout_ms = config.timeout_ms or 600000
+                config.connect_timeout_ms = config.connect_timeout_ms or 600000
+              end
+
+            """
+        return policies.replacing(end, with: deadlines + end, maxReplacements: 1)
+    }
+
     private static func make(
         denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
         policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate()
     ) async throws -> CrawlFixture {
         let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
-        folder.write("policies.lua", policies(folder.read("policies.lua")))
+        folder.write("policies.lua", try patient(policies(folder.read("policies.lua"))))
         let scripts = ScriptRegistry(directory: folder.path, logger: logger)
         try await scripts.reload()
         let pool = EnginePool(policy: scripts.policies, logger: logger)

@@ -13,7 +13,7 @@ import TestSupport
                 let page = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/200")))
                 #expect(page.pool.tier == .permanent)
                 #expect(page.pool.hit)
-                #expect(page.pool.signature == HTTPEngineConfiguration().signature)
+                #expect(page.pool.signature == CrawlFixture.defaultHTTPConfiguration.signature)
                 // Spelling out the defaults is the same configuration, so the same engine.
                 let spelled = try await fixture.crawler.crawl(CrawlRequest(url: server.url("/status/200"), config: ["follow_redirects": true]))
                 #expect(spelled.pool.tier == .permanent)
