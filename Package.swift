@@ -124,7 +124,7 @@ let package = Package(
         ),
 
         // MARK: - Tests (one target per module, plus end-to-end tests of the real binary)
-        .target(name: "TestSupport", dependencies: ["JSON"] + nio, path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSON", "Threads"] + nio, path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(
             name: "ProtocolTests",

@@ -56,7 +56,7 @@ public final class PreviousOutput: Sendable {
             while let newline = buffer[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
                 line += buffer[start..<newline]
                 if let url = Self.url(of: line) {
-                    places[key.hash(url.utf8)] = Place(offset: lineStart, length: line.count)
+                    places[key.hash(url)] = Place(offset: lineStart, length: line.count)
                 }
                 line.removeAll(keepingCapacity: true)
                 start = newline + 1
@@ -75,7 +75,7 @@ public final class PreviousOutput: Sendable {
 
     /// The earlier record of `url`, read from the file; nil when there is none.
     public func record(for url: String) -> PreviousRecord? {
-        guard let place = places[key.hash(url.utf8)], let line = FileRange.read(fd, offset: place.offset, length: place.length),
+        guard let place = places[key.hash(url)], let line = FileRange.read(fd, offset: place.offset, length: place.length),
             let object = (try? JSONValue.parse(line))?.objectValue, object["url"]?.stringValue == url
         else { return nil }
         return PreviousRecord(record: object)

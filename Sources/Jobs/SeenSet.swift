@@ -39,7 +39,7 @@ public struct SeenSet: Sendable, Equatable {
 
     private func hash(_ url: String) -> UInt64 {
         switch hashing {
-        case .keyed(let sip): return sip.hash(url.utf8)
+        case .keyed(let sip): return sip.hash(url)
         case .legacyFNV: return Self.fnv(url)
         }
     }

@@ -13,76 +13,48 @@ struct SipHash: Sendable, Equatable {
     let k0: UInt64
     let k1: UInt64
 
-    /// The hash of `bytes` under this key. Contiguous bytes (an array, a
-    /// native string's UTF-8) are read eight at a time; reading a URL's
-    /// bytes one by one was most of the seen-set's cost a page.
-    func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        if let hash = bytes.withContiguousStorageIfAvailable({ hashContiguous(UnsafeRawBufferPointer($0)) }) { return hash }
-        var state = State(self)
-        var word: UInt64 = 0
-        var count = 0
-        for byte in bytes {
-            word |= UInt64(byte) << UInt64(8 * (count & 7))
-            count += 1
-            if count & 7 == 0 {
-                state.compress(word)
-                word = 0
-            }
-        }
-        return state.finish(tail: word, count: count)
+    /// The hash of `text`'s UTF-8 under this key, read in place.
+    func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
-    private func hashContiguous(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var state = State(self)
-        let whole = bytes.count & ~7
-        for offset in stride(from: 0, to: whole, by: 8) {
-            state.compress(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-        }
-        var tail: UInt64 = 0
-        for offset in whole..<bytes.count {
-            tail |= UInt64(bytes[offset]) << UInt64(8 * (offset - whole))
-        }
-        return state.finish(tail: tail, count: bytes.count)
-    }
+    /// The hash of `bytes` under this key, read eight bytes at a time (one
+    /// at a time, a URL's hash was most of the seen-set's cost a page).
+    func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var v0 = k0 ^ 0x736f_6d65_7073_6575
+        var v1 = k1 ^ 0x646f_7261_6e64_6f6d
+        var v2 = k0 ^ 0x6c79_6765_6e65_7261
+        var v3 = k1 ^ 0x7465_6462_7974_6573
 
-    /// SipHash's four words of state, and its rounds.
-    private struct State {
-        var v0: UInt64
-        var v1: UInt64
-        var v2: UInt64
-        var v3: UInt64
-
-        init(_ key: SipHash) {
-            v0 = key.k0 ^ 0x736f_6d65_7073_6575
-            v1 = key.k1 ^ 0x646f_7261_6e64_6f6d
-            v2 = key.k0 ^ 0x6c79_6765_6e65_7261
-            v3 = key.k1 ^ 0x7465_6462_7974_6573
+        @inline(__always) func round() {
+            v0 &+= v1; v1 = rotate(v1, 13); v1 ^= v0; v0 = rotate(v0, 32)
+            v2 &+= v3; v3 = rotate(v3, 16); v3 ^= v2
+            v0 &+= v3; v3 = rotate(v3, 21); v3 ^= v0
+            v2 &+= v1; v1 = rotate(v1, 17); v1 ^= v2; v2 = rotate(v2, 32)
         }
-
-        @inline(__always) mutating func compress(_ m: UInt64) {
+        @inline(__always) func compress(_ m: UInt64) {
             v3 ^= m
             round()
             round()
             v0 ^= m
         }
 
-        /// The hash, given the last `count % 8` bytes as a little-endian word and the length.
-        @inline(__always) mutating func finish(tail: UInt64, count: Int) -> UInt64 {
-            compress(tail | UInt64(truncatingIfNeeded: count) << 56)
-            v2 ^= 0xff
-            for _ in 0..<4 { round() }
-            return v0 ^ v1 ^ v2 ^ v3
+        let whole = bytes.count & ~7
+        for offset in stride(from: 0, to: whole, by: 8) {
+            compress(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         }
+        var tail = UInt64(truncatingIfNeeded: bytes.count) << 56
+        for offset in whole..<bytes.count {
+            tail |= UInt64(bytes[offset]) << UInt64(8 * (offset - whole))
+        }
+        compress(tail)
+        v2 ^= 0xff
+        for _ in 0..<4 { round() }
+        return v0 ^ v1 ^ v2 ^ v3
+    }
 
-        @inline(__always) private mutating func round() {
-            v0 &+= v1; v1 = rotate(v1, 13); v1 ^= v0; v0 = rotate(v0, 32)
-            v2 &+= v3; v3 = rotate(v3, 16); v3 ^= v2
-            v0 &+= v3; v3 = rotate(v3, 21); v3 ^= v0
-            v2 &+= v1; v1 = rotate(v1, 17); v1 ^= v2; v2 = rotate(v2, 32)
-        }
-
-        @inline(__always) private func rotate(_ x: UInt64, _ bits: UInt64) -> UInt64 {
-            x << bits | x >> (64 - bits)
-        }
+    @inline(__always) private func rotate(_ x: UInt64, _ bits: UInt64) -> UInt64 {
+        x << bits | x >> (64 - bits)
     }
 }

@@ -26,14 +26,23 @@ struct CrawlFixture {
         policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate(),
         _ body: (CrawlFixture) async throws -> Void
     ) async throws {
-        let fixture = try await make(denyPrivate: denyPrivate, browserLaunch: browserLaunch, policies: policies, trees: trees)
+        let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        let folder = ScriptFolder(copying: ScriptFolder.shipped)
+        folder.write("policies.lua", try patient(policies(folder.read("policies.lua"))))
+        let scripts = ScriptRegistry(directory: folder.path, logger: logger)
+        try await scripts.reload()
+        let pool = EnginePool(policy: scripts.policies, logger: logger)
+        let crawler = Crawler(
+            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate, hostAddresses: HostAddresses()),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, trees: trees, logger: logger
+        )
         do {
-            try await body(fixture)
+            try await body(CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder))
         } catch {
-            await fixture.pool.shutdown()
+            await pool.shutdown()
             throw error
         }
-        await fixture.pool.shutdown()
+        await pool.shutdown()
     }
 
     /// The HTTP engine's configuration for a request without a config: the
@@ -45,37 +54,20 @@ struct CrawlFixture {
         return configuration
     }()
 
-    /// `policies` with HTTP deadlines of ten minutes where a request's config
-    /// names none, as `withHTTPEngine` gives engine tests: on two loaded cores a
-    /// starved loopback fetch can pass the 30 s and 10 s defaults. Tests about
-    /// deadlines name their own (or give the request one).
+    /// `policies` with `defaultHTTPConfiguration`'s deadlines where a
+    /// request's HTTP config names none, as `withHTTPEngine` gives engine
+    /// tests: on two loaded cores a starved loopback fetch can pass the 30 s
+    /// and 10 s defaults. Tests about deadlines name their own (or give the request one).
     private static func patient(_ policies: String) throws -> String {
         let end = "  return engine, config\nend\n"
         try #require(policies.contains(end), "policies.lua's engine_for no longer ends with `return engine, config`")
         let deadlines = """
               if engine == "http" then
-                config.timeout_ms = config.timeout_ms or 600000
-                config.connect_timeout_ms = config.connect_timeout_ms or 600000
+                config.timeout_ms = config.timeout_ms or \(defaultHTTPConfiguration.timeoutMilliseconds)
+                config.connect_timeout_ms = config.connect_timeout_ms or \(defaultHTTPConfiguration.connectTimeoutMilliseconds)
               end
 
             """
         return policies.replacing(end, with: deadlines + end, maxReplacements: 1)
-    }
-
-    private static func make(
-        denyPrivate: Bool = false, browserLaunch: BrowserLaunchConfiguration = BrowserLaunchConfiguration(),
-        policies: (String) -> String = { $0 }, trees: TreeGate = TreeGate()
-    ) async throws -> CrawlFixture {
-        let logger = Logger(label: "crawl-tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        let folder = ScriptFolder(copying: ScriptFolder.shipped)
-        folder.write("policies.lua", try patient(policies(folder.read("policies.lua"))))
-        let scripts = ScriptRegistry(directory: folder.path, logger: logger)
-        try await scripts.reload()
-        let pool = EnginePool(policy: scripts.policies, logger: logger)
-        let crawler = Crawler(
-            pool: pool, scripts: scripts, validator: URLValidator(denyPrivate: denyPrivate, hostAddresses: HostAddresses()),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, browserLaunch: browserLaunch, trees: trees, logger: logger
-        )
-        return CrawlFixture(crawler: crawler, pool: pool, scripts: scripts, folder: folder)
     }
 }

@@ -62,7 +62,7 @@ public final class DaemonProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         let log = LogBuffer()
         try process.run()
-        PipeDrain.start(stderr.fileHandleForReading) { log.append(String(decoding: $0, as: UTF8.self)) }
+        try PipeDrain.start(stderr.fileHandleForReading) { log.append(String(decoding: $0, as: UTF8.self)) }
         _ = await pollUntil(seconds: Double(timeout.components.seconds)) { Self.listeningPort(in: log.text) != nil || !process.isRunning }
         if let port = Self.listeningPort(in: log.text) {
             return DaemonProcess(port: port, process: process, log: log)

@@ -37,7 +37,7 @@ public final class PageServer: Sendable {
 
         let lines = LineLog()
         let buffer = Mutex(Data())
-        PipeDrain.start(stdout.fileHandleForReading) { chunk in
+        try PipeDrain.start(stdout.fileHandleForReading) { chunk in
             let complete: [String] = buffer.withLock { data in
                 data.append(chunk)
                 var found: [String] = []

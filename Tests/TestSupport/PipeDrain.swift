@@ -1,4 +1,5 @@
 import Foundation
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -12,11 +13,12 @@ import Glibc
 /// (`_dispatch_event_loop_drain` on a dangling epoll registration;
 /// swift-corelibs-foundation#5507). It ended a CI run of the whole suite
 /// once. A blocking `read(2)` on a thread of its own uses no dispatch
-/// source, and the thread ends when the child's end of the pipe closes.
+/// source, and the thread (`DetachedThread`, as crawld's own blocking reads
+/// use) ends when the child's end of the pipe closes.
 public enum PipeDrain {
-    public static func start(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) -> Void) {
+    public static func start(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) -> Void) throws {
         let descriptor = handle.fileDescriptor
-        Thread.detachNewThread {
+        try DetachedThread.start {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

@@ -74,8 +74,7 @@ public struct ClusterFrontier: Sendable {
 
     /// The 128-bit keyed hash of a URL's normal form, as 32 hex digits.
     func hash(_ url: CrawlURL) -> String {
-        let bytes = Array(url.string.utf8)
-        return Self.hex(hasher.0.hash(bytes)) + Self.hex(hasher.1.hash(bytes))
+        Self.hex(hasher.0.hash(url.string)) + Self.hex(hasher.1.hash(url.string))
     }
 
     private static func hex(_ value: UInt64) -> String {
