@@ -7,8 +7,9 @@
 #   make fuzz   build the libFuzzer targets of Fuzz/ and run each for FUZZ_SECONDS
 #   make fuzz-ci  the same, 7 s per target: 70 s of fuzzing for the ten targets
 
-# Debian packages the daemon and its tests need.
-APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev zlib1g-dev libjemalloc-dev libpsl-dev publicsuffix redis-server \
+# Debian packages the daemon and its tests need; libcurl4-openssl-dev because the release build
+# links Foundation statically, and its FoundationNetworking links libcurl.
+APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev zlib1g-dev libjemalloc-dev libpsl-dev libcurl4-openssl-dev publicsuffix redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus nginx-light
 # Only the benchmarks need these.
 BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15 wget2
@@ -41,8 +42,11 @@ bench-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The Swift runtime and Foundation linked into the binary: a start touches fewer pages and
+# relocates fewer pointers (docs/benchmarks.md, "a static runtime"). The benchmarks' scripts
+# build with the same flag, so they measure this binary and share its build.
 build: deps
-	swift build -c release --product crawld
+	swift build -c release --static-swift-stdlib --product crawld
 
 # Starts a local redis-server when none answers, so stats persist; crawld
 # itself runs without Redis too (--redis none).

@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 docs=/usr/share/doc/python3.11/html
 rounds=${ROUNDS:-3}   # turns of each comparison; the medians are what to quote
-(cd Benchmarks && swift build -c release --product MonitorBench >/dev/null \
-  && swift build -c release --product crawld >/dev/null && swift build -c release --product ProtocolBench >/dev/null)
+(cd Benchmarks && swift build -c release --static-swift-stdlib --product MonitorBench >/dev/null \
+  && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=Benchmarks/.build/release/crawld
 
