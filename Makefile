@@ -18,6 +18,9 @@ LISTEN ?= 127.0.0.1:7070
 HTTP   ?= 127.0.0.1:7071
 REDIS  ?= redis://127.0.0.1:6379
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# A crash of the release binary prints a backtrace only if SWIFT_BACKTRACE names a backtracer:
+# the static runtime has no toolchain folder beside it to find one in. This is the toolchain's.
+BACKTRACER := $(realpath $(dir $(realpath $(shell command -v swift)))../libexec/swift/linux/swift-backtrace-static)
 
 FUZZ_SECONDS ?= 60
 
@@ -56,7 +59,8 @@ run: build
 	fi
 	.build/release/crawld --check --config scripts/ --listen $(LISTEN) --http $(HTTP) --redis $(REDIS)
 	@echo "dashboard: http://$(HTTP)/dashboard   metrics: http://$(HTTP)/metrics"
-	.build/release/crawld --config scripts/ --listen $(LISTEN) --http $(HTTP) --redis $(REDIS)
+	SWIFT_BACKTRACE=$(if $(BACKTRACER),swift-backtrace=$(BACKTRACER)) \
+	  .build/release/crawld --config scripts/ --listen $(LISTEN) --http $(HTTP) --redis $(REDIS)
 
 # Suites that attack a real daemon and bound how fast it still answers run
 # one test at a time, after the others: beside each other on two cores, a
