@@ -3,8 +3,9 @@
 # run: a static Swift runtime, lld, packed relocations and no exported symbols but jemalloc's
 # options (Package.swift, the Makefile). Checks that it links, that the machine has every
 # library it loads, that jemalloc still finds crawld's built-in options, and that it serves:
-# a ping, an HTTP crawl with the shipped extract.lua, a browser render, /metrics, and a
-# clean exit on SIGTERM. Everything on loopback, bounded by timeouts.
+# a ping, an HTTP crawl with the shipped extract.lua, a browser render, /metrics (read with
+# python3: a bare machine has no curl), and a clean exit on SIGTERM. Everything on loopback,
+# bounded by timeouts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make build
@@ -36,7 +37,10 @@ expect "http crawl" "$(ask "{\"id\":2,\"op\":\"crawl\",\"url\":\"http://127.0.0.
   'a["ok"] and a["title"] == "smoke page" and a["links"] == ["http://127.0.0.1:'$site_port'/next.html"] and a["data"]["title"] == "smoke page"'
 expect "browser render" "$(ask "{\"id\":3,\"op\":\"crawl\",\"url\":\"http://127.0.0.1:$site_port/\",\"engine\":\"browser\"}")" \
   'a["ok"] and a["title"] == "smoke page" and a["engine"] == "browser"'
-curl -sf http://$http/metrics | grep -q '^crawld_' && echo "release smoke: metrics ok"
+metrics=$(python3 -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1], timeout=60).read().decode())" \
+  "http://$http/metrics")
+grep -q '^crawld_' <<< "$metrics" || { echo "release binary: /metrics has no crawld_ series" >&2; exit 1; }
+echo "release smoke: metrics ok"
 
 kill -TERM $daemon
 status=0; wait $daemon || status=$?
