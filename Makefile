@@ -46,8 +46,8 @@ bench-deps: deps
 	fi
 
 # The Swift runtime and Foundation linked into the binary: a start touches fewer pages and
-# relocates fewer pointers (docs/benchmarks.md, "a static runtime"). The benchmarks' scripts
-# build with the same flag, so they measure this binary and share its build.
+# relocates fewer pointers (docs/benchmarks.md, "a static runtime"). The benchmarks build
+# with the same flag (Benchmarks/scripts/build.sh), so they measure this binary.
 build: deps
 	swift build -c release --static-swift-stdlib --product crawld
 

@@ -7,7 +7,7 @@
 #   POLICIES=/tmp/main.lua,scripts/policies.lua adaptive.sh   two controllers, one binary, interleaved
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null)
+Benchmarks/scripts/build.sh crawld
 python3 Benchmarks/scripts/adaptive_bench.py --crawld "${CRAWLD:-Benchmarks/.build/release/crawld}" \
   --rounds "${ROUNDS:-3}" --pages "${PAGES:-1000}" --rate "${RATE:-50}" --fixed "${FIXED:-20,21,23,25}" \
   ${OUTAGE_AFTER:+--outage-after "$OUTAGE_AFTER" --outage-s "${OUTAGE_S:-3}"} ${POLICIES:+--policies "$POLICIES"}

@@ -10,7 +10,7 @@ rounds=${ROUNDS:-3}
 pages=${PAGES:-200}
 base=$((20000 + ${PORT_OFFSET:-800}))
 crawld=${CRAWLD:-.build/release/crawld}
-[ -x "$crawld" ] || swift build -c release --static-swift-stdlib --product crawld >/dev/null
+[ -x "$crawld" ] || make build >/dev/null
 [ -x .venv-c4a/bin/python ] || { python3 -m venv .venv-c4a && .venv-c4a/bin/pip install -q crawl4ai==0.9.5; }
 docs=/usr/share/doc/python3.11/html
 # Served by its own process, outside every contender's process tree (whose CPU is counted).

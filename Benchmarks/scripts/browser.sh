@@ -6,8 +6,7 @@
 # trip's p50, so crawld and the bare browser read side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product BrowserBench >/dev/null
-swift build -c release --static-swift-stdlib --product crawld >/dev/null
+scripts/build.sh BrowserBench crawld
 work=$(mktemp -d)
 mkfifo $work/stdin
 python3 -u ../Tests/Servers/browserpages.py < $work/stdin > $work/server.out &

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 pg_docs=/usr/share/doc/postgresql-doc-15/html
 if [ -z "${CRAWLD:-}" ]; then
-  (cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null)
+  Benchmarks/scripts/build.sh crawld
   CRAWLD=Benchmarks/.build/release/crawld
 fi
 work=$(mktemp -d)

@@ -3,5 +3,5 @@
 # python3.11-doc's HTML, against bare htmlReadMemory in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product ExtractBench >/dev/null
+scripts/build.sh ExtractBench
 .build/release/ExtractBench --rounds 3

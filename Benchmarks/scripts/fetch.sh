@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${ROUNDS:-5} fetches=${FETCHES:-20000}
 port=$((18096 + ${PORT_OFFSET:-0}))
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product FetchBench >/dev/null)
+Benchmarks/scripts/build.sh FetchBench
 bench=${FETCHBENCH:-Benchmarks/.build/release/FetchBench}
 work=$(mktemp -d)
 trap 'kill $(cat $work/nginx.pid 2>/dev/null) 2>/dev/null; rm -rf $work' EXIT

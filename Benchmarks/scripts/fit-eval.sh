@@ -10,5 +10,5 @@ venv=.venv
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install -q trafilatura lxml_html_clean
 }
-swift build -c release --static-swift-stdlib --product FitBench >/dev/null
+scripts/build.sh FitBench
 "$venv/bin/python" scripts/fit_eval.py "$@"

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -z "${CRAWLD:-}" ]; then
-  (cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null)
+  Benchmarks/scripts/build.sh crawld
   CRAWLD=Benchmarks/.build/release/crawld
 fi
 offset=${PORT_OFFSET:-0}

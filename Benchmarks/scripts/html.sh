@@ -6,6 +6,6 @@
 # the same over postgresql-doc-15's small pages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product HTMLBench >/dev/null
+scripts/build.sh HTMLBench
 .build/release/HTMLBench --rounds 5
 .build/release/HTMLBench --rounds 5 /usr/share/doc/postgresql-doc-15/html

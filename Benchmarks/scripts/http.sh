@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${ROUNDS:-5}
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
+Benchmarks/scripts/build.sh crawld ProtocolBench
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=Benchmarks/.build/release/crawld
 py="python3 Benchmarks/scripts/http_bench.py"

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 python_docs=/usr/share/doc/python3.11/html
 pg_docs=/usr/share/doc/postgresql-doc-15/html
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null)
+Benchmarks/scripts/build.sh crawld
 crawld=Benchmarks/.build/release/crawld
 venv=Benchmarks/.venv
 offset=${PORT_OFFSET:-0}

@@ -3,5 +3,5 @@
 # vs the C API in the same run, reload of the shipped scripts, memory per state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product LuaBench >/dev/null
+scripts/build.sh LuaBench
 .build/release/LuaBench

@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 docs=/usr/share/doc/python3.11/html
 rounds=${ROUNDS:-3}   # turns of each comparison; the medians are what to quote
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product MonitorBench >/dev/null \
-  && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
+Benchmarks/scripts/build.sh MonitorBench crawld ProtocolBench
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=Benchmarks/.build/release/crawld
 

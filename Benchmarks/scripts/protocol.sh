@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -ge 10100 ] || echo "note: open-file limit $(ulimit -n) is below the 10,000 connections the idle test opens"
 # One release build (the Benchmarks package's) serves crawld and the load generator.
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
+Benchmarks/scripts/build.sh crawld ProtocolBench
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=Benchmarks/.build/release/crawld
 # PORT_OFFSET is added to both ports, so two runs can share a machine.

@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 docs=${DOCS:-/usr/share/doc/postgresql-doc-15/html}
-[ -n "${CRAWLD:-}" ] || (cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null)
+[ -n "${CRAWLD:-}" ] || Benchmarks/scripts/build.sh crawld
 read -r -a binaries <<< "${CRAWLD:-Benchmarks/.build/release/crawld}"
 work=$(mktemp -d)
 ns=crawld-recrawl

@@ -1,7 +1,7 @@
 # Sourced (from the repository's root) by the scripts that run crawld against nginx: one
 # release build (the Benchmarks package's) serves crawld and the load generator; $work is
 # a scratch folder, and the exit trap stops nginx and every process listed in $pids.
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
+Benchmarks/scripts/build.sh crawld ProtocolBench
 bench=Benchmarks/.build/release/ProtocolBench
 crawld=${CRAWLD:-Benchmarks/.build/release/crawld}
 work=$(mktemp -d)

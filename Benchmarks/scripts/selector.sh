@@ -3,5 +3,5 @@
 # list and nested sections, and the time a cubic XPath takes to hit the operation limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product SelectorBench >/dev/null
+scripts/build.sh SelectorBench
 .build/release/SelectorBench

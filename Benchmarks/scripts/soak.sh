@@ -14,7 +14,7 @@ corpus=/usr/share/doc/postgresql-doc-15/html
 offset=${PORT_OFFSET:-0}
 nginx_port=$((18290 + offset)) port=$((17275 + offset))
 # One release build (the Benchmarks package's) serves crawld and the load generator.
-(cd Benchmarks && swift build -c release --static-swift-stdlib --product crawld >/dev/null && swift build -c release --static-swift-stdlib --product ProtocolBench >/dev/null)
+Benchmarks/scripts/build.sh crawld ProtocolBench
 crawld=${CRAWLD:-Benchmarks/.build/release/crawld}
 work=$(mktemp -d)
 pid=
