@@ -12,7 +12,7 @@
 APT_PACKAGES := pkg-config liblua5.4-dev libhiredis-dev libxml2-dev zlib1g-dev libjemalloc-dev libpsl-dev libcurl4-openssl-dev publicsuffix redis-server \
                 chromium-headless-shell netcat-openbsd python3 python3-lxml python3-venv prometheus nginx-light
 # Only the benchmarks need these.
-BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15 wget2
+BENCH_PACKAGES := wrk redis-tools python3.11-doc postgresql-doc-15 wget2 valgrind
 
 LISTEN ?= 127.0.0.1:7070
 HTTP   ?= 127.0.0.1:7071
@@ -24,7 +24,7 @@ BACKTRACER := $(realpath $(dir $(realpath $(shell command -v swift)))../libexec/
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps test-deps bench-deps build run test lint bench fuzz fuzz-ci clean
+.PHONY: deps test-deps bench-deps build release-flags run test lint bench fuzz fuzz-ci clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -46,10 +46,19 @@ bench-deps: deps
 	fi
 
 # The Swift runtime and Foundation linked into the binary: a start touches fewer pages and
-# relocates fewer pointers (docs/benchmarks.md, "a static runtime"). The benchmarks build
-# with the same flag (Benchmarks/scripts/build.sh), so they measure this binary.
+# relocates fewer pointers (docs/benchmarks.md, "a static runtime"). Every function in a
+# section of its own, and none merged into a nameless shared body, so that the link can lay
+# out the functions crawld runs together (Sources/crawld/symbol-order.txt; docs/benchmarks.md,
+# "code laid out by use"). The benchmarks build with the same flags (Benchmarks/scripts/build.sh
+# reads them here), so they measure this binary.
+RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
+                 -Xswiftc -Xfrontend -Xswiftc -disable-llvm-merge-functions-pass
+
 build: deps
-	swift build -c release --static-swift-stdlib --product crawld
+	swift build -c release $(RELEASE_FLAGS) --product crawld
+
+release-flags:
+	@echo $(RELEASE_FLAGS)
 
 # Starts a local redis-server when none answers, so stats persist; crawld
 # itself runs without Redis too (--redis none).

@@ -122,13 +122,21 @@ let package = Package(
         // (jemalloc's `malloc_conf`), where the static Swift runtime's link exports all of them:
         // with the static runtime `make build` asks for, an idle daemon maps 10 MB fewer pages
         // and starts on a fifth less CPU (docs/benchmarks.md, "a static runtime").
+        // It lays out first the functions a crawl runs (symbol-order.txt, which
+        // Benchmarks/scripts/symbol-order.sh writes from callgrind), so the pages of code the daemon
+        // maps are pages it runs: 10 MB fewer again (docs/benchmarks.md, "code laid out by use").
         .executableTarget(
             name: "crawld",
             dependencies: ["Daemon", "HTTPFront", "Protocol", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["symbol-order.txt"],
             linkerSettings: [
                 .linkedLibrary("jemalloc"),
                 .unsafeFlags(
-                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                    [
+                        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/crawld/symbol-order.txt",
+                        "-Xlinker", "--no-warn-symbol-ordering",
+                    ],
                     .when(configuration: .release)
                 ),
             ]
