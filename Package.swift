@@ -123,12 +123,13 @@ let package = Package(
         // with the static runtime `make build` asks for, an idle daemon maps 10 MB fewer pages
         // and starts on a fifth less CPU (docs/benchmarks.md, "a static runtime").
         // It lays out first the functions a crawl runs (symbol-order.txt, which
-        // Benchmarks/scripts/symbol-order.sh writes from callgrind), so the pages of code the daemon
-        // maps are pages it runs: 10 MB fewer again (docs/benchmarks.md, "code laid out by use").
+        // Benchmarks/scripts/symbol-order.sh writes from callgrind), and gathers the functions that
+        // have no name to order by (nameless-functions.ld), so the pages of code the daemon maps are
+        // pages it runs: 10 MB fewer again (docs/benchmarks.md, "code laid out by use").
         .executableTarget(
             name: "crawld",
             dependencies: ["Daemon", "HTTPFront", "Protocol", "Monitor", "Redis", "MCPBridge", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            exclude: ["symbol-order.txt"],
+            exclude: ["symbol-order.txt", "nameless-functions.ld"],
             linkerSettings: [
                 .linkedLibrary("jemalloc"),
                 .unsafeFlags(
@@ -136,6 +137,7 @@ let package = Package(
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
                         "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/crawld/symbol-order.txt",
                         "-Xlinker", "--no-warn-symbol-ordering",
+                        "-Xlinker", "--script=\(Context.packageDirectory)/Sources/crawld/nameless-functions.ld",
                     ],
                     .when(configuration: .release)
                 ),
