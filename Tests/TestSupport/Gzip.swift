@@ -10,6 +10,6 @@ public func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     process.executableURL = URL(fileURLWithPath: "/bin/gzip")
     process.arguments = ["-1", input.path]
     try process.run()
-    process.waitUntilExit()
+    ProcessExit.wait(for: process)
     return Array(try Data(contentsOf: folder.url.appendingPathComponent("in.gz")))
 }

@@ -71,8 +71,7 @@ public final class NetworkNamespace: Sendable {
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard ProcessExit.status(of: process) == 0 else {
             throw SetupError(description: "\(arguments.joined(separator: " ")) failed: \(text)")
         }
         return text

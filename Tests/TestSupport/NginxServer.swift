@@ -57,7 +57,7 @@ public final class NginxServer: @unchecked Sendable {
 
     deinit {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        ProcessExit.wait(for: process)
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -86,7 +86,7 @@ public final class PageServer: Sendable {
     public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        ProcessExit.wait(for: process)
     }
 }
 

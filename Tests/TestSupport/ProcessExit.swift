@@ -9,16 +9,37 @@ import Glibc
 ///
 /// `waitid` with `WNOWAIT` returns the moment the child exits and leaves it
 /// for Foundation to reap, so `Process` keeps working. `Process.waitUntilExit`
-/// is no substitute: it spins a run loop and can hang on a thread of the
-/// cooperative pool.
+/// is no substitute: it spins a run loop until Foundation has reaped the child,
+/// and hangs for good when Foundation misses the exit (CI, 2026-12-07: an `ip`
+/// left a zombie and the whole test run stalled), or on a thread of the
+/// cooperative pool. Every helper here waits through this instead.
 public enum ProcessExit {
     /// Blocks until `process` has exited; past `killAfter` it is sent SIGKILL
     /// (and then waited for), so no child outlives its test.
     /// - Returns: whether it exited before `killAfter`.
     @discardableResult
     public static func wait(for process: Process, killAfter: Duration = .seconds(30)) -> Bool {
+        !waitForExit(process, killAfter: killAfter).killed
+    }
+
+    /// Blocks as `wait(for:killAfter:)` does, then returns the status the kernel reported: the
+    /// code the child exited with, or 128 + the signal that ended it, as a shell reports it.
+    /// Foundation's `terminationStatus` needs Foundation to have reaped the child, and a child
+    /// whose exit it missed stays a zombie with `isRunning` true (seen with `ip`, under load).
+    public static func status(of process: Process, killAfter: Duration = .seconds(30)) -> Int32 {
+        let info = waitForExit(process, killAfter: killAfter).info
+        guard info._sifields._sigchld.si_pid != 0 else {
+            // ECHILD: Foundation reaped it first, so it has the status.
+            while process.isRunning { usleep(1000) }
+            return process.terminationStatus
+        }
+        let status = info._sifields._sigchld.si_status
+        return info.si_code == CLD_EXITED ? status : 128 + status
+    }
+
+    private static func waitForExit(_ process: Process, killAfter: Duration) -> (info: siginfo_t, killed: Bool) {
         let pid = process.processIdentifier
-        guard pid > 0 else { return true }
+        guard pid > 0 else { return (siginfo_t(), false) }
         let killed = Mutex(false)
         let exited = Mutex(false)
         let timer = DispatchWorkItem {
@@ -34,7 +55,7 @@ public enum ProcessExit {
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
         exited.withLock { $0 = true }
         timer.cancel()
-        return !killed.withLock { $0 }
+        return (info, killed.withLock { $0 })
     }
 
     /// `wait(for:killAfter:)` on a thread of its own, for async tests.

@@ -35,6 +35,6 @@ public final class ScriptServer: @unchecked Sendable {
     deinit {
         try? input.fileHandleForWriting.close()
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        ProcessExit.wait(for: process)
     }
 }

@@ -124,6 +124,6 @@ private final class ProcessBox: @unchecked Sendable {
         else { return }
         try? running.stdin.fileHandleForWriting.close()
         if running.process.isRunning { running.process.terminate() }
-        running.process.waitUntilExit()
+        ProcessExit.wait(for: running.process)
     }
 }
