@@ -33,7 +33,7 @@ extension BrowserSuites {
             #expect(await pollUntil(seconds: 10) { ProcFS.members(ofGroup: pid).count > 1 }, "the stand-in orphan browser did not start")
 
             #expect(ProfileDirectory.killOrphans(root: root, logger: silentLogger) == 1)
-            browser.waitUntilExit()
+            ProcessExit.wait(for: browser)
             await expectGone(group: pid, profile: orphan)
             #expect(FileManager.default.fileExists(atPath: mine))
         }

@@ -17,8 +17,7 @@ import TestSupport
         try process.run()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        return (ProcessExit.status(of: process), String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
     @Test func validConfigurationPrintsWhatItWouldRunWithAndExitsZero() throws {

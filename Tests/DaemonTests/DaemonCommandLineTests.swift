@@ -16,8 +16,7 @@ import TestSupport
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let data = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (ProcessExit.status(of: process), String(decoding: data, as: UTF8.self))
     }
 
     @Test func unknownOptionExitsTwoWithOneLine() throws {

@@ -41,8 +41,7 @@ import TestSupport
         client.standardOutput = output
         try client.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        client.waitUntilExit()
-        try #require(client.terminationStatus == 0, "the MCP client failed")
+        try #require(ProcessExit.status(of: client) == 0, "the MCP client failed")
         return try #require(try JSONValue.parse(Array(data)).objectValue)
     }
 
@@ -95,8 +94,7 @@ import TestSupport
         process.standardError = errors
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return (ProcessExit.status(of: process), text)
     }
 
     @Test func aRefusedTokenOrABadAddressEndsTheBridgeWithAMessage() async throws {

@@ -20,8 +20,7 @@ import TestSupport
         input.fileHandleForWriting.write(Data(text.utf8))
         try input.fileHandleForWriting.close()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+        return (ProcessExit.status(of: process), String(decoding: printed, as: UTF8.self))
     }
 
     /// The value of the sample line that starts with `series ` (name and labels as printed).
