@@ -24,10 +24,22 @@ public final class RequestMemoryBudget: Sendable {
     public let capacity: Int
     private let used = Mutex(0)
 
-    /// libxml2 tree bytes per `<` of markup. Measured: 40 MB of link-dense
-    /// markup (2 M tags) built a 410 MB tree; text-heavy pages build far
-    /// less, and their `<` count says so.
-    static let treeBytesPerTag = 200
+    /// libxml2 tree bytes per `<` of markup: an element, or the text node
+    /// before it.
+    ///
+    /// With `treeBytesPerAttribute`, fitted to the trees libxml2 builds under
+    /// crawld's jemalloc for the 181 pages whose trees pass 1 MB among
+    /// python3.11-doc, postgresql-doc-15 and two made-up pages of links and
+    /// blocks (`Benchmarks/scripts/tree_memory.py`): a median error of 2%,
+    /// the worst 18% under. One figure per `<` (it was 200, fitted to the
+    /// blocks alone) was 26% under in the median and 39% at worst, and for
+    /// the largest docs page (contents.html: 27 MB of tree, 19.5 estimated)
+    /// it let `TreeGate` hold the largest trees side by side.
+    static let treeBytesPerTag = 150
+
+    /// libxml2 tree bytes per `=` of markup: an attribute, its text child
+    /// and its value (`treeBytesPerTag` says how they were measured).
+    static let treeBytesPerAttribute = 230
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -41,25 +53,29 @@ public final class RequestMemoryBudget: Sendable {
 
     /// The estimate reserved for a page: the body and one copy of it (a
     /// transcoding, the `text` or `html` format), plus, when the page will
-    /// be parsed into a tree, the libxml2 tree its tags make. A crawl that
-    /// wants only the title and links streams the page (`PageOutline`) and
-    /// builds no tree.
-    ///
-    /// `<` is found with `memchr` (vectorised in glibc): a Swift loop over
-    /// the bytes was 1% of a small page's crawl, `memchr` a third of that.
+    /// be parsed into a tree, the libxml2 tree its tags and attributes make.
+    /// A crawl that wants only the title and links streams the page
+    /// (`PageOutline`) and builds no tree.
     public static func cost(of body: [UInt8], parsesTree: Bool) -> Int {
         guard parsesTree else { return 2 * body.count }
-        let tags = body.withUnsafeBytes { raw in
+        return 2 * body.count + occurrences(of: "<", in: body) * treeBytesPerTag
+            + occurrences(of: "=", in: body) * treeBytesPerAttribute
+    }
+
+    /// How often `byte` occurs in `body`, found with `memchr` (vectorised in
+    /// glibc): a Swift loop over the bytes was 1% of a small page's crawl,
+    /// `memchr` a third of that.
+    private static func occurrences(of byte: Unicode.Scalar, in body: [UInt8]) -> Int {
+        body.withUnsafeBytes { raw in
             guard var cursor = raw.baseAddress else { return 0 }
             let end = cursor + raw.count
             var count = 0
-            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "<")), end - cursor) {
+            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: byte)), end - cursor) {
                 count += 1
                 cursor = UnsafeRawPointer(found) + 1
             }
             return count
         }
-        return 2 * body.count + tags * treeBytesPerTag
     }
 
     /// Bytes reserved now.

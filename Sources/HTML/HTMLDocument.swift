@@ -88,9 +88,33 @@ public final class HTMLDocument {
         xmlFreeDoc(document)
     }
 
+    /// Parses through libxml2's reader interface (`htmlReadIO`, the path `htmlReadFd` takes), which
+    /// pulls the page in pieces of a few KB into a window it slides as it parses.
+    ///
+    /// Why: `htmlReadMemory` copies the whole body into a buffer that doubles as it fills, and the
+    /// copy stays until the tree is finished: for the largest page of python3.11-doc (2.6 MB) it
+    /// was 5 MB of a job's peak heap, beside a 27 MB tree (docs/benchmarks.md, "a job's peak
+    /// without the parser's copy").
+    ///
+    /// The encoding is named (`UTF-8`, which the body always is by now): unnamed, libxml2 2.9 takes
+    /// a character split between two pieces for an encoding error and reads the rest of the page
+    /// as Latin-1. Named, its UTF-8 reader carries a split character over, and the tree is the one
+    /// `htmlReadMemory` builds, node for node (both corpora, serialised and compared).
     private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {
-        let start = utf8.baseAddress?.assumingMemoryBound(to: CChar.self)
-        return htmlReadMemory(start, Int32(clamping: utf8.count), url, nil, parseOptions)
+        var unread = utf8
+        return withUnsafeMutablePointer(to: &unread) { context in
+            htmlReadIO(
+                { context, buffer, length in
+                    guard let context, let buffer, length >= 0 else { return -1 }
+                    let unread = context.assumingMemoryBound(to: UnsafeRawBufferPointer.self)
+                    let count = min(Int(length), unread.pointee.count)
+                    guard count > 0, let start = unread.pointee.baseAddress else { return 0 }
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: start, byteCount: count)
+                    unread.pointee = UnsafeRawBufferPointer(rebasing: unread.pointee[count...])
+                    return Int32(count)
+                },
+                nil, context, url, "UTF-8", parseOptions)
+        }
     }
 
     /// The document node itself, as the node type walks and XPath contexts take (libxml2's

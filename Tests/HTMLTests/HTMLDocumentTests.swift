@@ -58,6 +58,20 @@ import Testing
         }
     }
 
+    /// libxml2 reads a page in pieces of a few KB (`HTMLDocument.parse`): a character split
+    /// between two pieces stays one character. Eleven bytes a round (two-, three- and four-byte
+    /// characters and two ASCII ones) put the split at every offset of a character, somewhere.
+    @Test func charactersSplitBetweenPiecesStayWhole() throws {
+        let text = String(repeating: "é€😀ab", count: 8_000)
+        let page = "<html><head><title>\(text.prefix(50))</title></head><body><p>\(text)</p><p>end</p></body></html>"
+        let document = try HTMLDocument(bytes: Array(page.utf8), contentType: "text/html", url: "https://example.org/")
+        #expect(document.title == String(text.prefix(50)))
+        let paragraphs = try document.select("p").map(\.textContent)
+        #expect(paragraphs.count == 2)
+        #expect(paragraphs.first == text, "the text came back with \(paragraphs.first?.count ?? 0) of \(text.count) characters")
+        #expect(paragraphs.last == "end")
+    }
+
     @Test func nodeNavigationAndSerialisation() throws {
         let document = try Fixtures.parse(#"<div id="a" class="x y"><p>One <b>two</b></p><p>Three</p></div>"#)
         let div = try #require(try document.select("#a").first)
