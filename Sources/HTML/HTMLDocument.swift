@@ -93,13 +93,14 @@ public final class HTMLDocument {
     ///
     /// Why: `htmlReadMemory` copies the whole body into a buffer that doubles as it fills, and the
     /// copy stays until the tree is finished: for the largest page of python3.11-doc (2.6 MB) it
-    /// was 5 MB of a job's peak heap, beside a 27 MB tree (docs/benchmarks.md, "a job's peak
-    /// without the parser's copy").
+    /// was 5 MB of a job's peak heap, beside a 27 MB tree (docs/benchmarks.md, "the trees' gate
+    /// weighs attributes; libxml2 reads the page in pieces").
     ///
     /// The encoding is named (`UTF-8`, which the body always is by now): unnamed, libxml2 2.9 takes
     /// a character split between two pieces for an encoding error and reads the rest of the page
     /// as Latin-1. Named, its UTF-8 reader carries a split character over, and the tree is the one
-    /// `htmlReadMemory` builds, node for node (both corpora, serialised and compared).
+    /// `htmlReadMemory` builds, node for node (`Benchmarks/scripts/tree_memory.py` serialises and
+    /// compares both on every page of the two docs corpora).
     private static func parse(_ utf8: UnsafeRawBufferPointer, url: String?) -> htmlDocPtr? {
         var unread = utf8
         return withUnsafeMutablePointer(to: &unread) { context in
