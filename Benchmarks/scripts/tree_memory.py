@@ -134,8 +134,9 @@ print(f"shipped: {tag} a '<', {attribute} an '='; error median {errors(tag, attr
       f"worst under {errors(tag, attribute)[1]:.0%}, worst over {errors(tag, attribute)[2]:.0%}")
 print(f"one figure a '<' (200, before): error median {errors(200, 0)[0]:.0%}, worst under {errors(200, 0)[1]:.0%}")
 print("largest trees:")
+bodies = dict(pages)
 for name, tags, attributes, tree in sorted(rows, key=lambda row: -row[3])[:5]:
-    body = dict(pages)[name]
+    body = bodies[name]
     print(f"  {name}: body {len(body) / 1e6:.2f} MB, tree {tree / 1e6:.1f} MB, cost estimated (body twice and tree) {(2 * len(body) + tag * tags + attribute * attributes) / 1e6:.1f} MB "
           f"(before: {(2 * len(body) + 200 * tags) / 1e6:.1f}); parse peak whole copy {peak_of(lambda: read_memory(body)) / 1e6:.1f} MB, "
           f"in pieces {peak_of(read_pieces(body)) / 1e6:.1f} MB")

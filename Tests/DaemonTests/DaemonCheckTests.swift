@@ -6,18 +6,8 @@ import TestSupport
 /// prints what crawld would run with, exits 0 or 2 with the exact error,
 /// and neither listens nor connects.
 @Suite struct DaemonCheckTests {
-    private func check(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.binary
-        process.arguments = ["--check"] + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        return (ProcessExit.status(of: process), String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    private func check(_ arguments: [String]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(DaemonProcess.binary, ["--check"] + arguments)
     }
 
     @Test func validConfigurationPrintsWhatItWouldRunWithAndExitsZero() throws {

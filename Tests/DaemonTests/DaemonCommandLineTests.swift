@@ -7,16 +7,8 @@ import TestSupport
 /// from `CRAWLD_*` variables.
 @Suite struct DaemonCommandLineTests {
     private func runToExit(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = stderr.fileHandleForReading.readDataToEndOfFile()
-        return (ProcessExit.status(of: process), String(decoding: data, as: UTF8.self))
+        let outcome = try ChildProcess.run(DaemonProcess.binary, arguments, environment: environment)
+        return (outcome.status, outcome.stderr)
     }
 
     @Test func unknownOptionExitsTwoWithOneLine() throws {

@@ -33,16 +33,12 @@ import TestSupport
     static func runClient(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> JSONObject {
         let python = DaemonProcess.repositoryRoot.appendingPathComponent("Tests/.venv/bin/python").path
         try #require(FileManager.default.isExecutableFile(atPath: python), "the mcp client is missing: run `make test-deps`")
-        let client = Process()
-        client.executableURL = URL(fileURLWithPath: python)
-        client.arguments = [DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/\(script)").path] + arguments
-        client.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        client.standardOutput = output
-        try client.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        try #require(ProcessExit.status(of: client) == 0, "the MCP client failed")
-        return try #require(try JSONValue.parse(Array(data)).objectValue)
+        let client = try ChildProcess.run(
+            URL(fileURLWithPath: python), [DaemonProcess.repositoryRoot.appendingPathComponent("Tests/Servers/\(script)").path] + arguments,
+            environment: environment, killAfter: .seconds(120)
+        )
+        try #require(client.status == 0, "the MCP client failed: \(client.stderr)")
+        return try #require(try JSONValue.parse(Array(client.stdout.utf8)).objectValue)
     }
 
     private func texts(_ result: JSONValue?) -> [String] {
@@ -82,19 +78,8 @@ import TestSupport
 
     /// Runs `crawld mcp` with `arguments` and `CRAWLD_TOKEN`, standard input closed; returns its exit status and standard error.
     private func bridge(_ arguments: [String], token: String?) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.binary
-        process.arguments = ["mcp"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CRAWLD_TOKEN"] = token
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (ProcessExit.status(of: process), text)
+        let outcome = try ChildProcess.run(DaemonProcess.binary, ["mcp"] + arguments, environment: ["CRAWLD_TOKEN": token])
+        return (outcome.status, outcome.stderr)
     }
 
     @Test func aRefusedTokenOrABadAddressEndsTheBridgeWithAMessage() async throws {

@@ -8,19 +8,8 @@ import TestSupport
 @Suite struct DaemonMetricsTests {
     /// Runs `promtool check metrics` (Debian's `prometheus`) on `text`; its exit status and what it printed.
     private func promtool(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        return (ProcessExit.status(of: process), String(decoding: printed, as: UTF8.self))
+        let outcome = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/promtool"), ["check", "metrics"], input: text)
+        return (outcome.status, outcome.stdout + outcome.stderr)
     }
 
     /// The value of the sample line that starts with `series ` (name and labels as printed).

@@ -52,15 +52,9 @@ import TestSupport
     @Test func brokenScriptsAtStartExitTwo() async throws {
         let folder = ScriptFolder(copying: ScriptFolder.shipped)
         folder.write("policies.lua", "return {")
-        let process = Process()
-        process.executableURL = DaemonProcess.binary
-        process.arguments = ["--config", folder.path, "--redis", "none", "--listen", "127.0.0.1:0"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(ProcessExit.status(of: process) == 2)
-        #expect(output.contains("policies.lua"))
+        let outcome = try ChildProcess.run(DaemonProcess.binary, ["--config", folder.path, "--redis", "none", "--listen", "127.0.0.1:0"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("policies.lua"))
     }
 
     /// The page is held by the server until the drain has begun, so the crawl is

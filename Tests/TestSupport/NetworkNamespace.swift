@@ -63,17 +63,10 @@ public final class NetworkNamespace: Sendable {
 
     @discardableResult
     private static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard ProcessExit.status(of: process) == 0 else {
-            throw SetupError(description: "\(arguments.joined(separator: " ")) failed: \(text)")
+        let outcome = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+        guard outcome.status == 0 else {
+            throw SetupError(description: "\(arguments.joined(separator: " ")) failed: \(outcome.stdout)\(outcome.stderr)")
         }
-        return text
+        return outcome.stdout
     }
 }

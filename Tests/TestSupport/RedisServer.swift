@@ -95,16 +95,8 @@ public final class RedisServer: @unchecked Sendable {
 
     /// Runs `redis-cli` against this server and returns its trimmed output.
     public func cli(_ arguments: String...) throws -> String {
-        let client = Process()
-        client.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-        client.arguments = ["-h", "127.0.0.1", "-p", String(port)] + arguments
-        let output = Pipe()
-        client.standardOutput = output
-        client.standardError = FileHandle.nullDevice
-        try client.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        ProcessExit.wait(for: client)
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/redis-cli"), ["-h", "127.0.0.1", "-p", String(port)] + arguments)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Starts `redis-cli MONITOR`, which writes every command the server runs (scripts' too) to `file`.
