@@ -29,7 +29,7 @@ extension Daemon {
         return [
             "scripts: \(configuration.scriptsDirectory) (policies.lua and extract.lua valid, generation \(scripts.generation))",
             "listen: \(server.host):\(server.port)\(configuration.tlsCertificatePath == nil ? "" : " (TLS)")",
-            "http: \(configuration.http.map { "\($0.host):\($0.port), dashboard at /dashboard" } ?? "off")",
+            "http: \(configuration.http.map { "\($0.host):\($0.port), dashboard at /dashboard, at most \(descriptors.httpConnections) connections" } ?? "off")",
             "auth: \(configuration.authToken == nil ? "none (no --token-file)" : "token required")",
             "redis: \(configuration.redisURL.map(Self.withoutPassword) ?? "none (state in memory)")",
             "instance-id: \(configuration.instanceID)",

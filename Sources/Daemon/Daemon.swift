@@ -156,7 +156,8 @@ public struct Daemon: Sendable {
             .init(service: reload, serviceName: "script-reload"),
             .init(service: server, serviceName: "line-server"),
         ]
-        if let http = configuration.http, let metrics {
+        if var http = configuration.http, let metrics {
+            http.maximumConnections = descriptors.httpConnections
             let sources = MetricsSources(monitor: monitor, pool: pool, jobs: jobs, redis: redis, scripts: scripts)
             let front = HTTPFront.service(
                 configuration: http, dispatcher: dispatcher, reader: registry.buildDispatcher(logger: logger, observer: nil),

@@ -19,6 +19,9 @@ import Glibc
 ///   and checkpoints, Chromium's pipes, libdispatch and the event loops;
 /// - a quarter goes to client connections (`--max-connections` is lowered
 ///   to it when set higher);
+/// - a sixteenth (at least 8) goes to the `--http` listener's connections,
+///   which it stops accepting past that (they wait in the kernel's backlog):
+///   without a ceiling, idle connections to it took the daemon to its limit;
 /// - the rest goes to crawls, two descriptors each: the connection to the
 ///   site, and the idle keep-alive connection its engine may keep after.
 struct DescriptorBudget: Sendable {
@@ -31,8 +34,11 @@ struct DescriptorBudget: Sendable {
     /// The most client connections the limit allows.
     var connections: Int { max(1, limit / 4) }
 
+    /// The most connections the `--http` listener holds at once.
+    var httpConnections: Int { max(8, limit / 16) }
+
     /// The most crawls in flight the limit allows.
-    var crawls: Int { max(1, (limit - reserve - connections) / 2) }
+    var crawls: Int { max(1, (limit - reserve - connections - httpConnections) / 2) }
 
     /// Raises the soft limit to the hard one (where the kernel allows) and
     /// budgets the limit in force afterwards.

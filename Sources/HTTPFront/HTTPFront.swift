@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import MCPBridge
@@ -67,7 +68,10 @@ public enum HTTPFront {
             router: router,
             // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(closeTimeout: .seconds(2)))),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections, logger: hummingbirdLogger)
+            ),
             onServerRunning: { channel in
                 if let address = channel.localAddress { onBound(address) }
             },

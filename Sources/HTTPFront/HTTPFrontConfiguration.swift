@@ -25,6 +25,10 @@ public struct HTTPFrontConfiguration: Sendable {
     /// The largest MCP message read: a `crawl_many` or `job_submit` of a
     /// thousand URLs fits, as on the line protocol (1 MiB a line).
     public var mcpMaximumBodyBytes = 1 << 20
+    /// Connections held at once; past it the listener stops accepting and
+    /// new ones wait in the kernel's backlog. The daemon sets it from its
+    /// file-descriptor budget (`DescriptorBudget.httpConnections`).
+    public var maximumConnections = 256
 
     public init(host: String, port: Int, token: [UInt8]?) {
         self.host = host

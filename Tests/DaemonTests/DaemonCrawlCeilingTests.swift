@@ -88,6 +88,43 @@ import TestSupport
         await silent.stop()
     }
 
+    /// One client opens 240 connections to the `--http` listener and holds
+    /// them: half send nothing, half a request with a method the HTTP parser
+    /// rejects, which the listener neither answers nor closes. Without a
+    /// ceiling of its own the listener accepted them all and took crawld to
+    /// its 256 descriptors, where the line protocol could not accept a ping.
+    /// Past its share (16 of 256) they now wait in the kernel's backlog:
+    /// crawld stays under its limit, another client pings and crawls, and the
+    /// listener answers again once they are gone.
+    @Test func heldHTTPConnectionsLeaveRoomForOthers() async throws {
+        let site = try await TestHTTPServer.start()
+        defer { site.stop() }
+        let daemon = try await DaemonProcess.start(
+            arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--http", "127.0.0.1:0"], openFileLimit: 256)
+        defer { Task { await daemon.stop() } }
+        let base = try await daemon.httpBase()
+        let port = try #require(base.split(separator: ":").last.flatMap { Int($0) })
+        var held: [LineClient] = []
+        for index in 0..<240 {
+            let client = try await LineClient.connect(port: port)
+            if index.isMultiple(of: 2) { try await client.send(raw: Array("FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)) }
+            held.append(client)
+        }
+        var most = 0
+        _ = await pollUntil(seconds: 2) {
+            most = max(most, Self.openDescriptors(daemon.pid))
+            return false
+        }
+        #expect(most > 0 && most < 200, "crawld held \(most) descriptors of 256")
+
+        let (other, page) = try await anotherClientsCrawl(daemon, site)
+        #expect(page?["title"] == "end of redirects")
+        await other.close()
+        for client in held { await client.close() }
+        let health = try await HTTPTestClient(base: base).get("/monitor/health")
+        #expect(health.status == 200)
+    }
+
     private static func openDescriptors(_ pid: Int32) -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? 0
     }
