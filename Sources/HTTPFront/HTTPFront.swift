@@ -62,12 +62,20 @@ public enum HTTPFront {
         // Hummingbird's own lines ("Server started and listening on …") would
         // read like the line protocol's listening line; the daemon logs the
         // bound address itself through `onBound`.
+        let webSocketResponder = router.buildResponder()
         var hummingbirdLogger = logger
         hummingbirdLogger.logLevel = max(logger.logLevel, .notice)
         return Application(
             router: router,
-            // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(closeTimeout: .seconds(2)))),
+            server: HTTPServerBuilder { responder in
+                FirstRequestGuardedChannel(
+                    // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: .init(closeTimeout: .seconds(2)))
+                    ),
+                    headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
+                )
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections, logger: hummingbirdLogger)

@@ -187,4 +187,48 @@ import TestSupport
         #expect(await daemon.waitForExit(timeout: .seconds(120)) == 0)
         await raw.close()
     }
+
+    /// A connection that sends nothing, or half a request head, is closed
+    /// 10 s after it opened; one whose first request the HTTP parser rejects
+    /// (a method it does not know), or a WebSocket upgrade that carries a
+    /// body, within 2 s. On main all four stayed open for good, each holding
+    /// a place under the listener's ceiling. A connection whose first request
+    /// was answered keeps going past the 10 s.
+    @Test func connectionsWithoutAWholeFirstRequestAreClosed() async throws {
+        let (daemon, http) = try await start()
+        defer { Task { await daemon.stop() } }
+        let host = String(http.base.dropFirst("http://".count))
+        let port = try #require(host.split(separator: ":").last.flatMap { Int($0) })
+        let silent = try await LineClient.connect(port: port)
+        let halfHead = try await LineClient.connect(port: port)
+        try await halfHead.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n".utf8))
+        let unknownMethod = try await LineClient.connect(port: port)
+        try await unknownMethod.send(raw: Array("FOO /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        let upgradeWithBody = try await LineClient.connect(port: port)
+        try await upgradeWithBody.send(
+            raw: Array(
+                ("PUT /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nContent-Length: 2\r\n\r\n{}").utf8))
+        let answered = try await LineClient.connect(port: port)
+        try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        #expect(try await answered.readLine()?.hasPrefix("HTTP/1.1 200") == true)
+
+        #expect(try await unknownMethod.readLine(timeout: .seconds(5)) == nil)
+        #expect(try await upgradeWithBody.readLine(timeout: .seconds(5)) == nil)
+        let opened = ContinuousClock.now
+        #expect(try await silent.readLine(timeout: .seconds(30)) == nil)
+        #expect(try await halfHead.readLine(timeout: .seconds(30)) == nil)
+        #expect(ContinuousClock.now - opened < .seconds(25))
+
+        // The answered connection serves a second request past its 10 s. Its first
+        // answer's body has no newline: the second status line ends the line that holds it.
+        try await Task.sleep(for: .seconds(1))
+        try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        var second = false
+        while !second, let line = try await answered.readLine(timeout: .seconds(10)) {
+            second = line.hasSuffix("HTTP/1.1 200 OK\r")
+        }
+        #expect(second, "the answered connection was closed")
+        for client in [silent, halfHead, unknownMethod, upgradeWithBody, answered] { await client.close() }
+    }
 }
