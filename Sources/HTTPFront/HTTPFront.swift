@@ -59,10 +59,10 @@ public enum HTTPFront {
         router.ws("/dashboard/live") { inbound, outbound, _ in
             try await socket.serve(inbound: inbound, outbound: outbound)
         }
+        let webSocketResponder = router.buildResponder()
         // Hummingbird's own lines ("Server started and listening on …") would
         // read like the line protocol's listening line; the daemon logs the
         // bound address itself through `onBound`.
-        let webSocketResponder = router.buildResponder()
         var hummingbirdLogger = logger
         hummingbirdLogger.logLevel = max(logger.logLevel, .notice)
         return Application(
@@ -73,7 +73,7 @@ public enum HTTPFront {
                     inner: HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: .init(closeTimeout: .seconds(2)))
                     ),
-                    headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
+                    headTimeout: TimeAmount(configuration.requestHeadTimeout)
                 )
             },
             configuration: ApplicationConfiguration(
