@@ -11,15 +11,18 @@ import Synchronization
 ///
 /// Messages from the page, each a JSON object:
 /// - first, always: `{"token": "…"}` (`""` without `--token-file`); a wrong
-///   token is answered `{"type":"error",…}` and the socket is closed. A
-///   browser cannot set `Authorization` on a WebSocket, so the token comes
-///   here, never in the URL (which access logs keep).
+///   token, or none within `helloTimeout`, is answered `{"type":"error",…}`
+///   and the socket is closed. A browser cannot set `Authorization` on a
+///   WebSocket, so the token comes here, never in the URL (which access logs
+///   keep). The page sends it as it opens the socket; a socket that never
+///   did held a place under the listener's ceiling for good.
 /// - `{"auto": true|false}` turns the pushes on or off;
 /// - `{"refresh": true}` asks for a snapshot now.
 struct DashboardSocket: Sendable {
     let runner: OpRunner
     let token: [UInt8]?
     let pushInterval: Duration
+    let helloTimeout: Duration
 
     private enum Turn {
         case push
@@ -63,6 +66,10 @@ struct DashboardSocket: Sendable {
                     if let on = object["auto"]?.boolValue { switches.auto.store(on, ordering: .relaxed) }
                     if object["refresh"]?.boolValue == true || object["auto"]?.boolValue == true { turn.yield(.push) }
                 }
+            }
+            group.addTask { [helloTimeout] in
+                try await Task.sleep(for: helloTimeout)
+                if !switches.authorized.load(ordering: .acquiring) { turn.yield(.refuse) }
             }
             group.addTask { [pushInterval] in
                 while true {

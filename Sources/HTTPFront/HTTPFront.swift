@@ -55,7 +55,10 @@ public enum HTTPFront {
             )
         }
         DashboardAssets.register(on: router)
-        let socket = DashboardSocket(runner: OpRunner(dispatcher: reader), token: configuration.token, pushInterval: configuration.pushInterval)
+        let socket = DashboardSocket(
+            runner: OpRunner(dispatcher: reader), token: configuration.token, pushInterval: configuration.pushInterval,
+            helloTimeout: configuration.requestHeadTimeout
+        )
         router.ws("/dashboard/live") { inbound, outbound, _ in
             try await socket.serve(inbound: inbound, outbound: outbound)
         }

@@ -29,8 +29,9 @@ public struct HTTPFrontConfiguration: Sendable {
     /// new ones wait in the kernel's backlog. The daemon sets it from its
     /// file-descriptor budget (`DescriptorBudget.httpConnections`).
     public var maximumConnections = 256
-    /// A connection's first request head must arrive within this; a client
-    /// sends it at once (`FirstRequestGuardedChannel`).
+    /// A connection's first request head must arrive within this, and a
+    /// dashboard socket's first message (its token); a client sends both at
+    /// once (`FirstRequestGuardedChannel`, `DashboardSocket`).
     public var requestHeadTimeout: Duration = .seconds(10)
 
     public init(host: String, port: Int, token: [UInt8]?) {

@@ -188,6 +188,28 @@ import TestSupport
         await raw.close()
     }
 
+    /// A dashboard socket that never sends its first message (the token, the
+    /// page sends it as it opens) is closed 10 s after it opened (told
+    /// `unauthorized` first); on main it stayed open for good, past the first
+    /// request's deadline (its upgrade was answered), holding a place under
+    /// the listener's ceiling.
+    @Test func aDashboardSocketWithoutItsFirstMessageIsClosed() async throws {
+        let (daemon, http) = try await start()
+        defer { Task { await daemon.stop() } }
+        let host = String(http.base.dropFirst("http://".count))
+        let raw = try await LineClient.connect(port: try #require(host.split(separator: ":").last.flatMap { Int($0) }))
+        try await raw.send(
+            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        #expect(try await raw.readLine()?.hasPrefix("HTTP/1.1 101") == true)
+        // The rest of the answer's head, then the closed socket (its last frames end in no newline).
+        let opened = ContinuousClock.now
+        while try await raw.readLine(timeout: .seconds(30)) != nil {}
+        #expect(ContinuousClock.now - opened < .seconds(25))
+        await raw.close()
+    }
+
     /// A connection that sends nothing, or half a request head, is closed
     /// 10 s after it opened; one whose first request the HTTP parser rejects
     /// (a method it does not know), or a WebSocket upgrade that carries a
