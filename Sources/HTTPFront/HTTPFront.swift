@@ -74,7 +74,8 @@ public enum HTTPFront {
                 FirstRequestGuardedChannel(
                     // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
                     inner: HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: .init(closeTimeout: .seconds(2)))
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(http1: .init(idleTimeout: TimeAmount(configuration.idleTimeout)), ws: .init(closeTimeout: .seconds(2)))
                     ),
                     headTimeout: TimeAmount(configuration.requestHeadTimeout)
                 )

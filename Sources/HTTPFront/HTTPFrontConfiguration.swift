@@ -33,6 +33,12 @@ public struct HTTPFrontConfiguration: Sendable {
     /// dashboard socket's first message (its token); a client sends both at
     /// once (`FirstRequestGuardedChannel`, `DashboardSocket`).
     public var requestHeadTimeout: Duration = .seconds(10)
+    /// A connection with no request in progress for this long after its
+    /// last answer is closed (Hummingbird's idle timeout), as web servers
+    /// close idle keep-alive connections (Apache after 5 s, nginx 75 s):
+    /// answered connections left idle held places under the ceiling for good.
+    /// An answer being written and a dashboard socket are not idle.
+    public var idleTimeout: Duration = .seconds(10)
 
     public init(host: String, port: Int, token: [UInt8]?) {
         self.host = host

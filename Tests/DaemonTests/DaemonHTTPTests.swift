@@ -215,7 +215,8 @@ import TestSupport
     /// (a method it does not know), or a WebSocket upgrade that carries a
     /// body, within 2 s. On main all four stayed open for good, each holding
     /// a place under the listener's ceiling. A connection whose first request
-    /// was answered keeps going past the 10 s.
+    /// was answered keeps going past the 10 s while it is used, and is closed
+    /// once it has been idle for 10 s (on main it stayed open for good too).
     @Test func connectionsWithoutAWholeFirstRequestAreClosed() async throws {
         let (daemon, http) = try await start()
         defer { Task { await daemon.stop() } }
@@ -234,6 +235,11 @@ import TestSupport
         let answered = try await LineClient.connect(port: port)
         try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
         #expect(try await answered.readLine()?.hasPrefix("HTTP/1.1 200") == true)
+        let keepUsing = Task {
+            try await Task.sleep(for: .seconds(5))
+            try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+            return try await Self.readsAnotherAnswer(answered)
+        }
 
         #expect(try await unknownMethod.readLine(timeout: .seconds(5)) == nil)
         #expect(try await upgradeWithBody.readLine(timeout: .seconds(5)) == nil)
@@ -242,15 +248,24 @@ import TestSupport
         #expect(try await halfHead.readLine(timeout: .seconds(30)) == nil)
         #expect(ContinuousClock.now - opened < .seconds(25))
 
-        // The answered connection serves a second request past its 10 s. Its first
-        // answer's body has no newline: the second status line ends the line that holds it.
+        #expect(try await keepUsing.value, "the answered connection was closed after 5 s")
+        // The answered connection serves requests past its first 10 s while it is used
+        // (a request after 5 s and one after 11 s), then is closed 10 s after its last answer.
         try await Task.sleep(for: .seconds(1))
         try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
-        var second = false
-        while !second, let line = try await answered.readLine(timeout: .seconds(10)) {
-            second = line.hasSuffix("HTTP/1.1 200 OK\r")
-        }
-        #expect(second, "the answered connection was closed")
+        #expect(try await Self.readsAnotherAnswer(answered), "the answered connection was closed")
+        let lastAnswer = ContinuousClock.now
+        while try await answered.readLine(timeout: .seconds(30)) != nil {}
+        #expect(ContinuousClock.now - lastAnswer > .seconds(5), "closed as idle only after its idle time")
         for client in [silent, halfHead, unknownMethod, upgradeWithBody, answered] { await client.close() }
+    }
+
+    /// Reads until the status line of one more answer: an answer's body ends in no newline, so
+    /// the next status line ends the line that holds the body before it.
+    private static func readsAnotherAnswer(_ client: LineClient) async throws -> Bool {
+        while let line = try await client.readLine(timeout: .seconds(10)) {
+            if line.hasSuffix("HTTP/1.1 200 OK\r") { return true }
+        }
+        return false
     }
 }
