@@ -124,10 +124,6 @@ final class EarlyErrorWatch: ChannelInboundHandler, RemovableChannelHandler {
 
     weak var deadline: RequestHeadDeadline?
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.fireChannelRead(data)
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         deadline?.pipelineFailed()
         context.fireErrorCaught(error)

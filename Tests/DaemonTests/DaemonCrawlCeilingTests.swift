@@ -102,11 +102,10 @@ import TestSupport
         let daemon = try await DaemonProcess.start(
             arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--http", "127.0.0.1:0"], openFileLimit: 256)
         defer { Task { await daemon.stop() } }
-        let base = try await daemon.httpBase()
-        let port = try #require(base.split(separator: ":").last.flatMap { Int($0) })
+        let http = HTTPTestClient(base: try await daemon.httpBase())
         var held: [LineClient] = []
         for index in 0..<240 {
-            let client = try await LineClient.connect(port: port)
+            let client = try await LineClient.connect(port: http.port)
             if index.isMultiple(of: 2) { try await client.send(raw: Array("FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)) }
             held.append(client)
         }
@@ -121,7 +120,7 @@ import TestSupport
         #expect(page?["title"] == "end of redirects")
         await other.close()
         for client in held { await client.close() }
-        let health = try await HTTPTestClient(base: base).get("/monitor/health")
+        let health = try await http.get("/monitor/health")
         #expect(health.status == 200)
     }
 

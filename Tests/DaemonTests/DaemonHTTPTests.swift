@@ -148,17 +148,17 @@ import TestSupport
     @Test func crossOriginPostsAndRebindingHostsAreRefused() async throws {
         let (daemon, http) = try await start()
         defer { Task { await daemon.stop() } }
-        let host = String(http.base.dropFirst("http://".count))
+        let host = http.authority
         let foreign = try await http.post("/monitor/stats/reset", headers: [("Origin", "http://evil.example")])
         #expect(foreign.status == 403)
         #expect(foreign.errorCode == "forbidden")
         #expect(try await http.post("/monitor/stats/reset", headers: [("Origin", "http://\(host)")]).status == 200)
-        let rebound = try await http.get("/monitor/health", headers: [("Host", "evil.example:\(host.split(separator: ":").last!)")])
+        let rebound = try await http.get("/monitor/health", headers: [("Host", "evil.example:\(http.port)")])
         #expect(rebound.status == 403)
         #expect(try await http.get("/monitor/health", headers: [("Host", "localhost")]).status == 200)
         // A page of another site may open a WebSocket to any address: the upgrade is refused before it happens.
         // (Raw bytes: an HTTP client library will not send an upgrade it does not handle.)
-        let raw = try await LineClient.connect(port: Int(host.split(separator: ":").last!)!)
+        let raw = try await LineClient.connect(port: http.port)
         try await raw.send(
             "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nOrigin: http://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
@@ -176,8 +176,8 @@ import TestSupport
     @Test func sigtermWithADashboardSocketOpenExitsCleanly() async throws {
         // A drain the socket held would run to its 600 s timeout: well past the wait below, however busy the run.
         let (daemon, http) = try await start(["--drain-timeout", "600"])
-        let host = String(http.base.dropFirst("http://".count))
-        let raw = try await LineClient.connect(port: Int(host.split(separator: ":").last!)!)
+        let host = http.authority
+        let raw = try await LineClient.connect(port: http.port)
         try await raw.send(
             "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
@@ -196,8 +196,8 @@ import TestSupport
     @Test func aDashboardSocketWithoutItsFirstMessageIsClosed() async throws {
         let (daemon, http) = try await start()
         defer { Task { await daemon.stop() } }
-        let host = String(http.base.dropFirst("http://".count))
-        let raw = try await LineClient.connect(port: try #require(host.split(separator: ":").last.flatMap { Int($0) }))
+        let host = http.authority
+        let raw = try await LineClient.connect(port: http.port)
         try await raw.send(
             "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
@@ -220,8 +220,8 @@ import TestSupport
     @Test func connectionsWithoutAWholeFirstRequestAreClosed() async throws {
         let (daemon, http) = try await start()
         defer { Task { await daemon.stop() } }
-        let host = String(http.base.dropFirst("http://".count))
-        let port = try #require(host.split(separator: ":").last.flatMap { Int($0) })
+        let host = http.authority
+        let port = http.port
         let silent = try await LineClient.connect(port: port)
         let halfHead = try await LineClient.connect(port: port)
         try await halfHead.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n".utf8))

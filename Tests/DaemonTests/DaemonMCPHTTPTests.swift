@@ -84,7 +84,7 @@ import TestSupport
             let foreign = try await http.post("/mcp", body: Self.initialize, headers: [accept, ("Origin", "http://evil.example")])
             #expect(foreign.status == 403 && foreign.errorCode == "forbidden")
             #expect(try await http.send(.DELETE, "/mcp", headers: [("Origin", "http://evil.example"), ("Mcp-Session-Id", "x")]).status == 403)
-            let host = String(http.base.dropFirst("http://".count))
+            let host = http.authority
             let opened = try await http.post("/mcp", body: Self.initialize, headers: [accept, ("Origin", "http://\(host)")])
             #expect(opened.status == 200, "\(opened.body)")
             #expect(opened.headers["Content-Type"].first?.hasPrefix("application/json") == true)

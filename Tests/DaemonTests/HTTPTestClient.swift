@@ -8,6 +8,11 @@ struct HTTPTestClient {
     let base: String
     var token: String?
 
+    /// `HOST:PORT` of the listener, for a `Host` header and raw connections.
+    var authority: String { String(base.dropFirst("http://".count)) }
+    /// The listener's port, for raw connections (`LineClient`).
+    var port: Int { Int(authority.split(separator: ":").last!)! }
+
     struct Answer {
         let status: Int
         let headers: HTTPHeaders
