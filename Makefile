@@ -74,7 +74,7 @@ run: build
 # Suites that attack a real daemon and bound how fast it still answers run
 # one test at a time, after the others: beside each other on two cores, a
 # liveness bound would measure the other tests' load, not crawld.
-SOLO_SUITES := DaemonAdaptivePolitenessTests|DaemonHostileSiteTests|DaemonClusterCrawlTests|DaemonClusterCrawlControlTests|DaemonClusterCleanupTests|DaemonClusterIdentityTests|DaemonContainmentTests|DaemonCrawlCeilingTests|DaemonPartialLineTests|DaemonWatcherTests|DaemonRequestMemoryTests|DaemonWatchdogTests|DaemonJobResultsTests|DaemonJobFilesTests|DaemonBrowserDenyPrivateTests|DaemonAuthTests|DaemonLifetimeTests
+SOLO_SUITES := DaemonAdaptivePolitenessTests|DaemonHostileSiteTests|DaemonClusterCrawlTests|DaemonClusterCrawlControlTests|DaemonClusterCleanupTests|DaemonClusterIdentityTests|DaemonContainmentTests|DaemonCrawlCeilingTests|DaemonHTTPDeadlineTests|DaemonPartialLineTests|DaemonWatcherTests|DaemonRequestMemoryTests|DaemonWatchdogTests|DaemonJobResultsTests|DaemonJobFilesTests|DaemonBrowserDenyPrivateTests|DaemonAuthTests|DaemonLifetimeTests
 
 test: test-deps
 	swift build --build-tests

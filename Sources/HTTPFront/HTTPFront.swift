@@ -57,7 +57,7 @@ public enum HTTPFront {
         DashboardAssets.register(on: router)
         let socket = DashboardSocket(
             runner: OpRunner(dispatcher: reader), token: configuration.token, pushInterval: configuration.pushInterval,
-            helloTimeout: configuration.requestHeadTimeout
+            helloTimeout: configuration.clientTimeout
         )
         router.ws("/dashboard/live") { inbound, outbound, _ in
             try await socket.serve(inbound: inbound, outbound: outbound)
@@ -75,9 +75,9 @@ public enum HTTPFront {
                     // A page gets 2 s to answer the close frame at SIGTERM, not the library's 15.
                     inner: HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder,
-                        configuration: .init(http1: .init(idleTimeout: TimeAmount(configuration.idleTimeout)), ws: .init(closeTimeout: .seconds(2)))
+                        configuration: .init(http1: .init(idleTimeout: TimeAmount(configuration.clientTimeout)), ws: .init(closeTimeout: .seconds(2)))
                     ),
-                    headTimeout: TimeAmount(configuration.requestHeadTimeout)
+                    headTimeout: TimeAmount(configuration.clientTimeout)
                 )
             },
             configuration: ApplicationConfiguration(

@@ -29,16 +29,15 @@ public struct HTTPFrontConfiguration: Sendable {
     /// new ones wait in the kernel's backlog. The daemon sets it from its
     /// file-descriptor budget (`DescriptorBudget.httpConnections`).
     public var maximumConnections = 256
-    /// A connection's first request head must arrive within this, and a
-    /// dashboard socket's first message (its token); a client sends both at
-    /// once (`FirstRequestGuardedChannel`, `DashboardSocket`).
-    public var requestHeadTimeout: Duration = .seconds(10)
-    /// A connection with no request in progress for this long after its
-    /// last answer is closed (Hummingbird's idle timeout), as web servers
-    /// close idle keep-alive connections (Apache after 5 s, nginx 75 s):
-    /// answered connections left idle held places under the ceiling for good.
-    /// An answer being written and a dashboard socket are not idle.
-    public var idleTimeout: Duration = .seconds(10)
+    /// `--http-timeout`: how long a connection's first request head may take
+    /// to arrive (`FirstRequestGuardedChannel`), a dashboard socket's first
+    /// message, its token (`DashboardSocket`), and how long a connection may
+    /// stay idle after its last answer (Hummingbird's idle timeout; an answer
+    /// being written and a dashboard socket are not idle). Without them such
+    /// connections held places under the ceiling for good. nginx's
+    /// `client_header_timeout` is the default's model: long enough for a
+    /// client stalled by its own machine, short enough to free the places.
+    public var clientTimeout: Duration = .seconds(60)
 
     public init(host: String, port: Int, token: [UInt8]?) {
         self.host = host

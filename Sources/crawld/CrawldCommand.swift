@@ -36,6 +36,11 @@ struct CrawldCommand: AsyncParsableCommand {
     @Option(help: "Also serve HTTP on HOST:PORT: /monitor/*, /jobs, /metrics and the dashboard at /dashboard. Off unless given; keep it on loopback or set --token-file.")
     var http: String?
 
+    @Option(
+        help: "Seconds an --http connection may take to send its first request head (a dashboard socket, its first message) and may stay idle after its last answer; past them it is closed."
+    )
+    var httpTimeout: Double = 60
+
     @Option(help: "Redis URL (redis://[:password@]host:port/db) or a unix socket path; 'none' keeps state in memory.")
     var redis = "redis://127.0.0.1:6379"
 
@@ -169,6 +174,7 @@ struct CrawldCommand: AsyncParsableCommand {
         guard (0...(10 * 365 * 86_400)).contains(jobsKeepAge) else { throw ValidationError("--jobs-keep-age must be a number of seconds from 0 to ten years") }
         if let maxCrawlsInFlight, maxCrawlsInFlight < 1 { throw ValidationError("--max-crawls-in-flight must be at least 1, got \(maxCrawlsInFlight)") }
         if let maxCrawlsPerClient, maxCrawlsPerClient < 1 { throw ValidationError("--max-crawls-per-client must be at least 1, got \(maxCrawlsPerClient)") }
+        guard httpTimeout > 0, httpTimeout <= 3600 else { throw ValidationError("--http-timeout must be more than 0 and at most 3600 seconds") }
         guard (0...3600).contains(crawlQueueWait) else { throw ValidationError("--crawl-queue-wait must be between 0 and 3600 seconds") }
         guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1 and 1073741824, got \(maxBodyBytes)") }
         if let requestMemory, requestMemory < 1 << 20 { throw ValidationError("--request-memory must be at least 1048576 bytes, got \(requestMemory)") }
@@ -246,6 +252,7 @@ struct CrawldCommand: AsyncParsableCommand {
             let address = try ListenAddress(parsing: http, option: "--http")
             configuration.http = HTTPFrontConfiguration(host: address.host, port: address.port, token: configuration.authToken)
             configuration.http?.version = CrawldVersion.current
+            configuration.http?.clientTimeout = .milliseconds(Int(httpTimeout * 1000))
         }
         configuration.jobLimits.maxRunning = maxRunningJobs
         configuration.clusterJobs = clusterJobs
