@@ -23,12 +23,7 @@ import TestSupport
     @Test func aDashboardSocketWithoutItsFirstMessageIsClosed() async throws {
         let (daemon, http) = try await start()
         defer { Task { await daemon.stop() } }
-        let host = http.authority
-        let raw = try await LineClient.connect(port: http.port)
-        try await raw.send(
-            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        )
+        let raw = try await http.askForDashboardSocket()
         #expect(try await raw.readLine()?.hasPrefix("HTTP/1.1 101") == true)
         // The rest of the answer's head, then the closed socket (its last frames end in no newline).
         let opened = ContinuousClock.now

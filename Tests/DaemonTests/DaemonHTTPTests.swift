@@ -158,11 +158,7 @@ import TestSupport
         #expect(try await http.get("/monitor/health", headers: [("Host", "localhost")]).status == 200)
         // A page of another site may open a WebSocket to any address: the upgrade is refused before it happens.
         // (Raw bytes: an HTTP client library will not send an upgrade it does not handle.)
-        let raw = try await LineClient.connect(port: http.port)
-        try await raw.send(
-            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nOrigin: http://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        )
+        let raw = try await http.askForDashboardSocket(extra: "Origin: http://evil.example\r\n")
         // Hummingbird answers a refused upgrade 400, whatever the refusal said.
         let status = try await raw.readLine()
         #expect(status?.hasPrefix("HTTP/1.1 400") == true, "\(status ?? "nothing")")
@@ -176,12 +172,7 @@ import TestSupport
     @Test func sigtermWithADashboardSocketOpenExitsCleanly() async throws {
         // A drain the socket held would run to its 600 s timeout: well past the wait below, however busy the run.
         let (daemon, http) = try await start(["--drain-timeout", "600"])
-        let host = http.authority
-        let raw = try await LineClient.connect(port: http.port)
-        try await raw.send(
-            "GET /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        )
+        let raw = try await http.askForDashboardSocket()
         #expect(try await raw.readLine()?.hasPrefix("HTTP/1.1 101") == true)
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(120)) == 0)

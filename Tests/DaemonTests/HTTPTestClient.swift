@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import JSON
 import NIOCore
 import NIOHTTP1
+import TestSupport
 
 /// A real HTTP client (AsyncHTTPClient) aimed at one crawld's `--http` listener.
 struct HTTPTestClient {
@@ -12,6 +13,18 @@ struct HTTPTestClient {
     var authority: String { String(base.dropFirst("http://".count)) }
     /// The listener's port, for raw connections (`LineClient`).
     var port: Int { Int(authority.split(separator: ":").last!)! }
+
+    /// A raw connection that asked for the dashboard's WebSocket, with the
+    /// header lines in `extra` (an HTTP client library will not send an
+    /// upgrade it does not handle); its next line is the answer's status.
+    func askForDashboardSocket(extra: String = "") async throws -> LineClient {
+        let raw = try await LineClient.connect(port: port)
+        try await raw.send(
+            "GET /dashboard/live HTTP/1.1\r\nHost: \(authority)\r\n\(extra)Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        return raw
+    }
 
     struct Answer {
         let status: Int
