@@ -111,20 +111,23 @@ extension BrowserSuites {
 
         /// A kept page is frozen between renders: a page that starts spinning
         /// after its render spends no CPU while it waits, and the session's
-        /// next render on it is not wedged by it.
+        /// next render on it is not wedged by it, even when that render's page
+        /// is slow to answer (a page made active before its navigation committed
+        /// ran the due timer within a second and held the renderer until the deadline).
         @Test func aKeptPageRunsNothingBetweenRenders() async throws {
             let server = try await PageServer()
             defer { server.stop() }
             try await withBrowser(launch: Self.patient) { engine in
-                let spin = RenderOptions(script: "setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: Self.key("a"))
+                let spin = RenderOptions(script: "window.name = 'kept'; setTimeout(() => { while (true) {} }, 300); true", timeout: .seconds(20), session: Self.key("a"))
                 _ = try await engine.render(url: server.url("/small"), options: spin)
                 try await Task.sleep(for: .milliseconds(800))
                 let before = Self.rendererTicks(of: engine)
                 try await Task.sleep(for: .seconds(1))
                 let spent = Self.rendererTicks(of: engine) - before
                 #expect(spent < 30, "the renderers spent \(spent) ticks in a second while no render ran")
-                let next = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
-                #expect(next.html.contains("Small page"))
+                let next = try await engine.render(url: server.url("/delay?ms=2000"), options: Self.seen("a"))
+                #expect(next.html.contains("delayed"))
+                #expect(next.scriptResult == ["", "kept"], "the render did not run in the session's kept page")
                 #expect(await engine.isHealthy())
             }
         }
@@ -190,6 +193,27 @@ extension BrowserSuites {
                 #expect(await pollUntil(seconds: 60) { Self.renderers(of: engine) == 0 }, "the hung page's renderer is still running")
                 let after = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
                 #expect(after.scriptResult == ["visit=1", ""], "the session lost its cookie, or kept the hung tab")
+                #expect(await engine.isHealthy())
+            }
+        }
+
+        /// A kept page whose renderer died while it waited (killed, say, by
+        /// the kernel's OOM killer) is dropped, and the session's next render
+        /// gets a new page in its context, with its cookies. Before, that
+        /// render navigated the dead page: it failed (`ERR_ABORTED`) or hung to its deadline.
+        @Test func aKeptPageWhoseRendererDiedRendersAgain() async throws {
+            let server = try await PageServer()
+            defer { server.stop() }
+            try await withBrowser(launch: Self.patient) { engine in
+                _ = try await engine.render(url: server.url("/small"), options: Self.marked("a"))
+                #expect(Self.kept(engine) == ["a": 1])
+                let killed = Self.rendererPIDs(of: engine)
+                #expect(!killed.isEmpty)
+                for pid in killed { kill(pid, SIGKILL) }
+                #expect(await pollUntil(seconds: 20) { Self.kept(engine) == ["a": 0] }, "the dead renderer's page was kept")
+                let after = try await engine.render(url: server.url("/small"), options: Self.seen("a"))
+                #expect(after.html.contains("Small page"))
+                #expect(after.scriptResult == ["visit=1", ""], "the session lost its cookie")
                 #expect(await engine.isHealthy())
             }
         }

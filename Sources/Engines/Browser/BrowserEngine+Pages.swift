@@ -13,6 +13,9 @@ struct PreparedPage: Sendable {
     var ownsContext = true
     /// Renders the page has served (a session's page serves several).
     var renders = 0
+    /// A kept page taken for its session's next render: still frozen, and
+    /// made active only once that render's navigation is done (see `KeptSession`).
+    var frozen = false
 }
 
 extension BrowserEngine {
@@ -77,6 +80,8 @@ extension BrowserEngine {
         var commands: [(String, JSONObject)] = [
             ("Page.enable", [:]),
             ("Page.setLifecycleEventsEnabled", ["enabled": true]),
+            // For `Inspector.targetCrashed`: a render, or a kept page, learns its renderer died.
+            ("Inspector.enable", [:]),
             ("Network.enable", [:]),
             (
                 "Emulation.setDeviceMetricsOverride",

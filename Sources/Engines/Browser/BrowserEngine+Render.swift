@@ -86,6 +86,7 @@ extension BrowserEngine {
             throw BrowserError(.navigationFailed, "\(url) is a download, not a page")
         }
         let loader = navigation["loaderId"]?.stringValue
+        if prepared.frozen { try await wake(prepared, committing: loader, on: connection) }
         if let loader {
             stage = "waiting for \(options.waitUntil.rawValue)"
             let events = options.waitUntil.lifecycleEvents

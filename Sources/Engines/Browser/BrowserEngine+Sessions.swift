@@ -13,8 +13,14 @@ import NIOCore
 ///
 /// Between renders a kept page is frozen (`Page.setWebLifecycleState`): the
 /// page it shows runs no timer or task, so it can neither spend a core while
-/// it waits nor wedge the next render. A page that does not answer the freeze within
-/// `keptPageFreezeDeadline` (a script still running) is disposed, which ends its renderer.
+/// it waits nor wedge the next render. The next render navigates it while it
+/// is still frozen and makes it active only then: a timer the last page left
+/// due would otherwise fire on waking (within a second, as Chromium aligns a
+/// hidden page's timers) and, if it spins, hold the renderer that the
+/// navigation must commit in. Chromium commits a navigation in a frozen page,
+/// and starts a new renderer for a kept page whose renderer died. A page that
+/// does not answer the freeze within `keptPageFreezeDeadline` (a script still
+/// running) is disposed, which ends its renderer.
 ///
 /// Bounds: at most `maxSessions` per browser and `maxSessionsPerClient` per
 /// client (a render for one more gets a page of its own), `maxKeptPages` idle
@@ -49,16 +55,15 @@ extension BrowserEngine {
     func takePage(session: BrowserSessionKey?, on connection: CDPConnection) async throws -> PreparedPage {
         guard let session else { return try await takePage(on: connection) }
         switch joinSession(session) {
-        case .kept(let page):
-            page.tracker.beginRender()
-            do {
-                _ = try await connection.send("Page.setWebLifecycleState", ["state": "active"], session: page.session)
-                return page
-            } catch {
-                // Its renderer is gone: the session goes on in a new page.
+        case .kept(var page):
+            guard page.tracker.failure == nil else {
+                // Its renderer crashed while it waited: the session goes on in a new page.
                 dispose(page, on: connection)
                 return try await preparePage(in: page.context, of: session, on: connection)
             }
+            page.tracker.beginRender()
+            page.frozen = true
+            return page
         case .newPage(let context):
             return try await preparePage(in: context, of: session, on: connection)
         case .none:
@@ -120,6 +125,29 @@ extension BrowserEngine {
         }
     }
 
+    /// Makes a kept page active once the document of its navigation
+    /// `loader` has committed (its `init` event), so nothing of the document
+    /// it showed runs again. Without a loader (the navigation stayed in the
+    /// document) it wakes at once.
+    ///
+    /// Chromium refuses the command with "Not attached to an active page"
+    /// while the page's DevTools host still points at the old document, a
+    /// moment after `init`; it is asked again then, until the render's deadline.
+    func wake(_ page: PreparedPage, committing loader: String?, on connection: CDPConnection) async throws {
+        if let loader { try await page.tracker.wait { $0.lifecycle[loader]?.contains("init") == true } }
+        while true {
+            do {
+                _ = try await connection.send("Page.setWebLifecycleState", ["state": "active"], session: page.session)
+                return
+            } catch let error as BrowserError where error.code == .protocol && error.message.hasPrefix(Self.inactivePage) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    /// How Chromium words a page command sent while a navigation is being committed.
+    private static let inactivePage = "Not attached to an active page"
+
     /// After a render: a session's page is frozen and goes back to its
     /// session when the render succeeded and the page may serve more; any
     /// other page is disposed (a failed render's page may still be loading, or
@@ -164,12 +192,15 @@ extension BrowserEngine {
         }
     }
 
-    /// Closes the kept pages unused for `keptPageIdleTimeout`, and ends the
-    /// sessions without a render for `sessionIdleTimeout`: their contexts, and
-    /// so their pages and renderers, are disposed. Called by the watchdog's tick.
+    /// Closes the kept pages unused for `keptPageIdleTimeout` or whose
+    /// renderer crashed, and ends the sessions without a render for
+    /// `sessionIdleTimeout`: their contexts, and so their pages and renderers,
+    /// are disposed. Called by the watchdog's tick.
     func dropIdleSessions(now: ContinuousClock.Instant) {
         let pageTimeout = launch.keptPageIdleTimeout
-        let isStale = { (idle: (page: PreparedPage, since: ContinuousClock.Instant)) in now - idle.since >= pageTimeout }
+        let isStale = { (idle: (page: PreparedPage, since: ContinuousClock.Instant)) in
+            now - idle.since >= pageTimeout || idle.page.tracker.failure != nil
+        }
         let (ended, closed, connection) = state.withLock { state in
             var closed: [PreparedPage] = []
             for (key, var kept) in state.sessions {

@@ -58,6 +58,7 @@ final class PageTracker: Sendable {
 
     /// Records one event and wakes every waiter whose condition now holds.
     func handle(_ method: String, _ params: JSONValue) {
+        if method == "Inspector.targetCrashed" { return fail(BrowserError(.crashed, "the page's renderer crashed")) }
         guard let params = params.objectValue else { return }
         let woken: [CheckedContinuation<Void, Error>] = state.withLock { state in
             switch method {
