@@ -49,5 +49,26 @@ extension BrowserSuites {
                 #expect(after.html.contains("Small page"))
             }
         }
+
+        /// A render whose renderer dies while it waits for the page's `load`
+        /// fails at once with `crashed`, not at its deadline with `timeout`;
+        /// the browser goes on.
+        @Test func aRenderWhoseRendererCrashesFailsAsCrashed() async throws {
+            // No spare page: the kill would end its renderer too, at a moment the test cannot choose.
+            try await withBrowser(launch: BrowserLaunchConfiguration(profileRoot: testProfileRoot, spareIdleTimeout: nil)) { engine in
+                let group = try #require(engine.processID)
+                // Its image never answers, so the page never reaches load.
+                let hangs = server.url("/to/img?u=/hang")
+                let render = Task { try await engine.render(url: hangs, options: RenderOptions(timeout: .seconds(20))) }
+                try await server.waitForRequest("/hang")
+                for pid in processes(inGroups: [group], containing: "--type=renderer") { kill(pid, SIGKILL) }
+                let error = await #expect(throws: BrowserError.self) { try await render.value }
+                #expect(error?.code == .crashed, "\(String(describing: error))")
+                #expect(error?.message.contains("renderer crashed") == true)
+                #expect(await engine.isHealthy())
+                let after = try await engine.render(url: server.url("/small"))
+                #expect(after.html.contains("Small page"))
+            }
+        }
     }
 }

@@ -109,18 +109,26 @@ extension BrowserEngine {
 
     /// A page for the next render: the spare when there is one (waiting for
     /// it if it is still being prepared: it is further along than a new one
-    /// would be), else a new one. Once the page is ready the next spare is
-    /// started, so that its renderer's start-up does not compete with this
-    /// page's own.
+    /// would be) and its renderer has not crashed, else a new one. Once the
+    /// page is ready the next spare is started, so that its renderer's
+    /// start-up does not compete with this page's own.
     func takePage(on connection: CDPConnection) async throws -> PreparedPage {
         let spare = state.withLock { state in
             defer { state.spare = nil }
             return state.spare
         }
+        // The render's deadline cancels the spare's preparation too: waiting
+        // for a task's value does not end with the waiter's cancellation.
+        let ready = await withTaskCancellationHandler {
+            try? await spare?.value
+        } onCancel: {
+            spare?.cancel()
+        }
         let page: PreparedPage
-        if let spare, let ready = try? await spare.value {
+        if let ready, ready.tracker.failure == nil {
             page = ready
         } else {
+            if let ready { dispose(ready, on: connection) }
             page = try await preparePage(on: connection)
         }
         prepareSpare()
