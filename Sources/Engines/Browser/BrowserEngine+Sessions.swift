@@ -17,10 +17,10 @@ import NIOCore
 /// is still frozen and makes it active only then: a timer the last page left
 /// due would otherwise fire on waking (within a second, as Chromium aligns a
 /// hidden page's timers) and, if it spins, hold the renderer that the
-/// navigation must commit in. Chromium commits a navigation in a frozen page,
-/// and starts a new renderer for a kept page whose renderer died. A page that
-/// does not answer the freeze within `keptPageFreezeDeadline` (a script still
-/// running) is disposed, which ends its renderer.
+/// navigation must commit in (Chromium commits a navigation in a frozen page).
+/// A page that does not answer the freeze within `keptPageFreezeDeadline` (a
+/// script still running) is disposed, which ends its renderer; a kept page
+/// whose renderer crashed (`Inspector.targetCrashed`) is dropped.
 ///
 /// Bounds: at most `maxSessions` per browser and `maxSessionsPerClient` per
 /// client (a render for one more gets a page of its own), `maxKeptPages` idle
@@ -198,15 +198,15 @@ extension BrowserEngine {
     /// are disposed. Called by the watchdog's tick.
     func dropIdleSessions(now: ContinuousClock.Instant) {
         let pageTimeout = launch.keptPageIdleTimeout
-        let isStale = { (idle: (page: PreparedPage, since: ContinuousClock.Instant)) in
+        let isDone = { (idle: (page: PreparedPage, since: ContinuousClock.Instant)) in
             now - idle.since >= pageTimeout || idle.page.tracker.failure != nil
         }
         let (ended, closed, connection) = state.withLock { state in
             var closed: [PreparedPage] = []
             for (key, var kept) in state.sessions {
-                guard kept.idle.contains(where: isStale) else { continue }
-                closed += kept.idle.filter(isStale).map(\.page)
-                kept.idle.removeAll(where: isStale)
+                guard kept.idle.contains(where: isDone) else { continue }
+                closed += kept.idle.filter(isDone).map(\.page)
+                kept.idle.removeAll(where: isDone)
                 state.sessions[key] = kept
             }
             let idle = state.sessions.filter { $0.value.rendering == 0 && now - $0.value.lastRender >= launch.sessionIdleTimeout }
