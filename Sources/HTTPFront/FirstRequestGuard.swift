@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import Protocol
 
 /// Hummingbird's HTTP/1 and WebSocket channel, with a connection's first
 /// request guarded until the first response starts.
@@ -17,13 +18,23 @@ import NIOCore
 /// `client_header_timeout`), and so is one whose pipeline failed before a
 /// response started and that is not answered within `answerGrace` (a refused
 /// upgrade is answered 400 at once). From the first response on,
-/// Hummingbird's own handling applies.
+/// Hummingbird's own handling applies. A connection past its address's
+/// `ConnectionShare` is closed as soon as it is set up.
 struct FirstRequestGuardedChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let inner: Inner
     let headTimeout: TimeAmount
+    let share: ConnectionShare
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
-        inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        let key = channel.remoteAddress?.ipAddress.map(PeerKey.of)
+        let admitted = key.map(share.admit) ?? true
+        if admitted, let key { channel.closeFuture.whenComplete { _ in share.release(key) } }
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            guard admitted else {
+                // Set up as any connection, then closed: the server ends it as it ends any closed one.
+                channel.close(promise: nil)
+                return value
+            }
             let watch = EarlyErrorWatch()
             let deadline = RequestHeadDeadline(timeout: headTimeout, watch: watch)
             watch.deadline = deadline

@@ -68,6 +68,7 @@ public enum HTTPFront {
         // bound address itself through `onBound`.
         var hummingbirdLogger = logger
         hummingbirdLogger.logLevel = max(logger.logLevel, .notice)
+        let share = ConnectionShare(ceiling: configuration.maximumConnections)
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
@@ -77,7 +78,7 @@ public enum HTTPFront {
                         responder: responder, webSocketResponder: webSocketResponder,
                         configuration: .init(http1: .init(idleTimeout: TimeAmount(configuration.clientTimeout)), ws: .init(closeTimeout: .seconds(2)))
                     ),
-                    headTimeout: TimeAmount(configuration.clientTimeout)
+                    headTimeout: TimeAmount(configuration.clientTimeout), share: share
                 )
             },
             configuration: ApplicationConfiguration(

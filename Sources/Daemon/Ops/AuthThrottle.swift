@@ -1,3 +1,4 @@
+import Protocol
 import Synchronization
 
 /// Counts wrong tokens per peer address across connections and refuses
@@ -7,9 +8,9 @@ import Synchronization
 /// guessing fast; this stops a client from opening many connections to
 /// guess in parallel. The lockout refuses every `auth` from the address,
 /// right tokens included, because telling a right token apart during it
-/// would let the guessing go on. IPv6 peers are keyed by their /64, the
-/// block one host usually holds, so rotating addresses inside it does not
-/// reset the count. The table holds at most `maximumAddresses` entries; when
+/// would let the guessing go on. Peers are counted by `PeerKey` (an IPv6
+/// peer by its /64), so rotating addresses inside it does not reset the
+/// count. The table holds at most `maximumAddresses` entries; when
 /// full, expired ones go first, then the oldest, so a flood of addresses
 /// costs bounded memory.
 final class AuthThrottle: Sendable {
@@ -37,7 +38,7 @@ final class AuthThrottle: Sendable {
     /// The time left on the address's lockout, or nil when it may try.
     func lockoutRemaining(for address: String?, now: ContinuousClock.Instant = .now) -> Duration? {
         guard let address else { return nil }
-        let key = Self.key(address)
+        let key = PeerKey.of(address)
         return peers.withLock { peers in
             guard let until = peers[key]?.lockedUntil, until > now else { return nil }
             return until - now
@@ -49,7 +50,7 @@ final class AuthThrottle: Sendable {
     @discardableResult
     func recordFailure(from address: String?, now: ContinuousClock.Instant = .now) -> Bool {
         guard let address else { return false }
-        let key = Self.key(address)
+        let key = PeerKey.of(address)
         return peers.withLock { peers in
             if peers[key] == nil, peers.count >= policy.maximumAddresses { evictOne(from: &peers, now: now) }
             var peer = peers[key] ?? Peer(lastSeen: now)
@@ -76,19 +77,5 @@ final class AuthThrottle: Sendable {
             return
         }
         if let oldest = peers.min(by: { $0.value.lastSeen < $1.value.lastSeen }) { peers.removeValue(forKey: oldest.key) }
-    }
-
-    /// The address itself for IPv4 (also when mapped into IPv6,
-    /// `::ffff:10.0.0.1`), its first four groups (the /64) for IPv6.
-    static func key(_ address: String) -> String {
-        guard address.contains(":") else { return address }
-        if let last = address.split(separator: ":").last, last.contains(".") { return String(last) }
-        var groups = address.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if let gap = groups.firstIndex(of: ""), address.contains("::") {
-            let present = groups.filter { !$0.isEmpty }
-            groups.removeAll { $0.isEmpty }
-            groups.insert(contentsOf: Array(repeating: "0", count: max(0, 8 - present.count)), at: min(gap, groups.count))
-        }
-        return groups.prefix(4).joined(separator: ":") + "::/64"
     }
 }
