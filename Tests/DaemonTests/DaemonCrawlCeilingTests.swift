@@ -135,7 +135,7 @@ import TestSupport
             arguments: ["--config", ScriptFolder.shipped, "--redis", "none", "--http", "127.0.0.1:0"], openFileLimit: 256)
         defer { Task { await daemon.stop() } }
         let http = HTTPTestClient(base: try await daemon.httpBase())
-        let health = Array("GET /monitor/health HTTP/1.1\r\nHost: \(http.authority)\r\n\r\n".utf8)
+        let health = http.healthRequest
         var held: [LineClient] = []
         for _ in 0..<40 { held.append(try await LineClient.connect(port: http.port)) }
 

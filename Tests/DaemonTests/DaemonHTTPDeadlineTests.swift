@@ -55,11 +55,11 @@ import TestSupport
                 ("PUT /dashboard/live HTTP/1.1\r\nHost: \(host)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nContent-Length: 2\r\n\r\n{}").utf8))
         let answered = try await LineClient.connect(port: port)
-        try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        try await answered.send(raw: http.healthRequest)
         #expect(try await answered.readLine()?.hasPrefix("HTTP/1.1 200") == true)
         let keepUsing = Task {
             try await Task.sleep(for: .seconds(5))
-            try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+            try await answered.send(raw: http.healthRequest)
             return try await Self.readsAnotherAnswer(answered)
         }
 
@@ -74,7 +74,7 @@ import TestSupport
         // The answered connection serves requests past its first 10 s while it is used
         // (a request after 5 s and one after 11 s), then is closed 10 s after its last answer.
         try await Task.sleep(for: .seconds(1))
-        try await answered.send(raw: Array("GET /monitor/health HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        try await answered.send(raw: http.healthRequest)
         #expect(try await Self.readsAnotherAnswer(answered), "the answered connection was closed")
         let lastAnswer = ContinuousClock.now
         while try await answered.readLine(timeout: .seconds(30)) != nil {}

@@ -14,6 +14,9 @@ struct HTTPTestClient {
     /// The listener's port, for raw connections (`LineClient`).
     var port: Int { Int(authority.split(separator: ":").last!)! }
 
+    /// A whole `GET /monitor/health` request, for raw connections.
+    var healthRequest: [UInt8] { Array("GET /monitor/health HTTP/1.1\r\nHost: \(authority)\r\n\r\n".utf8) }
+
     /// A raw connection that asked for the dashboard's WebSocket, with the
     /// header lines in `extra` (an HTTP client library will not send an
     /// upgrade it does not handle); its next line is the answer's status.
